@@ -1,0 +1,157 @@
+// The `catena` command: argument parsing, progress and exit codes. Thin: every command loads its
+// input through loaders/, computes through algorithms/ and prints through reports/.
+//
+// Exit codes: 0 success, 2 usage error (bad option or parameter), 3 input error (bad data, file
+// or database), 1 anything else (including internal errors).
+#include <unistd.h>
+
+#include <cstdio>
+#include <iostream>
+#include <new>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "catena/graph/errors.hpp"
+#include "catena/loaders/load.hpp"
+#include "catena/loaders/store.hpp"
+#include "catena/reports/output_format.hpp"
+#include "catena/reports/stats.hpp"
+
+namespace {
+
+using namespace catena;
+
+constexpr int kExitOther = 1, kExitUsage = 2, kExitInput = 3;
+
+// Options every command accepts.
+struct CommonOptions {
+    std::string data_dir, edges_file, nodes_file, db_file;
+    bool directed = false;
+    std::vector<std::string> type_specs;
+    std::string format = "table";
+    bool quiet = false;
+
+    InputSource input() const {
+        return {data_dir, edges_file, nodes_file, db_file};
+    }
+    LoadOptions load_options() const {
+        LoadOptions options;
+        for (const auto& spec : type_specs) options.types.declare(spec);
+        options.directed = directed;
+        return options;
+    }
+};
+
+void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_input) {
+    command.add_option("--data", options.data_dir,
+                       "Data folder with customers.csv and relationships.csv (required) and "
+                       "referrals.csv, transactions.csv (optional)");
+    command.add_option("--edges", options.edges_file,
+                       "Edge list CSV: source,target[,weight] or any relationships columns");
+    command.add_option("--nodes", options.nodes_file,
+                       "Customers CSV for --edges (without it every id named is a person)");
+    if (with_db_input)
+        command.add_option("--db", options.db_file, "Workspace database written by catena import");
+    command.add_flag("--directed", options.directed,
+                     "Rows without a type are directed 'influences' (source -> target) instead of "
+                     "undirected 'knows'");
+    command.add_option("--type", options.type_specs,
+                       "Declare or override a relationship type: NAME:directed|undirected[:STRENGTH] "
+                       "(repeatable), e.g. --type mentor:directed:1.5");
+    command.add_flag("-q,--quiet", options.quiet, "No notes or progress on stderr");
+}
+
+void print_warnings(const Dataset& dataset, const CommonOptions& options) {
+    if (options.quiet) return;
+    for (const auto& warning : dataset.warnings) fmt::print(stderr, "catena: note: {}\n", warning);
+}
+
+int run(int argc, char** argv) {
+    CLI::App app{
+        "catena: a chain-of-influence analyzer for marketing and CRM teams.\n"
+        "Loads customers, their relationships, referrals and transactions into an influence graph\n"
+        "(edge u -> v: u can influence v) and reports on it.\n\n"
+        "Input: --data DIR (customers.csv, relationships.csv, referrals.csv, transactions.csv),\n"
+        "--edges FILE [--nodes FILE] (a plain edge list), or --db FILE (a workspace made by\n"
+        "catena import). See README.md for every column.\n\n"
+        "Exit codes: 0 ok, 2 usage error, 3 input error, 1 other error.",
+        "catena"};
+    app.set_version_flag("-V,--version", std::string("catena ") + CATENA_VERSION);
+    app.require_subcommand(1);
+
+    CommonOptions common;
+
+    CLI::App* import = app.add_subcommand(
+        "import", "Store a data folder (or edge list) in a SQLite workspace database, replacing "
+                  "its input tables in one transaction (results tables are kept)");
+    std::string import_dir, import_db;
+    import->add_option("DATA_DIR", import_dir, "Data folder to import (or use --edges)");
+    import->add_option("--db", import_db, "Workspace database to create or update")->required();
+    add_common_options(*import, common, false);
+
+    CLI::App* stats = app.add_subcommand(
+        "stats", "Summarise the data: customers by kind and segment, relationships by type, "
+                 "merged and dropped rows, degrees, connected components");
+    add_common_options(*stats, common, true);
+    stats->add_option("--format", common.format, "Output format: table, csv or json")
+        ->capture_default_str();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        const int code = app.exit(error);
+        return code == 0 ? 0 : kExitUsage;
+    }
+
+    if (import->parsed()) {
+        if (!import_dir.empty()) {
+            if (!common.data_dir.empty())
+                throw UsageError("give the data folder once (DATA_DIR or --data)");
+            common.data_dir = import_dir;
+        }
+        const ImportSummary summary = import_to_store(common.input(), import_db, common.load_options());
+        print_warnings(summary.dataset, common);
+        fmt::print("Imported {} customers, {} relationships, {} referrals and {} transactions "
+                   "from {} into {} ({}).\n",
+                   summary.customers, summary.relationships, summary.referrals,
+                   summary.transactions, common.input().describe(), import_db,
+                   summary.created ? "new workspace" : "input tables replaced");
+        return 0;
+    }
+    if (stats->parsed()) {
+        const OutputFormat format = parse_output_format(common.format);
+        const Dataset dataset = load_dataset(common.input(), common.load_options());
+        print_warnings(dataset, common);
+        const std::string text = render(summarize(dataset), format);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        return 0;
+    }
+    return kExitUsage;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    try {
+        return run(argc, argv);
+    } catch (const catena::UsageError& error) {
+        fmt::print(stderr, "catena: usage error: {}\n", error.what());
+        return kExitUsage;
+    } catch (const catena::InputError& error) {
+        fmt::print(stderr, "catena: input error: {}\n", error.what());
+        return kExitInput;
+    } catch (const catena::InternalError& error) {
+        fmt::print(stderr, "catena: internal error (a bug in catena, please report it): {}\n",
+                   error.what());
+        return kExitOther;
+    } catch (const std::bad_alloc&) {
+        fmt::print(stderr, "catena: error: out of memory\n");
+        return kExitOther;
+    } catch (const std::exception& error) {
+        fmt::print(stderr, "catena: error: {}\n", error.what());
+        return kExitOther;
+    }
+}

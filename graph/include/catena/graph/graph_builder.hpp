@@ -1,0 +1,122 @@
+// GraphBuilder applies the data-model rules while customers and relationships are added, and
+// produces an immutable InfluenceGraph:
+//
+// - A relationship row's direction is its `directed` value if given, else its type's default.
+//   A directed row source -> target becomes one edge; an undirected row becomes two.
+// - Its effective strength is type strength x row weight (weight >= 0, default 1).
+// - A row with source == target is dropped and counted.
+// - Rows of the same directed pair merge into one edge: strengths add, stated probabilities
+//   combine as independent chances, the earliest date is kept, the first row's type is kept.
+//   Merged rows are counted and the first few reported.
+// - A row without a type is `knows` (undirected), or `influences` (directed) when the builder is
+//   told that relationships are directed by default (the `--directed` option).
+//
+// Errors in a row are thrown as RowError, naming the column; loaders add the file and line.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "catena/graph/influence_graph.hpp"
+
+namespace catena {
+
+// A bad value in one row. Loaders catch it and rethrow an InputError with the row's location.
+class RowError : public std::runtime_error {
+public:
+    RowError(std::string column, const std::string& what)
+        : std::runtime_error(what), column_(std::move(column)) {}
+    const std::string& column() const { return column_; }
+
+private:
+    std::string column_;
+};
+
+struct CustomerRow {
+    std::string_view id;
+    NodeKind kind = NodeKind::person;
+    std::string_view name;
+    std::string_view segment;
+    std::optional<double> value;
+    std::optional<double> cost;
+    bool opt_out = false;
+    // Not listed in a customers table but named by an edge list (counted in the report).
+    bool implicit = false;
+    // One value per attribute name given to the builder's constructor, in that order.
+    std::span<const std::string_view> attributes;
+};
+
+struct RelationshipRow {
+    std::string_view source;
+    std::string_view target;
+    std::string_view type;  // empty: knows, or influences when directed by default
+    double weight = 1.0;
+    std::optional<double> probability;
+    std::optional<Date> date;
+    std::optional<bool> directed;  // overrides the type's default direction
+};
+
+struct GraphBuilderOptions {
+    RelationshipTypes types;
+    // Rows without a type are directed `influences` instead of undirected `knows`.
+    bool directed_by_default = false;
+    // Relationships may name customers never added: they are created as people (edge lists).
+    bool implicit_nodes = false;
+    // Further customer columns kept as text attributes.
+    std::vector<std::string> attribute_names;
+};
+
+class GraphBuilder {
+public:
+    explicit GraphBuilder(GraphBuilderOptions options = {});
+
+    // Adds a customer. Throws RowError on a duplicate or empty id, a negative or non-finite
+    // value or cost, or a wrong number of attributes.
+    NodeId add_customer(const CustomerRow& row);
+
+    // Adds a relationship row. Throws RowError on an unknown customer (unless implicit nodes),
+    // an unknown type, a negative or non-finite weight, or a probability outside [0,1].
+    void add_relationship(const RelationshipRow& row);
+
+    // Records that `customer` bought on behalf of `beneficiary` (from a transaction): each
+    // distinct pair becomes one undirected `on_behalf` relationship at build time.
+    void add_on_behalf(NodeId customer, NodeId beneficiary);
+
+    // The node of a customer id; throws RowError naming `column` when unknown and implicit
+    // nodes are off (else creates a person).
+    NodeId resolve(std::string_view external_id, const char* column);
+    std::optional<NodeId> find(std::string_view external_id) const;
+    NodeId num_nodes() const { return static_cast<NodeId>(graph_.ids_.size()); }
+    std::string_view external_id(NodeId node) const { return graph_.ids_[node]; }
+    const RelationshipTypes& types() const { return graph_.types_; }
+
+    // Sorts, merges and freezes. The builder is empty afterwards.
+    InfluenceGraph build();
+
+private:
+    NodeId add_node(std::string_view id, std::string_view name);
+    void push_edge(NodeId source, NodeId target, double strength, RelationshipTypeId type,
+                   const std::optional<double>& probability, const std::optional<Date>& date,
+                   std::uint32_t row);
+
+    GraphBuilderOptions options_;
+    InfluenceGraph graph_;  // nodes are filled in place; edges at build()
+    std::optional<RelationshipTypeId> default_type_;
+    std::vector<NodeId> edge_source_, edge_target_;
+    std::vector<double> edge_strength_;
+    std::vector<RelationshipTypeId> edge_type_;
+    std::vector<double> edge_probability_;  // empty until a row states a probability
+    std::vector<Date> edge_date_;           // empty until a row states a date
+    std::vector<std::uint32_t> edge_row_;
+    std::vector<std::pair<NodeId, NodeId>> on_behalf_;
+    std::unordered_map<std::string, std::uint32_t> segment_codes_;
+    std::uint32_t rows_ = 0;
+};
+
+}  // namespace catena

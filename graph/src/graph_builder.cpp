@@ -1,0 +1,294 @@
+#include "catena/graph/graph_builder.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+
+#include <boost/iterator/counting_iterator.hpp>
+#include <boost/iterator/transform_iterator.hpp>
+
+#include "catena/graph/errors.hpp"
+
+namespace catena {
+
+namespace {
+
+std::string quoted(std::string_view text) {
+    std::string out = "'";
+    out += text;
+    out += '\'';
+    return out;
+}
+
+void check_amount(const std::optional<double>& amount, const char* column) {
+    if (!amount) return;
+    if (!std::isfinite(*amount)) throw RowError(column, "must be a finite number");
+    if (*amount < 0) throw RowError(column, "must not be negative");
+}
+
+// The (source, target) pair of edge `index`, for Boost's CSR constructor.
+struct EdgePairAt {
+    const NodeId* sources;
+    const NodeId* targets;
+    std::pair<NodeId, NodeId> operator()(std::size_t index) const {
+        return {sources[index], targets[index]};
+    }
+};
+
+}  // namespace
+
+GraphBuilder::GraphBuilder(GraphBuilderOptions options) : options_(std::move(options)) {
+    graph_.types_ = options_.types;
+    graph_.attribute_names_ = options_.attribute_names;
+    graph_.attributes_.resize(options_.attribute_names.size());
+    default_type_ = graph_.types_.find(options_.directed_by_default ? RelationshipTypes::kInfluences
+                                                                     : RelationshipTypes::kKnows);
+    segment_codes_.emplace("", 0);
+}
+
+std::optional<NodeId> GraphBuilder::find(std::string_view external_id) const {
+    return graph_.find(external_id);
+}
+
+NodeId GraphBuilder::add_node(std::string_view id, std::string_view name) {
+    if (graph_.ids_.size() >= kNoNode - 1) throw UsageError("more than 4 billion customers");
+    const auto node = static_cast<NodeId>(graph_.ids_.size());
+    graph_.ids_.push_back(id);
+    graph_.id_index_.insert(graph_.ids_, node);
+    graph_.kind_.push_back(NodeKind::person);
+    graph_.names_.push_back(name);
+    graph_.segment_.push_back(0);
+    graph_.value_.push_back(0.0);
+    graph_.cost_.push_back(1.0);
+    graph_.flags_.push_back(0);
+    for (auto& column : graph_.attributes_) column.push_back({});
+    return node;
+}
+
+NodeId GraphBuilder::add_customer(const CustomerRow& row) {
+    if (row.id.empty()) throw RowError("id", "customer id is empty");
+    if (graph_.find(row.id)) throw RowError("id", "duplicate customer id " + quoted(row.id));
+    if (row.attributes.size() != options_.attribute_names.size())
+        throw InternalError("add_customer: attribute count does not match the builder's columns");
+    check_amount(row.value, "value");
+    check_amount(row.cost, "cost");
+
+    // Validated: now nothing below can fail half-way.
+    const NodeId node = add_node(row.id, row.name);
+    graph_.kind_[node] = row.kind;
+    std::uint8_t flags = 0;
+    if (row.value) {
+        graph_.value_[node] = *row.value;
+        flags |= InfluenceGraph::kValueGiven;
+    }
+    if (row.cost) {
+        graph_.cost_[node] = *row.cost;
+        flags |= InfluenceGraph::kCostGiven;
+    }
+    if (row.opt_out) flags |= InfluenceGraph::kOptOut;
+    if (row.implicit) ++graph_.report_.implicit_nodes;
+    graph_.flags_[node] = flags;
+    if (!row.segment.empty()) {
+        auto [it, inserted] = segment_codes_.try_emplace(std::string(row.segment),
+                                                         static_cast<std::uint32_t>(
+                                                             graph_.segment_names_.size()));
+        if (inserted) graph_.segment_names_.emplace_back(row.segment);
+        graph_.segment_[node] = it->second;
+    }
+    return node;
+}
+
+NodeId GraphBuilder::resolve(std::string_view external_id, const char* column) {
+    if (auto node = graph_.find(external_id)) return *node;
+    if (external_id.empty()) throw RowError(column, "customer id is empty");
+    if (!options_.implicit_nodes)
+        throw RowError(column, "unknown customer " + quoted(external_id) +
+                                   " (not in the customers table)");
+    ++graph_.report_.implicit_nodes;
+    return add_node(external_id, {});
+}
+
+void GraphBuilder::push_edge(NodeId source, NodeId target, double strength,
+                             RelationshipTypeId type, const std::optional<double>& probability,
+                             const std::optional<Date>& date, std::uint32_t row) {
+    edge_source_.push_back(source);
+    edge_target_.push_back(target);
+    edge_strength_.push_back(strength);
+    edge_type_.push_back(type);
+    edge_row_.push_back(row);
+    if (probability && edge_probability_.empty())
+        edge_probability_.assign(edge_source_.size() - 1, std::nan(""));
+    if (!edge_probability_.empty()) edge_probability_.push_back(probability.value_or(std::nan("")));
+    if (date && edge_date_.empty()) edge_date_.assign(edge_source_.size() - 1, kNoDate);
+    if (!edge_date_.empty()) edge_date_.push_back(date.value_or(kNoDate));
+}
+
+void GraphBuilder::add_relationship(const RelationshipRow& row) {
+    // Validate everything before any state changes, so a rejected row leaves no trace.
+    std::optional<RelationshipTypeId> type =
+        row.type.empty() ? default_type_ : graph_.types_.find(row.type);
+    if (!type)
+        throw RowError("type", "unknown relationship type " + quoted(row.type) +
+                                   " (declare it with --type NAME:directed|undirected[:STRENGTH])");
+    if (!std::isfinite(row.weight)) throw RowError("weight", "must be a finite number");
+    if (row.weight < 0) throw RowError("weight", "must not be negative");
+    if (row.probability && !(*row.probability >= 0.0 && *row.probability <= 1.0))
+        throw RowError("probability", "must be between 0 and 1");
+    if (!options_.implicit_nodes) {
+        // resolve() throws for an unknown customer when nodes are not implicit.
+        (void)resolve(row.source, "source");
+        (void)resolve(row.target, "target");
+    } else if (row.source.empty() || row.target.empty()) {
+        throw RowError(row.source.empty() ? "source" : "target", "customer id is empty");
+    }
+    if (rows_ == UINT32_MAX) throw UsageError("more than 4 billion relationship rows");
+
+    const NodeId source = resolve(row.source, "source");
+    const NodeId target = resolve(row.target, "target");
+    const RelationshipType& info = graph_.types_[*type];
+    BuildReport& report = graph_.report_;
+    const std::uint32_t row_index = rows_++;
+    ++report.relationship_rows;
+    if (report.rows_by_type.size() <= *type) report.rows_by_type.resize(*type + 1u, 0);
+    ++report.rows_by_type[*type];
+    if (source == target) {
+        ++report.self_loops_dropped;
+        return;
+    }
+    const double strength = info.strength * row.weight;
+    const bool directed = row.directed.value_or(info.directed);
+    ++(directed ? report.directed_rows : report.undirected_rows);
+    push_edge(source, target, strength, *type, row.probability, row.date, row_index);
+    if (!directed) push_edge(target, source, strength, *type, row.probability, row.date, row_index);
+}
+
+void GraphBuilder::add_on_behalf(NodeId customer, NodeId beneficiary) {
+    if (customer != beneficiary) on_behalf_.emplace_back(customer, beneficiary);
+}
+
+InfluenceGraph GraphBuilder::build() {
+    BuildReport& report = graph_.report_;
+
+    // Purchases on behalf of another customer: one on_behalf relationship per distinct pair.
+    if (!on_behalf_.empty()) {
+        for (auto& [a, b] : on_behalf_)
+            if (a > b) std::swap(a, b);
+        std::sort(on_behalf_.begin(), on_behalf_.end());
+        on_behalf_.erase(std::unique(on_behalf_.begin(), on_behalf_.end()), on_behalf_.end());
+        const RelationshipTypeId type = *graph_.types_.find("on_behalf");
+        const RelationshipType& info = graph_.types_[type];
+        for (const auto& [a, b] : on_behalf_) {
+            const std::uint32_t row_index = rows_++;
+            push_edge(a, b, info.strength, type, std::nullopt, std::nullopt, row_index);
+            if (!info.directed)
+                push_edge(b, a, info.strength, type, std::nullopt, std::nullopt, row_index);
+        }
+        report.on_behalf_from_transactions = on_behalf_.size();
+        on_behalf_ = {};
+    }
+    if (report.rows_by_type.size() < graph_.types_.size())
+        report.rows_by_type.resize(graph_.types_.size(), 0);
+
+    const NodeId n = num_nodes();
+    const std::size_t m = edge_source_.size();
+    if (m >= UINT32_MAX) throw UsageError("more than 4 billion influence edges");
+
+    // Counting sort by source, then each source's edges by (target, order of arrival).
+    std::vector<EdgeId> start(static_cast<std::size_t>(n) + 1, 0);
+    for (const NodeId source : edge_source_) ++start[source + 1];
+    for (NodeId node = 0; node < n; ++node) start[node + 1] += start[node];
+    std::vector<std::uint32_t> order(m);
+    {
+        std::vector<EdgeId> next(start.begin(), start.end() - 1);
+        for (std::size_t edge = 0; edge < m; ++edge)
+            order[next[edge_source_[edge]]++] = static_cast<std::uint32_t>(edge);
+    }
+    for (NodeId node = 0; node < n; ++node) {
+        std::sort(order.begin() + start[node], order.begin() + start[node + 1],
+                  [this](std::uint32_t a, std::uint32_t b) {
+                      return edge_target_[a] != edge_target_[b] ? edge_target_[a] < edge_target_[b]
+                                                                : a < b;
+                  });
+    }
+
+    // Merge repeated pairs.
+    const bool has_probability = !edge_probability_.empty();
+    const bool has_date = !edge_date_.empty();
+    std::vector<NodeId> sources, targets;
+    sources.reserve(m);
+    targets.reserve(m);
+    graph_.strength_.reserve(m);
+    graph_.type_.reserve(m);
+    if (has_probability) graph_.probability_.reserve(m);
+    if (has_date) graph_.date_.reserve(m);
+    std::vector<bool> row_merged(rows_, false);
+    for (NodeId node = 0; node < n; ++node) {
+        const std::size_t first_kept = targets.size();
+        for (EdgeId position = start[node]; position < start[node + 1]; ++position) {
+            const std::uint32_t edge = order[position];
+            const NodeId target = edge_target_[edge];
+            if (targets.size() > first_kept && targets.back() == target) {
+                graph_.strength_.back() += edge_strength_[edge];
+                if (has_probability && !std::isnan(edge_probability_[edge])) {
+                    double& p = graph_.probability_.back();
+                    p = std::isnan(p) ? edge_probability_[edge]
+                                      : 1.0 - (1.0 - p) * (1.0 - edge_probability_[edge]);
+                }
+                if (has_date && edge_date_[edge] != kNoDate) {
+                    Date& date = graph_.date_.back();
+                    if (date == kNoDate || edge_date_[edge] < date) date = edge_date_[edge];
+                }
+                ++report.merged_edges;
+                if (!row_merged[edge_row_[edge]]) {
+                    row_merged[edge_row_[edge]] = true;
+                    ++report.merged_rows;
+                    if (report.merge_examples.size() < 5) {
+                        std::string example(graph_.ids_[node]);
+                        example += " -> ";
+                        example += graph_.ids_[target];
+                        report.merge_examples.push_back(std::move(example));
+                    }
+                }
+                continue;
+            }
+            sources.push_back(node);
+            targets.push_back(target);
+            graph_.strength_.push_back(edge_strength_[edge]);
+            graph_.type_.push_back(edge_type_[edge]);
+            if (has_probability) graph_.probability_.push_back(edge_probability_[edge]);
+            if (has_date) graph_.date_.push_back(edge_date_[edge]);
+        }
+    }
+    // Free the staging arrays before Boost allocates the CSR.
+    order = {};
+    start = {};
+    row_merged = {};
+    edge_source_ = {};
+    edge_target_ = {};
+    edge_strength_ = {};
+    edge_type_ = {};
+    edge_probability_ = {};
+    edge_date_ = {};
+    edge_row_ = {};
+
+    // Boost's histogram sort is stable, so the edges keep the (source, target) order above and
+    // EdgeId i is the i-th merged edge.
+    const EdgePairAt pair_at{sources.data(), targets.data()};
+    const auto first = boost::make_transform_iterator(boost::counting_iterator<std::size_t>(0), pair_at);
+    const auto last =
+        boost::make_transform_iterator(boost::counting_iterator<std::size_t>(sources.size()), pair_at);
+    graph_.csr_ = InfluenceGraph::Csr(boost::edges_are_unsorted_multi_pass, first, last, n);
+    if (graph_.csr_.m_forward.m_column != targets)
+        throw InternalError("graph builder: CSR edge order differs from the merged edge order");
+
+    graph_.strength_.shrink_to_fit();
+    graph_.type_.shrink_to_fit();
+    graph_.probability_.shrink_to_fit();
+    graph_.date_.shrink_to_fit();
+    rows_ = 0;
+    InfluenceGraph result = std::move(graph_);
+    graph_ = InfluenceGraph();
+    return result;
+}
+
+}  // namespace catena

@@ -1,0 +1,55 @@
+// An RFC 4180 CSV reader: a header row, then records of the same number of fields. Fields may be
+// quoted ("a, b"), with quotes doubled inside ("say ""hi"""), and may span lines. Records end with
+// LF, CRLF or CR; a UTF-8 byte-order mark at the start is skipped; completely empty lines are
+// skipped; the last record may end without a newline. A quote inside an unquoted field is kept
+// as a literal character, as most spreadsheet exports expect.
+//
+// The file is read into memory once and fields are views into it (quoted fields are unescaped in
+// place), so reading allocates nothing per record. Errors are InputErrors naming file and line.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace catena {
+
+class CsvReader {
+public:
+    // Reads `path` (shown in messages as given). Throws InputError when the file is missing,
+    // unreadable, empty or has an unusable header (an empty or repeated column name).
+    static CsvReader open(const std::filesystem::path& path);
+    // Parses `contents` as if read from a file named `name`.
+    CsvReader(std::string name, std::string contents);
+
+    const std::string& name() const { return name_; }
+    // Column names as written in the header (outer spaces trimmed).
+    const std::vector<std::string>& header() const { return header_; }
+    // Index of the column named `name` (case-insensitive), if any.
+    std::optional<std::size_t> column(std::string_view name) const;
+
+    // Reads the next record into `fields`; false at the end of the file. The views stay valid
+    // as long as the reader. Throws InputError on an unterminated quote, a stray character after
+    // a closing quote, or a record with the wrong number of fields.
+    bool next(std::vector<std::string_view>& fields);
+    // Line on which the current record starts (1 = the header).
+    std::uint64_t line() const { return record_line_; }
+    // "file:line" of the current record.
+    std::string where() const;
+
+private:
+    bool parse_record(std::vector<std::string_view>& fields);
+    std::string column_label(std::size_t index) const;
+
+    std::string name_;
+    std::string buffer_;
+    std::size_t pos_ = 0;
+    std::uint64_t line_ = 1;  // line at pos_
+    std::uint64_t record_line_ = 0;
+    std::vector<std::string> header_;
+};
+
+}  // namespace catena

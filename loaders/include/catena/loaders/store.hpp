@@ -1,0 +1,41 @@
+// The SQLite workspace: catena's embedded store. `catena import` writes a data folder (or edge
+// list) into it; every analysis can read it instead of the CSV files (`--db FILE`).
+//
+// Tables (see README "The workspace database"):
+//   catena_meta(key, value)                       schema version, import time, source, options
+//   relationship_types(name, directed, strength)  the type table in force at import
+//   customers(id, ord, kind, name, segment, value, cost, opt_out, listed)
+//   customer_attribute_names(position, name), customer_attributes(customer, name, value)
+//   relationships(row, source, target, type, weight, probability, date, directed)
+//   referrals(row, referrer, referred, date, converted, reward)
+//   transactions(row, customer, date, amount, channel, on_behalf_of)
+// Ids are TEXT with foreign keys to customers(id); dates are ISO text; `ord` and `row` keep the
+// input order so a graph loaded from the store is identical to one loaded from the CSV files.
+//
+// An import replaces the input tables in one transaction: it either completes or leaves the
+// database exactly as it was (a new file is removed). Analyses open the database read-only.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+
+#include "catena/graph/dataset.hpp"
+#include "catena/loaders/load.hpp"
+
+namespace catena {
+
+struct ImportSummary {
+    bool created = false;  // the database file was new
+    std::uint64_t customers = 0, relationships = 0, referrals = 0, transactions = 0;
+    Dataset dataset;  // the data as loaded while importing (validated)
+};
+
+// Imports the CSV input `source` into the workspace `db`. Throws InputError/UsageError; on any
+// error the database is unchanged.
+ImportSummary import_to_store(const InputSource& source, const std::filesystem::path& db,
+                              const LoadOptions& options);
+
+// Loads a data set from the workspace `db`, opened read-only.
+Dataset load_store(const std::filesystem::path& db, const LoadOptions& options);
+
+}  // namespace catena

@@ -1,0 +1,229 @@
+// Reading the CSV tables (data folder or edge list) into a DatasetSink.
+#include <array>
+#include <string>
+#include <vector>
+
+#include "catena/graph/errors.hpp"
+#include "catena/loaders/csv_reader.hpp"
+#include "catena/loaders/load.hpp"
+#include "catena/loaders/store.hpp"
+#include "field_parse.hpp"
+
+namespace catena {
+
+namespace {
+
+// A column a table knows: its name, other accepted spellings, and whether it must be there.
+struct ColumnSpec {
+    const char* name;
+    std::vector<const char*> aliases;
+    bool required;
+};
+
+// Maps a file's header onto a table's known columns; the rest are `extra`.
+struct ColumnMap {
+    std::vector<std::optional<std::size_t>> index;  // per spec
+    std::vector<std::size_t> extra;                 // header positions not in the spec
+
+    ColumnMap(const CsvReader& reader, const std::vector<ColumnSpec>& specs) {
+        std::vector<bool> used(reader.header().size(), false);
+        for (const ColumnSpec& spec : specs) {
+            std::optional<std::size_t> found = reader.column(spec.name);
+            for (const char* alias : spec.aliases)
+                if (!found) found = reader.column(alias);
+            if (!found && spec.required)
+                throw InputError(file_line(reader.name(), 1), "header",
+                                 std::string("missing required column '") + spec.name + "'");
+            if (found) used[*found] = true;
+            index.push_back(found);
+        }
+        for (std::size_t position = 0; position < used.size(); ++position)
+            if (!used[position]) extra.push_back(position);
+    }
+
+    std::string_view get(const std::vector<std::string_view>& fields, std::size_t spec) const {
+        return index[spec] ? fields[*index[spec]] : std::string_view();
+    }
+};
+
+// Runs `handle(fields)` for every record, turning a RowError into an InputError at file:line.
+template <typename Handle>
+void for_each_record(CsvReader& reader, const ColumnMap& columns, Handle&& handle) {
+    std::vector<std::string_view> fields;
+    fields.reserve(reader.header().size());
+    while (reader.next(fields)) {
+        try {
+            handle(fields);
+        } catch (const RowError& error) {
+            (void)columns;
+            throw InputError(reader.where(), error.column(), error.what());
+        }
+    }
+}
+
+void warn_unused(const CsvReader& reader, const ColumnMap& columns,
+                 std::vector<std::string>& warnings) {
+    if (columns.extra.empty()) return;
+    std::string message = reader.name() + ": ignoring column";
+    message += columns.extra.size() > 1 ? "s" : "";
+    for (std::size_t position = 0; position < columns.extra.size(); ++position) {
+        message += position == 0 ? " '" : ", '";
+        message += reader.header()[columns.extra[position]];
+        message += '\'';
+    }
+    message += " (not used by this table)";
+    warnings.push_back(std::move(message));
+}
+
+enum CustomerColumn { kId, kKind, kName, kSegment, kValue, kCost, kOptOut };
+const std::vector<ColumnSpec> kCustomerColumns = {
+    {"id", {"customer_id", "customer"}, true}, {"kind", {}, false},
+    {"name", {"label"}, false},                {"segment", {}, false},
+    {"value", {}, false},                      {"cost", {}, false},
+    {"opt_out", {"optout", "opt-out"}, false},
+};
+
+enum RelationshipColumn { kSource, kTarget, kType, kWeight, kProbability, kRelDate, kDirected };
+const std::vector<ColumnSpec> kRelationshipColumns = {
+    {"source", {"from", "src"}, true}, {"target", {"to", "dst"}, true},
+    {"type", {"relationship"}, false}, {"weight", {}, false},
+    {"probability", {}, false},        {"date", {"since"}, false},
+    {"directed", {}, false},
+};
+
+enum ReferralColumn { kReferrer, kReferred, kRefDate, kConverted, kReward };
+const std::vector<ColumnSpec> kReferralColumns = {
+    {"referrer", {}, true},        {"referred", {}, true}, {"date", {}, false},
+    {"converted", {}, false},      {"reward", {}, false},
+};
+
+enum TransactionColumn { kCustomer, kTxDate, kAmount, kChannel, kOnBehalfOf };
+const std::vector<ColumnSpec> kTransactionColumns = {
+    {"customer", {"customer_id", "id"}, true}, {"date", {}, true}, {"amount", {}, true},
+    {"channel", {}, false},                    {"on_behalf_of", {"on_behalf"}, false},
+};
+
+void read_customers(CsvReader reader, DatasetSink& sink) {
+    const ColumnMap columns(reader, kCustomerColumns);
+    std::vector<std::string> attribute_names;
+    for (const std::size_t position : columns.extra) attribute_names.push_back(reader.header()[position]);
+    sink.begin_customers(attribute_names);
+    std::vector<std::string_view> attributes(columns.extra.size());
+    for_each_record(reader, columns, [&](const std::vector<std::string_view>& fields) {
+        CustomerRow row;
+        row.id = columns.get(fields, kId);
+        row.kind = fields::kind(columns.get(fields, kKind), "kind");
+        row.name = columns.get(fields, kName);
+        row.segment = fields::trim(columns.get(fields, kSegment));
+        row.value = fields::number(columns.get(fields, kValue), "value");
+        row.cost = fields::number(columns.get(fields, kCost), "cost");
+        row.opt_out = fields::boolean(columns.get(fields, kOptOut), "opt_out").value_or(false);
+        for (std::size_t index = 0; index < columns.extra.size(); ++index)
+            attributes[index] = fields[columns.extra[index]];
+        row.attributes = attributes;
+        sink.customer(row);
+    });
+}
+
+void read_relationships(CsvReader reader, DatasetSink& sink, std::vector<std::string>& warnings) {
+    const ColumnMap columns(reader, kRelationshipColumns);
+    warn_unused(reader, columns, warnings);
+    for_each_record(reader, columns, [&](const std::vector<std::string_view>& fields) {
+        RelationshipRow row;
+        row.source = columns.get(fields, kSource);
+        row.target = columns.get(fields, kTarget);
+        row.type = fields::trim(columns.get(fields, kType));
+        row.weight = fields::number(columns.get(fields, kWeight), "weight").value_or(1.0);
+        row.probability = fields::number(columns.get(fields, kProbability), "probability");
+        row.date = fields::date(columns.get(fields, kRelDate), "date");
+        row.directed = fields::boolean(columns.get(fields, kDirected), "directed");
+        sink.relationship(row);
+    });
+}
+
+void read_referrals(CsvReader reader, DatasetSink& sink, std::vector<std::string>& warnings) {
+    const ColumnMap columns(reader, kReferralColumns);
+    warn_unused(reader, columns, warnings);
+    for_each_record(reader, columns, [&](const std::vector<std::string_view>& fields) {
+        ReferralRow row;
+        row.referrer = columns.get(fields, kReferrer);
+        row.referred = columns.get(fields, kReferred);
+        row.date = fields::date(columns.get(fields, kRefDate), "date");
+        row.converted = fields::boolean(columns.get(fields, kConverted), "converted").value_or(true);
+        row.reward = fields::number(columns.get(fields, kReward), "reward").value_or(0.0);
+        sink.referral(row);
+    });
+}
+
+void read_transactions(CsvReader reader, DatasetSink& sink, std::vector<std::string>& warnings) {
+    const ColumnMap columns(reader, kTransactionColumns);
+    warn_unused(reader, columns, warnings);
+    for_each_record(reader, columns, [&](const std::vector<std::string_view>& fields) {
+        TransactionRow row;
+        row.customer = columns.get(fields, kCustomer);
+        const auto date = fields::date(columns.get(fields, kTxDate), "date");
+        if (!date) throw RowError("date", "is empty (every transaction needs a date)");
+        row.date = *date;
+        const auto amount = fields::number(columns.get(fields, kAmount), "amount");
+        if (!amount) throw RowError("amount", "is empty (every transaction needs an amount)");
+        row.amount = *amount;
+        row.channel = fields::trim(columns.get(fields, kChannel));
+        row.on_behalf_of = columns.get(fields, kOnBehalfOf);
+        sink.transaction(row);
+    });
+}
+
+}  // namespace
+
+void InputSource::validate() const {
+    const int given = !data_dir.empty() + !edges_file.empty() + !db_file.empty();
+    if (given == 0)
+        throw UsageError("no input: give --data DIR, --edges FILE or --db FILE");
+    if (given > 1) throw UsageError("give only one of --data, --edges and --db");
+    if (!nodes_file.empty() && edges_file.empty())
+        throw UsageError("--nodes goes with --edges (a data folder has its own customers.csv)");
+}
+
+std::string InputSource::describe() const {
+    if (!data_dir.empty()) return "folder " + data_dir.string();
+    if (!db_file.empty()) return "database " + db_file.string();
+    std::string text = "edge list " + edges_file.string();
+    if (!nodes_file.empty()) text += " with customers " + nodes_file.string();
+    return text;
+}
+
+void read_csv_input(const InputSource& source, DatasetSink& sink,
+                    std::vector<std::string>& warnings) {
+    source.validate();
+    if (!source.edges_file.empty()) {
+        if (!source.nodes_file.empty()) read_customers(CsvReader::open(source.nodes_file), sink);
+        else sink.begin_customers({});
+        read_relationships(CsvReader::open(source.edges_file), sink, warnings);
+        return;
+    }
+    if (source.data_dir.empty()) throw InternalError("read_csv_input: not a CSV input");
+    std::error_code error;
+    if (!std::filesystem::is_directory(source.data_dir, error))
+        throw InputError(source.data_dir.string(), "", "no such folder");
+    const auto table = [&](const char* file) { return source.data_dir / file; };
+    read_customers(CsvReader::open(table("customers.csv")), sink);
+    read_relationships(CsvReader::open(table("relationships.csv")), sink, warnings);
+    if (std::filesystem::exists(table("referrals.csv"), error))
+        read_referrals(CsvReader::open(table("referrals.csv")), sink, warnings);
+    if (std::filesystem::exists(table("transactions.csv"), error))
+        read_transactions(CsvReader::open(table("transactions.csv")), sink, warnings);
+}
+
+Dataset load_dataset(const InputSource& source, const LoadOptions& options) {
+    source.validate();
+    if (!source.db_file.empty()) return load_store(source.db_file, options);
+    GraphSink sink({options.types, options.directed, /*implicit_nodes=*/source.nodes_file.empty() &&
+                                                         !source.edges_file.empty()});
+    std::vector<std::string> warnings;
+    read_csv_input(source, sink, warnings);
+    Dataset dataset = sink.finish(source.describe());
+    dataset.warnings = std::move(warnings);
+    return dataset;
+}
+
+}  // namespace catena

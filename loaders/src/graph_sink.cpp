@@ -1,0 +1,75 @@
+#include <cmath>
+
+#include "catena/graph/errors.hpp"
+#include "catena/loaders/dataset_sink.hpp"
+
+namespace catena {
+
+GraphSink::GraphSink(GraphSinkOptions options) : options_(std::move(options)) {}
+
+GraphBuilder& GraphSink::builder() {
+    if (!builder_) begin_customers({});
+    return *builder_;
+}
+
+void GraphSink::begin_customers(const std::vector<std::string>& attribute_names) {
+    if (builder_) throw InternalError("GraphSink: customers begun twice");
+    GraphBuilderOptions builder_options;
+    builder_options.types = options_.types;
+    builder_options.directed_by_default = options_.directed_by_default;
+    builder_options.implicit_nodes = options_.implicit_nodes;
+    builder_options.attribute_names = attribute_names;
+    builder_.emplace(std::move(builder_options));
+}
+
+void GraphSink::customer(const CustomerRow& row) { builder().add_customer(row); }
+
+void GraphSink::relationship(const RelationshipRow& row) { builder().add_relationship(row); }
+
+NodeId GraphSink::num_nodes() const { return builder_ ? builder_->num_nodes() : 0; }
+
+void GraphSink::referral(const ReferralRow& row) {
+    GraphBuilder& graph = builder();
+    if (!std::isfinite(row.reward) || row.reward < 0)
+        throw RowError("reward", "must be a number >= 0");
+    const NodeId referrer = graph.resolve(row.referrer, "referrer");
+    const NodeId referred = graph.resolve(row.referred, "referred");
+    if (referrer == referred) throw RowError("referred", "a customer cannot refer themselves");
+    referrals_.push_back({referrer, referred, row.date.value_or(kNoDate), row.converted, row.reward});
+}
+
+void GraphSink::transaction(const TransactionRow& row) {
+    GraphBuilder& graph = builder();
+    if (!std::isfinite(row.amount)) throw RowError("amount", "must be a finite number");
+    if (row.amount < 0)
+        throw RowError("amount", "must not be negative (record refunds as a separate adjustment)");
+    const NodeId customer = graph.resolve(row.customer, "customer");
+    NodeId beneficiary = kNoNode;
+    if (!row.on_behalf_of.empty()) {
+        beneficiary = graph.resolve(row.on_behalf_of, "on_behalf_of");
+        if (beneficiary == customer)
+            throw RowError("on_behalf_of", "a purchase cannot be on behalf of the buyer");
+    }
+    std::uint32_t channel = 0;
+    if (!row.channel.empty()) {
+        auto [it, inserted] = channel_codes_.try_emplace(
+            std::string(row.channel), static_cast<std::uint32_t>(transactions_.channels.size()));
+        if (inserted) transactions_.channels.emplace_back(row.channel);
+        channel = it->second;
+    }
+    transactions_.rows.push_back({customer, row.date, row.amount, channel, beneficiary});
+    if (beneficiary != kNoNode) graph.add_on_behalf(customer, beneficiary);
+}
+
+Dataset GraphSink::finish(std::string source) {
+    Dataset dataset{builder().build(), std::move(referrals_), std::move(transactions_),
+                    std::move(source), {}};
+    builder_.reset();
+    return dataset;
+}
+
+}  // namespace catena
+
+namespace catena {
+std::string_view GraphSink::external_id(NodeId node) const { return builder_->external_id(node); }
+}  // namespace catena

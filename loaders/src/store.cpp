@@ -1,0 +1,434 @@
+#include "catena/loaders/store.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cmath>
+#include <string>
+
+#include "catena/graph/errors.hpp"
+#include "field_parse.hpp"
+#include "sqlite_db.hpp"
+
+namespace catena {
+
+namespace {
+
+constexpr const char* kSchemaVersion = "1";
+
+constexpr const char* kSchema = R"sql(
+CREATE TABLE IF NOT EXISTS catena_meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS relationship_types (
+    name     TEXT PRIMARY KEY,
+    directed INTEGER NOT NULL CHECK (directed IN (0, 1)),
+    strength REAL NOT NULL CHECK (strength >= 0)
+);
+CREATE TABLE IF NOT EXISTS customers (
+    id      TEXT PRIMARY KEY,
+    ord     INTEGER NOT NULL UNIQUE,
+    kind    TEXT NOT NULL CHECK (kind IN ('person', 'business')),
+    name    TEXT NOT NULL DEFAULT '',
+    segment TEXT NOT NULL DEFAULT '',
+    value   REAL CHECK (value >= 0),
+    cost    REAL CHECK (cost >= 0),
+    opt_out INTEGER NOT NULL DEFAULT 0 CHECK (opt_out IN (0, 1)),
+    listed  INTEGER NOT NULL DEFAULT 1 CHECK (listed IN (0, 1))
+);
+CREATE TABLE IF NOT EXISTS customer_attribute_names (
+    position INTEGER PRIMARY KEY,
+    name     TEXT NOT NULL UNIQUE
+);
+CREATE TABLE IF NOT EXISTS customer_attributes (
+    customer TEXT NOT NULL REFERENCES customers (id),
+    name     TEXT NOT NULL REFERENCES customer_attribute_names (name),
+    value    TEXT NOT NULL,
+    PRIMARY KEY (customer, name)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS relationships (
+    row         INTEGER PRIMARY KEY,
+    source      TEXT NOT NULL REFERENCES customers (id),
+    target      TEXT NOT NULL REFERENCES customers (id),
+    type        TEXT NOT NULL DEFAULT '',
+    weight      REAL NOT NULL DEFAULT 1 CHECK (weight >= 0),
+    probability REAL CHECK (probability BETWEEN 0 AND 1),
+    date        TEXT,
+    directed    INTEGER CHECK (directed IN (0, 1))
+);
+CREATE INDEX IF NOT EXISTS relationships_source ON relationships (source);
+CREATE INDEX IF NOT EXISTS relationships_target ON relationships (target);
+CREATE TABLE IF NOT EXISTS referrals (
+    row       INTEGER PRIMARY KEY,
+    referrer  TEXT NOT NULL REFERENCES customers (id),
+    referred  TEXT NOT NULL REFERENCES customers (id),
+    date      TEXT,
+    converted INTEGER NOT NULL CHECK (converted IN (0, 1)),
+    reward    REAL NOT NULL DEFAULT 0 CHECK (reward >= 0)
+);
+CREATE INDEX IF NOT EXISTS referrals_referrer ON referrals (referrer);
+CREATE TABLE IF NOT EXISTS transactions (
+    row          INTEGER PRIMARY KEY,
+    customer     TEXT NOT NULL REFERENCES customers (id),
+    date         TEXT NOT NULL,
+    amount       REAL NOT NULL CHECK (amount >= 0),
+    channel      TEXT NOT NULL DEFAULT '',
+    on_behalf_of TEXT REFERENCES customers (id)
+);
+CREATE INDEX IF NOT EXISTS transactions_customer ON transactions (customer);
+)sql";
+
+constexpr const char* kClearInputs = R"sql(
+DELETE FROM transactions;
+DELETE FROM referrals;
+DELETE FROM relationships;
+DELETE FROM customer_attributes;
+DELETE FROM customer_attribute_names;
+DELETE FROM customers;
+DELETE FROM relationship_types;
+)sql";
+
+std::optional<std::string> iso(const std::optional<Date>& date) {
+    if (!date) return std::nullopt;
+    return format_iso_date(*date);
+}
+
+// Validates every row through a GraphSink (so the import accepts exactly what a CSV load
+// accepts) and writes it to the store.
+class ImportSink : public GraphSink {
+public:
+    ImportSink(sqlite::Database& db, GraphSinkOptions options)
+        : GraphSink(std::move(options)),
+          db_(db),
+          insert_customer_(db, "INSERT INTO customers (id, ord, kind, name, segment, value, cost, "
+                               "opt_out, listed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)"),
+          insert_attribute_(db, "INSERT INTO customer_attributes (customer, name, value) VALUES "
+                                "(?, ?, ?)"),
+          insert_relationship_(db, "INSERT INTO relationships (source, target, type, weight, "
+                                   "probability, date, directed) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+          insert_referral_(db, "INSERT INTO referrals (referrer, referred, date, converted, "
+                               "reward) VALUES (?, ?, ?, ?, ?)"),
+          insert_transaction_(db, "INSERT INTO transactions (customer, date, amount, channel, "
+                                  "on_behalf_of) VALUES (?, ?, ?, ?, ?)") {}
+
+    void begin_customers(const std::vector<std::string>& attribute_names) override {
+        GraphSink::begin_customers(attribute_names);
+        attribute_names_ = attribute_names;
+        sqlite::Statement insert(db_, "INSERT INTO customer_attribute_names (position, name) "
+                                      "VALUES (?, ?)");
+        for (std::size_t position = 0; position < attribute_names.size(); ++position) {
+            insert.bind(1, static_cast<std::int64_t>(position)).bind(2, attribute_names[position]);
+            insert.run();
+        }
+    }
+
+    void customer(const CustomerRow& row) override {
+        GraphSink::customer(row);
+        write_customer(row, true);
+        for (std::size_t position = 0; position < row.attributes.size(); ++position) {
+            if (row.attributes[position].empty()) continue;
+            insert_attribute_.bind(1, row.id).bind(2, attribute_names_[position]).bind(3, row.attributes[position]);
+            insert_attribute_.run();
+        }
+    }
+
+    void relationship(const RelationshipRow& row) override {
+        const NodeId before = num_nodes();
+        GraphSink::relationship(row);
+        write_implicit_customers(before);
+        insert_relationship_.bind(1, row.source).bind(2, row.target).bind(3, row.type);
+        insert_relationship_.bind(4, row.weight).bind(5, row.probability).bind(6, iso(row.date));
+        if (row.directed) insert_relationship_.bind(7, std::int64_t{*row.directed});
+        insert_relationship_.run();
+        ++relationships;
+    }
+
+    void referral(const ReferralRow& row) override {
+        GraphSink::referral(row);
+        insert_referral_.bind(1, row.referrer).bind(2, row.referred).bind(3, iso(row.date));
+        insert_referral_.bind(4, std::int64_t{row.converted}).bind(5, row.reward);
+        insert_referral_.run();
+        ++referrals;
+    }
+
+    void transaction(const TransactionRow& row) override {
+        GraphSink::transaction(row);
+        insert_transaction_.bind(1, row.customer).bind(2, format_iso_date(row.date));
+        insert_transaction_.bind(3, row.amount).bind(4, row.channel);
+        if (!row.on_behalf_of.empty()) insert_transaction_.bind(5, row.on_behalf_of);
+        insert_transaction_.run();
+        ++transactions;
+    }
+
+    std::uint64_t customers = 0, relationships = 0, referrals = 0, transactions = 0;
+
+private:
+    void write_customer(const CustomerRow& row, bool listed) {
+        insert_customer_.bind(1, row.id).bind(2, static_cast<std::int64_t>(customers));
+        insert_customer_.bind(3, to_string(row.kind)).bind(4, row.name).bind(5, row.segment);
+        insert_customer_.bind(6, row.value).bind(7, row.cost);
+        insert_customer_.bind(8, std::int64_t{row.opt_out}).bind(9, std::int64_t{listed});
+        insert_customer_.run();
+        ++customers;
+    }
+
+    void write_implicit_customers(NodeId before) {
+        for (NodeId node = before; node < num_nodes(); ++node) {
+            CustomerRow row;
+            row.id = external_id(node);
+            write_customer(row, false);
+        }
+    }
+
+    sqlite::Database& db_;
+    std::vector<std::string> attribute_names_;
+    sqlite::Statement insert_customer_, insert_attribute_, insert_relationship_,
+        insert_referral_, insert_transaction_;
+};
+
+void set_meta(sqlite::Database& db, std::string_view key, std::string_view value) {
+    sqlite::Statement statement(db, "INSERT OR REPLACE INTO catena_meta (key, value) VALUES (?, ?)");
+    statement.bind(1, key).bind(2, value);
+    statement.run();
+}
+
+std::string now_utc() {
+    const auto now = std::chrono::system_clock::now();
+    const auto days = std::chrono::floor<std::chrono::days>(now);
+    const std::chrono::hh_mm_ss time(std::chrono::floor<std::chrono::seconds>(now - days));
+    char buffer[32];
+    std::snprintf(buffer, sizeof buffer, "%sT%02d:%02d:%02dZ",
+                  format_iso_date(static_cast<Date>(days.time_since_epoch().count())).c_str(),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()));
+    return buffer;
+}
+
+void remove_database_files(const std::filesystem::path& db) {
+    std::error_code ignored;
+    for (const char* suffix : {"", "-journal", "-wal", "-shm"})
+        std::filesystem::remove(db.string() + suffix, ignored);
+}
+
+}  // namespace
+
+ImportSummary import_to_store(const InputSource& source, const std::filesystem::path& db_path,
+                              const LoadOptions& options) {
+    source.validate();
+    if (!source.db_file.empty()) throw UsageError("import reads CSV input, not a database");
+    if (db_path.empty()) throw UsageError("import needs --db FILE");
+    std::error_code error;
+    const bool existed = std::filesystem::exists(db_path, error);
+    if (existed && std::filesystem::is_directory(db_path, error))
+        throw InputError(db_path.string(), "", "is a folder, not a database file");
+
+    ImportSummary summary;
+    summary.created = !existed;
+    try {
+        sqlite::Database db(db_path.string(), false);
+        db.exec("PRAGMA foreign_keys = ON");
+        // Reading the schema tells a SQLite file from anything else before anything is written.
+        const bool has_tables = [&] {
+            sqlite::Statement count(db, "SELECT count(*) FROM sqlite_master");
+            count.step();
+            return count.integer(0) > 0;
+        }();
+        if (has_tables && !db.has_table("catena_meta"))
+            throw InputError(db_path.string(), "",
+                             "a SQLite database that is not a catena workspace (no catena_meta "
+                             "table); import into a new file");
+        db.exec("BEGIN IMMEDIATE");
+        try {
+            db.exec(kSchema);
+            db.exec(kClearInputs);
+            {
+                sqlite::Statement insert(db, "INSERT INTO relationship_types (name, directed, "
+                                             "strength) VALUES (?, ?, ?)");
+                for (const RelationshipType& type : options.types.all()) {
+                    insert.bind(1, type.name).bind(2, std::int64_t{type.directed}).bind(3, type.strength);
+                    insert.run();
+                }
+            }
+            set_meta(db, "schema_version", kSchemaVersion);
+            set_meta(db, "catena_version", CATENA_VERSION);
+            set_meta(db, "imported_at", now_utc());
+            set_meta(db, "source", source.describe());
+            set_meta(db, "directed_default", options.directed ? "1" : "0");
+
+            ImportSink sink(db, {options.types, options.directed,
+                                 source.nodes_file.empty() && !source.edges_file.empty()});
+            std::vector<std::string> warnings;
+            read_csv_input(source, sink, warnings);
+            summary.customers = sink.customers;
+            summary.relationships = sink.relationships;
+            summary.referrals = sink.referrals;
+            summary.transactions = sink.transactions;
+            summary.dataset = sink.finish(source.describe());
+            summary.dataset.warnings = std::move(warnings);
+            db.exec("COMMIT");
+        } catch (...) {
+            sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+            throw;
+        }
+    } catch (...) {
+        if (!existed) remove_database_files(db_path);
+        throw;
+    }
+    return summary;
+}
+
+Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& options) {
+    std::error_code error;
+    if (!std::filesystem::exists(db_path, error))
+        throw InputError(db_path.string(), "", "no such database file (create one with catena import)");
+    if (std::filesystem::is_directory(db_path, error))
+        throw InputError(db_path.string(), "", "is a folder, not a database file");
+    sqlite::Database db(db_path.string(), true);
+    if (!db.has_table("catena_meta"))
+        throw InputError(db_path.string(), "",
+                         "not a catena workspace (no catena_meta table; create one with catena import)");
+    db.exec("BEGIN");  // one consistent snapshot for all tables
+
+    bool directed_default = options.directed;
+    {
+        sqlite::Statement meta(db, "SELECT key, value FROM catena_meta");
+        while (meta.step()) {
+            if (meta.text(0) == "schema_version" && meta.text(1) != kSchemaVersion)
+                throw InputError(db_path.string(), "",
+                                 "workspace schema version " + std::string(meta.text(1)) +
+                                     " is not supported by this catena (expects " + kSchemaVersion +
+                                     "); import the data again");
+            if (meta.text(0) == "directed_default" && meta.text(1) == "1") directed_default = true;
+        }
+    }
+    // The type table stored at import, then whatever this run declares on top.
+    RelationshipTypes types;
+    {
+        sqlite::Statement stored(db, "SELECT name, directed, strength FROM relationship_types ORDER BY rowid");
+        while (stored.step())
+            types.declare(stored.text(0), stored.integer(1) != 0, stored.real(2));
+        const RelationshipTypes defaults;
+        for (const RelationshipType& type : options.types.all()) {
+            const auto builtin = defaults.find(type.name);
+            if (!builtin || !(defaults[*builtin] == type)) types.declare(type.name, type.directed, type.strength);
+        }
+    }
+
+    GraphSink sink({types, directed_default, false});
+    const std::string file = db_path.string();
+    const auto where = [&](const char* table, std::int64_t row) {
+        return file + ": table " + table + ", row " + std::to_string(row);
+    };
+    const auto read_text_date = [](std::string_view text, const char* column) {
+        return fields::date(text, column);
+    };
+
+    std::vector<std::string> attribute_names;
+    {
+        sqlite::Statement names(db, "SELECT name FROM customer_attribute_names ORDER BY position");
+        while (names.step()) attribute_names.emplace_back(names.text(0));
+    }
+    sink.begin_customers(attribute_names);
+    {
+        sqlite::Statement customers(db, "SELECT id, kind, name, segment, value, cost, opt_out, "
+                                        "listed, ord FROM customers ORDER BY ord");
+        sqlite::Statement attributes(
+            db, "SELECT c.ord, n.position, a.value FROM customer_attributes a "
+                "JOIN customers c ON c.id = a.customer "
+                "JOIN customer_attribute_names n ON n.name = a.name ORDER BY c.ord, n.position");
+        bool attribute_row = attributes.step();
+        std::vector<std::string> values(attribute_names.size());
+        std::vector<std::string_view> views(attribute_names.size());
+        while (customers.step()) {
+            const std::int64_t ord = customers.integer(8);
+            for (auto& value : values) value.clear();
+            while (attribute_row && attributes.integer(0) <= ord) {
+                if (attributes.integer(0) == ord) {
+                    const auto position = static_cast<std::size_t>(attributes.integer(1));
+                    if (position < values.size()) values[position] = attributes.text(2);
+                }
+                attribute_row = attributes.step();
+            }
+            for (std::size_t position = 0; position < values.size(); ++position)
+                views[position] = values[position];
+            try {
+                CustomerRow row;
+                row.id = customers.text(0);
+                row.kind = fields::kind(customers.text(1), "kind");
+                row.name = customers.text(2);
+                row.segment = customers.text(3);
+                row.value = customers.optional_real(4);
+                row.cost = customers.optional_real(5);
+                row.opt_out = customers.integer(6) != 0;
+                row.implicit = customers.integer(7) == 0;
+                row.attributes = views;
+                sink.customer(row);
+            } catch (const RowError& row_error) {
+                throw InputError(where("customers", ord + 1), row_error.column(), row_error.what());
+            }
+        }
+    }
+    {
+        sqlite::Statement rows(db, "SELECT row, source, target, type, weight, probability, date, "
+                                   "directed FROM relationships ORDER BY row");
+        while (rows.step()) {
+            try {
+                RelationshipRow row;
+                row.source = rows.text(1);
+                row.target = rows.text(2);
+                row.type = rows.text(3);
+                row.weight = rows.real(4);
+                row.probability = rows.optional_real(5);
+                if (!rows.is_null(6)) row.date = read_text_date(rows.text(6), "date");
+                if (!rows.is_null(7)) row.directed = rows.integer(7) != 0;
+                sink.relationship(row);
+            } catch (const RowError& row_error) {
+                throw InputError(where("relationships", rows.integer(0)), row_error.column(),
+                                 row_error.what());
+            }
+        }
+    }
+    {
+        sqlite::Statement rows(db, "SELECT row, referrer, referred, date, converted, reward FROM "
+                                   "referrals ORDER BY row");
+        while (rows.step()) {
+            try {
+                ReferralRow row;
+                row.referrer = rows.text(1);
+                row.referred = rows.text(2);
+                if (!rows.is_null(3)) row.date = read_text_date(rows.text(3), "date");
+                row.converted = rows.integer(4) != 0;
+                row.reward = rows.real(5);
+                sink.referral(row);
+            } catch (const RowError& row_error) {
+                throw InputError(where("referrals", rows.integer(0)), row_error.column(),
+                                 row_error.what());
+            }
+        }
+    }
+    {
+        sqlite::Statement rows(db, "SELECT row, customer, date, amount, channel, on_behalf_of FROM "
+                                   "transactions ORDER BY row");
+        while (rows.step()) {
+            try {
+                TransactionRow row;
+                row.customer = rows.text(1);
+                const auto date = read_text_date(rows.text(2), "date");
+                if (!date) throw RowError("date", "is empty");
+                row.date = *date;
+                row.amount = rows.real(3);
+                row.channel = rows.text(4);
+                row.on_behalf_of = rows.text(5);
+                sink.transaction(row);
+            } catch (const RowError& row_error) {
+                throw InputError(where("transactions", rows.integer(0)), row_error.column(),
+                                 row_error.what());
+            }
+        }
+    }
+    db.exec("COMMIT");
+    return sink.finish("database " + file);
+}
+
+}  // namespace catena

@@ -1,0 +1,47 @@
+// `catena stats`: what was loaded, and what the data-model rules did to it. Nodes by kind and
+// segment, relationship rows by type, merges and dropped self-loops, the degree distribution of
+// the influence edges, weakly connected components, referrals and transactions.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catena/graph/dataset.hpp"
+#include "catena/reports/output_format.hpp"
+
+namespace catena {
+
+struct DegreeSummary {
+    std::uint64_t min = 0, median = 0, p90 = 0, p99 = 0, max = 0;
+    double mean = 0.0;
+};
+
+struct TypeCount {
+    std::string name;
+    bool directed = false;
+    double strength = 1.0;
+    std::uint64_t rows = 0;
+};
+
+struct StatsSummary {
+    std::string source;
+    std::uint64_t nodes = 0, people = 0, businesses = 0, opted_out = 0, with_value = 0;
+    std::vector<std::pair<std::string, std::uint64_t>> segments;  // by count, then name
+    std::vector<std::string> attributes;
+    BuildReport build;
+    std::vector<TypeCount> types;  // types with at least one row
+    std::uint64_t edges = 0;
+    DegreeSummary out_degree, in_degree;
+    std::uint64_t without_out_edges = 0, isolated = 0;
+    std::uint64_t components = 0, largest_component = 0;
+    std::uint64_t referrals = 0, converted_referrals = 0, referrers = 0;
+    std::uint64_t transactions = 0;
+    double transaction_amount = 0.0;
+    std::string first_transaction, last_transaction;  // ISO dates, empty when none
+};
+
+StatsSummary summarize(const Dataset& dataset);
+std::string render(const StatsSummary& stats, OutputFormat format);
+
+}  // namespace catena

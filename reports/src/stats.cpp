@@ -1,0 +1,272 @@
+#include "catena/reports/stats.hpp"
+
+#include <algorithm>
+#include <map>
+#include <unordered_set>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "catena/algorithms/components.hpp"
+
+namespace catena {
+
+namespace {
+
+DegreeSummary summarize_degrees(std::vector<std::uint64_t> degrees) {
+    DegreeSummary summary;
+    if (degrees.empty()) return summary;
+    std::sort(degrees.begin(), degrees.end());
+    // Nearest-rank quantiles: the smallest degree with at least q of the nodes at or below it.
+    const auto rank = [&](double q) {
+        const auto position = static_cast<std::size_t>(std::ceil(q * static_cast<double>(degrees.size())));
+        return degrees[std::clamp<std::size_t>(position, 1, degrees.size()) - 1];
+    };
+    summary.min = degrees.front();
+    summary.max = degrees.back();
+    summary.median = rank(0.5);
+    summary.p90 = rank(0.9);
+    summary.p99 = rank(0.99);
+    std::uint64_t total = 0;
+    for (const auto degree : degrees) total += degree;
+    summary.mean = static_cast<double>(total) / static_cast<double>(degrees.size());
+    return summary;
+}
+
+// Thousands separators for counts read by people.
+std::string count(std::uint64_t value) {
+    std::string digits = std::to_string(value);
+    for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3)
+        digits.insert(static_cast<std::size_t>(position), ",");
+    return digits;
+}
+
+std::string money(double value) {
+    const auto cents = static_cast<std::uint64_t>(std::llround(value * 100));
+    return count(cents / 100) + fmt::format(".{:02d}", cents % 100);
+}
+
+std::string percent(std::uint64_t part, std::uint64_t whole) {
+    if (whole == 0) return "";
+    return fmt::format("{:.1f}%", 100.0 * static_cast<double>(part) / static_cast<double>(whole));
+}
+
+nlohmann::ordered_json degree_json(const DegreeSummary& degree) {
+    return {{"min", degree.min}, {"median", degree.median}, {"mean", degree.mean},
+            {"p90", degree.p90}, {"p99", degree.p99},       {"max", degree.max}};
+}
+
+nlohmann::ordered_json to_json(const StatsSummary& stats) {
+    nlohmann::ordered_json json;
+    json["source"] = stats.source;
+    json["customers"] = {{"total", stats.nodes},
+                         {"people", stats.people},
+                         {"businesses", stats.businesses},
+                         {"opted_out", stats.opted_out},
+                         {"with_value", stats.with_value},
+                         {"implicit", stats.build.implicit_nodes}};
+    nlohmann::ordered_json segments = nlohmann::ordered_json::object();
+    for (const auto& [name, nodes] : stats.segments) segments[name.empty() ? "(none)" : name] = nodes;
+    json["customers"]["segments"] = segments;
+    json["customers"]["attributes"] = stats.attributes;
+    nlohmann::ordered_json types = nlohmann::ordered_json::object();
+    for (const TypeCount& type : stats.types)
+        types[type.name] = {{"rows", type.rows},
+                            {"directed", type.directed},
+                            {"strength", type.strength}};
+    json["relationships"] = {{"rows", stats.build.relationship_rows},
+                             {"directed_rows", stats.build.directed_rows},
+                             {"undirected_rows", stats.build.undirected_rows},
+                             {"self_loops_dropped", stats.build.self_loops_dropped},
+                             {"merged_rows", stats.build.merged_rows},
+                             {"merged_edges", stats.build.merged_edges},
+                             {"on_behalf_from_transactions", stats.build.on_behalf_from_transactions},
+                             {"by_type", types},
+                             {"merge_examples", stats.build.merge_examples}};
+    json["influence_edges"] = {{"edges", stats.edges},
+                               {"out_degree", degree_json(stats.out_degree)},
+                               {"in_degree", degree_json(stats.in_degree)},
+                               {"without_out_edges", stats.without_out_edges},
+                               {"isolated", stats.isolated}};
+    json["components"] = {{"weakly_connected", stats.components},
+                          {"largest", stats.largest_component}};
+    json["referrals"] = {{"total", stats.referrals},
+                         {"converted", stats.converted_referrals},
+                         {"referrers", stats.referrers}};
+    json["transactions"] = {{"total", stats.transactions},
+                            {"amount", std::round(stats.transaction_amount * 100) / 100},
+                            {"first", stats.first_transaction},
+                            {"last", stats.last_transaction}};
+    return json;
+}
+
+// CSV: one `metric,value` row per number, metric names as the JSON paths joined by dots.
+void flatten(const nlohmann::ordered_json& json, const std::string& prefix, std::string& out) {
+    if (json.is_object()) {
+        for (const auto& [key, value] : json.items())
+            flatten(value, prefix.empty() ? key : prefix + "." + key, out);
+        return;
+    }
+    std::string value;
+    if (json.is_string()) value = json.get<std::string>();
+    else if (json.is_array()) {
+        for (const auto& item : json) {
+            if (!value.empty()) value += "; ";
+            value += item.is_string() ? item.get<std::string>() : item.dump();
+        }
+    } else value = json.dump();
+    const bool quote = value.find_first_of(",\"\n\r") != std::string::npos;
+    if (quote) {
+        std::string escaped = "\"";
+        for (const char c : value) {
+            if (c == '"') escaped += '"';
+            escaped += c;
+        }
+        value = escaped + "\"";
+    }
+    out += prefix + "," + value + "\n";
+}
+
+std::string render_table(const StatsSummary& stats) {
+    std::string out;
+    const auto line = [&out](std::string_view label, std::string_view value, std::string_view note = {}) {
+        out += fmt::format("  {:<30} {:>12}", label, value);
+        if (!note.empty()) out += fmt::format("  {}", note);
+        out += '\n';
+    };
+    out += fmt::format("catena stats: {}\n\n", stats.source);
+    out += "Customers\n";
+    line("total", count(stats.nodes));
+    line("people", count(stats.people), percent(stats.people, stats.nodes));
+    line("businesses", count(stats.businesses), percent(stats.businesses, stats.nodes));
+    line("with a value", count(stats.with_value), percent(stats.with_value, stats.nodes));
+    line("opted out", count(stats.opted_out), percent(stats.opted_out, stats.nodes));
+    if (stats.build.implicit_nodes) line("named only by relationships", count(stats.build.implicit_nodes));
+    if (stats.segments.size() > 1 || (stats.segments.size() == 1 && !stats.segments[0].first.empty())) {
+        out += "\nSegments\n";
+        for (const auto& [name, nodes] : stats.segments)
+            line(name.empty() ? "(none)" : name, count(nodes), percent(nodes, stats.nodes));
+    }
+    if (!stats.attributes.empty()) {
+        std::string names;
+        for (const auto& name : stats.attributes) names += (names.empty() ? "" : ", ") + name;
+        out += fmt::format("\nFurther attributes: {}\n", names);
+    }
+    out += "\nRelationships (rows)\n";
+    for (const TypeCount& type : stats.types)
+        line(type.name, count(type.rows),
+             fmt::format("{}, strength {}", type.directed ? "directed" : "undirected", type.strength));
+    line("total", count(stats.build.relationship_rows));
+    line("self-loops dropped", count(stats.build.self_loops_dropped));
+    line("merged into an earlier pair", count(stats.build.merged_rows));
+    if (stats.build.on_behalf_from_transactions)
+        line("on_behalf from transactions", count(stats.build.on_behalf_from_transactions), "distinct pairs");
+    for (const auto& example : stats.build.merge_examples) out += fmt::format("    merged: {}\n", example);
+
+    out += "\nInfluence edges (u -> v: u can influence v)\n";
+    line("edges", count(stats.edges));
+    const auto degrees = [&](std::string_view label, const DegreeSummary& degree) {
+        line(label, fmt::format("{:.2f}", degree.mean),
+             fmt::format("mean; min {}, median {}, p90 {}, p99 {}, max {}", degree.min, degree.median,
+                         degree.p90, degree.p99, degree.max));
+    };
+    degrees("out-degree", stats.out_degree);
+    degrees("in-degree", stats.in_degree);
+    line("without out-edges", count(stats.without_out_edges), percent(stats.without_out_edges, stats.nodes));
+    line("isolated", count(stats.isolated), percent(stats.isolated, stats.nodes));
+    line("weakly connected components", count(stats.components));
+    line("largest component", count(stats.largest_component), percent(stats.largest_component, stats.nodes));
+
+    if (stats.referrals) {
+        out += "\nReferrals\n";
+        line("total", count(stats.referrals));
+        line("converted", count(stats.converted_referrals), percent(stats.converted_referrals, stats.referrals));
+        line("referrers", count(stats.referrers));
+    }
+    if (stats.transactions) {
+        out += "\nTransactions\n";
+        line("total", count(stats.transactions));
+        line("amount", money(stats.transaction_amount));
+        line("from", stats.first_transaction);
+        line("to", stats.last_transaction);
+    }
+    return out;
+}
+
+}  // namespace
+
+StatsSummary summarize(const Dataset& dataset) {
+    const InfluenceGraph& graph = dataset.graph;
+    StatsSummary stats;
+    stats.source = dataset.source;
+    stats.nodes = graph.num_nodes();
+    std::vector<std::uint64_t> per_segment(graph.segment_names().size(), 0);
+    std::vector<std::uint64_t> out_degrees(graph.num_nodes()), in_degrees(graph.num_nodes());
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+        ++(graph.kind(node) == NodeKind::business ? stats.businesses : stats.people);
+        stats.opted_out += graph.opt_out(node);
+        stats.with_value += graph.has_value(node);
+        ++per_segment[graph.segment_code(node)];
+        out_degrees[node] = graph.out_degree(node);
+        in_degrees[node] = graph.in_degree(node);
+        stats.without_out_edges += out_degrees[node] == 0;
+        stats.isolated += out_degrees[node] == 0 && in_degrees[node] == 0;
+    }
+    for (std::size_t code = 0; code < per_segment.size(); ++code)
+        if (per_segment[code]) stats.segments.emplace_back(graph.segment_names()[code], per_segment[code]);
+    std::sort(stats.segments.begin(), stats.segments.end(), [](const auto& a, const auto& b) {
+        return a.second != b.second ? a.second > b.second : a.first < b.first;
+    });
+    stats.attributes = graph.attribute_names();
+    stats.build = graph.report();
+    for (std::size_t type = 0; type < graph.types().size(); ++type) {
+        const std::uint64_t rows =
+            type < stats.build.rows_by_type.size() ? stats.build.rows_by_type[type] : 0;
+        if (rows == 0) continue;
+        const RelationshipType& info = graph.types()[static_cast<RelationshipTypeId>(type)];
+        stats.types.push_back({info.name, info.directed, info.strength, rows});
+    }
+    stats.edges = graph.num_edges();
+    stats.out_degree = summarize_degrees(std::move(out_degrees));
+    stats.in_degree = summarize_degrees(std::move(in_degrees));
+    const ComponentsResult components = weakly_connected_components(graph);
+    stats.components = components.count;
+    stats.largest_component = components.largest_size;
+
+    stats.referrals = dataset.referrals.size();
+    std::unordered_set<NodeId> referrers;
+    for (const Referral& referral : dataset.referrals) {
+        stats.converted_referrals += referral.converted;
+        referrers.insert(referral.referrer);
+    }
+    stats.referrers = referrers.size();
+    stats.transactions = dataset.transactions.rows.size();
+    if (!dataset.transactions.rows.empty()) {
+        Date first = dataset.transactions.rows.front().date, last = first;
+        for (const Transaction& transaction : dataset.transactions.rows) {
+            stats.transaction_amount += transaction.amount;
+            first = std::min(first, transaction.date);
+            last = std::max(last, transaction.date);
+        }
+        stats.first_transaction = format_iso_date(first);
+        stats.last_transaction = format_iso_date(last);
+    }
+    return stats;
+}
+
+std::string render(const StatsSummary& stats, OutputFormat format) {
+    switch (format) {
+        case OutputFormat::json:
+            return to_json(stats).dump(2) + "\n";
+        case OutputFormat::csv: {
+            std::string out = "metric,value\n";
+            flatten(to_json(stats), "", out);
+            return out;
+        }
+        case OutputFormat::table:
+            break;
+    }
+    return render_table(stats);
+}
+
+}  // namespace catena
