@@ -50,7 +50,8 @@ std::optional<NodeId> GraphBuilder::find(std::string_view external_id) const {
     return graph_.find(external_id);
 }
 
-NodeId GraphBuilder::add_node(std::string_view id, std::string_view name) {
+NodeId GraphBuilder::add_node(std::string_view id, std::string_view name,
+                              std::span<const std::string_view> attributes) {
     if (graph_.ids_.size() >= kNoNode - 1) throw UsageError("more than 4 billion customers");
     const auto node = static_cast<NodeId>(graph_.ids_.size());
     graph_.ids_.push_back(id);
@@ -61,7 +62,8 @@ NodeId GraphBuilder::add_node(std::string_view id, std::string_view name) {
     graph_.value_.push_back(0.0);
     graph_.cost_.push_back(1.0);
     graph_.flags_.push_back(0);
-    for (auto& column : graph_.attributes_) column.push_back({});
+    for (std::size_t column = 0; column < graph_.attributes_.size(); ++column)
+        graph_.attributes_[column].push_back(column < attributes.size() ? attributes[column] : std::string_view());
     return node;
 }
 
@@ -74,7 +76,7 @@ NodeId GraphBuilder::add_customer(const CustomerRow& row) {
     check_amount(row.cost, "cost");
 
     // Validated: now nothing below can fail half-way.
-    const NodeId node = add_node(row.id, row.name);
+    const NodeId node = add_node(row.id, row.name, row.attributes);
     graph_.kind_[node] = row.kind;
     std::uint8_t flags = 0;
     if (row.value) {
@@ -105,7 +107,7 @@ NodeId GraphBuilder::resolve(std::string_view external_id, const char* column) {
         throw RowError(column, "unknown customer " + quoted(external_id) +
                                    " (not in the customers table)");
     ++graph_.report_.implicit_nodes;
-    return add_node(external_id, {});
+    return add_node(external_id, {}, {});
 }
 
 void GraphBuilder::push_edge(NodeId source, NodeId target, double strength,
@@ -116,11 +118,17 @@ void GraphBuilder::push_edge(NodeId source, NodeId target, double strength,
     edge_strength_.push_back(strength);
     edge_type_.push_back(type);
     edge_row_.push_back(row);
-    if (probability && edge_probability_.empty())
+    // The optional columns are allocated at the first edge that has a value.
+    if (probability && !has_probability_) {
         edge_probability_.assign(edge_source_.size() - 1, std::nan(""));
-    if (!edge_probability_.empty()) edge_probability_.push_back(probability.value_or(std::nan("")));
-    if (date && edge_date_.empty()) edge_date_.assign(edge_source_.size() - 1, kNoDate);
-    if (!edge_date_.empty()) edge_date_.push_back(date.value_or(kNoDate));
+        has_probability_ = true;
+    }
+    if (has_probability_) edge_probability_.push_back(probability.value_or(std::nan("")));
+    if (date && !has_date_) {
+        edge_date_.assign(edge_source_.size() - 1, kNoDate);
+        has_date_ = true;
+    }
+    if (has_date_) edge_date_.push_back(date.value_or(kNoDate));
 }
 
 void GraphBuilder::add_relationship(const RelationshipRow& row) {
@@ -212,8 +220,8 @@ InfluenceGraph GraphBuilder::build() {
     }
 
     // Merge repeated pairs.
-    const bool has_probability = !edge_probability_.empty();
-    const bool has_date = !edge_date_.empty();
+    const bool has_probability = has_probability_;
+    const bool has_date = has_date_;
     std::vector<NodeId> sources, targets;
     sources.reserve(m);
     targets.reserve(m);
@@ -286,6 +294,7 @@ InfluenceGraph GraphBuilder::build() {
     graph_.probability_.shrink_to_fit();
     graph_.date_.shrink_to_fit();
     rows_ = 0;
+    has_probability_ = has_date_ = false;
     InfluenceGraph result = std::move(graph_);
     graph_ = InfluenceGraph();
     return result;

@@ -55,7 +55,9 @@ Statement::Statement(Database& db, const char* sql) : db_(db) {
 Statement::~Statement() { sqlite3_finalize(statement_); }
 
 Statement& Statement::bind(int index, std::string_view text) {
-    const int code = sqlite3_bind_text(statement_, index, text.data(), static_cast<int>(text.size()),
+    // An empty view may have no data pointer, which SQLite would store as NULL.
+    const char* data = text.data() ? text.data() : "";
+    const int code = sqlite3_bind_text(statement_, index, data, static_cast<int>(text.size()),
                                        SQLITE_TRANSIENT);
     if (code != SQLITE_OK) db_.fail(code, "binding a value");
     return *this;

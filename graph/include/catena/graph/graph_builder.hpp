@@ -100,7 +100,8 @@ public:
     InfluenceGraph build();
 
 private:
-    NodeId add_node(std::string_view id, std::string_view name);
+    NodeId add_node(std::string_view id, std::string_view name,
+                    std::span<const std::string_view> attributes);
     void push_edge(NodeId source, NodeId target, double strength, RelationshipTypeId type,
                    const std::optional<double>& probability, const std::optional<Date>& date,
                    std::uint32_t row);
@@ -117,6 +118,7 @@ private:
     std::vector<std::pair<NodeId, NodeId>> on_behalf_;
     std::unordered_map<std::string, std::uint32_t> segment_codes_;
     std::uint32_t rows_ = 0;
+    bool has_probability_ = false, has_date_ = false;
 };
 
 }  // namespace catena
