@@ -5,6 +5,7 @@
 // or database), 1 anything else (including internal errors).
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <iostream>
 #include <new>
@@ -19,6 +20,7 @@
 #include "catena/loaders/store.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/stats.hpp"
+#include "catena/samples/generator.hpp"
 
 namespace {
 
@@ -33,6 +35,7 @@ struct CommonOptions {
     std::vector<std::string> type_specs;
     std::string format = "table";
     bool quiet = false;
+    bool timings = false;
 
     InputSource input() const {
         return {data_dir, edges_file, nodes_file, db_file};
@@ -62,6 +65,20 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_
                        "Declare or override a relationship type: NAME:directed|undirected[:STRENGTH] "
                        "(repeatable), e.g. --type mentor:directed:1.5");
     command.add_flag("-q,--quiet", options.quiet, "No notes or progress on stderr");
+    command.add_flag("--timings", options.timings,
+                     "Print the wall time of each step on stderr ('catena: timing: STEP SECONDS s')");
+}
+
+// Times a step and, with --timings, reports it on stderr.
+template <typename Step>
+auto timed(const CommonOptions& options, const char* name, Step&& step) {
+    const auto start = std::chrono::steady_clock::now();
+    auto result = step();
+    if (options.timings) {
+        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+        fmt::print(stderr, "catena: timing: {} {:.3f} s\n", name, seconds.count());
+    }
+    return result;
 }
 
 void print_warnings(const Dataset& dataset, const CommonOptions& options) {
@@ -99,6 +116,40 @@ int run(int argc, char** argv) {
     stats->add_option("--format", common.format, "Output format: table, csv or json")
         ->capture_default_str();
 
+    CLI::App* generate = app.add_subcommand(
+        "generate", "Write a synthetic CRM world (customers, relationships, referrals, transactions "
+                    "and the planted communities) as CSV, deterministic by seed");
+    GeneratorParams generator;
+    std::string generate_out;
+    generate->add_option("--out", generate_out, "Folder to write into (created if missing)")->required();
+    generate->add_option("--customers", generator.customers, "Number of customers")->capture_default_str();
+    generate->add_option("--seed", generator.seed, "Random seed: the same seed gives the same files")
+        ->capture_default_str();
+    generate->add_option("--relationships-per-customer", generator.relationships_per_customer,
+                         "Mean relationships per customer")->capture_default_str();
+    generate->add_option("--mixing", generator.mixing,
+                         "Share of relationships that leave the customer's community")->capture_default_str();
+    generate->add_option("--degree-exponent", generator.degree_exponent,
+                         "Power-law exponent of the degree distribution")->capture_default_str();
+    generate->add_option("--max-degree", generator.max_degree,
+                         "Largest degree (0: min(10 x sqrt(customers), largest community / 2, 5000))")->capture_default_str();
+    generate->add_option("--community-exponent", generator.community_exponent,
+                         "Power-law exponent of community sizes")->capture_default_str();
+    generate->add_option("--min-community", generator.min_community, "Smallest community")->capture_default_str();
+    generate->add_option("--max-community", generator.max_community,
+                         "Largest community (0: customers / 20)")->capture_default_str();
+    generate->add_option("--business-share", generator.business_share, "Share of businesses")
+        ->capture_default_str();
+    generate->add_option("--referred-share", generator.referred_share,
+                         "Share of customers referred by an earlier-joined neighbour")->capture_default_str();
+    generate->add_option("--transactions-per-customer", generator.transactions_per_customer,
+                         "Mean transactions per customer over the two years")->capture_default_str();
+    generate->add_option("--hidden-influencers", generator.hidden_influencers,
+                         "Planted hidden influencers (0: max(3, customers / 100000))")->capture_default_str();
+    generate->add_flag("--edge-list", generator.edge_list,
+                       "Also write edges.csv: source,target,weight (effective strength), for peer tools");
+    generate->add_flag("-q,--quiet", common.quiet, "Print nothing on success");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -121,9 +172,19 @@ int run(int argc, char** argv) {
                    summary.created ? "new workspace" : "input tables replaced");
         return 0;
     }
+    if (generate->parsed()) {
+        const GeneratorSummary summary = catena::generate(generator, generate_out);
+        if (!common.quiet)
+            fmt::print("Wrote {} customers in {} communities, {} relationships (mixing {:.3f}), {} "
+                       "referrals and {} transactions to {}.\n",
+                       summary.customers, summary.communities, summary.relationships,
+                       summary.realised_mixing, summary.referrals, summary.transactions, generate_out);
+        return 0;
+    }
     if (stats->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        const Dataset dataset = load_dataset(common.input(), common.load_options());
+        const Dataset dataset =
+            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
         print_warnings(dataset, common);
         const std::string text = render(summarize(dataset), format);
         std::fwrite(text.data(), 1, text.size(), stdout);

@@ -1,0 +1,526 @@
+#include "catena/samples/generator.hpp"
+
+#include <algorithm>
+#include <array>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "catena/graph/date.hpp"
+#include "catena/graph/errors.hpp"
+#include "catena/graph/relationship_types.hpp"
+
+namespace catena {
+
+namespace {
+
+__extension__ typedef unsigned __int128 Uint128;
+
+// xoshiro256** (Blackman & Vigna), seeded through splitmix64: fast, and identical everywhere.
+class Random {
+public:
+    explicit Random(std::uint64_t seed) {
+        for (auto& word : state_) {
+            seed += 0x9E3779B97F4A7C15ull;
+            std::uint64_t z = seed;
+            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+            word = z ^ (z >> 31);
+        }
+    }
+    std::uint64_t next() {
+        const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
+        const std::uint64_t t = state_[1] << 17;
+        state_[2] ^= state_[0];
+        state_[3] ^= state_[1];
+        state_[1] ^= state_[2];
+        state_[0] ^= state_[3];
+        state_[2] ^= t;
+        state_[3] = rotl(state_[3], 45);
+        return result;
+    }
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+    // Uniform in [0, bound).
+    std::uint64_t below(std::uint64_t bound) {
+        return static_cast<std::uint64_t>((static_cast<Uint128>(next()) * bound) >> 64);
+    }
+    bool chance(double p) { return uniform() < p; }
+    double normal() {
+        const double u1 = std::max(uniform(), 1e-300);
+        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * uniform());
+    }
+    std::uint32_t poisson(double mean) {
+        // Knuth's method for small means, a rounded normal above.
+        if (mean > 40) return static_cast<std::uint32_t>(std::max(0.0, std::round(mean + std::sqrt(mean) * normal())));
+        const double limit = std::exp(-mean);
+        std::uint32_t count = 0;
+        for (double product = uniform(); product > limit; product *= uniform()) ++count;
+        return count;
+    }
+    template <typename T>
+    void shuffle(std::vector<T>& items) {
+        for (std::size_t index = items.size(); index > 1; --index)
+            std::swap(items[index - 1], items[below(index)]);
+    }
+
+private:
+    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
+    std::array<std::uint64_t, 4> state_{};
+};
+
+// A stateless hash of (seed, a, b): per-pair decisions that do not depend on visiting order.
+std::uint64_t mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
+    std::uint64_t z = seed ^ (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full);
+    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+    return z ^ (z >> 31);
+}
+double unit(std::uint64_t hash) { return static_cast<double>(hash >> 11) * 0x1.0p-53; }
+
+// Power law with exponent g on [low, high] by inverse transform.
+double power_law(Random& random, double low, double high, double g) {
+    const double a = std::pow(low, 1 - g), b = std::pow(high, 1 - g);
+    return std::pow(a + (b - a) * random.uniform(), 1 / (1 - g));
+}
+
+double power_law_mean(double low, double high, double g) {
+    return (1 - g) / (2 - g) * (std::pow(high, 2 - g) - std::pow(low, 2 - g)) /
+           (std::pow(high, 1 - g) - std::pow(low, 1 - g));
+}
+
+// Buffered CSV writer with fast number formatting.
+class CsvWriter {
+public:
+    explicit CsvWriter(const std::filesystem::path& path) : path_(path) {
+        file_ = std::fopen(path.c_str(), "wb");
+        if (!file_) throw InputError(path.string(), "", std::string("cannot write: ") + std::strerror(errno));
+        buffer_.reserve(kFlushAt + 4096);
+    }
+    ~CsvWriter() {
+        if (file_) std::fclose(file_);
+    }
+    CsvWriter& text(std::string_view value) {
+        buffer_.append(value);
+        return *this;
+    }
+    // Quotes the value when it holds a comma, quote or line break.
+    CsvWriter& field(std::string_view value) {
+        if (value.find_first_of(",\"\r\n") == std::string_view::npos) return text(value);
+        buffer_ += '"';
+        for (const char c : value) {
+            if (c == '"') buffer_ += '"';
+            buffer_ += c;
+        }
+        buffer_ += '"';
+        return *this;
+    }
+    CsvWriter& integer(std::uint64_t value) {
+        char digits[24];
+        const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
+        buffer_.append(digits, end);
+        return *this;
+    }
+    CsvWriter& fixed(double value, int decimals) {
+        char digits[64];
+        const auto end = std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, decimals).ptr;
+        buffer_.append(digits, end);
+        return *this;
+    }
+    CsvWriter& id(char prefix, std::uint32_t node) {
+        buffer_ += prefix;
+        return integer(node);
+    }
+    CsvWriter& date(Date day) {
+        buffer_.append(format_iso_date(day));
+        return *this;
+    }
+    CsvWriter& comma() {
+        buffer_ += ',';
+        return *this;
+    }
+    void end_row() {
+        buffer_ += '\n';
+        if (buffer_.size() >= kFlushAt) flush();
+    }
+    void close() {
+        flush();
+        const bool failed = std::fclose(file_) != 0;
+        file_ = nullptr;
+        if (failed) throw InputError(path_.string(), "", "cannot write (is the disk full?)");
+    }
+
+private:
+    static constexpr std::size_t kFlushAt = 1 << 20;
+    void flush() {
+        if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
+            throw InputError(path_.string(), "", std::string("cannot write: ") + std::strerror(errno));
+        buffer_.clear();
+    }
+    std::filesystem::path path_;
+    std::FILE* file_ = nullptr;
+    std::string buffer_;
+};
+
+enum Segment : std::uint8_t { kRegular, kOccasional, kPremium, kSmb, kEnterprise, kHoreca };
+constexpr std::array<const char*, 6> kSegmentNames = {"consumer-regular", "consumer-occasional",
+                                                      "consumer-premium", "smb", "enterprise", "horeca"};
+// Relative purchase frequency and typical basket per segment.
+constexpr std::array<double, 6> kFrequency = {1.6, 0.4, 1.2, 2.0, 2.0, 2.5};
+constexpr std::array<double, 6> kBasket = {25, 20, 80, 800, 5000, 1500};
+
+constexpr std::array<const char*, 24> kFirstNames = {
+    "Ana", "Ben", "Chloé", "David", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kwame", "Lena",
+    "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wei", "Zoë"};
+constexpr std::array<const char*, 20> kLastNames = {
+    "Silva", "Müller", "Okafor", "Nakamura", "García", "Kowalski", "Haddad", "Johansson", "Rossi",
+    "Dubois", "Chen", "Novak", "Peña", "O'Brien", "Kaya", "Mensah", "Schmidt", "Costa", "Singh", "Lee"};
+constexpr std::array<const char*, 12> kBusinessWords = {
+    "Aurora", "Harbor", "Summit", "Maple", "Copper", "Blue Fern", "Northwind", "Lantern", "Orchard",
+    "Granite", "Juniper", "Beacon"};
+constexpr std::array<const char*, 6> kBusinessKinds = {"Café", "Bakery", "Offices", "Hotel", "Bistro",
+                                                       "& Co"};
+constexpr std::array<const char*, 5> kChannels = {"email", "sms", "app", "phone", "in-store"};
+constexpr std::array<const char*, 6> kAgeBands = {"18-24", "25-34", "35-44", "45-54", "55-64", "65+"};
+constexpr std::array<const char*, 4> kPurchaseChannels = {"online", "in-store", "app", "phone"};
+
+}  // namespace
+
+void GeneratorParams::validate() const {
+    const auto fail = [](const std::string& what) { throw UsageError("generate: " + what); };
+    if (customers < 2) fail("--customers must be at least 2");
+    if (customers > 200'000'000) fail("--customers must be at most 200,000,000");
+    if (!(relationships_per_customer > 0 && relationships_per_customer <= 1000))
+        fail("--relationships-per-customer must be in (0, 1000]");
+    if (!(degree_exponent > 2.05 && degree_exponent < 5)) fail("--degree-exponent must be in (2.05, 5)");
+    if (!(mixing >= 0 && mixing <= 1)) fail("--mixing must be in [0, 1]");
+    if (!(community_exponent > 1.05 && community_exponent < 5))
+        fail("--community-exponent must be in (1.05, 5)");
+    if (min_community < 2) fail("--min-community must be at least 2");
+    if (max_community != 0 && max_community < min_community)
+        fail("--max-community must be at least --min-community");
+    if (!(business_share >= 0 && business_share <= 1)) fail("--business-share must be in [0, 1]");
+    if (!(referred_share >= 0 && referred_share <= 1)) fail("--referred-share must be in [0, 1]");
+    if (!(transactions_per_customer >= 0 && transactions_per_customer <= 1000))
+        fail("--transactions-per-customer must be in [0, 1000]");
+    if (hidden_influencers > customers / 2) fail("--hidden-influencers must be at most half the customers");
+}
+
+GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::path& out) {
+    params.validate();
+    std::error_code error;
+    std::filesystem::create_directories(out, error);
+    if (error) throw InputError(out.string(), "", "cannot create the folder: " + error.message());
+
+    const std::uint32_t n = params.customers;
+    Random random(params.seed);
+    GeneratorSummary summary;
+    summary.customers = n;
+
+    // --- Communities: power-law sizes, members assigned at random. ------------------------------
+    const std::uint32_t min_size = std::min(params.min_community, n);
+    const std::uint32_t max_size = std::max(
+        min_size, params.max_community ? std::min(params.max_community, n) : std::max(min_size, n / 20));
+    std::vector<std::uint32_t> sizes;
+    for (std::uint64_t total = 0; total < n;) {
+        auto size = static_cast<std::uint32_t>(std::lround(
+            power_law(random, min_size, static_cast<double>(max_size) + 0.999, params.community_exponent)));
+        size = std::clamp(size, min_size, max_size);
+        if (total + size > n) size = static_cast<std::uint32_t>(n - total);
+        if (size < min_size && !sizes.empty()) sizes.back() += size;
+        else sizes.push_back(size);
+        total += size;
+    }
+    const auto community_count = static_cast<std::uint32_t>(sizes.size());
+    summary.communities = community_count;
+    std::vector<std::uint32_t> community(n);
+    {
+        std::uint32_t node = 0;
+        for (std::uint32_t c = 0; c < community_count; ++c)
+            for (std::uint32_t k = 0; k < sizes[c]; ++k) community[node++] = c;
+        random.shuffle(community);
+    }
+    std::vector<std::uint32_t> member_start(community_count + 1, 0), members(n);
+    for (const auto c : community) ++member_start[c + 1];
+    for (std::uint32_t c = 0; c < community_count; ++c) member_start[c + 1] += member_start[c];
+    {
+        std::vector<std::uint32_t> next(member_start.begin(), member_start.end() - 1);
+        for (std::uint32_t node = 0; node < n; ++node) members[next[community[node]]++] = node;
+    }
+
+    // --- Kinds and degrees. -------------------------------------------------------------------------
+    std::vector<std::uint8_t> business(n);
+    for (auto& flag : business) flag = random.chance(params.business_share);
+    const std::uint32_t hidden_count =
+        params.hidden_influencers ? params.hidden_influencers : std::max<std::uint32_t>(3, n / 100'000);
+    std::vector<std::uint8_t> hidden(n, 0);
+    for (std::uint32_t planted = 0; planted < hidden_count;) {
+        const auto node = static_cast<std::uint32_t>(random.below(n));
+        if (hidden[node]) continue;
+        hidden[node] = 1;
+        business[node] = 0;
+        ++planted;
+    }
+    // By default hubs stay well inside the largest community, so that their share of ties
+    // across communities is the requested mixing, not forced up by a lack of room.
+    const double max_degree =
+        params.max_degree ? params.max_degree
+                          : std::max(20.0, std::min({5000.0, 10.0 * std::sqrt(static_cast<double>(n)),
+                                                     max_size / 2.0}));
+    const double mean_degree = 2.0 * params.relationships_per_customer;
+    // The power law's lower end so that its mean is the requested mean degree.
+    double low = 0.5, high = std::max(1.0, std::min(mean_degree, max_degree - 1));
+    for (int step = 0; step < 60; ++step) {
+        const double mid = 0.5 * (low + high);
+        (power_law_mean(mid, max_degree, params.degree_exponent) < mean_degree ? low : high) = mid;
+    }
+    const double min_degree = 0.5 * (low + high);
+    std::vector<std::uint32_t> internal(n), external(n);
+    for (std::uint32_t node = 0; node < n; ++node) {
+        double degree = hidden[node] ? max_degree * (0.6 + 0.4 * random.uniform())
+                                     : power_law(random, min_degree, max_degree, params.degree_exponent);
+        const auto total = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(std::lround(degree)));
+        const std::uint32_t room = sizes[community[node]] - 1;
+        // Stochastic rounding keeps the expected share inside exact for small degrees too.
+        const double share = (1.0 - params.mixing) * total;
+        auto inside = static_cast<std::uint32_t>(share) + (random.uniform() < share - std::floor(share));
+        inside = std::min(inside, room);
+        internal[node] = inside;
+        external[node] = total - inside;
+    }
+
+    // --- Relationships: stubs paired inside communities, then across. ---------------------------
+    std::vector<std::uint64_t> pairs;  // (min << 32) | max
+    pairs.reserve(static_cast<std::size_t>(params.relationships_per_customer * n * 1.05));
+    const auto add_pair = [&pairs](std::uint32_t a, std::uint32_t b) {
+        if (a == b) return;
+        if (a > b) std::swap(a, b);
+        pairs.push_back((static_cast<std::uint64_t>(a) << 32) | b);
+    };
+    std::vector<std::uint32_t> stubs;
+    for (std::uint32_t c = 0; c < community_count; ++c) {
+        stubs.clear();
+        for (std::uint32_t k = member_start[c]; k < member_start[c + 1]; ++k)
+            stubs.insert(stubs.end(), internal[members[k]], members[k]);
+        random.shuffle(stubs);
+        for (std::size_t k = 0; k + 1 < stubs.size(); k += 2) add_pair(stubs[k], stubs[k + 1]);
+    }
+    stubs.clear();
+    for (std::uint32_t node = 0; node < n; ++node) stubs.insert(stubs.end(), external[node], node);
+    random.shuffle(stubs);
+    for (std::size_t k = 0; k + 1 < stubs.size(); k += 2) add_pair(stubs[k], stubs[k + 1]);
+    stubs = {};
+    internal = {};
+    external = {};
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+
+    // Undirected adjacency, for referrals and purchases on behalf of a neighbour.
+    std::vector<std::uint32_t> offsets(static_cast<std::size_t>(n) + 1, 0);
+    for (const auto pair : pairs) {
+        ++offsets[(pair >> 32) + 1];
+        ++offsets[(pair & 0xFFFFFFFFu) + 1];
+    }
+    for (std::uint32_t node = 0; node < n; ++node) offsets[node + 1] += offsets[node];
+    std::vector<std::uint32_t> neighbours(offsets[n]);
+    {
+        std::vector<std::uint32_t> next(offsets.begin(), offsets.end() - 1);
+        for (const auto pair : pairs) {
+            const auto a = static_cast<std::uint32_t>(pair >> 32), b = static_cast<std::uint32_t>(pair);
+            neighbours[next[a]++] = b;
+            neighbours[next[b]++] = a;
+        }
+    }
+
+    // --- Joining order and referral forests. ---------------------------------------------------------
+    const Date first_join = days_from_civil(2015, 1, 1);
+    const Date as_of = days_from_civil(2026, 10, 31);
+    std::vector<std::uint32_t> join_rank(n);
+    for (std::uint32_t node = 0; node < n; ++node) join_rank[node] = node;
+    random.shuffle(join_rank);  // join_rank[k] = the k-th customer to join
+    std::vector<std::uint32_t> rank_of(n);
+    for (std::uint32_t k = 0; k < n; ++k) rank_of[join_rank[k]] = k;
+    const auto join_date = [&](std::uint32_t node) {
+        return static_cast<Date>(first_join + static_cast<std::int64_t>(rank_of[node]) * (as_of - first_join) / n);
+    };
+    // Conversion propensity per referrer: most convert rarely, a few very well.
+    std::vector<float> propensity(n);
+    for (std::uint32_t node = 0; node < n; ++node)
+        propensity[node] = hidden[node] ? 0.9f : static_cast<float>(0.05 + 0.9 * std::pow(random.uniform(), 2.0));
+    std::vector<std::uint32_t> referrer(n, UINT32_MAX);
+    std::vector<std::uint32_t> candidates, referred_candidates;
+    std::uint64_t referral_count = 0;
+    for (std::uint32_t k = 1; k < n; ++k) {
+        const std::uint32_t node = join_rank[k];
+        candidates.clear();
+        referred_candidates.clear();
+        std::uint32_t hidden_candidate = UINT32_MAX;
+        for (std::uint32_t e = offsets[node]; e < offsets[node + 1]; ++e) {
+            const std::uint32_t other = neighbours[e];
+            if (rank_of[other] >= k) continue;
+            candidates.push_back(other);
+            if (referrer[other] != UINT32_MAX) referred_candidates.push_back(other);
+            if (hidden[other]) hidden_candidate = other;
+        }
+        if (candidates.empty()) continue;
+        const bool near_hidden = hidden_candidate != UINT32_MAX;
+        if (!random.chance(near_hidden ? 0.8 : params.referred_share)) continue;
+        std::uint32_t chosen;
+        if (near_hidden) chosen = hidden_candidate;
+        else if (!referred_candidates.empty() && random.chance(0.6))
+            chosen = referred_candidates[random.below(referred_candidates.size())];
+        else chosen = candidates[random.below(candidates.size())];
+        referrer[node] = chosen;
+        ++referral_count;
+    }
+    summary.referrals = referral_count;
+
+    const auto id_prefix = [&](std::uint32_t node) { return business[node] ? 'b' : 'c'; };
+
+    // --- relationships.csv (and edges.csv), in a shuffled order with random orientation. -------
+    random.shuffle(pairs);
+    const RelationshipTypes types;
+    {
+        CsvWriter relationships(out / "relationships.csv");
+        relationships.text("source,target,type,weight,date").end_row();
+        std::optional<CsvWriter> edges;
+        if (params.edge_list) {
+            edges.emplace(out / "edges.csv");
+            edges->text("source,target,weight").end_row();
+        }
+        std::uint64_t across = 0;
+        for (const auto pair : pairs) {
+            auto a = static_cast<std::uint32_t>(pair >> 32), b = static_cast<std::uint32_t>(pair);
+            const std::uint64_t hash = mix(params.seed, a, b);
+            const double pick = unit(hash);
+            const char* type = "";
+            if (referrer[b] == a || referrer[a] == b) {
+                type = "referral";
+                if (referrer[a] == b) std::swap(a, b);  // referrer first
+            } else {
+                if (hash & 1) std::swap(a, b);
+                const int businesses = business[a] + business[b];
+                if (businesses == 0) {
+                    type = pick < 0.15 ? "family" : pick < 0.55 ? "friend" : pick < 0.75 ? "coworker"
+                         : pick < 0.90 ? "" : pick < 0.95 ? "influences" : "friend";
+                } else if (businesses == 1) {
+                    type = pick < 0.6 ? "professional" : pick < 0.85 ? "on_behalf" : "investor";
+                } else {
+                    type = pick < 0.5 ? "supplier" : pick < 0.7 ? "intermediary" : "partner";
+                }
+            }
+            across += community[a] != community[b];
+            const std::uint64_t detail = mix(params.seed ^ 0xABCDEFull, a, b);
+            const bool has_weight = unit(detail) < 0.4;
+            const double weight = has_weight ? std::round((0.2 + 2.8 * unit(detail * 31 + 7)) * 100) / 100 : 1.0;
+            relationships.id(id_prefix(a), a).comma().id(id_prefix(b), b).comma().text(type).comma();
+            if (has_weight) relationships.fixed(weight, 2);
+            relationships.comma();
+            if (unit(detail * 17 + 3) < 0.7)
+                relationships.date(first_join + static_cast<Date>((detail >> 20) % static_cast<std::uint64_t>(as_of - first_join)));
+            relationships.end_row();
+            if (edges) {
+                const double strength = types[*types.find(*type ? type : "knows")].strength * weight;
+                edges->id(id_prefix(a), a).comma().id(id_prefix(b), b).comma().fixed(strength, 3).end_row();
+            }
+        }
+        relationships.close();
+        if (edges) edges->close();
+        summary.relationships = pairs.size();
+        summary.realised_mixing = pairs.empty() ? 0.0 : static_cast<double>(across) / static_cast<double>(pairs.size());
+    }
+    pairs = {};
+
+    // --- referrals.csv, in joining order. ---------------------------------------------------------
+    {
+        CsvWriter referrals(out / "referrals.csv");
+        referrals.text("referrer,referred,date,converted,reward").end_row();
+        for (std::uint32_t k = 0; k < n; ++k) {
+            const std::uint32_t node = join_rank[k];
+            const std::uint32_t by = referrer[node];
+            if (by == UINT32_MAX) continue;
+            const bool converted = unit(mix(params.seed ^ 0x5EEDull, by, node)) < propensity[by];
+            referrals.id(id_prefix(by), by).comma().id(id_prefix(node), node).comma().date(join_date(node));
+            referrals.text(converted ? ",true," : ",false,");
+            referrals.text(converted ? (business[by] && business[node] ? "100.00" : "10.00") : "0.00").end_row();
+        }
+        referrals.close();
+    }
+
+    // --- customers.csv and transactions.csv, customer by customer. -------------------------------
+    {
+        CsvWriter customers(out / "customers.csv");
+        CsvWriter transactions(out / "transactions.csv");
+        CsvWriter truth(out / "communities.csv");
+        customers.text("id,kind,name,segment,value,cost,opt_out,channel,age_band").end_row();
+        transactions.text("customer,date,amount,channel,on_behalf_of").end_row();
+        truth.text("id,community").end_row();
+        double mean_frequency = 0;
+        for (std::size_t s = 0; s < kFrequency.size(); ++s) mean_frequency += kFrequency[s];
+        mean_frequency /= static_cast<double>(kFrequency.size());
+        const Date window_start = as_of - 729;  // two years of purchases
+        std::vector<Date> dates;
+        std::string name;
+        for (std::uint32_t node = 0; node < n; ++node) {
+            const double pick = random.uniform();
+            Segment segment;
+            if (business[node]) segment = pick < 0.7 ? kSmb : pick < 0.8 ? kEnterprise : kHoreca;
+            else if (hidden[node]) segment = kOccasional;
+            else segment = pick < 0.5 ? kRegular : pick < 0.85 ? kOccasional : kPremium;
+
+            // Purchases between joining (or the window start) and churning (or the as-of date).
+            const Date active_from = std::max(window_start, join_date(node));
+            Date active_to = as_of;
+            if (random.chance(0.15)) active_to = as_of - 270 - static_cast<Date>(random.below(450));
+            const double mean = hidden[node] ? 2.0
+                                : params.transactions_per_customer * kFrequency[segment] / mean_frequency;
+            const std::uint32_t count = active_to > active_from ? random.poisson(mean) : 0;
+            dates.resize(count);
+            for (auto& day : dates) day = active_from + static_cast<Date>(random.below(static_cast<std::uint64_t>(active_to - active_from) + 1));
+            std::sort(dates.begin(), dates.end());
+            double last_year = 0;
+            for (const Date day : dates) {
+                double amount = kBasket[segment] * std::exp(0.6 * random.normal() - 0.18);
+                if (hidden[node]) amount = std::min(amount, 15.0);
+                amount = std::max(0.5, std::round(amount * 100) / 100);
+                if (day > as_of - 365) last_year += amount;
+                transactions.id(id_prefix(node), node).comma().date(day).comma().fixed(amount, 2).comma();
+                transactions.text(kPurchaseChannels[random.below(kPurchaseChannels.size())]).comma();
+                const std::uint32_t degree = offsets[node + 1] - offsets[node];
+                if (degree > 0 && random.chance(0.03)) {
+                    const std::uint32_t other = neighbours[offsets[node] + random.below(degree)];
+                    transactions.id(id_prefix(other), other);
+                }
+                transactions.end_row();
+            }
+            summary.transactions += count;
+
+            name.clear();
+            if (business[node]) {
+                name.append(kBusinessWords[random.below(kBusinessWords.size())]).append(" ");
+                name.append(kBusinessKinds[random.below(kBusinessKinds.size())]);
+            } else {
+                name.append(kFirstNames[random.below(kFirstNames.size())]).append(" ");
+                name.append(kLastNames[random.below(kLastNames.size())]);
+            }
+            customers.id(id_prefix(node), node).comma().text(business[node] ? "business" : "person").comma();
+            customers.field(name).comma().text(kSegmentNames[segment]).comma();
+            if (business[node] || !random.chance(0.1)) customers.fixed(last_year, 2);
+            customers.comma().fixed(business[node] ? 50 + 450 * random.uniform() : 5 + 25 * random.uniform(), 2);
+            customers.text(random.chance(0.03) ? ",true," : ",false,");
+            customers.text(kChannels[random.below(kChannels.size())]).comma();
+            if (!business[node]) customers.text(kAgeBands[random.below(kAgeBands.size())]);
+            customers.end_row();
+            truth.id(id_prefix(node), node).comma().integer(community[node]).end_row();
+        }
+        customers.close();
+        transactions.close();
+        truth.close();
+    }
+    return summary;
+}
+
+}  // namespace catena
