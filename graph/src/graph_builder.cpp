@@ -51,11 +51,11 @@ std::optional<NodeId> GraphBuilder::find(std::string_view external_id) const {
 }
 
 NodeId GraphBuilder::add_node(std::string_view id, std::string_view name,
-                              std::span<const std::string_view> attributes) {
+                              std::span<const std::string_view> attributes, std::uint64_t id_hash) {
     if (graph_.ids_.size() >= kNoNode - 1) throw UsageError("more than 4 billion customers");
     const auto node = static_cast<NodeId>(graph_.ids_.size());
     graph_.ids_.push_back(id);
-    graph_.id_index_.insert(graph_.ids_, node);
+    graph_.id_index_.insert(graph_.ids_, node, id_hash);
     graph_.kind_.push_back(NodeKind::person);
     graph_.names_.push_back(name);
     graph_.segment_.push_back(0);
@@ -69,14 +69,16 @@ NodeId GraphBuilder::add_node(std::string_view id, std::string_view name,
 
 NodeId GraphBuilder::add_customer(const CustomerRow& row) {
     if (row.id.empty()) throw RowError("id", "customer id is empty");
-    if (graph_.find(row.id)) throw RowError("id", "duplicate customer id " + quoted(row.id));
+    const std::uint64_t id_hash = StringIndex::hash(row.id);
+    if (graph_.id_index_.find(graph_.ids_, row.id, id_hash) != StringIndex::kNone)
+        throw RowError("id", "duplicate customer id " + quoted(row.id));
     if (row.attributes.size() != options_.attribute_names.size())
         throw InternalError("add_customer: attribute count does not match the builder's columns");
     check_amount(row.value, "value");
     check_amount(row.cost, "cost");
 
     // Validated: now nothing below can fail half-way.
-    const NodeId node = add_node(row.id, row.name, row.attributes);
+    const NodeId node = add_node(row.id, row.name, row.attributes, id_hash);
     graph_.kind_[node] = row.kind;
     std::uint8_t flags = 0;
     if (row.value) {
@@ -101,13 +103,15 @@ NodeId GraphBuilder::add_customer(const CustomerRow& row) {
 }
 
 NodeId GraphBuilder::resolve(std::string_view external_id, const char* column) {
-    if (auto node = graph_.find(external_id)) return *node;
+    const std::uint64_t id_hash = StringIndex::hash(external_id);
+    const std::uint32_t row = graph_.id_index_.find(graph_.ids_, external_id, id_hash);
+    if (row != StringIndex::kNone) return row;
     if (external_id.empty()) throw RowError(column, "customer id is empty");
     if (!options_.implicit_nodes)
         throw RowError(column, "unknown customer " + quoted(external_id) +
                                    " (not in the customers table)");
     ++graph_.report_.implicit_nodes;
-    return add_node(external_id, {}, {});
+    return add_node(external_id, {}, {}, id_hash);
 }
 
 void GraphBuilder::push_edge(NodeId source, NodeId target, double strength,
@@ -133,8 +137,15 @@ void GraphBuilder::push_edge(NodeId source, NodeId target, double strength,
 
 void GraphBuilder::add_relationship(const RelationshipRow& row) {
     // Validate everything before any state changes, so a rejected row leaves no trace.
-    std::optional<RelationshipTypeId> type =
-        row.type.empty() ? default_type_ : graph_.types_.find(row.type);
+    std::optional<RelationshipTypeId> type = default_type_;
+    if (!row.type.empty()) {
+        // Rows of one type tend to come together: remember the last name looked up.
+        if (row.type != last_type_name_) {
+            last_type_ = graph_.types_.find(row.type);
+            last_type_name_ = row.type;
+        }
+        type = last_type_;
+    }
     if (!type)
         throw RowError("type", "unknown relationship type " + quoted(row.type) +
                                    " (declare it with --type NAME:directed|undirected[:STRENGTH])");
@@ -142,15 +153,11 @@ void GraphBuilder::add_relationship(const RelationshipRow& row) {
     if (row.weight < 0) throw RowError("weight", "must not be negative");
     if (row.probability && !(*row.probability >= 0.0 && *row.probability <= 1.0))
         throw RowError("probability", "must be between 0 and 1");
-    if (!options_.implicit_nodes) {
-        // resolve() throws for an unknown customer when nodes are not implicit.
-        (void)resolve(row.source, "source");
-        (void)resolve(row.target, "target");
-    } else if (row.source.empty() || row.target.empty()) {
+    if (row.source.empty() || row.target.empty())
         throw RowError(row.source.empty() ? "source" : "target", "customer id is empty");
-    }
     if (rows_ == UINT32_MAX) throw UsageError("more than 4 billion relationship rows");
-
+    // Resolving can only fail for an unknown id when nodes are not implicit, and then it creates
+    // nothing, so a rejected row still leaves no trace.
     const NodeId source = resolve(row.source, "source");
     const NodeId target = resolve(row.target, "target");
     const RelationshipType& info = graph_.types_[*type];

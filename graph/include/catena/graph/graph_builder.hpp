@@ -101,7 +101,7 @@ public:
 
 private:
     NodeId add_node(std::string_view id, std::string_view name,
-                    std::span<const std::string_view> attributes);
+                    std::span<const std::string_view> attributes, std::uint64_t id_hash);
     void push_edge(NodeId source, NodeId target, double strength, RelationshipTypeId type,
                    const std::optional<double>& probability, const std::optional<Date>& date,
                    std::uint32_t row);
@@ -109,6 +109,8 @@ private:
     GraphBuilderOptions options_;
     InfluenceGraph graph_;  // nodes are filled in place; edges at build()
     std::optional<RelationshipTypeId> default_type_;
+    std::string last_type_name_;
+    std::optional<RelationshipTypeId> last_type_;
     std::vector<NodeId> edge_source_, edge_target_;
     std::vector<double> edge_strength_;
     std::vector<RelationshipTypeId> edge_type_;

@@ -37,19 +37,30 @@ private:
 };
 
 // Maps strings (the rows of a StringColumn) to their row numbers: an open-addressing hash table of
-// row numbers that compares through the column, so no string is stored twice.
+// row numbers that compares through the column, so no string is stored twice. Each slot keeps 32
+// bits of the string's hash beside the row, so a probe compares strings only on a likely match.
 class StringIndex {
 public:
-    // The row holding `text`, or kNone.
     static constexpr std::uint32_t kNone = UINT32_MAX;
-    std::uint32_t find(const StringColumn& column, std::string_view text) const;
-    // Registers row `row` of `column` (which must not be present yet).
-    void insert(const StringColumn& column, std::uint32_t row);
-    std::size_t memory_bytes() const { return slots_.capacity() * sizeof(std::uint32_t); }
+    static std::uint64_t hash(std::string_view text);
+
+    // The row holding `text`, or kNone. `text_hash` is hash(text).
+    std::uint32_t find(const StringColumn& column, std::string_view text,
+                       std::uint64_t text_hash) const;
+    std::uint32_t find(const StringColumn& column, std::string_view text) const {
+        return find(column, text, hash(text));
+    }
+    // Registers row `row` of `column` (which must not be present yet); `row_hash` is its hash.
+    void insert(const StringColumn& column, std::uint32_t row, std::uint64_t row_hash);
+    void insert(const StringColumn& column, std::uint32_t row) { insert(column, row, hash(column[row])); }
+    std::size_t memory_bytes() const { return slots_.capacity() * sizeof(std::uint64_t); }
 
 private:
+    static std::uint64_t slot_of(std::uint64_t text_hash, std::uint32_t row) {
+        return (text_hash & 0xFFFFFFFF00000000ull) | (static_cast<std::uint64_t>(row) + 1);
+    }
     void grow(const StringColumn& column);
-    std::vector<std::uint32_t> slots_;  // row + 1; 0 = empty
+    std::vector<std::uint64_t> slots_;  // hash tag (high 32 bits) | row + 1; 0 = empty
     std::size_t count_ = 0;
 };
 
