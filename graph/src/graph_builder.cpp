@@ -4,8 +4,6 @@
 #include <cmath>
 #include <string>
 
-#include <boost/iterator/counting_iterator.hpp>
-#include <boost/iterator/transform_iterator.hpp>
 
 #include "catena/graph/errors.hpp"
 
@@ -26,13 +24,12 @@ void check_amount(const std::optional<double>& amount, const char* column) {
     if (*amount < 0) throw RowError(column, "must not be negative");
 }
 
-// The (source, target) pair of edge `index`, for Boost's CSR constructor.
-struct EdgePairAt {
-    const NodeId* sources;
-    const NodeId* targets;
-    std::pair<NodeId, NodeId> operator()(std::size_t index) const {
-        return {sources[index], targets[index]};
-    }
+// Boost keeps the backward structure's edge properties (the forward EdgeId of each in-edge) in a
+// protected vector. A pointer to that member, taken in a derived class, lets the builder move
+// the array in instead of copying it edge by edge.
+using BackwardStructure = decltype(InfluenceGraph::Csr::m_backward);
+struct BackwardEdgeIds : BackwardStructure {
+    static auto member() { return &BackwardEdgeIds::m_edge_properties; }
 };
 
 }  // namespace
@@ -114,25 +111,21 @@ NodeId GraphBuilder::resolve(std::string_view external_id, const char* column) {
     return add_node(external_id, {}, {}, id_hash);
 }
 
-void GraphBuilder::push_edge(NodeId source, NodeId target, double strength,
-                             RelationshipTypeId type, const std::optional<double>& probability,
-                             const std::optional<Date>& date, std::uint32_t row) {
-    edge_source_.push_back(source);
-    edge_target_.push_back(target);
-    edge_strength_.push_back(strength);
-    edge_type_.push_back(type);
-    edge_row_.push_back(row);
-    // The optional columns are allocated at the first edge that has a value.
+void GraphBuilder::stage(NodeId source, NodeId target, double strength, RelationshipTypeId type,
+                         bool both_ways, const std::optional<double>& probability,
+                         const std::optional<Date>& date) {
+    staged_.push_back({source, target, strength, type, both_ways});
+    // The optional columns are allocated at the first row that has a value.
     if (probability && !has_probability_) {
-        edge_probability_.assign(edge_source_.size() - 1, std::nan(""));
+        staged_probability_.assign(staged_.size() - 1, std::nan(""));
         has_probability_ = true;
     }
-    if (has_probability_) edge_probability_.push_back(probability.value_or(std::nan("")));
+    if (has_probability_) staged_probability_.push_back(probability.value_or(std::nan("")));
     if (date && !has_date_) {
-        edge_date_.assign(edge_source_.size() - 1, kNoDate);
+        staged_date_.assign(staged_.size() - 1, kNoDate);
         has_date_ = true;
     }
-    if (has_date_) edge_date_.push_back(date.value_or(kNoDate));
+    if (has_date_) staged_date_.push_back(date.value_or(kNoDate));
 }
 
 void GraphBuilder::add_relationship(const RelationshipRow& row) {
@@ -155,14 +148,13 @@ void GraphBuilder::add_relationship(const RelationshipRow& row) {
         throw RowError("probability", "must be between 0 and 1");
     if (row.source.empty() || row.target.empty())
         throw RowError(row.source.empty() ? "source" : "target", "customer id is empty");
-    if (rows_ == UINT32_MAX) throw UsageError("more than 4 billion relationship rows");
+    if (staged_.size() >= UINT32_MAX / 2) throw UsageError("more than 2 billion relationship rows");
     // Resolving can only fail for an unknown id when nodes are not implicit, and then it creates
     // nothing, so a rejected row still leaves no trace.
     const NodeId source = resolve(row.source, "source");
     const NodeId target = resolve(row.target, "target");
     const RelationshipType& info = graph_.types_[*type];
     BuildReport& report = graph_.report_;
-    const std::uint32_t row_index = rows_++;
     ++report.relationship_rows;
     if (report.rows_by_type.size() <= *type) report.rows_by_type.resize(*type + 1u, 0);
     ++report.rows_by_type[*type];
@@ -173,8 +165,7 @@ void GraphBuilder::add_relationship(const RelationshipRow& row) {
     const double strength = info.strength * row.weight;
     const bool directed = row.directed.value_or(info.directed);
     ++(directed ? report.directed_rows : report.undirected_rows);
-    push_edge(source, target, strength, *type, row.probability, row.date, row_index);
-    if (!directed) push_edge(target, source, strength, *type, row.probability, row.date, row_index);
+    stage(source, target, strength, *type, !directed, row.probability, row.date);
 }
 
 void GraphBuilder::add_on_behalf(NodeId customer, NodeId beneficiary) {
@@ -192,12 +183,8 @@ InfluenceGraph GraphBuilder::build() {
         on_behalf_.erase(std::unique(on_behalf_.begin(), on_behalf_.end()), on_behalf_.end());
         const RelationshipTypeId type = *graph_.types_.find("on_behalf");
         const RelationshipType& info = graph_.types_[type];
-        for (const auto& [a, b] : on_behalf_) {
-            const std::uint32_t row_index = rows_++;
-            push_edge(a, b, info.strength, type, std::nullopt, std::nullopt, row_index);
-            if (!info.directed)
-                push_edge(b, a, info.strength, type, std::nullopt, std::nullopt, row_index);
-        }
+        for (const auto& [a, b] : on_behalf_)
+            stage(a, b, info.strength, type, !info.directed, std::nullopt, std::nullopt);
         report.on_behalf_from_transactions = on_behalf_.size();
         on_behalf_ = {};
     }
@@ -205,57 +192,64 @@ InfluenceGraph GraphBuilder::build() {
         report.rows_by_type.resize(graph_.types_.size(), 0);
 
     const NodeId n = num_nodes();
-    const std::size_t m = edge_source_.size();
+    std::size_t m = 0;
+    for (const StagedRow& row : staged_) m += row.both_ways ? 2 : 1;
     if (m >= UINT32_MAX) throw UsageError("more than 4 billion influence edges");
 
-    // Counting sort by source, then each source's edges by (target, order of arrival).
+    // Counting sort of the edges by source into keys (target << 32 | row): one scattered write
+    // per edge, after which everything reads sequentially.
     std::vector<EdgeId> start(static_cast<std::size_t>(n) + 1, 0);
-    for (const NodeId source : edge_source_) ++start[source + 1];
+    for (const StagedRow& row : staged_) {
+        ++start[row.source + 1];
+        if (row.both_ways) ++start[row.target + 1];
+    }
     for (NodeId node = 0; node < n; ++node) start[node + 1] += start[node];
-    std::vector<std::uint32_t> order(m);
+    std::vector<std::uint64_t> keys(m);
     {
         std::vector<EdgeId> next(start.begin(), start.end() - 1);
-        for (std::size_t edge = 0; edge < m; ++edge)
-            order[next[edge_source_[edge]]++] = static_cast<std::uint32_t>(edge);
+        for (std::size_t index = 0; index < staged_.size(); ++index) {
+            const StagedRow& row = staged_[index];
+            keys[next[row.source]++] = (static_cast<std::uint64_t>(row.target) << 32) | index;
+            if (row.both_ways) keys[next[row.target]++] = (static_cast<std::uint64_t>(row.source) << 32) | index;
+        }
     }
-    for (NodeId node = 0; node < n; ++node) {
-        std::sort(order.begin() + start[node], order.begin() + start[node + 1],
-                  [this](std::uint32_t a, std::uint32_t b) {
-                      return edge_target_[a] != edge_target_[b] ? edge_target_[a] < edge_target_[b]
-                                                                : a < b;
-                  });
-    }
+    // Each source's edges by target, then by row: the order rows arrived in.
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (NodeId node = 0; node < n; ++node)
+        if (start[node + 1] - start[node] > 1)
+            std::sort(keys.begin() + start[node], keys.begin() + start[node + 1]);
 
-    // Merge repeated pairs.
+    // Merge repeated pairs, writing the out-edge CSR directly.
     const bool has_probability = has_probability_;
     const bool has_date = has_date_;
-    std::vector<NodeId> sources, targets;
-    sources.reserve(m);
+    std::vector<EdgeId> rowstart(static_cast<std::size_t>(n) + 1, 0);
+    std::vector<NodeId> targets;
     targets.reserve(m);
     graph_.strength_.reserve(m);
     graph_.type_.reserve(m);
     if (has_probability) graph_.probability_.reserve(m);
     if (has_date) graph_.date_.reserve(m);
-    std::vector<bool> row_merged(rows_, false);
+    std::vector<bool> row_merged(staged_.size(), false);
     for (NodeId node = 0; node < n; ++node) {
         const std::size_t first_kept = targets.size();
         for (EdgeId position = start[node]; position < start[node + 1]; ++position) {
-            const std::uint32_t edge = order[position];
-            const NodeId target = edge_target_[edge];
+            const auto target = static_cast<NodeId>(keys[position] >> 32);
+            const auto index = static_cast<std::uint32_t>(keys[position]);
+            const StagedRow& row = staged_[index];
             if (targets.size() > first_kept && targets.back() == target) {
-                graph_.strength_.back() += edge_strength_[edge];
-                if (has_probability && !std::isnan(edge_probability_[edge])) {
+                graph_.strength_.back() += row.strength;
+                if (has_probability && !std::isnan(staged_probability_[index])) {
                     double& p = graph_.probability_.back();
-                    p = std::isnan(p) ? edge_probability_[edge]
-                                      : 1.0 - (1.0 - p) * (1.0 - edge_probability_[edge]);
+                    p = std::isnan(p) ? staged_probability_[index]
+                                      : 1.0 - (1.0 - p) * (1.0 - staged_probability_[index]);
                 }
-                if (has_date && edge_date_[edge] != kNoDate) {
+                if (has_date && staged_date_[index] != kNoDate) {
                     Date& date = graph_.date_.back();
-                    if (date == kNoDate || edge_date_[edge] < date) date = edge_date_[edge];
+                    if (date == kNoDate || staged_date_[index] < date) date = staged_date_[index];
                 }
                 ++report.merged_edges;
-                if (!row_merged[edge_row_[edge]]) {
-                    row_merged[edge_row_[edge]] = true;
+                if (!row_merged[index]) {
+                    row_merged[index] = true;
                     ++report.merged_rows;
                     if (report.merge_examples.size() < 5) {
                         std::string example(graph_.ids_[node]);
@@ -266,41 +260,54 @@ InfluenceGraph GraphBuilder::build() {
                 }
                 continue;
             }
-            sources.push_back(node);
             targets.push_back(target);
-            graph_.strength_.push_back(edge_strength_[edge]);
-            graph_.type_.push_back(edge_type_[edge]);
-            if (has_probability) graph_.probability_.push_back(edge_probability_[edge]);
-            if (has_date) graph_.date_.push_back(edge_date_[edge]);
+            graph_.strength_.push_back(row.strength);
+            graph_.type_.push_back(row.type);
+            if (has_probability) graph_.probability_.push_back(staged_probability_[index]);
+            if (has_date) graph_.date_.push_back(staged_date_[index]);
         }
+        rowstart[node + 1] = static_cast<EdgeId>(targets.size());
     }
-    // Free the staging arrays before Boost allocates the CSR.
-    order = {};
+    // Free the staging arrays before the in-edge index is built.
+    keys = {};
     start = {};
     row_merged = {};
-    edge_source_ = {};
-    edge_target_ = {};
-    edge_strength_ = {};
-    edge_type_ = {};
-    edge_probability_ = {};
-    edge_date_ = {};
-    edge_row_ = {};
+    staged_ = {};
+    staged_probability_ = {};
+    staged_date_ = {};
+    targets.shrink_to_fit();
 
-    // Boost's histogram sort is stable, so the edges keep the (source, target) order above and
-    // EdgeId i is the i-th merged edge.
-    const EdgePairAt pair_at{sources.data(), targets.data()};
-    const auto first = boost::make_transform_iterator(boost::counting_iterator<std::size_t>(0), pair_at);
-    const auto last =
-        boost::make_transform_iterator(boost::counting_iterator<std::size_t>(sources.size()), pair_at);
-    graph_.csr_ = InfluenceGraph::Csr(boost::edges_are_unsorted_multi_pass, first, last, n);
-    if (graph_.csr_.m_forward.m_column != targets)
-        throw InternalError("graph builder: CSR edge order differs from the merged edge order");
+    // In-edges: a stable counting sort of the edges by target, so each node's in-edges are in
+    // EdgeId order (and so by source).
+    const auto edge_count = static_cast<EdgeId>(targets.size());
+    std::vector<EdgeId> in_start(static_cast<std::size_t>(n) + 1, 0);
+    for (const NodeId target : targets) ++in_start[target + 1];
+    for (NodeId node = 0; node < n; ++node) in_start[node + 1] += in_start[node];
+    std::vector<NodeId> in_sources(edge_count);
+    std::vector<EdgeId> in_edges(edge_count);
+    {
+        std::vector<EdgeId> next(in_start.begin(), in_start.end() - 1);
+        for (NodeId source = 0; source < n; ++source)
+            for (EdgeId edge = rowstart[source]; edge < rowstart[source + 1]; ++edge) {
+                const EdgeId position = next[targets[edge]]++;
+                in_sources[position] = source;
+                in_edges[position] = edge;
+            }
+    }
+
+    // Hand the arrays to Boost's CSR graph without copying: forward (source -> target) and
+    // backward (target -> source, with the forward EdgeId as its edge property) structures.
+    graph_.csr_ = InfluenceGraph::Csr(n);
+    graph_.csr_.m_forward.m_rowstart = std::move(rowstart);
+    graph_.csr_.m_forward.m_column = std::move(targets);
+    graph_.csr_.m_backward.m_rowstart = std::move(in_start);
+    graph_.csr_.m_backward.m_column = std::move(in_sources);
+    graph_.csr_.m_backward.*BackwardEdgeIds::member() = std::move(in_edges);
 
     graph_.strength_.shrink_to_fit();
     graph_.type_.shrink_to_fit();
     graph_.probability_.shrink_to_fit();
     graph_.date_.shrink_to_fit();
-    rows_ = 0;
     has_probability_ = has_date_ = false;
     InfluenceGraph result = std::move(graph_);
     graph_ = InfluenceGraph();

@@ -102,24 +102,29 @@ public:
 private:
     NodeId add_node(std::string_view id, std::string_view name,
                     std::span<const std::string_view> attributes, std::uint64_t id_hash);
-    void push_edge(NodeId source, NodeId target, double strength, RelationshipTypeId type,
-                   const std::optional<double>& probability, const std::optional<Date>& date,
-                   std::uint32_t row);
+    void stage(NodeId source, NodeId target, double strength, RelationshipTypeId type,
+               bool both_ways, const std::optional<double>& probability,
+               const std::optional<Date>& date);
+
+    // One relationship row as given (after validation): one edge, or two when both_ways.
+    struct StagedRow {
+        NodeId source;
+        NodeId target;
+        double strength;
+        RelationshipTypeId type;
+        bool both_ways;
+    };
 
     GraphBuilderOptions options_;
     InfluenceGraph graph_;  // nodes are filled in place; edges at build()
     std::optional<RelationshipTypeId> default_type_;
     std::string last_type_name_;
     std::optional<RelationshipTypeId> last_type_;
-    std::vector<NodeId> edge_source_, edge_target_;
-    std::vector<double> edge_strength_;
-    std::vector<RelationshipTypeId> edge_type_;
-    std::vector<double> edge_probability_;  // empty until a row states a probability
-    std::vector<Date> edge_date_;           // empty until a row states a date
-    std::vector<std::uint32_t> edge_row_;
+    std::vector<StagedRow> staged_;
+    std::vector<double> staged_probability_;  // per staged row; empty until a row states one
+    std::vector<Date> staged_date_;           // per staged row; empty until a row states one
     std::vector<std::pair<NodeId, NodeId>> on_behalf_;
     std::unordered_map<std::string, std::uint32_t> segment_codes_;
-    std::uint32_t rows_ = 0;
     bool has_probability_ = false, has_date_ = false;
 };
 
