@@ -128,17 +128,64 @@ void read_customers(CsvReader reader, DatasetSink& sink) {
 void read_relationships(CsvReader reader, DatasetSink& sink, std::vector<std::string>& warnings) {
     const ColumnMap columns(reader, kRelationshipColumns);
     warn_unused(reader, columns, warnings);
-    for_each_record(reader, columns, [&](const std::vector<std::string_view>& fields) {
+    // Rows are parsed in batches so the sink can start fetching the ids of a whole batch before
+    // resolving them one by one; rows still reach the sink in file order, and the first error in
+    // file order is the one reported.
+    constexpr std::size_t kBatch = 64;
+    std::vector<RelationshipRow> batch;
+    std::vector<std::uint64_t> lines;
+    std::size_t batches = 0;
+    batch.reserve(kBatch);
+    lines.reserve(kBatch);
+    const auto flush = [&] {
+        sink.prefetch(batch);
+        for (std::size_t index = 0; index < batch.size(); ++index) {
+            try {
+                sink.relationship(batch[index]);
+            } catch (const RowError& error) {
+                throw InputError(file_line(reader.name(), lines[index]), error.column(), error.what());
+            }
+        }
+        batch.clear();
+        lines.clear();
+    };
+    std::vector<std::string_view> fields;
+    fields.reserve(reader.header().size());
+    const auto next_record = [&] {
+        try {
+            return reader.next(fields);
+        } catch (const InputError&) {
+            flush();  // a malformed record is reported after the rows before it
+            throw;
+        }
+    };
+    while (next_record()) {
         RelationshipRow row;
-        row.source = columns.get(fields, kSource);
-        row.target = columns.get(fields, kTarget);
-        row.type = fields::trim(columns.get(fields, kType));
-        row.weight = fields::number(columns.get(fields, kWeight), "weight").value_or(1.0);
-        row.probability = fields::number(columns.get(fields, kProbability), "probability");
-        row.date = fields::date(columns.get(fields, kRelDate), "date");
-        row.directed = fields::boolean(columns.get(fields, kDirected), "directed");
-        sink.relationship(row);
-    });
+        try {
+            row.source = columns.get(fields, kSource);
+            row.target = columns.get(fields, kTarget);
+            row.type = fields::trim(columns.get(fields, kType));
+            row.weight = fields::number(columns.get(fields, kWeight), "weight").value_or(1.0);
+            row.probability = fields::number(columns.get(fields, kProbability), "probability");
+            row.date = fields::date(columns.get(fields, kRelDate), "date");
+            row.directed = fields::boolean(columns.get(fields, kDirected), "directed");
+        } catch (const RowError& error) {
+            flush();  // earlier rows first: their errors come first in the file
+            throw InputError(reader.where(), error.column(), error.what());
+        }
+        batch.push_back(row);
+        lines.push_back(reader.line());
+        if (batch.size() == kBatch) {
+            if (++batches == 16) {
+                // Estimate the rows to come from the bytes the first ones took, with a margin.
+                const double bytes_per_row = static_cast<double>(reader.bytes_read()) / (16.0 * kBatch);
+                sink.expect_relationships(static_cast<std::size_t>(
+                    1.02 * static_cast<double>(reader.bytes_total()) / bytes_per_row) + kBatch);
+            }
+            flush();
+        }
+    }
+    flush();
 }
 
 void read_referrals(CsvReader reader, DatasetSink& sink, std::vector<std::string>& warnings) {

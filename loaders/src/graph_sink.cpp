@@ -26,6 +26,14 @@ void GraphSink::customer(const CustomerRow& row) { builder().add_customer(row); 
 
 void GraphSink::relationship(const RelationshipRow& row) { builder().add_relationship(row); }
 
+void GraphSink::prefetch(std::span<const RelationshipRow> rows) {
+    const GraphBuilder& graph = builder();
+    for (const RelationshipRow& row : rows) {
+        graph.prefetch(row.source);
+        graph.prefetch(row.target);
+    }
+}
+
 NodeId GraphSink::num_nodes() const { return builder_ ? builder_->num_nodes() : 0; }
 
 void GraphSink::referral(const ReferralRow& row) {

@@ -84,6 +84,16 @@ public:
     // an unknown type, a negative or non-finite weight, or a probability outside [0,1].
     void add_relationship(const RelationshipRow& row);
 
+    // A hint that about `rows` more relationship rows will come: reserves the staging space once
+    // instead of growing it (which would copy it and could leave twice the memory reserved).
+    void expect_relationships(std::size_t rows) { staged_.reserve(staged_.size() + rows); }
+
+    // A hint that these customer ids are about to be resolved: starts fetching their index slots
+    // so the lookups of a batch of rows overlap their memory latency.
+    void prefetch(std::string_view external_id) const {
+        graph_.id_index_.prefetch(StringIndex::hash(external_id));
+    }
+
     // Records that `customer` bought on behalf of `beneficiary` (from a transaction): each
     // distinct pair becomes one undirected `on_behalf` relationship at build time.
     void add_on_behalf(NodeId customer, NodeId beneficiary);

@@ -56,6 +56,10 @@ public:
     void insert(const StringColumn& column, std::uint32_t row, std::uint64_t row_hash);
     void insert(const StringColumn& column, std::uint32_t row) { insert(column, row, hash(column[row])); }
     std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
+    // Hints the processor to fetch the slot a lookup of a string with this hash starts at.
+    void prefetch(std::uint64_t text_hash) const {
+        if (!slots_.empty()) __builtin_prefetch(&slots_[text_hash & (slots_.size() - 1)]);
+    }
 
 private:
     struct Slot {

@@ -39,6 +39,9 @@ public:
     std::uint64_t line() const { return record_line_; }
     // "file:line" of the current record.
     std::string where() const;
+    // Bytes read so far and in all: lets a loader estimate how many records there are.
+    std::size_t bytes_read() const { return pos_; }
+    std::size_t bytes_total() const { return buffer_.size(); }
 
 private:
     bool parse_record(std::vector<std::string_view>& fields);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <optional>
+#include <span>
 #include <string>
 #include <unordered_map>
 #include <string_view>
@@ -39,6 +40,10 @@ public:
     // `implicit`: the customer was not listed but named by an edge list (stores keep the flag).
     virtual void customer(const CustomerRow& row) = 0;
     virtual void relationship(const RelationshipRow& row) = 0;
+    // A hint before a batch of relationship() calls with these rows; changes nothing.
+    virtual void prefetch(std::span<const RelationshipRow> rows) { (void)rows; }
+    // A hint that about `rows` relationship rows are coming (an estimate); changes nothing.
+    virtual void expect_relationships(std::size_t rows) { (void)rows; }
     virtual void referral(const ReferralRow& row) = 0;
     virtual void transaction(const TransactionRow& row) = 0;
 };
@@ -56,6 +61,8 @@ public:
     void begin_customers(const std::vector<std::string>& attribute_names) override;
     void customer(const CustomerRow& row) override;
     void relationship(const RelationshipRow& row) override;
+    void prefetch(std::span<const RelationshipRow> rows) override;
+    void expect_relationships(std::size_t rows) override { builder().expect_relationships(rows); }
     void referral(const ReferralRow& row) override;
     void transaction(const TransactionRow& row) override;
 
