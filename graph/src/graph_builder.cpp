@@ -1,5 +1,7 @@
 #include "catena/graph/graph_builder.hpp"
 
+#include <omp.h>
+
 #include <algorithm>
 #include <cmath>
 #include <string>
@@ -31,6 +33,45 @@ using BackwardStructure = decltype(InfluenceGraph::Csr::m_backward);
 struct BackwardEdgeIds : BackwardStructure {
     static auto member() { return &BackwardEdgeIds::m_edge_properties; }
 };
+
+// A stable, parallel counting sort ("histogram sort"). Items 0..items-1 are split into one
+// contiguous range per thread; for_each_entry(item, emit) calls emit(bucket, value) for each entry
+// the item puts in a bucket; place(position, value) stores a value at its sorted position. Each
+// bucket's values are placed in item order whatever the thread count. Returns the bucket starts.
+template <typename Value, typename ForEachEntry, typename Place>
+std::vector<EdgeId> bucket_sort(std::size_t items, NodeId buckets, const ForEachEntry& for_each_entry,
+                                const Place& place) {
+    const int threads = static_cast<int>(
+        std::clamp<std::size_t>(items / 65536, 1, static_cast<std::size_t>(omp_get_max_threads())));
+    std::vector<std::vector<EdgeId>> next(static_cast<std::size_t>(threads), std::vector<EdgeId>(buckets, 0));
+    std::vector<EdgeId> start(static_cast<std::size_t>(buckets) + 1, 0);
+#pragma omp parallel num_threads(threads)
+    {
+        const auto thread = static_cast<std::size_t>(omp_get_thread_num());
+        const std::size_t first = items * thread / static_cast<std::size_t>(threads);
+        const std::size_t last = items * (thread + 1) / static_cast<std::size_t>(threads);
+        std::vector<EdgeId>& mine = next[thread];
+        for (std::size_t item = first; item < last; ++item)
+            for_each_entry(item, [&mine](NodeId bucket, Value) { ++mine[bucket]; });
+#pragma omp barrier
+#pragma omp single
+        {
+            EdgeId position = 0;
+            for (NodeId bucket = 0; bucket < buckets; ++bucket) {
+                start[bucket] = position;
+                for (std::vector<EdgeId>& counts : next) {
+                    const EdgeId count = counts[bucket];
+                    counts[bucket] = position;
+                    position += count;
+                }
+            }
+            start[buckets] = position;
+        }
+        for (std::size_t item = first; item < last; ++item)
+            for_each_entry(item, [&mine, &place](NodeId bucket, Value value) { place(mine[bucket]++, value); });
+    }
+    return start;
+}
 
 }  // namespace
 
@@ -196,104 +237,117 @@ InfluenceGraph GraphBuilder::build() {
     for (const StagedRow& row : staged_) m += row.both_ways ? 2 : 1;
     if (m >= UINT32_MAX) throw UsageError("more than 4 billion influence edges");
 
-    // Counting sort of the edges by source into keys (target << 32 | row): one scattered write
-    // per edge, after which everything reads sequentially.
-    std::vector<EdgeId> start(static_cast<std::size_t>(n) + 1, 0);
-    for (const StagedRow& row : staged_) {
-        ++start[row.source + 1];
-        if (row.both_ways) ++start[row.target + 1];
-    }
-    for (NodeId node = 0; node < n; ++node) start[node + 1] += start[node];
+    // Bucket the edges by source as keys (target << 32 | row): one scattered write per edge,
+    // after which everything reads sequentially.
     std::vector<std::uint64_t> keys(m);
-    {
-        std::vector<EdgeId> next(start.begin(), start.end() - 1);
-        for (std::size_t index = 0; index < staged_.size(); ++index) {
+    std::vector<EdgeId> start = bucket_sort<std::uint64_t>(
+        staged_.size(), n,
+        [this](std::size_t index, auto&& emit) {
             const StagedRow& row = staged_[index];
-            keys[next[row.source]++] = (static_cast<std::uint64_t>(row.target) << 32) | index;
-            if (row.both_ways) keys[next[row.target]++] = (static_cast<std::uint64_t>(row.source) << 32) | index;
-        }
-    }
+            emit(row.source, (static_cast<std::uint64_t>(row.target) << 32) | index);
+            if (row.both_ways) emit(row.target, (static_cast<std::uint64_t>(row.source) << 32) | index);
+        },
+        [&keys](EdgeId position, std::uint64_t key) { keys[position] = key; });
     // Each source's edges by target, then by row: the order rows arrived in.
 #pragma omp parallel for schedule(dynamic, 4096)
     for (NodeId node = 0; node < n; ++node)
         if (start[node + 1] - start[node] > 1)
             std::sort(keys.begin() + start[node], keys.begin() + start[node + 1]);
 
-    // Merge repeated pairs, writing the out-edge CSR directly.
+    // Merge repeated pairs into the out-edge CSR: count the distinct targets of each source, then
+    // fill each source's slice independently.
+    const auto target_of = [&keys](EdgeId position) { return static_cast<NodeId>(keys[position] >> 32); };
+    std::vector<EdgeId> rowstart(static_cast<std::size_t>(n) + 1, 0);
+    std::uint64_t merged_edges = 0;
+#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : merged_edges)
+    for (NodeId node = 0; node < n; ++node) {
+        EdgeId distinct = 0;
+        for (EdgeId position = start[node]; position < start[node + 1]; ++position)
+            distinct += position == start[node] || target_of(position) != target_of(position - 1);
+        rowstart[node + 1] = distinct;
+        merged_edges += start[node + 1] - start[node] - distinct;
+    }
+    for (NodeId node = 0; node < n; ++node) rowstart[node + 1] += rowstart[node];
+    const EdgeId edge_count = rowstart[n];
+    report.merged_edges = merged_edges;
+
     const bool has_probability = has_probability_;
     const bool has_date = has_date_;
-    std::vector<EdgeId> rowstart(static_cast<std::size_t>(n) + 1, 0);
-    std::vector<NodeId> targets;
-    targets.reserve(m);
-    graph_.strength_.reserve(m);
-    graph_.type_.reserve(m);
-    if (has_probability) graph_.probability_.reserve(m);
-    if (has_date) graph_.date_.reserve(m);
-    std::vector<bool> row_merged(staged_.size(), false);
+    std::vector<NodeId> targets(edge_count);
+    graph_.strength_.resize(edge_count);
+    graph_.type_.resize(edge_count);
+    if (has_probability) graph_.probability_.resize(edge_count);
+    if (has_date) graph_.date_.resize(edge_count);
+#pragma omp parallel for schedule(dynamic, 4096)
     for (NodeId node = 0; node < n; ++node) {
-        const std::size_t first_kept = targets.size();
+        EdgeId out = rowstart[node];
         for (EdgeId position = start[node]; position < start[node + 1]; ++position) {
-            const auto target = static_cast<NodeId>(keys[position] >> 32);
             const auto index = static_cast<std::uint32_t>(keys[position]);
             const StagedRow& row = staged_[index];
-            if (targets.size() > first_kept && targets.back() == target) {
-                graph_.strength_.back() += row.strength;
+            if (position > start[node] && target_of(position) == target_of(position - 1)) {
+                const EdgeId edge = out - 1;
+                graph_.strength_[edge] += row.strength;
                 if (has_probability && !std::isnan(staged_probability_[index])) {
-                    double& p = graph_.probability_.back();
+                    double& p = graph_.probability_[edge];
                     p = std::isnan(p) ? staged_probability_[index]
                                       : 1.0 - (1.0 - p) * (1.0 - staged_probability_[index]);
                 }
                 if (has_date && staged_date_[index] != kNoDate) {
-                    Date& date = graph_.date_.back();
+                    Date& date = graph_.date_[edge];
                     if (date == kNoDate || staged_date_[index] < date) date = staged_date_[index];
-                }
-                ++report.merged_edges;
-                if (!row_merged[index]) {
-                    row_merged[index] = true;
-                    ++report.merged_rows;
-                    if (report.merge_examples.size() < 5) {
-                        std::string example(graph_.ids_[node]);
-                        example += " -> ";
-                        example += graph_.ids_[target];
-                        report.merge_examples.push_back(std::move(example));
-                    }
                 }
                 continue;
             }
-            targets.push_back(target);
-            graph_.strength_.push_back(row.strength);
-            graph_.type_.push_back(row.type);
-            if (has_probability) graph_.probability_.push_back(staged_probability_[index]);
-            if (has_date) graph_.date_.push_back(staged_date_[index]);
+            targets[out] = target_of(position);
+            graph_.strength_[out] = row.strength;
+            graph_.type_[out] = row.type;
+            if (has_probability) graph_.probability_[out] = staged_probability_[index];
+            if (has_date) graph_.date_[out] = staged_date_[index];
+            ++out;
         }
-        rowstart[node + 1] = static_cast<EdgeId>(targets.size());
+    }
+    // Count merged rows (a row counts once, even when both its edges merged) and keep the first
+    // few as examples, in node order; only sources with repeated targets need a look.
+    if (merged_edges > 0) {
+        std::vector<bool> row_merged(staged_.size(), false);
+        for (NodeId node = 0; node < n; ++node) {
+            if (rowstart[node + 1] - rowstart[node] == start[node + 1] - start[node]) continue;
+            for (EdgeId position = start[node] + 1; position < start[node + 1]; ++position) {
+                if (target_of(position) != target_of(position - 1)) continue;
+                const auto index = static_cast<std::uint32_t>(keys[position]);
+                if (row_merged[index]) continue;
+                row_merged[index] = true;
+                ++report.merged_rows;
+                if (report.merge_examples.size() < 5) {
+                    std::string example(graph_.ids_[node]);
+                    example += " -> ";
+                    example += graph_.ids_[target_of(position)];
+                    report.merge_examples.push_back(std::move(example));
+                }
+            }
+        }
     }
     // Free the staging arrays before the in-edge index is built.
     keys = {};
     start = {};
-    row_merged = {};
     staged_ = {};
     staged_probability_ = {};
     staged_date_ = {};
-    targets.shrink_to_fit();
 
-    // In-edges: a stable counting sort of the edges by target, so each node's in-edges are in
-    // EdgeId order (and so by source).
-    const auto edge_count = static_cast<EdgeId>(targets.size());
-    std::vector<EdgeId> in_start(static_cast<std::size_t>(n) + 1, 0);
-    for (const NodeId target : targets) ++in_start[target + 1];
-    for (NodeId node = 0; node < n; ++node) in_start[node + 1] += in_start[node];
+    // In-edges: bucket the edges by target, stably, so each node's in-edges are in EdgeId order
+    // (and so by source).
     std::vector<NodeId> in_sources(edge_count);
     std::vector<EdgeId> in_edges(edge_count);
-    {
-        std::vector<EdgeId> next(in_start.begin(), in_start.end() - 1);
-        for (NodeId source = 0; source < n; ++source)
-            for (EdgeId edge = rowstart[source]; edge < rowstart[source + 1]; ++edge) {
-                const EdgeId position = next[targets[edge]]++;
-                in_sources[position] = source;
-                in_edges[position] = edge;
-            }
-    }
+    std::vector<EdgeId> in_start = bucket_sort<std::uint64_t>(
+        n, n,
+        [&](std::size_t source, auto&& emit) {
+            for (EdgeId edge = rowstart[source]; edge < rowstart[source + 1]; ++edge)
+                emit(targets[edge], (static_cast<std::uint64_t>(source) << 32) | edge);
+        },
+        [&](EdgeId position, std::uint64_t entry) {
+            in_sources[position] = static_cast<NodeId>(entry >> 32);
+            in_edges[position] = static_cast<EdgeId>(entry);
+        });
 
     // Hand the arrays to Boost's CSR graph without copying: forward (source -> target) and
     // backward (target -> source, with the forward EdgeId as its edge property) structures.
