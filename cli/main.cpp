@@ -14,11 +14,13 @@
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
 #include "catena/reports/output_format.hpp"
+#include "catena/reports/rank.hpp"
 #include "catena/reports/stats.hpp"
 #include "catena/samples/generator.hpp"
 
@@ -71,7 +73,7 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_
 
 // Times a step and, with --timings, reports it on stderr.
 template <typename Step>
-auto timed(const CommonOptions& options, const char* name, Step&& step) {
+auto timed(const CommonOptions& options, const std::string& name, Step&& step) {
     const auto start = std::chrono::steady_clock::now();
     auto result = step();
     if (options.timings) {
@@ -150,6 +152,37 @@ int run(int argc, char** argv) {
                        "Also write edges.csv: source,target,weight (effective strength), for peer tools");
     generate->add_flag("-q,--quiet", common.quiet, "Print nothing on success");
 
+    CLI::App* rank = app.add_subcommand(
+        "rank", "Rank customers by influence: PageRank (default), weighted degree, core number, "
+                "betweenness or harmonic closeness, and list the top ones");
+    add_common_options(*rank, common, true);
+    rank->add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
+    RankOptions rank_options;
+    std::string rank_by = "pagerank", rank_direction = "influence";
+    bool rank_unweighted = false, rank_no_save = false;
+    rank->add_option("--by", rank_by, "Measure: pagerank, degree, core, betweenness or closeness")
+        ->capture_default_str();
+    rank->add_option("--top", rank_options.top, "How many customers to list (0: all)")->capture_default_str();
+    rank->add_option("--direction", rank_direction,
+                     "influence: who reaches many (walks against the edges); authority: who is "
+                     "reached by many (PageRank and degree)")
+        ->capture_default_str();
+    rank->add_option("--damping", rank_options.pagerank.damping, "PageRank damping factor, in [0, 1)")
+        ->capture_default_str();
+    rank->add_option("--tolerance", rank_options.pagerank.tolerance,
+                     "PageRank stops when the L1 change of the scores is below this")
+        ->capture_default_str();
+    rank->add_option("--max-iterations", rank_options.pagerank.max_iterations, "PageRank iteration cap")
+        ->capture_default_str();
+    rank->add_option("--personalize", rank_options.personalize,
+                     "PageRank teleport weights: value, segment:NAME, or ids:ID[=WEIGHT],ID,...");
+    rank->add_flag("--unweighted", rank_unweighted, "PageRank counts every edge as 1, ignoring strength");
+    rank->add_option("--pivots", rank_options.sampling.pivots,
+                     "Betweenness/closeness: sample this many pivots (0: exact, every node)")
+        ->capture_default_str();
+    rank->add_option("--seed", rank_options.sampling.seed, "Seed for the pivot sample")->capture_default_str();
+    rank->add_flag("--no-save", rank_no_save, "With --db: do not record the run and scores in the database");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -179,6 +212,43 @@ int run(int argc, char** argv) {
                        "referrals and {} transactions to {}.\n",
                        summary.customers, summary.communities, summary.relationships,
                        summary.realised_mixing, summary.referrals, summary.transactions, generate_out);
+        return 0;
+    }
+    if (rank->parsed()) {
+        const std::string started = utc_now();
+        const OutputFormat format = parse_output_format(common.format);
+        rank_options.measure = parse_rank_measure(rank_by);
+        if (rank_direction == "influence") rank_options.pagerank.direction = RankDirection::influence;
+        else if (rank_direction == "authority") rank_options.pagerank.direction = RankDirection::authority;
+        else throw UsageError("--direction must be influence or authority, not '" + rank_direction + "'");
+        rank_options.pagerank.weighted = !rank_unweighted;
+        const Dataset dataset =
+            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
+        print_warnings(dataset, common);
+        const RankResult result =
+            timed(common, std::string(to_string(rank_options.measure)).c_str(),
+                  [&] { return rank_customers(dataset, rank_options); });
+        const std::string text = render(dataset, result, format);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        if (!common.db_file.empty() && !rank_no_save) {
+            nlohmann::ordered_json parameters = {
+                {"by", rank_by},
+                {"direction", rank_direction},
+                {"damping", rank_options.pagerank.damping},
+                {"tolerance", rank_options.pagerank.tolerance},
+                {"max_iterations", rank_options.pagerank.max_iterations},
+                {"weighted", !rank_unweighted},
+                {"personalize", rank_options.personalize},
+                {"pivots", rank_options.sampling.pivots},
+                {"seed", rank_options.sampling.seed},
+                {"directed", common.directed},
+                {"types", common.type_specs}};
+            RunRecord run{"rank", parameters.dump(), started, utc_now(), dataset.graph.fingerprint()};
+            const std::int64_t run_id = store_rank_run(common.db_file, run, to_string(rank_options.measure),
+                                                       dataset.graph, result.scores);
+            if (!common.quiet)
+                fmt::print(stderr, "catena: saved as run {} in {} (table rank_scores)\n", run_id, common.db_file);
+        }
         return 0;
     }
     if (stats->parsed()) {

@@ -68,6 +68,21 @@ std::size_t InfluenceGraph::memory_bytes() const {
 }
 
 namespace {
+// FNV-1a over bytes, 64 bits.
+struct Digest {
+    std::uint64_t state = 0xCBF29CE484222325ull;
+    void bytes(const void* data, std::size_t size) {
+        const auto* byte = static_cast<const unsigned char*>(data);
+        for (std::size_t index = 0; index < size; ++index) state = (state ^ byte[index]) * 0x100000001B3ull;
+    }
+    template <typename T>
+    void array(std::span<const T> values) {
+        const std::uint64_t size = values.size();
+        bytes(&size, sizeof size);
+        bytes(values.data(), values.size_bytes());
+    }
+};
+
 bool same_doubles(const std::vector<double>& a, const std::vector<double>& b) {
     if (a.size() != b.size()) return false;
     for (std::size_t index = 0; index < a.size(); ++index) {
@@ -77,6 +92,22 @@ bool same_doubles(const std::vector<double>& a, const std::vector<double>& b) {
     return true;
 }
 }  // namespace
+
+std::uint64_t InfluenceGraph::fingerprint() const {
+    Digest digest;
+    for (NodeId node = 0; node < num_nodes(); ++node) {
+        const std::string_view id = ids_[node];
+        digest.bytes(id.data(), id.size());
+        digest.bytes("\0", 1);
+    }
+    digest.array(out_offsets());
+    digest.array(out_targets());
+    digest.array(std::span<const double>(strength_));
+    digest.array(std::span<const RelationshipTypeId>(type_));
+    digest.array(std::span<const double>(value_));
+    digest.array(std::span<const std::uint8_t>(flags_));
+    return digest.state;
+}
 
 bool operator==(const InfluenceGraph& a, const InfluenceGraph& b) {
     const auto in_ids_a = a.in_edge_ids();

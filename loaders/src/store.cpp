@@ -193,7 +193,9 @@ void set_meta(sqlite::Database& db, std::string_view key, std::string_view value
     statement.run();
 }
 
-std::string now_utc() {
+}  // namespace
+
+std::string utc_now() {
     const auto now = std::chrono::system_clock::now();
     const auto days = std::chrono::floor<std::chrono::days>(now);
     const std::chrono::hh_mm_ss time(std::chrono::floor<std::chrono::seconds>(now - days));
@@ -204,6 +206,8 @@ std::string now_utc() {
                   static_cast<int>(time.seconds().count()));
     return buffer;
 }
+
+namespace {
 
 void remove_database_files(const std::filesystem::path& db) {
     std::error_code ignored;
@@ -252,7 +256,7 @@ ImportSummary import_to_store(const InputSource& source, const std::filesystem::
             }
             set_meta(db, "schema_version", kSchemaVersion);
             set_meta(db, "catena_version", CATENA_VERSION);
-            set_meta(db, "imported_at", now_utc());
+            set_meta(db, "imported_at", utc_now());
             set_meta(db, "source", source.describe());
             set_meta(db, "directed_default", options.directed ? "1" : "0");
 
@@ -429,6 +433,73 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
     }
     db.exec("COMMIT");
     return sink.finish("database " + file);
+}
+
+}  // namespace catena
+
+namespace catena {
+
+namespace {
+constexpr const char* kResultSchema = R"sql(
+CREATE TABLE IF NOT EXISTS runs (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at        TEXT NOT NULL,
+    finished_at       TEXT NOT NULL,
+    command           TEXT NOT NULL,
+    parameters        TEXT NOT NULL,
+    catena_version    TEXT NOT NULL,
+    input_fingerprint TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS rank_scores (
+    run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    customer TEXT NOT NULL,
+    measure  TEXT NOT NULL,
+    score    REAL NOT NULL,
+    rank     INTEGER NOT NULL,
+    PRIMARY KEY (run_id, customer)
+) WITHOUT ROWID;
+)sql";
+}  // namespace
+
+std::int64_t store_rank_run(const std::filesystem::path& db_path, const RunRecord& run,
+                            std::string_view measure, const InfluenceGraph& graph,
+                            std::span<const double> scores) {
+    std::error_code error;
+    if (!std::filesystem::exists(db_path, error))
+        throw InputError(db_path.string(), "", "no such database file (create one with catena import)");
+    if (scores.size() != graph.num_nodes()) throw InternalError("store_rank_run: one score per customer expected");
+    sqlite::Database db(db_path.string(), false);
+    if (!db.has_table("catena_meta"))
+        throw InputError(db_path.string(), "", "not a catena workspace (no catena_meta table)");
+    // Ranks: by score, highest first; ties in NodeId order.
+    std::vector<NodeId> order(graph.num_nodes());
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) order[node] = node;
+    std::stable_sort(order.begin(), order.end(), [&](NodeId a, NodeId b) { return scores[a] > scores[b]; });
+    char fingerprint[17];
+    std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(run.input_fingerprint));
+    db.exec("BEGIN IMMEDIATE");
+    try {
+        db.exec(kResultSchema);
+        sqlite::Statement insert_run(db, "INSERT INTO runs (started_at, finished_at, command, parameters, "
+                                         "catena_version, input_fingerprint) VALUES (?, ?, ?, ?, ?, ?)");
+        insert_run.bind(1, run.started_at).bind(2, run.finished_at).bind(3, run.command);
+        insert_run.bind(4, run.parameters).bind(5, std::string_view(CATENA_VERSION)).bind(6, std::string_view(fingerprint));
+        insert_run.run();
+        const std::int64_t run_id = sqlite3_last_insert_rowid(db.handle());
+        sqlite::Statement insert(db, "INSERT INTO rank_scores (run_id, customer, measure, score, rank) "
+                                     "VALUES (?, ?, ?, ?, ?)");
+        for (std::size_t position = 0; position < order.size(); ++position) {
+            const NodeId node = order[position];
+            insert.bind(1, run_id).bind(2, graph.external_id(node)).bind(3, measure);
+            insert.bind(4, scores[node]).bind(5, static_cast<std::int64_t>(position + 1));
+            insert.run();
+        }
+        db.exec("COMMIT");
+        return run_id;
+    } catch (...) {
+        sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
 }
 
 }  // namespace catena

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/algorithms/components.hpp"
+#include "human.hpp"
 
 namespace catena {
 
@@ -31,19 +32,6 @@ DegreeSummary summarize_degrees(std::vector<std::uint64_t> degrees) {
     for (const auto degree : degrees) total += degree;
     summary.mean = static_cast<double>(total) / static_cast<double>(degrees.size());
     return summary;
-}
-
-// Thousands separators for counts read by people.
-std::string count(std::uint64_t value) {
-    std::string digits = std::to_string(value);
-    for (int position = static_cast<int>(digits.size()) - 3; position > 0; position -= 3)
-        digits.insert(static_cast<std::size_t>(position), ",");
-    return digits;
-}
-
-std::string money(double value) {
-    const auto cents = static_cast<std::uint64_t>(std::llround(value * 100));
-    return count(cents / 100) + fmt::format(".{:02d}", cents % 100);
 }
 
 std::string percent(std::uint64_t part, std::uint64_t whole) {

@@ -36,3 +36,7 @@ TEST_CASE("Golden: the sample imported into a database gives the same stats", "[
     const auto body = [](const std::string& json) { return json.substr(json.find('\n', json.find("\"source\""))); };
     CHECK(body(from_db.out) == body(from_csv.out));
 }
+
+TEST_CASE("Golden: catena rank on the sample data", "[cli][golden]") {
+    check_golden("rank --data samples/crm --top 15", "rank_sample.txt");
+}

@@ -114,6 +114,9 @@ public:
     }
 
     const BuildReport& report() const { return report_; }
+    // A 64-bit digest of the nodes, their attributes and the edges: equal graphs, equal digests.
+    // Recorded with stored results to say which input they came from.
+    std::uint64_t fingerprint() const;
     // Bytes held by the graph's arrays (capacity, not just size).
     std::size_t memory_bytes() const;
 

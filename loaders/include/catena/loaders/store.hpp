@@ -18,6 +18,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <span>
+#include <string>
+#include <string_view>
 
 #include "catena/graph/dataset.hpp"
 #include "catena/loaders/load.hpp"
@@ -37,5 +40,24 @@ ImportSummary import_to_store(const InputSource& source, const std::filesystem::
 
 // Loads a data set from the workspace `db`, opened read-only.
 Dataset load_store(const std::filesystem::path& db, const LoadOptions& options);
+
+// One analysis run, as recorded in the `runs` table.
+struct RunRecord {
+    std::string command;     // e.g. "rank"
+    std::string parameters;  // JSON
+    std::string started_at, finished_at;  // ISO 8601 UTC
+    std::uint64_t input_fingerprint = 0;  // InfluenceGraph::fingerprint()
+};
+
+// Records a run and every customer's score under it, in one transaction: tables
+// runs(id, started_at, finished_at, command, parameters, catena_version, input_fingerprint) and
+// rank_scores(run_id, customer, measure, score, rank). Results name customers by id without a
+// foreign key, so a later import never conflicts with them. Returns the run id.
+std::int64_t store_rank_run(const std::filesystem::path& db, const RunRecord& run,
+                            std::string_view measure, const InfluenceGraph& graph,
+                            std::span<const double> scores);
+
+// The current time as ISO 8601 UTC, e.g. 2026-11-23T12:59:00Z.
+std::string utc_now();
 
 }  // namespace catena
