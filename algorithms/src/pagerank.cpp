@@ -17,70 +17,81 @@ namespace {
 // same order whatever the number of threads.
 constexpr NodeId kBlock = 4096;
 
-// The walk's view of the graph: for each node, the edges the walk arrives by ("pull" side), with
-// the probability of each step already divided in.
+// The walk's view of the graph, for pulling: node v collects rank over `steps` (positions
+// offsets[v] .. offsets[v+1]) from the nodes `from[step]`, each of which splits its rank over its
+// leaving weight. The weight of each step is `weights[step]` (empty: every step weighs 1).
 struct PullGraph {
-    std::span<const EdgeId> offsets;  // per node: its arriving steps
-    std::vector<NodeId> from;         // per step: the node the walk comes from
-    std::vector<double> probability;  // per step: w / total weight leaving `from`
-    std::vector<std::uint8_t> dangling;  // per node: nothing leaves it
+    std::span<const EdgeId> offsets;
+    std::span<const NodeId> from;
+    std::span<const double> weights;
+    std::vector<double> owned_weights;  // when the steps are not in EdgeId order
+    std::vector<double> leaving;        // per node: total weight of the steps leaving it
 };
 
 PullGraph make_pull_graph(const InfluenceGraph& graph, const PageRankParams& params) {
     const NodeId n = graph.num_nodes();
-    const EdgeId m = graph.num_edges();
     const auto strengths = graph.strengths();
-    const auto weight = [&](EdgeId edge) { return params.weighted ? strengths[edge] : 1.0; };
+    // Equal strengths everywhere make the walk unweighted: skip the weight stream.
+    const bool weighted = params.weighted && !strengths.empty() &&
+                          std::any_of(strengths.begin(), strengths.end(), [&](double w) { return w != strengths[0]; });
     PullGraph pull;
-    pull.from.resize(m);
-    pull.probability.resize(m);
-    pull.dangling.assign(n, 0);
-    std::vector<double> leaving(n, 0.0);
+    pull.leaving.assign(n, 0.0);
     if (params.direction == RankDirection::authority) {
-        // Walk along the edges: v is reached from its in-neighbours u.
+        // Walk along the edges: v collects from its in-neighbours; u splits over its out-edges.
+        pull.offsets = graph.in_offsets();
+        pull.from = graph.in_sources();
         const auto out = graph.out_offsets();
+        if (weighted) {
+            const auto edge_ids = graph.in_edge_ids();
+            pull.owned_weights.resize(edge_ids.size());
+#pragma omp parallel for schedule(static)
+            for (EdgeId position = 0; position < edge_ids.size(); ++position)
+                pull.owned_weights[position] = strengths[edge_ids[position]];
+            pull.weights = pull.owned_weights;
+        }
 #pragma omp parallel for schedule(dynamic, 1024)
         for (NodeId u = 0; u < n; ++u) {
             double total = 0.0;
-            for (EdgeId edge = out[u]; edge < out[u + 1]; ++edge) total += weight(edge);
-            leaving[u] = total;
-        }
-        pull.offsets = graph.in_offsets();
-        const auto sources = graph.in_sources();
-        const auto edge_ids = graph.in_edge_ids();
-#pragma omp parallel for schedule(static)
-        for (EdgeId position = 0; position < m; ++position) {
-            const NodeId u = sources[position];
-            pull.from[position] = u;
-            pull.probability[position] = weight(edge_ids[position]) / leaving[u];
+            for (EdgeId edge = out[u]; edge < out[u + 1]; ++edge) total += weighted ? strengths[edge] : 1.0;
+            pull.leaving[u] = total;
         }
     } else {
-        // Walk against the edges: u is reached from the nodes it influences (its out-neighbours),
-        // and the walk leaves v along v's in-edges.
+        // Walk against the edges: u collects from the nodes it influences (its out-edges, in
+        // EdgeId order, so the strengths are read in place); v splits over its in-edges.
+        pull.offsets = graph.out_offsets();
+        pull.from = graph.out_targets();
+        if (weighted) pull.weights = strengths;
         const auto in = graph.in_offsets();
         const auto edge_ids = graph.in_edge_ids();
 #pragma omp parallel for schedule(dynamic, 1024)
         for (NodeId v = 0; v < n; ++v) {
             double total = 0.0;
-            for (EdgeId position = in[v]; position < in[v + 1]; ++position) total += weight(edge_ids[position]);
-            leaving[v] = total;
-        }
-        pull.offsets = graph.out_offsets();
-        const auto targets = graph.out_targets();
-#pragma omp parallel for schedule(static)
-        for (EdgeId edge = 0; edge < m; ++edge) {
-            const NodeId v = targets[edge];
-            pull.from[edge] = v;
-            pull.probability[edge] = weight(edge) / leaving[v];
+            for (EdgeId position = in[v]; position < in[v + 1]; ++position)
+                total += weighted ? strengths[edge_ids[position]] : 1.0;
+            pull.leaving[v] = total;
         }
     }
-    // A node whose leaving weight is 0 is dangling; steps from it (weight 0 / 0) carry nothing.
-#pragma omp parallel for schedule(static)
-    for (NodeId node = 0; node < n; ++node) pull.dangling[node] = !(leaving[node] > 0.0);
-#pragma omp parallel for schedule(static)
-    for (EdgeId step = 0; step < m; ++step)
-        if (pull.dangling[pull.from[step]]) pull.probability[step] = 0.0;
     return pull;
+}
+
+// One pull sweep: next[v] = d * sum over v's steps of share[from] (x weight), plus the teleport.
+template <bool kWeighted>
+void pull_sweep(const PullGraph& pull, const std::vector<double>& share, double d, double jump,
+                const std::vector<double>& teleport, std::vector<double>& next) {
+    const NodeId n = static_cast<NodeId>(next.size());
+    const EdgeId* const offsets = pull.offsets.data();
+    const NodeId* const from = pull.from.data();
+    const double* const weights = pull.weights.data();
+    const double* const shares = share.data();
+#pragma omp parallel for schedule(dynamic, 2048)
+    for (NodeId node = 0; node < n; ++node) {
+        double sum = 0.0;
+        for (EdgeId step = offsets[node]; step < offsets[node + 1]; ++step) {
+            if constexpr (kWeighted) sum += shares[from[step]] * weights[step];
+            else sum += shares[from[step]];
+        }
+        next[node] = d * sum + jump * teleport[node];
+    }
 }
 
 // Sum of f(node) over all nodes, by blocks in a fixed order.
@@ -147,23 +158,33 @@ PageRankResult pagerank(const InfluenceGraph& graph, const PageRankParams& param
 
     const PullGraph pull = make_pull_graph(graph, params);
     const double d = params.damping;
-    std::vector<double> rank = teleport, next(n);
+    std::vector<double> rank = teleport, next(n), share(n);
+    const NodeId blocks = (n + kBlock - 1) / kBlock;
+    partial.assign(blocks, 0.0);
     while (result.iterations < params.max_iterations) {
-        const double dangling_mass =
-            block_sum(n, partial, [&](NodeId node) { return pull.dangling[node] ? rank[node] : 0.0; });
-        const double* const x = rank.data();
-        const NodeId* const from = pull.from.data();
-        const double* const probability = pull.probability.data();
-        const EdgeId* const offsets = pull.offsets.data();
-#pragma omp parallel for schedule(dynamic, 1024)
-        for (NodeId node = 0; node < n; ++node) {
-            double sum = 0.0;
-            for (EdgeId step = offsets[node]; step < offsets[node + 1]; ++step)
-                sum += x[from[step]] * probability[step];
-            next[node] = d * sum + (d * dangling_mass + (1.0 - d)) * teleport[node];
+        // Each node's rank per unit of leaving weight; dangling nodes hand theirs to the teleport.
+#pragma omp parallel for schedule(static)
+        for (NodeId block = 0; block < blocks; ++block) {
+            double dangling = 0.0;
+            const NodeId last = std::min<NodeId>(n, (block + 1) * kBlock);
+            for (NodeId node = block * kBlock; node < last; ++node) {
+                const double leaving = pull.leaving[node];
+                if (leaving > 0.0) share[node] = rank[node] / leaving;
+                else {
+                    share[node] = 0.0;
+                    dangling += rank[node];
+                }
+            }
+            partial[block] = dangling;
         }
+        double dangling_mass = 0.0;
+        for (const double value : partial) dangling_mass += value;
+        const double jump = d * dangling_mass + (1.0 - d);
+        if (pull.weights.empty()) pull_sweep<false>(pull, share, d, jump, teleport, next);
+        else pull_sweep<true>(pull, share, d, jump, teleport, next);
         // Renormalise away rounding drift, then measure the change.
         const double total = block_sum(n, partial, [&](NodeId node) { return next[node]; });
+#pragma omp parallel for schedule(static)
         for (NodeId node = 0; node < n; ++node) next[node] /= total;
         result.last_change = block_sum(n, partial, [&](NodeId node) { return std::abs(next[node] - rank[node]); });
         rank.swap(next);
