@@ -6,7 +6,6 @@
 #include <cmath>
 #include <string>
 
-
 #include "catena/graph/errors.hpp"
 
 namespace catena {
@@ -47,9 +46,11 @@ std::vector<EdgeId> bucket_sort(std::size_t items, NodeId buckets, const ForEach
     std::vector<EdgeId> start(static_cast<std::size_t>(buckets) + 1, 0);
 #pragma omp parallel num_threads(threads)
     {
+        // OpenMP may start fewer threads than asked for: split by the number actually running.
         const auto thread = static_cast<std::size_t>(omp_get_thread_num());
-        const std::size_t first = items * thread / static_cast<std::size_t>(threads);
-        const std::size_t last = items * (thread + 1) / static_cast<std::size_t>(threads);
+        const auto running = static_cast<std::size_t>(omp_get_num_threads());
+        const std::size_t first = items * thread / running;
+        const std::size_t last = items * (thread + 1) / running;
         std::vector<EdgeId>& mine = next[thread];
         for (std::size_t item = first; item < last; ++item)
             for_each_entry(item, [&mine](NodeId bucket, Value) { ++mine[bucket]; });
