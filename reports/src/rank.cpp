@@ -13,19 +13,6 @@
 
 namespace catena {
 
-namespace {
-
-std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
-}  // namespace
 
 RankMeasure parse_rank_measure(std::string_view text) {
     if (text == "pagerank") return RankMeasure::pagerank;

@@ -103,16 +103,7 @@ void flatten(const nlohmann::ordered_json& json, const std::string& prefix, std:
             value += item.is_string() ? item.get<std::string>() : item.dump();
         }
     } else value = json.dump();
-    const bool quote = value.find_first_of(",\"\n\r") != std::string::npos;
-    if (quote) {
-        std::string escaped = "\"";
-        for (const char c : value) {
-            if (c == '"') escaped += '"';
-            escaped += c;
-        }
-        value = escaped + "\"";
-    }
-    out += prefix + "," + value + "\n";
+    out += csv_field(prefix) + "," + csv_field(value) + "\n";
 }
 
 std::string render_table(const StatsSummary& stats) {
