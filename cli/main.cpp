@@ -19,6 +19,7 @@
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
+#include "catena/reports/communities.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/rank.hpp"
 #include "catena/reports/stats.hpp"
@@ -183,6 +184,34 @@ int run(int argc, char** argv) {
     rank->add_option("--seed", rank_options.sampling.seed, "Seed for the pivot sample")->capture_default_str();
     rank->add_flag("--no-save", rank_no_save, "With --db: do not record the run and scores in the database");
 
+    CLI::App* communities = app.add_subcommand(
+        "communities", "Find communities (Leiden by default, Louvain, label propagation) and "
+                       "summarise each: size, people and businesses, value, ties inside and out, top customers");
+    add_common_options(*communities, common, true);
+    communities->add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
+    CommunityParams community_params;
+    std::string community_method = "leiden", membership_out, initial_file;
+    std::int64_t initial_run = 0;
+    std::size_t community_top = 20;
+    bool community_no_save = false;
+    communities->add_option("--method", community_method, "leiden, louvain or lpa (label propagation)")
+        ->capture_default_str();
+    communities->add_option("--resolution", community_params.resolution,
+                            "Modularity resolution: above 1 gives more, smaller communities")
+        ->capture_default_str();
+    communities->add_option("--seed", community_params.seed, "Random seed: the same seed gives the same communities")
+        ->capture_default_str();
+    communities->add_option("--max-iterations", community_params.max_iterations,
+                            "Leiden passes, each refining the last one's communities")
+        ->capture_default_str();
+    communities->add_option("--top", community_top, "How many communities to list, largest first (0: all)")
+        ->capture_default_str();
+    communities->add_option("--membership-out", membership_out, "Also write id,community for every customer to this CSV");
+    communities->add_option("--initial", initial_file,
+                            "Start from the communities in this CSV (id,community), e.g. last month's");
+    communities->add_option("--initial-run", initial_run, "With --db: start from the communities of this run id");
+    communities->add_flag("--no-save", community_no_save, "With --db: do not record the run in the database");
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -248,6 +277,40 @@ int run(int argc, char** argv) {
                                                        dataset.graph, result.scores);
             if (!common.quiet)
                 fmt::print(stderr, "catena: saved as run {} in {} (table rank_scores)\n", run_id, common.db_file);
+        }
+        return 0;
+    }
+    if (communities->parsed()) {
+        const std::string started = utc_now();
+        const OutputFormat format = parse_output_format(common.format);
+        community_params.method = parse_community_method(community_method);
+        if (initial_run != 0 && common.db_file.empty()) throw UsageError("--initial-run needs --db");
+        if (initial_run != 0 && !initial_file.empty()) throw UsageError("give --initial or --initial-run, not both");
+        const Dataset dataset =
+            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
+        print_warnings(dataset, common);
+        if (!initial_file.empty()) community_params.initial = read_membership_csv(initial_file, dataset.graph);
+        if (initial_run != 0) community_params.initial = load_community_run(common.db_file, initial_run, dataset.graph);
+        CommunityResult result = timed(common, std::string(to_string(community_params.method)),
+                                       [&] { return detect_communities(dataset.graph, community_params); });
+        if (!membership_out.empty()) write_membership_csv(membership_out, dataset.graph, result.community);
+        const CommunityReport report = summarize_communities(dataset, community_params, std::move(result));
+        const std::string text = render(dataset, report, format, community_top);
+        std::fwrite(text.data(), 1, text.size(), stdout);
+        if (!common.db_file.empty() && !community_no_save) {
+            nlohmann::ordered_json parameters = {{"method", community_method},
+                                                 {"resolution", community_params.resolution},
+                                                 {"seed", community_params.seed},
+                                                 {"max_iterations", community_params.max_iterations},
+                                                 {"initial", initial_file},
+                                                 {"initial_run", initial_run},
+                                                 {"directed", common.directed},
+                                                 {"types", common.type_specs}};
+            RunRecord run{"communities", parameters.dump(), started, utc_now(), dataset.graph.fingerprint()};
+            const std::int64_t run_id =
+                store_community_run(common.db_file, run, dataset.graph, report.result.community);
+            if (!common.quiet)
+                fmt::print(stderr, "catena: saved as run {} in {} (table community_members)\n", run_id, common.db_file);
         }
         return 0;
     }

@@ -360,7 +360,7 @@ std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& 
     NeighbourWeights weights(n);
     std::vector<std::uint32_t> best;
     std::uint32_t sweeps = 0;
-    const std::uint32_t cap = std::max<std::uint32_t>(params.max_iterations, 100);
+    constexpr std::uint32_t cap = 100;
     for (bool changed = true; changed && sweeps < cap; ++sweeps) {
         changed = false;
         std::shuffle(order.begin(), order.end(), random);

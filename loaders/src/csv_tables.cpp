@@ -1,5 +1,6 @@
 // Reading the CSV tables (data folder or edge list) into a DatasetSink.
 #include <array>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -271,6 +272,32 @@ Dataset load_dataset(const InputSource& source, const LoadOptions& options) {
     Dataset dataset = sink.finish(source.describe());
     dataset.warnings = std::move(warnings);
     return dataset;
+}
+
+}  // namespace catena
+
+namespace catena {
+
+std::vector<std::uint32_t> read_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph) {
+    CsvReader reader = CsvReader::open(path);
+    const std::vector<ColumnSpec> specs = {{"id", {"customer", "customer_id"}, true}, {"community", {}, true}};
+    const ColumnMap columns(reader, specs);
+    std::vector<std::uint32_t> labels(graph.num_nodes(), UINT32_MAX);
+    std::unordered_map<std::string, std::uint32_t> label_of;
+    std::vector<std::string_view> fields;
+    while (reader.next(fields)) {
+        const std::string_view id = columns.get(fields, 0);
+        const auto node = graph.find(id);
+        if (!node) throw InputError(reader.where(), "id", "unknown customer '" + std::string(id) + "'");
+        if (labels[*node] != UINT32_MAX) throw InputError(reader.where(), "id", "customer '" + std::string(id) + "' listed twice");
+        const std::string_view label = fields::trim(columns.get(fields, 1));
+        if (label.empty()) throw InputError(reader.where(), "community", "is empty");
+        labels[*node] = label_of.emplace(std::string(label), static_cast<std::uint32_t>(label_of.size())).first->second;
+    }
+    auto next = static_cast<std::uint32_t>(label_of.size());
+    for (auto& label : labels)
+        if (label == UINT32_MAX) label = next++;
+    return labels;
 }
 
 }  // namespace catena

@@ -450,6 +450,12 @@ CREATE TABLE IF NOT EXISTS runs (
     catena_version    TEXT NOT NULL,
     input_fingerprint TEXT NOT NULL
 );
+CREATE TABLE IF NOT EXISTS community_members (
+    run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    customer  TEXT NOT NULL,
+    community INTEGER NOT NULL,
+    PRIMARY KEY (run_id, customer)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS rank_scores (
     run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     customer TEXT NOT NULL,
@@ -461,20 +467,18 @@ CREATE TABLE IF NOT EXISTS rank_scores (
 )sql";
 }  // namespace
 
-std::int64_t store_rank_run(const std::filesystem::path& db_path, const RunRecord& run,
-                            std::string_view measure, const InfluenceGraph& graph,
-                            std::span<const double> scores) {
+namespace {
+
+// Opens the workspace for writing results, and runs `write(db, run_id)` after inserting the run,
+// all in one transaction.
+template <typename Write>
+std::int64_t record_run(const std::filesystem::path& db_path, const RunRecord& run, Write&& write) {
     std::error_code error;
     if (!std::filesystem::exists(db_path, error))
         throw InputError(db_path.string(), "", "no such database file (create one with catena import)");
-    if (scores.size() != graph.num_nodes()) throw InternalError("store_rank_run: one score per customer expected");
     sqlite::Database db(db_path.string(), false);
     if (!db.has_table("catena_meta"))
         throw InputError(db_path.string(), "", "not a catena workspace (no catena_meta table)");
-    // Ranks: by score, highest first; ties in NodeId order.
-    std::vector<NodeId> order(graph.num_nodes());
-    for (NodeId node = 0; node < graph.num_nodes(); ++node) order[node] = node;
-    std::stable_sort(order.begin(), order.end(), [&](NodeId a, NodeId b) { return scores[a] > scores[b]; });
     char fingerprint[17];
     std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(run.input_fingerprint));
     db.exec("BEGIN IMMEDIATE");
@@ -486,6 +490,26 @@ std::int64_t store_rank_run(const std::filesystem::path& db_path, const RunRecor
         insert_run.bind(4, run.parameters).bind(5, std::string_view(CATENA_VERSION)).bind(6, std::string_view(fingerprint));
         insert_run.run();
         const std::int64_t run_id = sqlite3_last_insert_rowid(db.handle());
+        write(db, run_id);
+        db.exec("COMMIT");
+        return run_id;
+    } catch (...) {
+        sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
+        throw;
+    }
+}
+
+}  // namespace
+
+std::int64_t store_rank_run(const std::filesystem::path& db_path, const RunRecord& run,
+                            std::string_view measure, const InfluenceGraph& graph,
+                            std::span<const double> scores) {
+    if (scores.size() != graph.num_nodes()) throw InternalError("store_rank_run: one score per customer expected");
+    // Ranks: by score, highest first; ties in NodeId order.
+    std::vector<NodeId> order(graph.num_nodes());
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) order[node] = node;
+    std::stable_sort(order.begin(), order.end(), [&](NodeId a, NodeId b) { return scores[a] > scores[b]; });
+    return record_run(db_path, run, [&](sqlite::Database& db, std::int64_t run_id) {
         sqlite::Statement insert(db, "INSERT INTO rank_scores (run_id, customer, measure, score, rank) "
                                      "VALUES (?, ?, ?, ?, ?)");
         for (std::size_t position = 0; position < order.size(); ++position) {
@@ -494,12 +518,48 @@ std::int64_t store_rank_run(const std::filesystem::path& db_path, const RunRecor
             insert.bind(4, scores[node]).bind(5, static_cast<std::int64_t>(position + 1));
             insert.run();
         }
-        db.exec("COMMIT");
-        return run_id;
-    } catch (...) {
-        sqlite3_exec(db.handle(), "ROLLBACK", nullptr, nullptr, nullptr);
-        throw;
+    });
+}
+
+std::int64_t store_community_run(const std::filesystem::path& db_path, const RunRecord& run,
+                                 const InfluenceGraph& graph, std::span<const std::uint32_t> community) {
+    if (community.size() != graph.num_nodes()) throw InternalError("store_community_run: one label per customer expected");
+    return record_run(db_path, run, [&](sqlite::Database& db, std::int64_t run_id) {
+        sqlite::Statement insert(db, "INSERT INTO community_members (run_id, customer, community) VALUES (?, ?, ?)");
+        for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+            insert.bind(1, run_id).bind(2, graph.external_id(node)).bind(3, static_cast<std::int64_t>(community[node]));
+            insert.run();
+        }
+    });
+}
+
+std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db_path, std::int64_t run_id,
+                                              const InfluenceGraph& graph) {
+    std::error_code error;
+    if (!std::filesystem::exists(db_path, error))
+        throw InputError(db_path.string(), "", "no such database file (create one with catena import)");
+    sqlite::Database db(db_path.string(), true);
+    if (!db.has_table("community_members"))
+        throw InputError(db_path.string(), "", "no community run " + std::to_string(run_id) + " (no community_members table)");
+    sqlite::Statement rows(db, "SELECT customer, community FROM community_members WHERE run_id = ?");
+    rows.bind(1, run_id);
+    std::vector<std::uint32_t> labels(graph.num_nodes(), UINT32_MAX);
+    std::uint32_t next = 0;
+    bool any = false;
+    while (rows.step()) {
+        any = true;
+        const std::int64_t label = rows.integer(1);
+        if (label < 0 || label >= UINT32_MAX / 2)
+            throw InputError(db_path.string() + ": table community_members", "community", "out of range");
+        if (const auto node = graph.find(rows.text(0))) {
+            labels[*node] = static_cast<std::uint32_t>(label);
+            next = std::max(next, static_cast<std::uint32_t>(label) + 1);
+        }
     }
+    if (!any) throw InputError(db_path.string(), "", "no community run " + std::to_string(run_id));
+    for (auto& label : labels)
+        if (label == UINT32_MAX) label = next++;
+    return labels;
 }
 
 }  // namespace catena

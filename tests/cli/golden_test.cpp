@@ -40,3 +40,7 @@ TEST_CASE("Golden: the sample imported into a database gives the same stats", "[
 TEST_CASE("Golden: catena rank on the sample data", "[cli][golden]") {
     check_golden("rank --data samples/crm --top 15", "rank_sample.txt");
 }
+
+TEST_CASE("Golden: catena communities on the sample data", "[cli][golden]") {
+    check_golden("communities --data samples/crm --top 10", "communities_sample.txt");
+}

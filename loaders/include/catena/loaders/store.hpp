@@ -21,6 +21,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "catena/graph/dataset.hpp"
 #include "catena/loaders/load.hpp"
@@ -56,6 +57,20 @@ struct RunRecord {
 std::int64_t store_rank_run(const std::filesystem::path& db, const RunRecord& run,
                             std::string_view measure, const InfluenceGraph& graph,
                             std::span<const double> scores);
+
+// Records a community detection run and every customer's community, in one transaction: tables
+// runs and community_members(run_id, customer, community). Returns the run id.
+std::int64_t store_community_run(const std::filesystem::path& db, const RunRecord& run,
+                                 const InfluenceGraph& graph, std::span<const std::uint32_t> community);
+
+// The communities of an earlier run, as starting labels for the customers of `graph`; customers
+// the run did not have get labels of their own. Throws InputError when there is no such run.
+std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db, std::int64_t run_id,
+                                              const InfluenceGraph& graph);
+
+// Starting labels from a CSV file with columns id,community (any text labels); customers the file
+// does not list get labels of their own; an id that is not a customer is an InputError.
+std::vector<std::uint32_t> read_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph);
 
 // The current time as ISO 8601 UTC, e.g. 2026-11-23T12:59:00Z.
 std::string utc_now();

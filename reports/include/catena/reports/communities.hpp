@@ -1,0 +1,44 @@
+// `catena communities`: the groups customers form, with a summary of each: size, people and
+// businesses, own value, strength of ties inside and to the outside, and its top customers.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "catena/algorithms/communities.hpp"
+#include "catena/graph/dataset.hpp"
+#include "catena/reports/output_format.hpp"
+
+namespace catena {
+
+CommunityMethod parse_community_method(std::string_view text);  // leiden, louvain, lpa
+std::string_view to_string(CommunityMethod method);
+
+struct CommunitySummary {
+    std::uint32_t id = 0;
+    NodeId size = 0, people = 0, businesses = 0;
+    double total_value = 0.0;
+    double internal_strength = 0.0;  // edges with both ends inside
+    double external_strength = 0.0;  // edges with one end inside
+    std::vector<NodeId> top_members;  // by weighted degree (influence), highest first
+};
+
+struct CommunityReport {
+    CommunityParams params;
+    CommunityResult result;
+    std::vector<CommunitySummary> communities;  // largest first (ties: lower id first)
+};
+
+CommunityReport summarize_communities(const Dataset& dataset, const CommunityParams& params,
+                                      CommunityResult result, std::size_t top_members = 3);
+
+// `top`: how many communities to list (0: all).
+std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format, std::size_t top);
+
+// id,community for every customer.
+void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,
+                          const std::vector<std::uint32_t>& community);
+
+}  // namespace catena

@@ -1,0 +1,156 @@
+#include "catena/reports/communities.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "catena/algorithms/centrality.hpp"
+#include "catena/graph/errors.hpp"
+#include "human.hpp"
+
+namespace catena {
+
+CommunityMethod parse_community_method(std::string_view text) {
+    if (text == "leiden") return CommunityMethod::leiden;
+    if (text == "louvain") return CommunityMethod::louvain;
+    if (text == "lpa" || text == "label-propagation") return CommunityMethod::label_propagation;
+    throw UsageError("--method must be leiden, louvain or lpa, not '" + std::string(text) + "'");
+}
+
+std::string_view to_string(CommunityMethod method) {
+    switch (method) {
+        case CommunityMethod::leiden: return "leiden";
+        case CommunityMethod::louvain: return "louvain";
+        case CommunityMethod::label_propagation: return "lpa";
+    }
+    return "?";
+}
+
+CommunityReport summarize_communities(const Dataset& dataset, const CommunityParams& params,
+                                      CommunityResult result, std::size_t top_members) {
+    const InfluenceGraph& graph = dataset.graph;
+    CommunityReport report;
+    report.params = params;
+    std::vector<CommunitySummary>& summaries = report.communities;
+    summaries.resize(result.count);
+    for (std::uint32_t c = 0; c < result.count; ++c) summaries[c].id = c;
+    const std::vector<double> degree = weighted_degree(graph, RankDirection::influence);
+    const auto offsets = graph.out_offsets();
+    const auto targets = graph.out_targets();
+    std::vector<std::vector<NodeId>> members(result.count);
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+        CommunitySummary& summary = summaries[result.community[node]];
+        ++summary.size;
+        ++(graph.kind(node) == NodeKind::business ? summary.businesses : summary.people);
+        summary.total_value += graph.value(node);
+        members[result.community[node]].push_back(node);
+        for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge) {
+            const std::uint32_t other = result.community[targets[edge]];
+            if (other == result.community[node]) summary.internal_strength += graph.strength(edge);
+            else {
+                summary.external_strength += graph.strength(edge);
+                summaries[other].external_strength += graph.strength(edge);
+            }
+        }
+    }
+    for (std::uint32_t c = 0; c < result.count; ++c) {
+        auto& list = members[c];
+        const std::size_t keep = std::min(top_members, list.size());
+        std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
+                          [&](NodeId a, NodeId b) { return degree[a] != degree[b] ? degree[a] > degree[b] : a < b; });
+        summaries[c].top_members.assign(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep));
+    }
+    std::stable_sort(summaries.begin(), summaries.end(),
+                     [](const CommunitySummary& a, const CommunitySummary& b) { return a.size > b.size; });
+    report.result = std::move(result);
+    return report;
+}
+
+std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format, std::size_t top) {
+    const InfluenceGraph& graph = dataset.graph;
+    const std::size_t shown = top == 0 ? report.communities.size() : std::min(top, report.communities.size());
+    const auto names = [&](const CommunitySummary& summary) {
+        std::vector<std::string> ids;
+        for (const NodeId node : summary.top_members) ids.emplace_back(graph.external_id(node));
+        return ids;
+    };
+    if (format == OutputFormat::json) {
+        nlohmann::ordered_json json = {{"method", to_string(report.params.method)},
+                                       {"resolution", report.params.resolution},
+                                       {"seed", report.params.seed},
+                                       {"communities", report.result.count},
+                                       {"modularity", report.result.modularity},
+                                       {"iterations", report.result.iterations}};
+        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+        for (std::size_t index = 0; index < shown; ++index) {
+            const CommunitySummary& c = report.communities[index];
+            rows.push_back({{"community", c.id},
+                            {"size", c.size},
+                            {"people", c.people},
+                            {"businesses", c.businesses},
+                            {"total_value", c.total_value},
+                            {"mean_value", c.size ? c.total_value / c.size : 0.0},
+                            {"internal_strength", c.internal_strength},
+                            {"external_strength", c.external_strength},
+                            {"top_customers", names(c)}});
+        }
+        json["largest"] = rows;
+        return json.dump(2) + "\n";
+    }
+    if (format == OutputFormat::csv) {
+        std::string out = "community,size,people,businesses,total_value,mean_value,internal_strength,external_strength,top_customers\n";
+        for (std::size_t index = 0; index < shown; ++index) {
+            const CommunitySummary& c = report.communities[index];
+            std::string top_ids;
+            for (const auto& id : names(c)) top_ids += (top_ids.empty() ? "" : " ") + id;
+            out += fmt::format("{},{},{},{},{:.2f},{:.2f},{:.17g},{:.17g},{}\n", c.id, c.size, c.people, c.businesses,
+                               c.total_value, c.size ? c.total_value / c.size : 0.0, c.internal_strength,
+                               c.external_strength, csv_field(top_ids));
+        }
+        return out;
+    }
+    std::string out = fmt::format("{} communities by {} (resolution {}, seed {}): modularity {:.4f}, {} {}\n\n",
+                                  count(report.result.count), to_string(report.params.method), report.params.resolution,
+                                  report.params.seed, report.result.modularity, report.result.iterations,
+                                  report.params.method == CommunityMethod::label_propagation ? "sweeps" : "passes");
+    out += fmt::format("{:>9}  {:>7}  {:>6}  {:>10}  {:>14}  {:>10}  {:>9}  {}\n", "community", "size", "people",
+                       "businesses", "total value", "mean value", "inside %", "top customers");
+    for (std::size_t index = 0; index < shown; ++index) {
+        const CommunitySummary& c = report.communities[index];
+        const double ties = c.internal_strength + c.external_strength;
+        std::string top_names;
+        for (const NodeId node : c.top_members) {
+            if (!top_names.empty()) top_names += ", ";
+            top_names += graph.name(node).empty() ? std::string(graph.external_id(node))
+                                                  : fmt::format("{} ({})", graph.name(node), graph.external_id(node));
+        }
+        out += fmt::format("{:>9}  {:>7}  {:>6}  {:>10}  {:>14}  {:>10}  {:>9}  {}\n", c.id, count(c.size),
+                           count(c.people), count(c.businesses), money(c.total_value),
+                           money(c.size ? c.total_value / c.size : 0.0),
+                           ties > 0 ? fmt::format("{:.1f}%", 100 * c.internal_strength / ties) : "", top_names);
+    }
+    if (shown < report.communities.size())
+        out += fmt::format("... and {} smaller communities (--top 0 lists all)\n", count(report.communities.size() - shown));
+    return out;
+}
+
+void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,
+                          const std::vector<std::uint32_t>& community) {
+    std::FILE* file = std::fopen(path.c_str(), "wb");
+    if (!file) throw InputError(path.string(), "", std::string("cannot write: ") + std::strerror(errno));
+    std::string buffer = "id,community\n";
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+        buffer += csv_field(graph.external_id(node));
+        buffer += ',';
+        buffer += std::to_string(community[node]);
+        buffer += '\n';
+    }
+    const bool failed = std::fwrite(buffer.data(), 1, buffer.size(), file) != buffer.size();
+    if (std::fclose(file) != 0 || failed) throw InputError(path.string(), "", "cannot write (is the disk full?)");
+}
+
+}  // namespace catena
