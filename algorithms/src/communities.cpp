@@ -322,11 +322,14 @@ std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& pa
     for (std::uint32_t pass = 0; pass < params.max_iterations; ++pass) {
         ++passes;
         const std::vector<std::uint32_t> before = part;
-        Network net = original;
+        // The current level's network: the original (not copied) until the first aggregation.
+        Network aggregated;
+        const Network* level = &original;
         std::vector<std::uint32_t> level_part = part;  // labels on the current level's nodes
         std::vector<std::uint32_t> node_of(original.size());  // original node -> current level node
         std::iota(node_of.begin(), node_of.end(), 0u);
         for (;;) {
+            const Network& net = *level;
             const bool moved = move_nodes(net, level_part, params.resolution, random, leiden);
             const std::uint32_t count = renumber(level_part);
             if (count == net.size() || (!leiden && !moved)) break;
@@ -341,9 +344,11 @@ std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& pa
             std::vector<std::uint32_t> next_part(by_count);
             for (std::uint32_t node = 0; node < net.size(); ++node) next_part[by[node]] = level_part[node];
             for (auto& node : node_of) node = by[node];
-            net = aggregate(net, by, by_count);
+            Network next = aggregate(net, by, by_count);
+            aggregated = std::move(next);
+            level = &aggregated;
             level_part = std::move(next_part);
-            if (!leiden && by_count == net.size() && !moved) break;
+            if (!leiden && by_count == level->size() && !moved) break;
         }
         for (std::uint32_t node = 0; node < original.size(); ++node) part[node] = level_part[node_of[node]];
         renumber(part);
