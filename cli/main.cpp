@@ -190,7 +190,7 @@ int run(int argc, char** argv) {
     add_common_options(*communities, common, true);
     communities->add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
     CommunityParams community_params;
-    std::string community_method = "leiden", membership_out, initial_file;
+    std::string community_method = "leiden", membership_out, initial_file, initial_column, top_by = "degree";
     std::int64_t initial_run = 0;
     std::size_t community_top = 20;
     bool community_no_save = false;
@@ -210,6 +210,10 @@ int run(int argc, char** argv) {
     communities->add_option("--initial", initial_file,
                             "Start from the communities in this CSV (id,community), e.g. last month's");
     communities->add_option("--initial-run", initial_run, "With --db: start from the communities of this run id");
+    communities->add_option("--initial-column", initial_column,
+                            "Start from the labels in this customers column (e.g. a stored segmentation)");
+    communities->add_option("--top-by", top_by, "Rank each community's top customers by degree or pagerank")
+        ->capture_default_str();
     communities->add_flag("--no-save", community_no_save, "With --db: do not record the run in the database");
 
     try {
@@ -285,16 +289,23 @@ int run(int argc, char** argv) {
         const OutputFormat format = parse_output_format(common.format);
         community_params.method = parse_community_method(community_method);
         if (initial_run != 0 && common.db_file.empty()) throw UsageError("--initial-run needs --db");
-        if (initial_run != 0 && !initial_file.empty()) throw UsageError("give --initial or --initial-run, not both");
+        if ((initial_run != 0) + !initial_file.empty() + !initial_column.empty() > 1)
+            throw UsageError("give one of --initial, --initial-run and --initial-column");
+        if (top_by != "degree" && top_by != "pagerank")
+            throw UsageError("--top-by must be degree or pagerank, not '" + top_by + "'");
         const Dataset dataset =
             timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
         print_warnings(dataset, common);
         if (!initial_file.empty()) community_params.initial = read_membership_csv(initial_file, dataset.graph);
         if (initial_run != 0) community_params.initial = load_community_run(common.db_file, initial_run, dataset.graph);
+        if (!initial_column.empty()) community_params.initial = labels_from_column(dataset.graph, initial_column);
         CommunityResult result = timed(common, std::string(to_string(community_params.method)),
                                        [&] { return detect_communities(dataset.graph, community_params); });
         if (!membership_out.empty()) write_membership_csv(membership_out, dataset.graph, result.community);
-        const CommunityReport report = summarize_communities(dataset, community_params, std::move(result));
+        const std::vector<double> top_score = top_by == "pagerank" ? pagerank(dataset.graph).scores
+                                                                   : weighted_degree(dataset.graph, RankDirection::influence);
+        const CommunityReport report =
+            summarize_communities(dataset, community_params, std::move(result), top_score, top_by);
         const std::string text = render(dataset, report, format, community_top);
         std::fwrite(text.data(), 1, text.size(), stdout);
         if (!common.db_file.empty() && !community_no_save) {
@@ -304,6 +315,7 @@ int run(int argc, char** argv) {
                                                  {"max_iterations", community_params.max_iterations},
                                                  {"initial", initial_file},
                                                  {"initial_run", initial_run},
+                                                 {"initial_column", initial_column},
                                                  {"directed", common.directed},
                                                  {"types", common.type_specs}};
             RunRecord run{"communities", parameters.dump(), started, utc_now(), dataset.graph.fingerprint()};

@@ -5,6 +5,7 @@
 #include <numeric>
 #include <random>
 #include <string>
+#include <unordered_set>
 
 #include "catena/graph/errors.hpp"
 
@@ -357,8 +358,7 @@ std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& pa
     return passes;
 }
 
-std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& labels, const CommunityParams& params,
-                                std::mt19937_64& random) {
+std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& labels, std::mt19937_64& random) {
     const std::uint32_t n = net.size();
     std::vector<std::uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
@@ -390,6 +390,38 @@ std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& 
     return sweeps;
 }
 
+// Relabels communities (0..count-1) so that each keeps the label of the starting community it
+// shares most customers with (each starting label used once, larger overlaps first); the others
+// get new labels above the largest starting one, in order of their smallest node.
+void keep_initial_labels(std::vector<std::uint32_t>& community, std::uint32_t count,
+                         const std::vector<std::uint32_t>& initial) {
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs;  // (community, initial label)
+    pairs.reserve(community.size());
+    for (std::size_t node = 0; node < community.size(); ++node) pairs.emplace_back(community[node], initial[node]);
+    std::sort(pairs.begin(), pairs.end());
+    struct Overlap {
+        std::uint64_t size, community, label;
+    };
+    std::vector<Overlap> overlaps;
+    for (std::size_t first = 0; first < pairs.size();) {
+        std::size_t last = first;
+        while (last < pairs.size() && pairs[last] == pairs[first]) ++last;
+        overlaps.push_back({last - first, pairs[first].first, pairs[first].second});
+        first = last;
+    }
+    std::stable_sort(overlaps.begin(), overlaps.end(), [](const Overlap& a, const Overlap& b) { return a.size > b.size; });
+    std::vector<std::uint32_t> label_of(count, UINT32_MAX);
+    std::unordered_set<std::uint64_t> used;
+    for (const Overlap& overlap : overlaps)
+        if (label_of[overlap.community] == UINT32_MAX && used.insert(overlap.label).second)
+            label_of[overlap.community] = static_cast<std::uint32_t>(overlap.label);
+    std::uint32_t next = *std::max_element(initial.begin(), initial.end()) + 1;
+    for (auto& label : community) {
+        if (label_of[label] == UINT32_MAX) label_of[label] = next++;
+        label = label_of[label];
+    }
+}
+
 }  // namespace
 
 void CommunityParams::validate(NodeId num_nodes) const {
@@ -401,6 +433,8 @@ void CommunityParams::validate(NodeId num_nodes) const {
     if (!initial.empty() && initial.size() != num_nodes)
         throw UsageError("communities: the starting partition has " + std::to_string(initial.size()) +
                          " labels for " + std::to_string(num_nodes) + " customers");
+    for (const std::uint32_t label : initial)
+        if (label >= (1u << 31)) throw UsageError("communities: starting labels must be below 2^31");
 }
 
 CommunityResult detect_communities(const InfluenceGraph& graph, const CommunityParams& params) {
@@ -411,11 +445,12 @@ CommunityResult detect_communities(const InfluenceGraph& graph, const CommunityP
     std::mt19937_64 random(params.seed);
     result.community = starting_partition(params, n);
     if (params.method == CommunityMethod::label_propagation)
-        result.iterations = label_propagation(net, result.community, params, random);
+        result.iterations = label_propagation(net, result.community, random);
     else
         result.iterations = multilevel(net, result.community, params, random);
     result.count = renumber(result.community);
     result.modularity = network_modularity(net, result.community, params.resolution);
+    if (!params.initial.empty()) keep_initial_labels(result.community, result.count, params.initial);
     return result;
 }
 

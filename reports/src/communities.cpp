@@ -4,11 +4,11 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <unordered_map>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
-#include "catena/algorithms/centrality.hpp"
 #include "catena/graph/errors.hpp"
 #include "human.hpp"
 
@@ -31,33 +31,43 @@ std::string_view to_string(CommunityMethod method) {
 }
 
 CommunityReport summarize_communities(const Dataset& dataset, const CommunityParams& params,
-                                      CommunityResult result, std::size_t top_members) {
+                                      CommunityResult result, const std::vector<double>& degree,
+                                      std::string score_name, std::size_t top_members) {
     const InfluenceGraph& graph = dataset.graph;
+    if (degree.size() != graph.num_nodes()) throw InternalError("summarize_communities: one score per customer expected");
     CommunityReport report;
     report.params = params;
+    report.score_name = std::move(score_name);
     std::vector<CommunitySummary>& summaries = report.communities;
-    summaries.resize(result.count);
-    for (std::uint32_t c = 0; c < result.count; ++c) summaries[c].id = c;
-    const std::vector<double> degree = weighted_degree(graph, RankDirection::influence);
+    // Labels are 0..count-1, or kept from a starting partition: index them.
+    std::vector<std::uint32_t> labels = result.community;
+    std::sort(labels.begin(), labels.end());
+    labels.erase(std::unique(labels.begin(), labels.end()), labels.end());
+    std::vector<std::uint32_t> index(graph.num_nodes());
+    for (NodeId node = 0; node < graph.num_nodes(); ++node)
+        index[node] = static_cast<std::uint32_t>(
+            std::lower_bound(labels.begin(), labels.end(), result.community[node]) - labels.begin());
+    summaries.resize(labels.size());
+    for (std::size_t c = 0; c < labels.size(); ++c) summaries[c].id = labels[c];
     const auto offsets = graph.out_offsets();
     const auto targets = graph.out_targets();
-    std::vector<std::vector<NodeId>> members(result.count);
+    std::vector<std::vector<NodeId>> members(labels.size());
     for (NodeId node = 0; node < graph.num_nodes(); ++node) {
-        CommunitySummary& summary = summaries[result.community[node]];
+        CommunitySummary& summary = summaries[index[node]];
         ++summary.size;
         ++(graph.kind(node) == NodeKind::business ? summary.businesses : summary.people);
         summary.total_value += graph.value(node);
-        members[result.community[node]].push_back(node);
+        members[index[node]].push_back(node);
         for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge) {
-            const std::uint32_t other = result.community[targets[edge]];
-            if (other == result.community[node]) summary.internal_strength += graph.strength(edge);
+            const std::uint32_t other = index[targets[edge]];
+            if (other == index[node]) summary.internal_strength += graph.strength(edge);
             else {
                 summary.external_strength += graph.strength(edge);
                 summaries[other].external_strength += graph.strength(edge);
             }
         }
     }
-    for (std::uint32_t c = 0; c < result.count; ++c) {
+    for (std::size_t c = 0; c < labels.size(); ++c) {
         auto& list = members[c];
         const std::size_t keep = std::min(top_members, list.size());
         std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
@@ -84,7 +94,8 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
                                        {"seed", report.params.seed},
                                        {"communities", report.result.count},
                                        {"modularity", report.result.modularity},
-                                       {"iterations", report.result.iterations}};
+                                       {"iterations", report.result.iterations},
+                                       {"top_customers_by", report.score_name}};
         nlohmann::ordered_json rows = nlohmann::ordered_json::array();
         for (std::size_t index = 0; index < shown; ++index) {
             const CommunitySummary& c = report.communities[index];
@@ -118,7 +129,7 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
                                   report.params.seed, report.result.modularity, report.result.iterations,
                                   report.params.method == CommunityMethod::label_propagation ? "sweeps" : "passes");
     out += fmt::format("{:>9}  {:>7}  {:>6}  {:>10}  {:>14}  {:>10}  {:>9}  {}\n", "community", "size", "people",
-                       "businesses", "total value", "mean value", "inside %", "top customers");
+                       "businesses", "total value", "mean value", "inside %", "top customers by " + report.score_name);
     for (std::size_t index = 0; index < shown; ++index) {
         const CommunitySummary& c = report.communities[index];
         const double ties = c.internal_strength + c.external_strength;
@@ -136,6 +147,27 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
     if (shown < report.communities.size())
         out += fmt::format("... and {} smaller communities (--top 0 lists all)\n", count(report.communities.size() - shown));
     return out;
+}
+
+std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph, std::string_view column) {
+    const auto& names = graph.attribute_names();
+    std::size_t position = names.size();
+    for (std::size_t index = 0; index < names.size(); ++index)
+        if (names[index] == column) position = index;
+    const bool segment = column == "segment";
+    if (position == names.size() && !segment)
+        throw UsageError("--initial-column: the customers have no column '" + std::string(column) + "'");
+    std::unordered_map<std::string_view, std::uint32_t> label_of;
+    std::vector<std::uint32_t> labels(graph.num_nodes());
+    std::vector<NodeId> unlabelled;
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+        const std::string_view value = segment ? graph.segment(node) : graph.attribute(position, node);
+        if (value.empty()) unlabelled.push_back(node);
+        else labels[node] = label_of.emplace(value, static_cast<std::uint32_t>(label_of.size())).first->second;
+    }
+    auto next = static_cast<std::uint32_t>(label_of.size());
+    for (const NodeId node : unlabelled) labels[node] = next++;
+    return labels;
 }
 
 void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,

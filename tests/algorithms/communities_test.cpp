@@ -174,6 +174,18 @@ TEST_CASE("Communities: edge cases, seeds and starting partitions", "[algorithms
         const CommunityResult again = detect_communities(g, params);
         CHECK(again.modularity >= best.modularity - 1e-12);
     }
+    SECTION("community ids follow the starting partition's labels") {
+        const InfluenceGraph g = test::load_shared("karate").graph;
+        const CommunityResult first = run(g, CommunityMethod::leiden, 1);
+        CommunityParams params;
+        params.seed = 4;
+        for (const auto label : first.community) params.initial.push_back(100 + 7 * label);
+        const CommunityResult again = detect_communities(g, params);
+        // Same communities (or better), labelled as they were given.
+        for (NodeId node = 0; node < g.num_nodes(); ++node)
+            if (again.community[node] < 100) FAIL("a new label for an old community");
+        if (again.modularity == first.modularity) CHECK(again.community == params.initial);
+    }
     SECTION("bad parameters") {
         const InfluenceGraph g = test::make_graph(2, {{"0", "1"}}, false);
         CommunityParams params;
@@ -184,6 +196,9 @@ TEST_CASE("Communities: edge cases, seeds and starting partitions", "[algorithms
         CHECK_THROWS_AS(detect_communities(g, params), UsageError);
         params = {};
         params.max_iterations = 0;
+        CHECK_THROWS_AS(detect_communities(g, params), UsageError);
+        params = {};
+        params.initial = {0, 1u << 31};
         CHECK_THROWS_AS(detect_communities(g, params), UsageError);
     }
 }

@@ -41,6 +41,15 @@ TEST_CASE("catena communities: membership file, database runs and starting parti
     sqlite3_close(handle);
 }
 
+TEST_CASE("catena communities: start from a customers column, rank top customers by PageRank", "[cli][communities]") {
+    const auto by_segment = test::run_catena("communities --data samples/crm --initial-column segment --top-by pagerank --format json");
+    REQUIRE(by_segment.exit_code == 0);
+    CHECK(by_segment.out.find("\"top_customers_by\": \"pagerank\"") != std::string::npos);
+    const auto by_city = test::run_catena("communities --data samples/crm --initial-column city --top 3");
+    REQUIRE(by_city.exit_code == 0);
+    CHECK(by_city.out.find("top customers by degree") != std::string::npos);
+}
+
 TEST_CASE("catena communities: bad parameters and inputs", "[cli][communities]") {
     test::ScratchDir scratch;
     const auto bad = scratch / "bad.csv";
@@ -50,6 +59,8 @@ TEST_CASE("catena communities: bad parameters and inputs", "[cli][communities]")
         {"--resolution 0", {2, "resolution must be a number > 0"}},
         {"--max-iterations 0", {2, "max_iterations must be at least 1"}},
         {"--initial-run 3", {2, "--initial-run needs --db"}},
+        {"--initial-column shoe_size", {2, "the customers have no column 'shoe_size'"}},
+        {"--top-by value", {2, "--top-by must be degree or pagerank"}},
         {"--initial '" + bad.string() + "'", {3, bad.string() + ":3: id: unknown customer 'NOPE'"}},
     };
     for (const auto& [arguments, expected] : cases) {

@@ -17,7 +17,9 @@
 //
 // All are sequential and seeded: the same seed gives the same partition at any thread count.
 // Community ids are 0..count-1, numbered in order of their smallest node. An optional starting
-// partition (e.g. from a previous run) seeds the search, so ids stay stable from run to run.
+// partition (e.g. from a previous run) seeds the search and keeps ids stable from run to run:
+// each community then takes the label of the starting community it shares most customers with,
+// and new communities get labels above the largest starting one.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +42,7 @@ struct CommunityParams {
     // level improves; label propagation until no label changes (at most 100 sweeps).
     std::uint32_t max_iterations = 2;
     double randomness = 0.01;  // Leiden's theta in the refinement
-    // Starting partition per node (any non-negative labels), or empty: every node alone.
+    // Starting partition per node (labels below 2^31), or empty: every node alone.
     std::vector<std::uint32_t> initial;
 
     void validate(NodeId num_nodes) const;  // throws UsageError
@@ -48,7 +50,7 @@ struct CommunityParams {
 
 struct CommunityResult {
     std::vector<std::uint32_t> community;  // per node
-    std::uint32_t count = 0;
+    std::uint32_t count = 0;  // number of communities (labels may exceed it with a start)
     double modularity = 0.0;
     std::uint32_t iterations = 0;  // passes (Leiden), levels (Louvain) or sweeps (label propagation)
 };

@@ -22,20 +22,28 @@ struct CommunitySummary {
     double total_value = 0.0;
     double internal_strength = 0.0;  // edges with both ends inside
     double external_strength = 0.0;  // edges with one end inside
-    std::vector<NodeId> top_members;  // by weighted degree (influence), highest first
+    std::vector<NodeId> top_members;  // by the chosen score, highest first
 };
 
 struct CommunityReport {
     CommunityParams params;
     CommunityResult result;
     std::vector<CommunitySummary> communities;  // largest first (ties: lower id first)
+    std::string score_name;                     // what top_members are ranked by
 };
 
+// `score`: per customer, what ranks a community's top customers (e.g. weighted degree or
+// PageRank); `score_name` says which in the output.
 CommunityReport summarize_communities(const Dataset& dataset, const CommunityParams& params,
-                                      CommunityResult result, std::size_t top_members = 3);
+                                      CommunityResult result, const std::vector<double>& score,
+                                      std::string score_name, std::size_t top_members = 3);
 
 // `top`: how many communities to list (0: all).
 std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format, std::size_t top);
+
+// Starting labels from a customers column (customers with an empty value get labels of their
+// own). Throws UsageError when there is no such column.
+std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph, std::string_view column);
 
 // id,community for every customer.
 void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,
