@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <filesystem>
 #include <iostream>
 #include <new>
 #include <string>
@@ -124,7 +125,11 @@ int run(int argc, char** argv) {
                     "and the planted communities) as CSV, deterministic by seed");
     GeneratorParams generator;
     std::string generate_out;
-    generate->add_option("--out", generate_out, "Folder to write into (created if missing)")->required();
+    std::string generate_db;
+    generate->add_option("--out", generate_out, "Folder to write the CSV tables into (created if missing)");
+    generate->add_option("--db", generate_db,
+                         "Import the generated world into this workspace database (with --out the CSV "
+                         "files are kept there too)");
     generate->add_option("--customers", generator.customers, "Number of customers")->capture_default_str();
     generate->add_option("--seed", generator.seed, "Random seed: the same seed gives the same files")
         ->capture_default_str();
@@ -239,12 +244,36 @@ int run(int argc, char** argv) {
         return 0;
     }
     if (generate->parsed()) {
-        const GeneratorSummary summary = catena::generate(generator, generate_out);
+        if (generate_out.empty() && generate_db.empty()) throw UsageError("generate needs --out DIR, --db FILE or both");
+        // Without --out the CSV tables go to a scratch folder beside the database, removed after.
+        std::filesystem::path folder = generate_out;
+        const bool scratch = folder.empty();
+        if (scratch) {
+            const std::filesystem::path db_path(generate_db);
+            folder = db_path.parent_path().empty() ? std::filesystem::path(".") : db_path.parent_path();
+            folder /= "." + db_path.filename().string() + ".generate-" + std::to_string(::getpid());
+        }
+        struct RemoveScratch {
+            std::filesystem::path path;
+            ~RemoveScratch() {
+                std::error_code ignored;
+                if (!path.empty()) std::filesystem::remove_all(path, ignored);
+            }
+        } cleanup{scratch ? folder : std::filesystem::path()};
+        const GeneratorSummary summary = catena::generate(generator, folder);
         if (!common.quiet)
-            fmt::print("Wrote {} customers in {} communities, {} relationships (mixing {:.3f}), {} "
-                       "referrals and {} transactions to {}.\n",
-                       summary.customers, summary.communities, summary.relationships,
-                       summary.realised_mixing, summary.referrals, summary.transactions, generate_out);
+            fmt::print("Generated {} customers in {} communities, {} relationships (mixing {:.3f}), {} "
+                       "referrals and {} transactions{}.\n",
+                       summary.customers, summary.communities, summary.relationships, summary.realised_mixing,
+                       summary.referrals, summary.transactions, scratch ? "" : " in " + generate_out);
+        if (!generate_db.empty()) {
+            InputSource source;
+            source.data_dir = folder;
+            const ImportSummary imported = import_to_store(source, generate_db, common.load_options());
+            if (!common.quiet)
+                fmt::print("Imported them into {} ({}).\n", generate_db,
+                           imported.created ? "new workspace" : "input tables replaced");
+        }
         return 0;
     }
     if (rank->parsed()) {
