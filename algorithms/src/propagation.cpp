@@ -1,0 +1,235 @@
+#include "catena/algorithms/propagation.hpp"
+
+#include <omp.h>
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+
+#include "catena/graph/errors.hpp"
+
+namespace catena {
+
+namespace {
+
+// A small, fast random stream (splitmix64) per simulation.
+struct Stream {
+    std::uint64_t state;
+    std::uint64_t next() {
+        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
+        return z ^ (z >> 31);
+    }
+    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+};
+
+Stream stream_for(std::uint64_t seed, std::uint64_t simulation) {
+    Stream mixer{seed ^ (simulation * 0xD1B54A32D192ED03ull)};
+    return Stream{mixer.next()};
+}
+
+// Per-thread scratch space; `stamp` marks what belongs to the current simulation.
+struct Workspace {
+    std::vector<std::uint32_t> stamp;
+    std::vector<double> level;  // LT: accumulated weight; threshold in `threshold`
+    std::vector<double> threshold;
+    std::vector<NodeId> frontier, next;
+    std::vector<std::uint64_t> activations;  // per node, over this thread's simulations
+    std::vector<std::uint64_t> by_depth;
+    std::uint32_t current = 0;
+};
+
+}  // namespace
+
+ProbabilityModel ProbabilityModel::parse(std::string_view text) {
+    ProbabilityModel model;
+    if (text == "weighted-cascade") return model;
+    if (text == "column") {
+        model.kind = Kind::column;
+        return model;
+    }
+    if (text == "learned") {
+        model.kind = Kind::learned;
+        return model;
+    }
+    if (text.starts_with("constant:")) {
+        const std::string_view number = text.substr(9);
+        double p = -1;
+        const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), p);
+        if (error != std::errc() || end != number.data() + number.size() || !(p >= 0.0 && p <= 1.0))
+            throw UsageError("--probability constant:P needs P in [0, 1], not '" + std::string(number) + "'");
+        model.kind = Kind::constant;
+        model.constant = p;
+        return model;
+    }
+    throw UsageError("--probability must be weighted-cascade, constant:P, column or learned, not '" +
+                     std::string(text) + "'");
+}
+
+std::vector<double> threshold_weights(const InfluenceGraph& graph, bool weighted) {
+    const NodeId n = graph.num_nodes();
+    const auto strengths = graph.strengths();
+    const auto in_offsets = graph.in_offsets();
+    const auto in_edges = graph.in_edge_ids();
+    std::vector<double> weights(graph.num_edges(), 0.0);
+#pragma omp parallel for schedule(dynamic, 1024)
+    for (NodeId v = 0; v < n; ++v) {
+        double total = 0.0;
+        for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position)
+            total += weighted ? strengths[in_edges[position]] : 1.0;
+        for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position) {
+            const EdgeId edge = in_edges[position];
+            weights[edge] = total > 0.0 ? (weighted ? strengths[edge] : 1.0) / total : 0.0;
+        }
+    }
+    return weights;
+}
+
+std::vector<double> edge_probabilities(const InfluenceGraph& graph, const ProbabilityModel& model,
+                                       std::span<const Referral> referrals) {
+    if (model.kind == ProbabilityModel::Kind::constant) {
+        if (!(model.constant >= 0.0 && model.constant <= 1.0))
+            throw UsageError("probability: the constant must be in [0, 1]");
+        return std::vector<double>(graph.num_edges(), model.constant);
+    }
+    std::vector<double> p = threshold_weights(graph, model.weighted);  // weighted cascade
+    if (model.kind == ProbabilityModel::Kind::column) {
+        for (EdgeId edge = 0; edge < graph.num_edges(); ++edge)
+            if (const auto stated = graph.probability(edge)) p[edge] = *stated;
+    } else if (model.kind == ProbabilityModel::Kind::learned) {
+        std::vector<std::uint32_t> sent(graph.num_nodes(), 0), converted(graph.num_nodes(), 0);
+        std::uint64_t total_sent = 0, total_converted = 0;
+        for (const Referral& referral : referrals) {
+            if (referral.referrer >= graph.num_nodes()) throw InternalError("learned probabilities: bad referrer");
+            ++sent[referral.referrer];
+            converted[referral.referrer] += referral.converted;
+            ++total_sent;
+            total_converted += referral.converted;
+        }
+        if (total_sent > 0) {
+            const double overall = static_cast<double>(total_converted) / static_cast<double>(total_sent);
+            const double a = 2.0 * overall, b = 2.0 * (1.0 - overall);
+            const auto offsets = graph.out_offsets();
+            for (NodeId u = 0; u < graph.num_nodes(); ++u) {
+                if (sent[u] == 0) continue;
+                const double rate = (converted[u] + a) / (sent[u] + a + b);
+                for (EdgeId edge = offsets[u]; edge < offsets[u + 1]; ++edge) p[edge] = rate;
+            }
+        }
+    }
+    return p;
+}
+
+void SimulationParams::validate() const {
+    if (simulations == 0) throw UsageError("simulate: the number of simulations must be at least 1");
+}
+
+SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> weights,
+                          std::span<const NodeId> seeds, const SimulationParams& params) {
+    params.validate();
+    const NodeId n = graph.num_nodes();
+    if (weights.size() != graph.num_edges()) throw InternalError("simulate: one weight per edge expected");
+    for (const double w : weights)
+        if (!(w >= 0.0 && w <= 1.0)) throw UsageError("simulate: edge probabilities must be in [0, 1]");
+    {
+        std::vector<NodeId> sorted(seeds.begin(), seeds.end());
+        std::sort(sorted.begin(), sorted.end());
+        if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+            throw UsageError("simulate: a seed customer is given twice");
+        if (!sorted.empty() && sorted.back() >= n) throw UsageError("simulate: a seed is not a customer");
+    }
+    const auto offsets = graph.out_offsets();
+    const auto targets = graph.out_targets();
+    const auto values = graph.values();
+    const bool threshold = params.model == DiffusionModel::linear_threshold;
+    std::vector<double> spread(params.simulations), value(params.simulations);
+
+    const int threads = omp_get_max_threads();
+    std::vector<Workspace> workspaces(static_cast<std::size_t>(threads));
+#pragma omp parallel num_threads(threads)
+    {
+        Workspace& work = workspaces[static_cast<std::size_t>(omp_get_thread_num())];
+        work.stamp.assign(n, 0);
+        if (threshold) {
+            work.level.assign(n, 0.0);
+            work.threshold.assign(n, 0.0);
+        }
+        work.activations.assign(n, 0);
+#pragma omp for schedule(dynamic, 16)
+        for (std::uint32_t simulation = 0; simulation < params.simulations; ++simulation) {
+            Stream random = stream_for(params.seed, simulation);
+            const std::uint32_t mark = ++work.current;  // "active in this simulation"
+            work.frontier.assign(seeds.begin(), seeds.end());
+            double activated = 0, reached = 0;
+            for (const NodeId seed : seeds) {
+                work.stamp[seed] = mark;
+                ++work.activations[seed];
+                reached += values[seed];
+            }
+            activated = static_cast<double>(seeds.size());
+            for (std::size_t depth = 0; !work.frontier.empty(); ++depth) {
+                if (work.by_depth.size() <= depth) work.by_depth.resize(depth + 1, 0);
+                work.by_depth[depth] += work.frontier.size();
+                work.next.clear();
+                for (const NodeId u : work.frontier) {
+                    for (EdgeId edge = offsets[u]; edge < offsets[u + 1]; ++edge) {
+                        const NodeId v = targets[edge];
+                        if (work.stamp[v] == mark) continue;
+                        bool activate;
+                        if (threshold) {
+                            // Touched for the first time this simulation: draw its threshold.
+                            if (work.stamp[v] != mark + 0x80000000u) {
+                                work.stamp[v] = mark + 0x80000000u;
+                                work.level[v] = 0.0;
+                                work.threshold[v] = random.uniform();
+                            }
+                            work.level[v] += weights[edge];
+                            activate = work.level[v] >= work.threshold[v] && work.threshold[v] > 0.0;
+                        } else {
+                            activate = random.uniform() < weights[edge];
+                        }
+                        if (!activate) continue;
+                        work.stamp[v] = mark;
+                        ++work.activations[v];
+                        reached += values[v];
+                        ++activated;
+                        work.next.push_back(v);
+                    }
+                }
+                work.frontier.swap(work.next);
+            }
+            spread[simulation] = activated;
+            value[simulation] = reached;
+        }
+    }
+
+    SimulationResult result;
+    result.simulations = params.simulations;
+    const double count = params.simulations;
+    const auto mean_and_error = [count](const std::vector<double>& samples, double& mean, double& error) {
+        double sum = 0.0;
+        for (const double sample : samples) sum += sample;
+        mean = sum / count;
+        double squares = 0.0;
+        for (const double sample : samples) squares += (sample - mean) * (sample - mean);
+        error = count > 1 ? std::sqrt(squares / (count - 1) / count) : 0.0;
+    };
+    mean_and_error(spread, result.expected_spread, result.standard_error);
+    mean_and_error(value, result.expected_value, result.value_standard_error);
+    result.ci_low = result.expected_spread - 1.96 * result.standard_error;
+    result.ci_high = result.expected_spread + 1.96 * result.standard_error;
+    result.activation_probability.assign(n, 0.0);
+    std::vector<std::uint64_t> by_depth;
+    for (const Workspace& work : workspaces) {
+        for (NodeId node = 0; node < n; ++node)
+            result.activation_probability[node] += static_cast<double>(work.activations[node]);
+        if (by_depth.size() < work.by_depth.size()) by_depth.resize(work.by_depth.size(), 0);
+        for (std::size_t depth = 0; depth < work.by_depth.size(); ++depth) by_depth[depth] += work.by_depth[depth];
+    }
+    for (double& probability : result.activation_probability) probability /= count;
+    for (const auto total : by_depth) result.mean_by_depth.push_back(static_cast<double>(total) / count);
+    return result;
+}
+
+}  // namespace catena
