@@ -23,6 +23,7 @@
 #include "catena/reports/communities.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/rank.hpp"
+#include "catena/reports/simulate.hpp"
 #include "catena/reports/stats.hpp"
 #include "catena/samples/generator.hpp"
 
@@ -221,6 +222,27 @@ int run(int argc, char** argv) {
         ->capture_default_str();
     communities->add_flag("--no-save", community_no_save, "With --db: do not record the run in the database");
 
+    CLI::App* simulate_command = app.add_subcommand(
+        "simulate", "Monte Carlo simulation of a campaign seeded at given customers: expected customers and "
+                    "value reached, with standard error, and who is most likely reached");
+    add_common_options(*simulate_command, common, true);
+    simulate_command->add_option("--format", common.format, "Output format: table, csv (per customer) or json")
+        ->capture_default_str();
+    SimulateOptions simulate_options;
+    std::string seed_list, seeds_file, diffusion = "ic", probability = "weighted-cascade";
+    simulate_command->add_option("--seeds", seed_list, "Seed customer ids, comma-separated");
+    simulate_command->add_option("--seeds-file", seeds_file, "File of seed customer ids (one per line, or an id column)");
+    simulate_command->add_option("--model", diffusion, "ic (Independent Cascade) or lt (Linear Threshold)")
+        ->capture_default_str();
+    simulate_command->add_option("--probability", probability,
+                                 "IC edge probabilities: weighted-cascade, constant:P, column or learned")
+        ->capture_default_str();
+    simulate_command->add_option("--sims", simulate_options.params.simulations, "Number of simulations")
+        ->capture_default_str();
+    simulate_command->add_option("--seed", simulate_options.params.seed, "Random seed")->capture_default_str();
+    simulate_command->add_option("--top", simulate_options.top, "Most likely reached customers to list")
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -353,6 +375,28 @@ int run(int argc, char** argv) {
             if (!common.quiet)
                 fmt::print(stderr, "catena: saved as run {} in {} (table community_members)\n", run_id, common.db_file);
         }
+        return 0;
+    }
+    if (simulate_command->parsed()) {
+        const OutputFormat format = parse_output_format(common.format);
+        if (diffusion == "ic") simulate_options.params.model = DiffusionModel::independent_cascade;
+        else if (diffusion == "lt") simulate_options.params.model = DiffusionModel::linear_threshold;
+        else throw UsageError("--model must be ic or lt, not '" + diffusion + "'");
+        simulate_options.probability = ProbabilityModel::parse(probability);
+        if (!seed_list.empty() && !seeds_file.empty()) throw UsageError("give --seeds or --seeds-file, not both");
+        if (!seeds_file.empty()) simulate_options.seed_ids = read_seed_file(seeds_file);
+        for (std::size_t start = 0; start < seed_list.size();) {
+            const std::size_t comma = std::min(seed_list.find(',', start), seed_list.size());
+            if (comma > start) simulate_options.seed_ids.push_back(seed_list.substr(start, comma - start));
+            start = comma + 1;
+        }
+        const Dataset dataset =
+            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
+        print_warnings(dataset, common);
+        const SimulateReport report =
+            timed(common, "simulate", [&] { return run_simulation(dataset, simulate_options); });
+        const std::string text = render(dataset, report, format);
+        std::fwrite(text.data(), 1, text.size(), stdout);
         return 0;
     }
     if (stats->parsed()) {

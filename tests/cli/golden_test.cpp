@@ -44,3 +44,7 @@ TEST_CASE("Golden: catena rank on the sample data", "[cli][golden]") {
 TEST_CASE("Golden: catena communities on the sample data", "[cli][golden]") {
     check_golden("communities --data samples/crm --top 10", "communities_sample.txt");
 }
+
+TEST_CASE("Golden: catena simulate on the sample data with a fixed seed", "[cli][golden]") {
+    check_golden("simulate --data samples/crm --seeds C0042,C0007 --sims 2000 --seed 5", "simulate_sample.txt");
+}

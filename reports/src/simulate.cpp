@@ -1,0 +1,130 @@
+#include "catena/reports/simulate.hpp"
+
+#include <algorithm>
+#include <fstream>
+#include <numeric>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "catena/graph/errors.hpp"
+#include "human.hpp"
+
+namespace catena {
+
+namespace {
+std::string_view model_name(DiffusionModel model) {
+    return model == DiffusionModel::linear_threshold ? "lt" : "ic";
+}
+std::string probability_name(const SimulateOptions& options) {
+    if (options.params.model == DiffusionModel::linear_threshold) return "in-edge strengths normalised";
+    switch (options.probability.kind) {
+        case ProbabilityModel::Kind::weighted_cascade: return "weighted-cascade";
+        case ProbabilityModel::Kind::constant: return fmt::format("constant:{}", options.probability.constant);
+        case ProbabilityModel::Kind::column: return "column";
+        case ProbabilityModel::Kind::learned: return "learned";
+    }
+    return "?";
+}
+}  // namespace
+
+std::vector<std::string> read_seed_file(const std::string& path) {
+    std::ifstream in(path);
+    if (!in) throw InputError(path, "", "cannot open the seeds file");
+    std::vector<std::string> ids;
+    std::string line;
+    for (std::uint64_t number = 1; std::getline(in, line); ++number) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const std::string id = line.substr(0, line.find(','));
+        if (number == 1 && (id == "id" || id == "customer")) continue;  // a CSV header
+        if (!id.empty()) ids.push_back(id);
+    }
+    if (ids.empty()) throw InputError(path, "", "no customer ids in the seeds file");
+    return ids;
+}
+
+SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& options) {
+    const InfluenceGraph& graph = dataset.graph;
+    SimulateReport report;
+    report.options = options;
+    if (options.seed_ids.empty()) throw UsageError("simulate: give the seed customers (--seeds or --seeds-file)");
+    for (const std::string& id : options.seed_ids) {
+        const auto node = graph.find(id);
+        if (!node) throw UsageError("simulate: unknown seed customer '" + id + "'");
+        if (std::find(report.seeds.begin(), report.seeds.end(), *node) != report.seeds.end())
+            throw UsageError("simulate: seed customer '" + id + "' is given twice");
+        report.seeds.push_back(*node);
+    }
+    const std::vector<double> weights = options.params.model == DiffusionModel::linear_threshold
+                                            ? threshold_weights(graph)
+                                            : edge_probabilities(graph, options.probability, dataset.referrals);
+    report.result = simulate(graph, weights, report.seeds, options.params);
+    return report;
+}
+
+std::string render(const Dataset& dataset, const SimulateReport& report, OutputFormat format) {
+    const InfluenceGraph& graph = dataset.graph;
+    const SimulationResult& r = report.result;
+    std::vector<NodeId> reached(graph.num_nodes());
+    std::iota(reached.begin(), reached.end(), NodeId{0});
+    std::erase_if(reached, [&](NodeId node) {
+        return std::find(report.seeds.begin(), report.seeds.end(), node) != report.seeds.end() ||
+               r.activation_probability[node] == 0.0;
+    });
+    const std::size_t shown = std::min(report.options.top, reached.size());
+    std::partial_sort(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(shown), reached.end(),
+                      [&](NodeId a, NodeId b) {
+                          const double pa = r.activation_probability[a], pb = r.activation_probability[b];
+                          return pa != pb ? pa > pb : a < b;
+                      });
+    reached.resize(shown);
+    if (format == OutputFormat::json || format == OutputFormat::csv) {
+        nlohmann::ordered_json json = {{"model", model_name(report.options.params.model)},
+                                       {"probability", probability_name(report.options)},
+                                       {"simulations", r.simulations},
+                                       {"seed", report.options.params.seed},
+                                       {"seeds", report.options.seed_ids},
+                                       {"expected_spread", r.expected_spread},
+                                       {"standard_error", r.standard_error},
+                                       {"ci95", {r.ci_low, r.ci_high}},
+                                       {"expected_value", r.expected_value},
+                                       {"value_standard_error", r.value_standard_error},
+                                       {"mean_by_depth", r.mean_by_depth}};
+        if (format == OutputFormat::json) {
+            nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+            for (const NodeId node : reached)
+                rows.push_back({{"id", graph.external_id(node)},
+                                {"name", graph.name(node)},
+                                {"probability", r.activation_probability[node]}});
+            json["most_likely_reached"] = rows;
+            return json.dump(2) + "\n";
+        }
+        std::string out = "id,name,activation_probability\n";
+        for (NodeId node = 0; node < graph.num_nodes(); ++node)
+            out += fmt::format("{},{},{:.17g}\n", csv_field(graph.external_id(node)), csv_field(graph.name(node)),
+                               r.activation_probability[node]);
+        return out;
+    }
+    std::string out = fmt::format(
+        "Simulated {} campaigns ({} model, p = {}, seed {}) from {} seed customer{}\n\n",
+        count(r.simulations), model_name(report.options.params.model) == "lt" ? "Linear Threshold" : "Independent Cascade",
+        probability_name(report.options), report.options.params.seed, report.seeds.size(),
+        report.seeds.size() == 1 ? "" : "s");
+    out += fmt::format("  expected customers reached  {:.2f} ± {:.2f}  (95% interval {:.2f} to {:.2f}; seeds included)\n",
+                       r.expected_spread, r.standard_error, r.ci_low, r.ci_high);
+    out += fmt::format("  expected value reached      {} ± {}\n", money(r.expected_value), money(r.value_standard_error));
+    out += "  mean customers activated by depth:";
+    for (std::size_t depth = 0; depth < r.mean_by_depth.size() && depth < 12; ++depth)
+        out += fmt::format(" {}:{}", depth, score(r.mean_by_depth[depth], 3));
+    if (r.mean_by_depth.size() > 12) out += " ...";
+    out += "\n\n";
+    if (!reached.empty()) {
+        out += "Most likely to be reached\n";
+        for (const NodeId node : reached)
+            out += fmt::format("  {:>6.1f}%  {} {}\n", 100 * r.activation_probability[node], graph.external_id(node),
+                               graph.name(node));
+    }
+    return out;
+}
+
+}  // namespace catena
