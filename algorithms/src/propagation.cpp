@@ -7,27 +7,11 @@
 #include <cmath>
 
 #include "catena/graph/errors.hpp"
+#include "random_stream.hpp"
 
 namespace catena {
 
 namespace {
-
-// A small, fast random stream (splitmix64) per simulation.
-struct Stream {
-    std::uint64_t state;
-    std::uint64_t next() {
-        std::uint64_t z = (state += 0x9E3779B97F4A7C15ull);
-        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-        z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-        return z ^ (z >> 31);
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-};
-
-Stream stream_for(std::uint64_t seed, std::uint64_t simulation) {
-    Stream mixer{seed ^ (simulation * 0xD1B54A32D192ED03ull)};
-    return Stream{mixer.next()};
-}
 
 // Per-thread scratch space; `stamp` marks what belongs to the current simulation.
 struct Workspace {
@@ -158,7 +142,7 @@ SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> w
         work.activations.assign(n, 0);
 #pragma omp for schedule(dynamic, 16)
         for (std::uint32_t simulation = 0; simulation < params.simulations; ++simulation) {
-            Stream random = stream_for(params.seed, simulation);
+            RandomStream random = RandomStream::for_index(params.seed, simulation);
             const std::uint32_t mark = ++work.current;  // "active in this simulation"
             work.frontier.assign(seeds.begin(), seeds.end());
             double activated = 0, reached = 0;

@@ -1,0 +1,186 @@
+#include <omp.h>
+
+#include <catch2/catch.hpp>
+
+#include <bit>
+#include <random>
+
+#include "catena/algorithms/propagation.hpp"
+#include "catena/algorithms/seed_selection.hpp"
+#include "catena/graph/errors.hpp"
+#include "test_graphs.hpp"
+
+using namespace catena;
+
+namespace {
+
+// Live-edge samples of a graph of at most 64 nodes: reach[sample][v] = who v activates.
+std::vector<std::vector<std::uint64_t>> live_edge_reach(const InfluenceGraph& g, const std::vector<double>& p, int samples) {
+    std::mt19937_64 random(2024);
+    std::uniform_real_distribution<double> unit(0, 1);
+    const NodeId n = g.num_nodes();
+    std::vector<std::vector<std::uint64_t>> reach(samples, std::vector<std::uint64_t>(n));
+    std::vector<std::uint8_t> live(g.num_edges());
+    for (int sample = 0; sample < samples; ++sample) {
+        for (EdgeId e = 0; e < g.num_edges(); ++e) live[e] = unit(random) < p[e];
+        for (NodeId v = 0; v < n; ++v) {
+            std::uint64_t seen = std::uint64_t{1} << v;
+            std::vector<NodeId> stack{v};
+            while (!stack.empty()) {
+                const NodeId u = stack.back();
+                stack.pop_back();
+                for (EdgeId e = g.out_offsets()[u]; e < g.out_offsets()[u + 1]; ++e) {
+                    const NodeId w = g.edge_target(e);
+                    if (live[e] && !(seen >> w & 1)) {
+                        seen |= std::uint64_t{1} << w;
+                        stack.push_back(w);
+                    }
+                }
+            }
+            reach[sample][v] = seen;
+        }
+    }
+    return reach;
+}
+
+double spread_of(const std::vector<std::vector<std::uint64_t>>& reach, const std::vector<NodeId>& seeds) {
+    double total = 0;
+    for (const auto& sample : reach) {
+        std::uint64_t mask = 0;
+        for (const NodeId seed : seeds) mask |= sample[seed];
+        total += std::popcount(mask);
+    }
+    return total / static_cast<double>(reach.size());
+}
+
+// The best k-set by brute force over all sets.
+double brute_force_best(const std::vector<std::vector<std::uint64_t>>& reach, NodeId n, std::uint32_t k) {
+    std::vector<NodeId> set(k);
+    double best = 0;
+    const auto recurse = [&](auto&& self, std::uint32_t depth, NodeId from) -> void {
+        if (depth == k) {
+            best = std::max(best, spread_of(reach, set));
+            return;
+        }
+        for (NodeId node = from; node < n; ++node) {
+            set[depth] = node;
+            self(self, depth + 1, node + 1);
+        }
+    };
+    recurse(recurse, 0, 0);
+    return best;
+}
+
+}  // namespace
+
+TEST_CASE("Seed selection on karate is within 2% of the brute-force best, k = 1..4", "[algorithms][seeds]") {
+    const InfluenceGraph g = test::load_shared("karate").graph;
+    ProbabilityModel cascade;
+    const std::vector<double> p = edge_probabilities(g, cascade);
+    const auto reach = live_edge_reach(g, p, 1500);
+    for (std::uint32_t k = 1; k <= 4; ++k) {
+        INFO("k = " << k);
+        SeedSelectionParams params;
+        params.k = k;
+        const SeedSelectionResult result = select_seeds(g, p, params);
+        REQUIRE(result.seeds.size() == k);
+        const double chosen = spread_of(reach, result.seeds);
+        const double best = brute_force_best(reach, g.num_nodes(), k);
+        CHECK(chosen >= 0.98 * best);
+        CHECK(result.estimated_spread == Approx(chosen).epsilon(0.05));
+        CHECK(result.approximation == Approx(1 - 1 / std::exp(1.0) - 0.1));
+    }
+}
+
+TEST_CASE("Seed selection honours opt-outs, candidate filters and budgets", "[algorithms][seeds]") {
+    InputSource sample;
+    sample.data_dir = test::source_dir() / "samples" / "crm";
+    const Dataset crm = load_dataset(sample, {});
+    const InfluenceGraph& g = crm.graph;
+    const std::vector<double> p = edge_probabilities(g, {});
+    SeedSelectionParams params;
+    params.k = 10;
+    const SeedSelectionResult plain = select_seeds(g, p, params);
+    REQUIRE(plain.seeds.size() == 10);
+    for (const NodeId seed : plain.seeds) CHECK_FALSE(g.opt_out(seed));
+    CHECK(plain.seeds[0] == *g.find("C0042"));  // the planted hidden influencer comes first
+
+    // Businesses only.
+    params.candidates.assign(g.num_nodes(), 0);
+    for (NodeId node = 0; node < g.num_nodes(); ++node) params.candidates[node] = g.kind(node) == NodeKind::business;
+    for (const NodeId seed : select_seeds(g, p, params).seeds) CHECK(g.kind(seed) == NodeKind::business);
+    params.candidates.clear();
+
+    // A budget is never exceeded.
+    for (const double budget : {30.0, 100.0, 600.0}) {
+        params.budget = budget;
+        const SeedSelectionResult result = select_seeds(g, p, params);
+        double spent = 0;
+        for (const NodeId seed : result.seeds) spent += g.cost(seed);
+        CHECK(spent <= budget);
+        CHECK_FALSE(result.seeds.empty());
+    }
+    params.budget = 0;
+
+    // The value objective reaches at least as much value as the customers objective's seeds.
+    params.k = 5;
+    const SeedSelectionResult by_customers = select_seeds(g, p, params);
+    params.value_objective = true;
+    const SeedSelectionResult by_value = select_seeds(g, p, params);
+    SimulationParams simulation;
+    simulation.simulations = 20000;
+    const SimulationResult customers_run = simulate(g, p, by_customers.seeds, simulation);
+    const SimulationResult value_run = simulate(g, p, by_value.seeds, simulation);
+    INFO("value objective " << value_run.expected_value << " vs customers objective " << customers_run.expected_value);
+    CHECK(value_run.expected_value >=
+          customers_run.expected_value - 3 * std::hypot(value_run.value_standard_error, customers_run.value_standard_error));
+}
+
+TEST_CASE("Seed selection is identical at 1 and 2 threads, and works for Linear Threshold", "[algorithms][seeds][threads]") {
+    const InfluenceGraph g = test::load_shared("email-Enron").graph;
+    const std::vector<double> p = edge_probabilities(g, {});
+    SeedSelectionParams params;
+    params.k = 20;
+    params.epsilon = 0.2;
+    const int threads = omp_get_max_threads();
+    omp_set_num_threads(1);
+    const SeedSelectionResult one = select_seeds(g, p, params);
+    omp_set_num_threads(std::max(2, threads));
+    const SeedSelectionResult two = select_seeds(g, p, params);
+    omp_set_num_threads(threads);
+    CHECK(one.seeds == two.seeds);
+    CHECK(one.estimated_spread == two.estimated_spread);
+    CHECK(one.rr_sets == two.rr_sets);
+    // Better than the 20 customers with the most out-edges, judged by the same simulator.
+    std::vector<NodeId> by_degree(g.num_nodes());
+    std::iota(by_degree.begin(), by_degree.end(), NodeId{0});
+    std::partial_sort(by_degree.begin(), by_degree.begin() + 20, by_degree.end(),
+                      [&](NodeId a, NodeId b) { return g.out_degree(a) > g.out_degree(b); });
+    by_degree.resize(20);
+    SimulationParams simulation;
+    simulation.simulations = 2000;
+    CHECK(simulate(g, p, one.seeds, simulation).expected_spread >= simulate(g, p, by_degree, simulation).expected_spread);
+    params.model = DiffusionModel::linear_threshold;
+    params.k = 5;
+    CHECK(select_seeds(g, threshold_weights(g), params).seeds.size() == 5);
+}
+
+TEST_CASE("Seed selection rejects impossible parameters", "[algorithms][seeds]") {
+    const InfluenceGraph g = test::make_graph(3, {{"0", "1"}, {"1", "2"}}, true);
+    const std::vector<double> p = {0.5, 0.5};
+    const auto rejects = [&](auto change) {
+        SeedSelectionParams params;
+        params.k = 1;
+        change(params);
+        CHECK_THROWS_AS(select_seeds(g, p, params), UsageError);
+    };
+    rejects([](SeedSelectionParams& s) { s.k = 0; });
+    rejects([](SeedSelectionParams& s) { s.k = 4; });
+    rejects([](SeedSelectionParams& s) { s.epsilon = 0; });
+    rejects([](SeedSelectionParams& s) { s.epsilon = 1; });
+    rejects([](SeedSelectionParams& s) { s.budget = -1; });
+    rejects([](SeedSelectionParams& s) { s.value_objective = true; });  // nobody has a value
+    SeedSelectionParams params;
+    params.k = 1;
+    CHECK_THROWS_AS(select_seeds(g, std::vector<double>{0.5, 1.5}, params), UsageError);
+}
