@@ -23,6 +23,7 @@
 #include "catena/reports/communities.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/rank.hpp"
+#include "catena/reports/seeds.hpp"
 #include "catena/reports/simulate.hpp"
 #include "catena/reports/stats.hpp"
 #include "catena/samples/generator.hpp"
@@ -243,6 +244,32 @@ int run(int argc, char** argv) {
     simulate_command->add_option("--top", simulate_options.top, "Most likely reached customers to list")
         ->capture_default_str();
 
+    CLI::App* seeds_command = app.add_subcommand(
+        "seeds", "Choose the k customers to seed a referral campaign with (reverse-influence sampling, "
+                 "IMM): guaranteed within (1 - 1/e - eps) of the best reach with probability 1 - delta");
+    add_common_options(*seeds_command, common, true);
+    seeds_command->add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
+    SeedsOptions seeds_options;
+    std::string seeds_model = "ic", seeds_probability = "weighted-cascade", seeds_objective = "customers";
+    seeds_command->add_option("-k", seeds_options.params.k, "How many seeds")->capture_default_str();
+    seeds_command->add_option("--eps", seeds_options.params.epsilon, "Approximation slack eps, in (0, 1)")
+        ->capture_default_str();
+    seeds_command->add_option("--delta", seeds_options.params.delta,
+                              "Failure probability of the guarantee (0: 1 / number of customers)")
+        ->capture_default_str();
+    seeds_command->add_option("--model", seeds_model, "ic or lt")->capture_default_str();
+    seeds_command->add_option("--probability", seeds_probability,
+                              "IC edge probabilities: weighted-cascade, constant:P, column or learned")
+        ->capture_default_str();
+    seeds_command->add_option("--objective", seeds_objective, "customers or value (expected own value reached)")
+        ->capture_default_str();
+    seeds_command->add_option("--budget", seeds_options.params.budget,
+                              "Total cost of the seeds at most this (customers' cost column; 0: no budget)")
+        ->capture_default_str();
+    seeds_command->add_option("--exclude-segment", seeds_options.exclude_segments, "Never choose this segment (repeatable)");
+    seeds_command->add_option("--only-kind", seeds_options.only_kind, "Choose only person or business customers");
+    seeds_command->add_option("--seed", seeds_options.params.seed, "Random seed")->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -375,6 +402,23 @@ int run(int argc, char** argv) {
             if (!common.quiet)
                 fmt::print(stderr, "catena: saved as run {} in {} (table community_members)\n", run_id, common.db_file);
         }
+        return 0;
+    }
+    if (seeds_command->parsed()) {
+        const OutputFormat format = parse_output_format(common.format);
+        if (seeds_model == "ic") seeds_options.params.model = DiffusionModel::independent_cascade;
+        else if (seeds_model == "lt") seeds_options.params.model = DiffusionModel::linear_threshold;
+        else throw UsageError("--model must be ic or lt, not '" + seeds_model + "'");
+        if (seeds_objective == "value") seeds_options.params.value_objective = true;
+        else if (seeds_objective != "customers")
+            throw UsageError("--objective must be customers or value, not '" + seeds_objective + "'");
+        seeds_options.probability = ProbabilityModel::parse(seeds_probability);
+        const Dataset dataset =
+            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
+        print_warnings(dataset, common);
+        const SeedsReport report = timed(common, "seeds", [&] { return choose_seeds(dataset, seeds_options); });
+        const std::string text = render(dataset, report, format);
+        std::fwrite(text.data(), 1, text.size(), stdout);
         return 0;
     }
     if (simulate_command->parsed()) {

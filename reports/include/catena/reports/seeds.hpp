@@ -1,0 +1,30 @@
+// `catena seeds`: the k customers to start a referral campaign with (influence maximisation).
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "catena/algorithms/propagation.hpp"
+#include "catena/algorithms/seed_selection.hpp"
+#include "catena/graph/dataset.hpp"
+#include "catena/reports/output_format.hpp"
+
+namespace catena {
+
+struct SeedsOptions {
+    SeedSelectionParams params;
+    ProbabilityModel probability;
+    std::vector<std::string> exclude_segments;
+    std::string only_kind;  // "", "person" or "business"
+};
+
+struct SeedsReport {
+    SeedsOptions options;
+    SeedSelectionResult result;
+};
+
+// Throws UsageError for an unknown segment or kind.
+SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options);
+std::string render(const Dataset& dataset, const SeedsReport& report, OutputFormat format);
+
+}  // namespace catena
