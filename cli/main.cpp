@@ -21,6 +21,7 @@
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
 #include "catena/reports/communities.hpp"
+#include "catena/reports/compare.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/rank.hpp"
 #include "catena/reports/seeds.hpp"
@@ -270,6 +271,24 @@ int run(int argc, char** argv) {
     seeds_command->add_option("--only-kind", seeds_options.only_kind, "Choose only person or business customers");
     seeds_command->add_option("--seed", seeds_options.params.seed, "Random seed")->capture_default_str();
 
+    CLI::App* compare_command = app.add_subcommand(
+        "compare", "Compare seed strategies as k grows, all judged by the same simulator: maximisation, "
+                   "top PageRank, top degree, top value, random");
+    add_common_options(*compare_command, common, true);
+    compare_command->add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
+    CompareOptions compare_options;
+    compare_options.simulation.simulations = 1000;
+    std::string compare_model = "ic", compare_probability = "weighted-cascade";
+    compare_command->add_option("-k", compare_options.k, "Curves for 1..k seeds")->capture_default_str();
+    compare_command->add_option("--sims", compare_options.simulation.simulations, "Simulations per point")
+        ->capture_default_str();
+    compare_command->add_option("--model", compare_model, "ic or lt")->capture_default_str();
+    compare_command->add_option("--probability", compare_probability,
+                                "IC edge probabilities: weighted-cascade, constant:P, column or learned")
+        ->capture_default_str();
+    compare_command->add_option("--eps", compare_options.epsilon, "eps of the maximisation strategy")->capture_default_str();
+    compare_command->add_option("--seed", compare_options.simulation.seed, "Random seed")->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -402,6 +421,20 @@ int run(int argc, char** argv) {
             if (!common.quiet)
                 fmt::print(stderr, "catena: saved as run {} in {} (table community_members)\n", run_id, common.db_file);
         }
+        return 0;
+    }
+    if (compare_command->parsed()) {
+        const OutputFormat format = parse_output_format(common.format);
+        if (compare_model == "ic") compare_options.simulation.model = DiffusionModel::independent_cascade;
+        else if (compare_model == "lt") compare_options.simulation.model = DiffusionModel::linear_threshold;
+        else throw UsageError("--model must be ic or lt, not '" + compare_model + "'");
+        compare_options.probability = ProbabilityModel::parse(compare_probability);
+        const Dataset dataset =
+            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
+        print_warnings(dataset, common);
+        const CompareReport report = timed(common, "compare", [&] { return compare_strategies(dataset, compare_options); });
+        const std::string text = render(dataset, report, format);
+        std::fwrite(text.data(), 1, text.size(), stdout);
         return 0;
     }
     if (seeds_command->parsed()) {

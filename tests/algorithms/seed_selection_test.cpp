@@ -184,3 +184,20 @@ TEST_CASE("Seed selection rejects impossible parameters", "[algorithms][seeds]")
     params.k = 1;
     CHECK_THROWS_AS(select_seeds(g, std::vector<double>{0.5, 1.5}, params), UsageError);
 }
+
+TEST_CASE("CELF over Monte Carlo agrees with reverse-influence sampling on small graphs", "[algorithms][seeds][celf]") {
+    const InfluenceGraph g = test::load_shared("dolphins").graph;
+    const std::vector<double> p = edge_probabilities(g, {});
+    SeedSelectionParams params;
+    params.k = 3;
+    const SeedSelectionResult celf = celf_seeds(g, p, params, 3000);
+    const SeedSelectionResult imm = select_seeds(g, p, params);
+    REQUIRE(celf.seeds.size() == 3);
+    SimulationParams simulation;
+    simulation.simulations = 50000;
+    simulation.seed = 77;
+    const SimulationResult by_celf = simulate(g, p, celf.seeds, simulation);
+    const SimulationResult by_imm = simulate(g, p, imm.seeds, simulation);
+    CHECK(by_imm.expected_spread >= 0.98 * by_celf.expected_spread);
+    CHECK(celf.estimated_spread == Approx(by_celf.expected_spread).epsilon(0.05));
+}

@@ -48,3 +48,7 @@ TEST_CASE("Golden: catena communities on the sample data", "[cli][golden]") {
 TEST_CASE("Golden: catena simulate on the sample data with a fixed seed", "[cli][golden]") {
     check_golden("simulate --data samples/crm --seeds C0042,C0007 --sims 2000 --seed 5", "simulate_sample.txt");
 }
+
+TEST_CASE("Golden: catena compare on the sample data", "[cli][golden]") {
+    check_golden("compare --data samples/crm -k 6 --sims 500", "compare_sample.txt");
+}

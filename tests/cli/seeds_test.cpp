@@ -1,5 +1,8 @@
 #include <catch2/catch.hpp>
 
+#include <map>
+#include <sstream>
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -40,4 +43,28 @@ TEST_CASE("catena seeds: bad parameters are usage errors", "[cli][seeds]") {
         CHECK(result.exit_code == 2);
         CHECK(result.err.find(message) != std::string::npos);
     }
+}
+
+TEST_CASE("catena compare: maximisation beats random at every k; CSV and JSON", "[cli][compare]") {
+    const auto csv = test::run_catena("compare --data samples/crm -k 10 --sims 800 --format csv");
+    REQUIRE(csv.exit_code == 0);
+    std::map<std::string, std::vector<double>> curves;
+    std::istringstream lines(csv.out);
+    std::string line;
+    std::getline(lines, line);
+    while (std::getline(lines, line)) {
+        const auto first = line.find(','), second = line.find(',', first + 1), third = line.find(',', second + 1);
+        curves[line.substr(0, first)].push_back(std::stod(line.substr(second + 1, third - second - 1)));
+    }
+    REQUIRE(curves.size() == 5);
+    for (std::size_t k = 0; k < 10; ++k) {
+        CHECK(curves["maximisation"][k] > curves["random"][k]);
+        CHECK(curves["maximisation"][k] >= 0.95 * curves["degree"][k]);
+        if (k > 0) CHECK(curves["maximisation"][k] >= curves["maximisation"][k - 1]);
+    }
+    const auto json = test::run_catena("compare --data samples/crm -k 3 --sims 200 --format json --model lt");
+    REQUIRE(json.exit_code == 0);
+    CHECK(json.out.find("\"maximisation\"") != std::string::npos);
+    CHECK(test::run_catena("compare --data samples/crm -k 0").exit_code == 2);
+    CHECK(test::run_catena("compare --data samples/crm --sims 0").exit_code == 2);
 }

@@ -63,4 +63,10 @@ struct SeedSelectionResult {
 SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const double> weights,
                                  const SeedSelectionParams& params);
 
+// CELF (Leskovec et al. 2007): greedy seed selection with every marginal gain estimated by the
+// Monte Carlo simulator (`simulations` runs each, common seed), lazily re-evaluated. Exact up to
+// simulation noise but slow: a cross-check for small graphs. Opt-outs and `candidates` as above.
+SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const double> weights,
+                               const SeedSelectionParams& params, std::uint32_t simulations = 2000);
+
 }  // namespace catena

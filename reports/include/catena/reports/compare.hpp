@@ -1,0 +1,37 @@
+// `catena compare`: seed strategies side by side, all judged by the same simulator, as k grows:
+// influence maximisation (catena seeds), top PageRank (influence direction), top weighted
+// out-degree, top own value, and random customers. Opt-outs are never chosen by any strategy.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "catena/algorithms/propagation.hpp"
+#include "catena/algorithms/seed_selection.hpp"
+#include "catena/graph/dataset.hpp"
+#include "catena/reports/output_format.hpp"
+
+namespace catena {
+
+struct CompareOptions {
+    std::uint32_t k = 20;  // curves for 1..k seeds
+    SimulationParams simulation;  // model, simulations per point, seed
+    ProbabilityModel probability;
+    double epsilon = 0.1;  // for the maximisation strategy
+};
+
+struct StrategyCurve {
+    std::string name;
+    std::vector<NodeId> seeds;                 // k, in the strategy's order
+    std::vector<double> spread, error, value;  // per number of seeds 1..k
+};
+
+struct CompareReport {
+    CompareOptions options;
+    std::vector<StrategyCurve> strategies;
+};
+
+CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& options);
+std::string render(const Dataset& dataset, const CompareReport& report, OutputFormat format);
+
+}  // namespace catena

@@ -1,0 +1,113 @@
+#include "catena/reports/compare.hpp"
+
+#include <algorithm>
+#include <numeric>
+#include <random>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include "catena/algorithms/centrality.hpp"
+#include "catena/algorithms/pagerank.hpp"
+#include "catena/graph/errors.hpp"
+#include "human.hpp"
+
+namespace catena {
+
+namespace {
+// The k allowed customers with the highest scores (ties: lower NodeId first).
+std::vector<NodeId> top_by(const InfluenceGraph& graph, const std::vector<double>& score, std::uint32_t k) {
+    std::vector<NodeId> nodes;
+    for (NodeId node = 0; node < graph.num_nodes(); ++node)
+        if (!graph.opt_out(node)) nodes.push_back(node);
+    const std::size_t keep = std::min<std::size_t>(k, nodes.size());
+    std::partial_sort(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(),
+                      [&](NodeId a, NodeId b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
+    nodes.resize(keep);
+    return nodes;
+}
+}  // namespace
+
+CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& options) {
+    const InfluenceGraph& graph = dataset.graph;
+    options.simulation.validate();
+    const std::vector<double> weights = options.simulation.model == DiffusionModel::linear_threshold
+                                            ? threshold_weights(graph)
+                                            : edge_probabilities(graph, options.probability, dataset.referrals);
+    SeedSelectionParams params;
+    params.k = options.k;
+    params.epsilon = options.epsilon;
+    params.model = options.simulation.model;
+    params.seed = options.simulation.seed;
+    CompareReport report;
+    report.options = options;
+    // Greedy picks in order, so the first j maximisation seeds are its choice for j seeds.
+    report.strategies.push_back({"maximisation", select_seeds(graph, weights, params).seeds, {}, {}, {}});
+    report.strategies.push_back({"pagerank", top_by(graph, pagerank(graph).scores, options.k), {}, {}, {}});
+    report.strategies.push_back(
+        {"degree", top_by(graph, weighted_degree(graph, RankDirection::influence), options.k), {}, {}, {}});
+    report.strategies.push_back({"value", top_by(graph, std::vector<double>(graph.values().begin(), graph.values().end()), options.k), {}, {}, {}});
+    {
+        std::vector<NodeId> nodes;
+        for (NodeId node = 0; node < graph.num_nodes(); ++node)
+            if (!graph.opt_out(node)) nodes.push_back(node);
+        std::mt19937_64 random(options.simulation.seed);
+        std::shuffle(nodes.begin(), nodes.end(), random);
+        nodes.resize(std::min<std::size_t>(options.k, nodes.size()));
+        report.strategies.push_back({"random", nodes, {}, {}, {}});
+    }
+    for (StrategyCurve& curve : report.strategies) {
+        for (std::size_t count = 1; count <= curve.seeds.size(); ++count) {
+            const std::span<const NodeId> prefix(curve.seeds.data(), count);
+            const SimulationResult result = simulate(graph, weights, prefix, options.simulation);
+            curve.spread.push_back(result.expected_spread);
+            curve.error.push_back(result.standard_error);
+            curve.value.push_back(result.expected_value);
+        }
+    }
+    return report;
+}
+
+std::string render(const Dataset& dataset, const CompareReport& report, OutputFormat format) {
+    (void)dataset;
+    const auto& strategies = report.strategies;
+    if (format == OutputFormat::csv) {
+        std::string out = "strategy,k,expected_spread,standard_error,expected_value\n";
+        for (const StrategyCurve& curve : strategies)
+            for (std::size_t index = 0; index < curve.spread.size(); ++index)
+                out += fmt::format("{},{},{:.17g},{:.17g},{:.17g}\n", curve.name, index + 1, curve.spread[index],
+                                   curve.error[index], curve.value[index]);
+        return out;
+    }
+    if (format == OutputFormat::json) {
+        nlohmann::ordered_json json = {{"k", report.options.k},
+                                       {"model", report.options.simulation.model == DiffusionModel::linear_threshold ? "lt" : "ic"},
+                                       {"simulations", report.options.simulation.simulations},
+                                       {"seed", report.options.simulation.seed}};
+        nlohmann::ordered_json curves = nlohmann::ordered_json::object();
+        for (const StrategyCurve& curve : strategies) {
+            std::vector<std::string> ids;
+            for (const NodeId node : curve.seeds) ids.emplace_back(dataset.graph.external_id(node));
+            curves[curve.name] = {{"seeds", ids}, {"expected_spread", curve.spread}, {"standard_error", curve.error},
+                                  {"expected_value", curve.value}};
+        }
+        json["strategies"] = curves;
+        return json.dump(2) + "\n";
+    }
+    std::string out = fmt::format("Expected customers reached by k seeds, {} simulations per point (seed {})\n\n",
+                                  count(report.options.simulation.simulations), report.options.simulation.seed);
+    out += fmt::format("{:>4}", "k");
+    for (const StrategyCurve& curve : strategies) out += fmt::format("  {:>13}", curve.name);
+    out += "\n";
+    std::size_t rows = 0;
+    for (const StrategyCurve& curve : strategies) rows = std::max(rows, curve.spread.size());
+    for (std::size_t index = 0; index < rows; ++index) {
+        out += fmt::format("{:>4}", index + 1);
+        for (const StrategyCurve& curve : strategies)
+            out += index < curve.spread.size() ? fmt::format("  {:>13.2f}", curve.spread[index]) : fmt::format("  {:>13}", "");
+        out += "\n";
+    }
+    return out;
+}
+
+}  // namespace catena
