@@ -93,6 +93,21 @@ void print_warnings(const Dataset& dataset, const CommonOptions& options) {
     for (const auto& warning : dataset.warnings) fmt::print(stderr, "catena: note: {}\n", warning);
 }
 
+DiffusionModel parse_diffusion_model(const std::string& text) {
+    if (text == "ic") return DiffusionModel::independent_cascade;
+    if (text == "lt") return DiffusionModel::linear_threshold;
+    throw UsageError("--model must be ic or lt, not '" + text + "'");
+}
+
+// Loads the command's input (timed) and prints the loader's notes.
+Dataset load_input(const CommonOptions& common) {
+    Dataset dataset = timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
+    print_warnings(dataset, common);
+    return dataset;
+}
+
+void print_text(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
 int run(int argc, char** argv) {
     CLI::App app{
         "catena: a chain-of-influence analyzer for marketing and CRM teams.\n"
@@ -352,14 +367,11 @@ int run(int argc, char** argv) {
         else if (rank_direction == "authority") rank_options.pagerank.direction = RankDirection::authority;
         else throw UsageError("--direction must be influence or authority, not '" + rank_direction + "'");
         rank_options.pagerank.weighted = !rank_unweighted;
-        const Dataset dataset =
-            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
-        print_warnings(dataset, common);
+        const Dataset dataset = load_input(common);
         const RankResult result =
             timed(common, std::string(to_string(rank_options.measure)).c_str(),
                   [&] { return rank_customers(dataset, rank_options); });
-        const std::string text = render(dataset, result, format);
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        print_text(render(dataset, result, format));
         if (!common.db_file.empty() && !rank_no_save) {
             nlohmann::ordered_json parameters = {
                 {"by", rank_by},
@@ -390,9 +402,7 @@ int run(int argc, char** argv) {
             throw UsageError("give one of --initial, --initial-run and --initial-column");
         if (top_by != "degree" && top_by != "pagerank")
             throw UsageError("--top-by must be degree or pagerank, not '" + top_by + "'");
-        const Dataset dataset =
-            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
-        print_warnings(dataset, common);
+        const Dataset dataset = load_input(common);
         if (!initial_file.empty()) community_params.initial = read_membership_csv(initial_file, dataset.graph);
         if (initial_run != 0) community_params.initial = load_community_run(common.db_file, initial_run, dataset.graph);
         if (!initial_column.empty()) community_params.initial = labels_from_column(dataset.graph, initial_column);
@@ -403,8 +413,7 @@ int run(int argc, char** argv) {
                                                                    : weighted_degree(dataset.graph, RankDirection::influence);
         const CommunityReport report =
             summarize_communities(dataset, community_params, std::move(result), top_score, top_by);
-        const std::string text = render(dataset, report, format, community_top);
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        print_text(render(dataset, report, format, community_top));
         if (!common.db_file.empty() && !community_no_save) {
             nlohmann::ordered_json parameters = {{"method", community_method},
                                                  {"resolution", community_params.resolution},
@@ -425,40 +434,28 @@ int run(int argc, char** argv) {
     }
     if (compare_command->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        if (compare_model == "ic") compare_options.simulation.model = DiffusionModel::independent_cascade;
-        else if (compare_model == "lt") compare_options.simulation.model = DiffusionModel::linear_threshold;
-        else throw UsageError("--model must be ic or lt, not '" + compare_model + "'");
+        compare_options.simulation.model = parse_diffusion_model(compare_model);
         compare_options.probability = ProbabilityModel::parse(compare_probability);
-        const Dataset dataset =
-            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
-        print_warnings(dataset, common);
+        const Dataset dataset = load_input(common);
         const CompareReport report = timed(common, "compare", [&] { return compare_strategies(dataset, compare_options); });
-        const std::string text = render(dataset, report, format);
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        print_text(render(dataset, report, format));
         return 0;
     }
     if (seeds_command->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        if (seeds_model == "ic") seeds_options.params.model = DiffusionModel::independent_cascade;
-        else if (seeds_model == "lt") seeds_options.params.model = DiffusionModel::linear_threshold;
-        else throw UsageError("--model must be ic or lt, not '" + seeds_model + "'");
+        seeds_options.params.model = parse_diffusion_model(seeds_model);
         if (seeds_objective == "value") seeds_options.params.value_objective = true;
         else if (seeds_objective != "customers")
             throw UsageError("--objective must be customers or value, not '" + seeds_objective + "'");
         seeds_options.probability = ProbabilityModel::parse(seeds_probability);
-        const Dataset dataset =
-            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
-        print_warnings(dataset, common);
+        const Dataset dataset = load_input(common);
         const SeedsReport report = timed(common, "seeds", [&] { return choose_seeds(dataset, seeds_options); });
-        const std::string text = render(dataset, report, format);
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        print_text(render(dataset, report, format));
         return 0;
     }
     if (simulate_command->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        if (diffusion == "ic") simulate_options.params.model = DiffusionModel::independent_cascade;
-        else if (diffusion == "lt") simulate_options.params.model = DiffusionModel::linear_threshold;
-        else throw UsageError("--model must be ic or lt, not '" + diffusion + "'");
+        simulate_options.params.model = parse_diffusion_model(diffusion);
         simulate_options.probability = ProbabilityModel::parse(probability);
         if (!seed_list.empty() && !seeds_file.empty()) throw UsageError("give --seeds or --seeds-file, not both");
         if (!seeds_file.empty()) simulate_options.seed_ids = read_seed_file(seeds_file);
@@ -467,22 +464,16 @@ int run(int argc, char** argv) {
             if (comma > start) simulate_options.seed_ids.push_back(seed_list.substr(start, comma - start));
             start = comma + 1;
         }
-        const Dataset dataset =
-            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
-        print_warnings(dataset, common);
+        const Dataset dataset = load_input(common);
         const SimulateReport report =
             timed(common, "simulate", [&] { return run_simulation(dataset, simulate_options); });
-        const std::string text = render(dataset, report, format);
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        print_text(render(dataset, report, format));
         return 0;
     }
     if (stats->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        const Dataset dataset =
-            timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
-        print_warnings(dataset, common);
-        const std::string text = render(summarize(dataset), format);
-        std::fwrite(text.data(), 1, text.size(), stdout);
+        const Dataset dataset = load_input(common);
+        print_text(render(summarize(dataset), format));
         return 0;
     }
     return kExitUsage;

@@ -292,7 +292,7 @@ GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::
         external[node] = total - inside;
     }
 
-    // --- Relationships: stubs paired inside communities, then across. ---------------------------
+    // --- Relationships: half-edges paired inside communities, then across. ---------------------------
     std::vector<std::uint64_t> pairs;  // (min << 32) | max
     pairs.reserve(static_cast<std::size_t>(params.relationships_per_customer * n * 1.05));
     const auto add_pair = [&pairs](std::uint32_t a, std::uint32_t b) {
@@ -300,19 +300,19 @@ GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::
         if (a > b) std::swap(a, b);
         pairs.push_back((static_cast<std::uint64_t>(a) << 32) | b);
     };
-    std::vector<std::uint32_t> stubs;
+    std::vector<std::uint32_t> half_edges;
     for (std::uint32_t c = 0; c < community_count; ++c) {
-        stubs.clear();
+        half_edges.clear();
         for (std::uint32_t k = member_start[c]; k < member_start[c + 1]; ++k)
-            stubs.insert(stubs.end(), internal[members[k]], members[k]);
-        random.shuffle(stubs);
-        for (std::size_t k = 0; k + 1 < stubs.size(); k += 2) add_pair(stubs[k], stubs[k + 1]);
+            half_edges.insert(half_edges.end(), internal[members[k]], members[k]);
+        random.shuffle(half_edges);
+        for (std::size_t k = 0; k + 1 < half_edges.size(); k += 2) add_pair(half_edges[k], half_edges[k + 1]);
     }
-    stubs.clear();
-    for (std::uint32_t node = 0; node < n; ++node) stubs.insert(stubs.end(), external[node], node);
-    random.shuffle(stubs);
-    for (std::size_t k = 0; k + 1 < stubs.size(); k += 2) add_pair(stubs[k], stubs[k + 1]);
-    stubs = {};
+    half_edges.clear();
+    for (std::uint32_t node = 0; node < n; ++node) half_edges.insert(half_edges.end(), external[node], node);
+    random.shuffle(half_edges);
+    for (std::size_t k = 0; k + 1 < half_edges.size(); k += 2) add_pair(half_edges[k], half_edges[k + 1]);
+    half_edges = {};
     internal = {};
     external = {};
     std::sort(pairs.begin(), pairs.end());
