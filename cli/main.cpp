@@ -259,6 +259,8 @@ int run(int argc, char** argv) {
     simulate_command->add_option("--seed", simulate_options.params.seed, "Random seed")->capture_default_str();
     simulate_command->add_option("--top", simulate_options.top, "Most likely reached customers to list")
         ->capture_default_str();
+    bool simulate_no_save = false;
+    simulate_command->add_flag("--no-save", simulate_no_save, "With --db: do not record the run in the database");
 
     CLI::App* seeds_command = app.add_subcommand(
         "seeds", "Choose the k customers to seed a referral campaign with (reverse-influence sampling, "
@@ -285,6 +287,8 @@ int run(int argc, char** argv) {
     seeds_command->add_option("--exclude-segment", seeds_options.exclude_segments, "Never choose this segment (repeatable)");
     seeds_command->add_option("--only-kind", seeds_options.only_kind, "Choose only person or business customers");
     seeds_command->add_option("--seed", seeds_options.params.seed, "Random seed")->capture_default_str();
+    bool seeds_no_save = false;
+    seeds_command->add_flag("--no-save", seeds_no_save, "With --db: do not record the run in the database");
 
     CLI::App* compare_command = app.add_subcommand(
         "compare", "Compare seed strategies as k grows, all judged by the same simulator: maximisation, "
@@ -449,8 +453,25 @@ int run(int argc, char** argv) {
             throw UsageError("--objective must be customers or value, not '" + seeds_objective + "'");
         seeds_options.probability = ProbabilityModel::parse(seeds_probability);
         const Dataset dataset = load_input(common);
+        const std::string started = utc_now();
         const SeedsReport report = timed(common, "seeds", [&] { return choose_seeds(dataset, seeds_options); });
         print_text(render(dataset, report, format));
+        if (!common.db_file.empty() && !seeds_no_save) {
+            const SeedSelectionParams& p = seeds_options.params;
+            const nlohmann::ordered_json parameters = {
+                {"k", p.k}, {"eps", p.epsilon}, {"delta", report.result.failure_probability},
+                {"model", seeds_model}, {"probability", seeds_probability}, {"objective", seeds_objective},
+                {"budget", p.budget}, {"exclude_segments", seeds_options.exclude_segments},
+                {"only_kind", seeds_options.only_kind}, {"seed", p.seed}};
+            const nlohmann::ordered_json summary = {{"estimated_spread", report.result.estimated_spread},
+                                                    {"approximation", report.result.approximation},
+                                                    {"guarantee_holds", report.result.guarantee_holds},
+                                                    {"rr_sets", report.result.rr_sets}};
+            RunRecord run{"seeds", parameters.dump(), started, utc_now(), dataset.graph.fingerprint(), summary.dump()};
+            const std::int64_t run_id =
+                store_seed_run(common.db_file, run, dataset.graph, report.result.seeds, report.result.marginal_estimate);
+            if (!common.quiet) fmt::print(stderr, "catena: saved as run {} in {} (table seed_choices)\n", run_id, common.db_file);
+        }
         return 0;
     }
     if (simulate_command->parsed()) {
@@ -465,9 +486,25 @@ int run(int argc, char** argv) {
             start = comma + 1;
         }
         const Dataset dataset = load_input(common);
+        const std::string started = utc_now();
         const SimulateReport report =
             timed(common, "simulate", [&] { return run_simulation(dataset, simulate_options); });
         print_text(render(dataset, report, format));
+        if (!common.db_file.empty() && !simulate_no_save) {
+            const nlohmann::ordered_json parameters = {{"seeds", simulate_options.seed_ids}, {"model", diffusion},
+                                                       {"probability", probability},
+                                                       {"sims", simulate_options.params.simulations},
+                                                       {"seed", simulate_options.params.seed}};
+            const SimulationResult& r = report.result;
+            const nlohmann::ordered_json summary = {{"expected_spread", r.expected_spread},
+                                                    {"standard_error", r.standard_error},
+                                                    {"expected_value", r.expected_value},
+                                                    {"mean_by_depth", r.mean_by_depth}};
+            RunRecord run{"simulate", parameters.dump(), started, utc_now(), dataset.graph.fingerprint(), summary.dump()};
+            const std::int64_t run_id = store_simulation_run(common.db_file, run, dataset.graph, r.activation_probability);
+            if (!common.quiet)
+                fmt::print(stderr, "catena: saved as run {} in {} (table simulation_activation)\n", run_id, common.db_file);
+        }
         return 0;
     }
     if (stats->parsed()) {

@@ -448,8 +448,22 @@ CREATE TABLE IF NOT EXISTS runs (
     command           TEXT NOT NULL,
     parameters        TEXT NOT NULL,
     catena_version    TEXT NOT NULL,
-    input_fingerprint TEXT NOT NULL
+    input_fingerprint TEXT NOT NULL,
+    summary           TEXT NOT NULL DEFAULT '{}'
 );
+CREATE TABLE IF NOT EXISTS seed_choices (
+    run_id            INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    position          INTEGER NOT NULL,
+    customer          TEXT NOT NULL,
+    marginal_estimate REAL NOT NULL,
+    PRIMARY KEY (run_id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS simulation_activation (
+    run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    customer    TEXT NOT NULL,
+    probability REAL NOT NULL,
+    PRIMARY KEY (run_id, customer)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS community_members (
     run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
     customer  TEXT NOT NULL,
@@ -485,9 +499,10 @@ std::int64_t record_run(const std::filesystem::path& db_path, const RunRecord& r
     try {
         db.exec(kResultSchema);
         sqlite::Statement insert_run(db, "INSERT INTO runs (started_at, finished_at, command, parameters, "
-                                         "catena_version, input_fingerprint) VALUES (?, ?, ?, ?, ?, ?)");
+                                         "catena_version, input_fingerprint, summary) VALUES (?, ?, ?, ?, ?, ?, ?)");
         insert_run.bind(1, run.started_at).bind(2, run.finished_at).bind(3, run.command);
         insert_run.bind(4, run.parameters).bind(5, std::string_view(CATENA_VERSION)).bind(6, std::string_view(fingerprint));
+        insert_run.bind(7, run.summary);
         insert_run.run();
         const std::int64_t run_id = sqlite3_last_insert_rowid(db.handle());
         write(db, run_id);
@@ -528,6 +543,33 @@ std::int64_t store_community_run(const std::filesystem::path& db_path, const Run
         sqlite::Statement insert(db, "INSERT INTO community_members (run_id, customer, community) VALUES (?, ?, ?)");
         for (NodeId node = 0; node < graph.num_nodes(); ++node) {
             insert.bind(1, run_id).bind(2, graph.external_id(node)).bind(3, static_cast<std::int64_t>(community[node]));
+            insert.run();
+        }
+    });
+}
+
+std::int64_t store_seed_run(const std::filesystem::path& db_path, const RunRecord& run, const InfluenceGraph& graph,
+                            std::span<const NodeId> seeds, std::span<const double> marginal_estimate) {
+    if (seeds.size() != marginal_estimate.size()) throw InternalError("store_seed_run: one estimate per seed expected");
+    return record_run(db_path, run, [&](sqlite::Database& db, std::int64_t run_id) {
+        sqlite::Statement insert(db, "INSERT INTO seed_choices (run_id, position, customer, marginal_estimate) "
+                                     "VALUES (?, ?, ?, ?)");
+        for (std::size_t position = 0; position < seeds.size(); ++position) {
+            insert.bind(1, run_id).bind(2, static_cast<std::int64_t>(position + 1));
+            insert.bind(3, graph.external_id(seeds[position])).bind(4, marginal_estimate[position]);
+            insert.run();
+        }
+    });
+}
+
+std::int64_t store_simulation_run(const std::filesystem::path& db_path, const RunRecord& run,
+                                  const InfluenceGraph& graph, std::span<const double> activation_probability) {
+    if (activation_probability.size() != graph.num_nodes())
+        throw InternalError("store_simulation_run: one probability per customer expected");
+    return record_run(db_path, run, [&](sqlite::Database& db, std::int64_t run_id) {
+        sqlite::Statement insert(db, "INSERT INTO simulation_activation (run_id, customer, probability) VALUES (?, ?, ?)");
+        for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+            insert.bind(1, run_id).bind(2, graph.external_id(node)).bind(3, activation_probability[node]);
             insert.run();
         }
     });

@@ -68,3 +68,31 @@ TEST_CASE("catena compare: maximisation beats random at every k; CSV and JSON", 
     CHECK(test::run_catena("compare --data samples/crm -k 0").exit_code == 2);
     CHECK(test::run_catena("compare --data samples/crm --sims 0").exit_code == 2);
 }
+
+TEST_CASE("catena seeds and simulate store their runs in the workspace", "[cli][seeds][simulate]") {
+    test::ScratchDir scratch;
+    const auto db = scratch / "crm.db";
+    REQUIRE(test::run_catena("import samples/crm --db '" + db.string() + "'").exit_code == 0);
+    const auto seeds = test::run_catena("seeds --db '" + db.string() + "' -k 4");
+    REQUIRE(seeds.exit_code == 0);
+    CHECK(seeds.err.find("saved as run 1") != std::string::npos);
+    const auto simulation = test::run_catena("simulate --db '" + db.string() + "' --seeds C0042 --sims 300");
+    REQUIRE(simulation.exit_code == 0);
+    CHECK(simulation.err.find("saved as run 2") != std::string::npos);
+    REQUIRE(test::run_catena("simulate --db '" + db.string() + "' --seeds C0042 --sims 300 --no-save").exit_code == 0);
+    CHECK(test::run_catena("stats --db '" + db.string() + "' --quiet").exit_code == 0);  // results leave inputs alone
+    // Reads one value with the sqlite3 shell (installed with catena's dependencies).
+    const auto count = [&](const char* sql) {
+        std::string command = "sqlite3 '" + db.string() + "' \"" + sql + "\"";
+        std::FILE* pipe = popen(command.c_str(), "r");
+        char buffer[64] = {0};
+        const bool read = std::fgets(buffer, sizeof buffer, pipe) != nullptr;
+        pclose(pipe);
+        return read ? std::string(buffer) : std::string();
+    };
+    CHECK(count("SELECT count(*) FROM seed_choices WHERE run_id = 1") == "4\n");
+    CHECK(count("SELECT customer FROM seed_choices WHERE run_id = 1 AND position = 1") == "C0042\n");
+    CHECK(count("SELECT count(*) FROM simulation_activation WHERE run_id = 2") == "400\n");
+    CHECK(count("SELECT count(*) FROM runs") == "2\n");
+    CHECK(count("SELECT json_extract(summary, '$.rr_sets') > 0 FROM runs WHERE id = 1") == "1\n");
+}

@@ -48,6 +48,7 @@ struct RunRecord {
     std::string parameters;  // JSON
     std::string started_at, finished_at;  // ISO 8601 UTC
     std::uint64_t input_fingerprint = 0;  // InfluenceGraph::fingerprint()
+    std::string summary = "{}";           // JSON: the run's headline results
 };
 
 // Records a run and every customer's score under it, in one transaction: tables
@@ -62,6 +63,14 @@ std::int64_t store_rank_run(const std::filesystem::path& db, const RunRecord& ru
 // runs and community_members(run_id, customer, community). Returns the run id.
 std::int64_t store_community_run(const std::filesystem::path& db, const RunRecord& run,
                                  const InfluenceGraph& graph, std::span<const std::uint32_t> community);
+
+// Records a seed selection run: seed_choices(run_id, position, customer, marginal_estimate).
+std::int64_t store_seed_run(const std::filesystem::path& db, const RunRecord& run, const InfluenceGraph& graph,
+                            std::span<const NodeId> seeds, std::span<const double> marginal_estimate);
+
+// Records a simulation run: simulation_activation(run_id, customer, probability), every customer.
+std::int64_t store_simulation_run(const std::filesystem::path& db, const RunRecord& run,
+                                  const InfluenceGraph& graph, std::span<const double> activation_probability);
 
 // The communities of an earlier run, as starting labels for the customers of `graph`; customers
 // the run did not have get labels of their own. Throws InputError when there is no such run.
