@@ -40,7 +40,22 @@ class Sampler {
 public:
     Sampler(const InfluenceGraph& graph, std::span<const double> weights, DiffusionModel model,
             const RootSampler& roots, std::uint64_t seed)
-        : graph_(graph), weights_(weights), model_(model), roots_(roots), seed_(seed) {}
+        : graph_(graph), weights_(weights), model_(model), roots_(roots), seed_(seed) {
+        // Nodes whose in-edges all have one probability p (weighted cascade without weights, or a
+        // constant): the reverse BFS can jump straight to the next kept edge (geometric skips)
+        // instead of drawing once per in-edge.
+        const auto in_offsets = graph.in_offsets();
+        const auto in_edges = graph.in_edge_ids();
+        common_p_.assign(graph.num_nodes(), -1.0);
+        for (NodeId v = 0; v < graph.num_nodes(); ++v) {
+            if (in_offsets[v] == in_offsets[v + 1]) continue;
+            const double p = weights[in_edges[in_offsets[v]]];
+            bool same = true;
+            for (EdgeId position = in_offsets[v] + 1; position < in_offsets[v + 1] && same; ++position)
+                same = weights[in_edges[position]] == p;
+            if (same) common_p_[v] = p;
+        }
+    }
 
     // Appends RR sets number first .. first+count-1 (each from its own stream) to `out`, in order.
     void draw(std::uint64_t first, std::uint64_t count, RRSets& out) const {
@@ -105,14 +120,30 @@ private:
             }
         }
         // Reverse BFS: each in-edge (u -> v) is kept with probability p(u,v).
+        const auto keep = [&](NodeId u) {
+            if (stamp[u] == mark) return;
+            stamp[u] = mark;
+            queue.push_back(u);
+        };
         for (std::size_t head = 0; head < queue.size(); ++head) {
             const NodeId v = queue[head];
-            for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position) {
-                const NodeId u = in_sources[position];
-                if (stamp[u] == mark) continue;
-                if (random.uniform() < weights_[in_edges[position]]) {
-                    stamp[u] = mark;
-                    queue.push_back(u);
+            const EdgeId first = in_offsets[v], last = in_offsets[v + 1];
+            const double p = common_p_[v];
+            if (p >= 1.0) {
+                for (EdgeId position = first; position < last; ++position) keep(in_sources[position]);
+            } else if (p > 0.0) {
+                // The gap to the next kept edge is geometric: floor(log U / log(1 - p)).
+                const double log_miss = std::log1p(-p);
+                for (double position = first;;) {
+                    position += std::floor(std::log(1.0 - random.uniform()) / log_miss);
+                    if (position >= last) break;
+                    keep(in_sources[static_cast<EdgeId>(position)]);
+                    position += 1.0;
+                }
+            } else if (p < 0.0) {
+                for (EdgeId position = first; position < last; ++position) {
+                    const NodeId u = in_sources[position];
+                    if (stamp[u] != mark && random.uniform() < weights_[in_edges[position]]) keep(u);
                 }
             }
         }
@@ -123,6 +154,7 @@ private:
     DiffusionModel model_;
     const RootSampler& roots_;
     std::uint64_t seed_;
+    std::vector<double> common_p_;  // per node: the probability of all its in-edges, or -1
 };
 
 struct Coverage {
