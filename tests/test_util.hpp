@@ -20,7 +20,8 @@ inline std::filesystem::path source_dir() { return CATENA_SOURCE_DIR; }
 class ScratchDir {
 public:
     ScratchDir() {
-        std::string pattern = (std::filesystem::temp_directory_path() / "catena-test-XXXXXX").string();
+        // mkdtemp replaces the six trailing X characters.
+        std::string pattern = (std::filesystem::temp_directory_path() / ("catena-test-" + std::string(6, 'X'))).string();
         if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
