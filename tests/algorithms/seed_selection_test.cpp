@@ -201,3 +201,28 @@ TEST_CASE("CELF over Monte Carlo agrees with reverse-influence sampling on small
     CHECK(by_imm.expected_spread >= 0.98 * by_celf.expected_spread);
     CHECK(celf.estimated_spread == Approx(by_celf.expected_spread).epsilon(0.05));
 }
+
+TEST_CASE("email-Enron, k = 50, eps = 0.1: seeds reach at least top out-degree's spread", "[algorithms][seeds]") {
+    const InfluenceGraph g = test::load_shared("email-Enron").graph;
+    const std::vector<double> p = edge_probabilities(g, {});
+    SeedSelectionParams params;
+    params.k = 50;
+    params.epsilon = 0.1;
+    const SeedSelectionResult chosen = select_seeds(g, p, params);
+    REQUIRE(chosen.seeds.size() == 50);
+    CHECK(chosen.guarantee_holds);
+    std::vector<NodeId> by_degree(g.num_nodes());
+    std::iota(by_degree.begin(), by_degree.end(), NodeId{0});
+    std::partial_sort(by_degree.begin(), by_degree.begin() + 50, by_degree.end(), [&](NodeId a, NodeId b) {
+        return g.out_degree(a) != g.out_degree(b) ? g.out_degree(a) > g.out_degree(b) : a < b;
+    });
+    by_degree.resize(50);
+    SimulationParams simulation;
+    simulation.simulations = 1000;
+    simulation.seed = 3;
+    const SimulationResult ours = simulate(g, p, chosen.seeds, simulation);
+    const SimulationResult degree = simulate(g, p, by_degree, simulation);
+    INFO("ours " << ours.expected_spread << " vs top degree " << degree.expected_spread);
+    CHECK(ours.expected_spread >= degree.expected_spread);
+    CHECK(chosen.estimated_spread == Approx(ours.expected_spread).epsilon(0.03));
+}
