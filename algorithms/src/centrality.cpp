@@ -8,6 +8,7 @@
 #include <string>
 
 #include "catena/graph/errors.hpp"
+#include "undirected.hpp"
 
 namespace catena {
 
@@ -96,27 +97,12 @@ bool is_symmetric(const InfluenceGraph& graph) {
 
 std::vector<std::uint32_t> core_numbers(const InfluenceGraph& graph) {
     const NodeId n = graph.num_nodes();
-    // Undirected simple neighbourhoods: merge each node's sorted out-targets and in-sources.
-    const auto out_offsets = graph.out_offsets();
-    const auto out_targets = graph.out_targets();
-    const auto in_offsets = graph.in_offsets();
-    const auto in_sources = graph.in_sources();
+    // Undirected simple neighbourhoods.
     std::vector<EdgeId> start(static_cast<std::size_t>(n) + 1, 0);
     std::vector<NodeId> neighbours;
     neighbours.reserve(graph.num_edges());
     for (NodeId node = 0; node < n; ++node) {
-        auto out = out_targets.begin() + out_offsets[node], out_end = out_targets.begin() + out_offsets[node + 1];
-        auto in = in_sources.begin() + in_offsets[node], in_end = in_sources.begin() + in_offsets[node + 1];
-        while (out != out_end || in != in_end) {
-            NodeId next;
-            if (in == in_end || (out != out_end && *out < *in)) next = *out++;
-            else if (out == out_end || *in < *out) next = *in++;
-            else {
-                next = *out++;
-                ++in;
-            }
-            neighbours.push_back(next);
-        }
+        for_each_undirected_neighbour(graph, node, [&](NodeId other, double) { neighbours.push_back(other); });
         start[node + 1] = static_cast<EdgeId>(neighbours.size());
     }
     // Batagelj & Zaversnik (2003): peel nodes in order of current degree with bucket queues.

@@ -8,6 +8,7 @@
 #include <unordered_set>
 
 #include "catena/graph/errors.hpp"
+#include "undirected.hpp"
 
 namespace catena {
 
@@ -27,12 +28,6 @@ struct Network {
 
 Network undirected_view(const InfluenceGraph& graph) {
     const NodeId n = graph.num_nodes();
-    const auto out_offsets = graph.out_offsets();
-    const auto out_targets = graph.out_targets();
-    const auto in_offsets = graph.in_offsets();
-    const auto in_sources = graph.in_sources();
-    const auto in_edges = graph.in_edge_ids();
-    const auto strengths = graph.strengths();
     Network net;
     net.offsets.reserve(static_cast<std::size_t>(n) + 1);
     net.neighbours.reserve(graph.num_edges());
@@ -40,25 +35,11 @@ Network undirected_view(const InfluenceGraph& graph) {
     net.self.assign(n, 0.0);
     net.degree.assign(n, 0.0);
     for (NodeId node = 0; node < n; ++node) {
-        // Both lists are sorted by the other node: merge, adding the weights of the two directions.
-        EdgeId out = out_offsets[node], in = in_offsets[node];
-        while (out < out_offsets[node + 1] || in < in_offsets[node + 1]) {
-            NodeId other;
-            double weight = 0.0;
-            if (in == in_offsets[node + 1] || (out < out_offsets[node + 1] && out_targets[out] < in_sources[in])) {
-                other = out_targets[out];
-                weight = strengths[out++];
-            } else if (out == out_offsets[node + 1] || in_sources[in] < out_targets[out]) {
-                other = in_sources[in];
-                weight = strengths[in_edges[in++]];
-            } else {
-                other = out_targets[out];
-                weight = strengths[out++] + strengths[in_edges[in++]];
-            }
+        for_each_undirected_neighbour(graph, node, [&](NodeId other, double weight) {
             net.neighbours.push_back(other);
             net.weights.push_back(weight);
             net.degree[node] += weight;
-        }
+        });
         net.offsets.push_back(net.neighbours.size());
     }
     for (const double degree : net.degree) net.total += degree;

@@ -6,23 +6,12 @@
 #include <unordered_set>
 
 #include "catena/graph/errors.hpp"
+#include "catena/graph/relationship_types.hpp"
+#include "field_parse.hpp"
 
 namespace catena {
 
 namespace {
-
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
-std::string_view trim(std::string_view text) {
-    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
-    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
-    return text;
-}
 
 std::string read_file(const std::filesystem::path& path) {
     std::error_code error;
@@ -60,11 +49,11 @@ CsvReader::CsvReader(std::string name, std::string contents)
     if (!parse_record(fields)) throw InputError(name_, "", "empty file: no header row");
     std::unordered_set<std::string> seen;
     for (std::size_t index = 0; index < fields.size(); ++index) {
-        const std::string_view column = trim(fields[index]);
+        const std::string_view column = fields::trim(fields[index]);
         if (column.empty())
             throw InputError(file_line(name_, record_line_), "header",
                              "column " + std::to_string(index + 1) + " has no name");
-        if (!seen.insert(lower(column)).second)
+        if (!seen.insert(normalize_type_name(column)).second)
             throw InputError(file_line(name_, record_line_), "header",
                              "column '" + std::string(column) + "' appears twice");
         header_.emplace_back(column);
@@ -72,9 +61,9 @@ CsvReader::CsvReader(std::string name, std::string contents)
 }
 
 std::optional<std::size_t> CsvReader::column(std::string_view name) const {
-    const std::string key = lower(name);
+    const std::string key = normalize_type_name(name);
     for (std::size_t index = 0; index < header_.size(); ++index)
-        if (lower(header_[index]) == key) return index;
+        if (normalize_type_name(header_[index]) == key) return index;
     return std::nullopt;
 }
 

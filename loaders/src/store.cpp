@@ -324,9 +324,6 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
     const auto where = [&](const char* table, std::int64_t row) {
         return file + ": table " + table + ", row " + std::to_string(row);
     };
-    const auto read_text_date = [](std::string_view text, const char* column) {
-        return fields::date(text, column);
-    };
 
     std::vector<std::string> attribute_names;
     {
@@ -384,7 +381,7 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
                 row.type = rows.text(3);
                 row.weight = rows.real(4);
                 row.probability = rows.optional_real(5);
-                if (!rows.is_null(6)) row.date = read_text_date(rows.text(6), "date");
+                if (!rows.is_null(6)) row.date = fields::date(rows.text(6), "date");
                 if (!rows.is_null(7)) row.directed = rows.integer(7) != 0;
                 sink.relationship(row);
             } catch (const RowError& row_error) {
@@ -401,7 +398,7 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
                 ReferralRow row;
                 row.referrer = rows.text(1);
                 row.referred = rows.text(2);
-                if (!rows.is_null(3)) row.date = read_text_date(rows.text(3), "date");
+                if (!rows.is_null(3)) row.date = fields::date(rows.text(3), "date");
                 row.converted = rows.integer(4) != 0;
                 row.reward = rows.real(5);
                 sink.referral(row);
@@ -418,7 +415,7 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
             try {
                 TransactionRow row;
                 row.customer = rows.text(1);
-                const auto date = read_text_date(rows.text(2), "date");
+                const auto date = fields::date(rows.text(2), "date");
                 if (!date) throw RowError("date", "is empty");
                 row.date = *date;
                 row.amount = rows.real(3);

@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include <bit>
+#include <numeric>
 #include <random>
 
 #include "catena/algorithms/propagation.hpp"
@@ -69,6 +70,17 @@ double brute_force_best(const std::vector<std::vector<std::uint64_t>>& reach, No
     };
     recurse(recurse, 0, 0);
     return best;
+}
+
+// The k customers with the most out-edges (ties: lower NodeId first).
+std::vector<NodeId> top_out_degree(const InfluenceGraph& g, std::size_t k) {
+    std::vector<NodeId> nodes(g.num_nodes());
+    std::iota(nodes.begin(), nodes.end(), NodeId{0});
+    std::partial_sort(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(k), nodes.end(), [&](NodeId a, NodeId b) {
+        return g.out_degree(a) != g.out_degree(b) ? g.out_degree(a) > g.out_degree(b) : a < b;
+    });
+    nodes.resize(k);
+    return nodes;
 }
 
 }  // namespace
@@ -152,11 +164,7 @@ TEST_CASE("Seed selection is identical at 1 and 2 threads, and works for Linear 
     CHECK(one.estimated_spread == two.estimated_spread);
     CHECK(one.rr_sets == two.rr_sets);
     // Better than the 20 customers with the most out-edges, judged by the same simulator.
-    std::vector<NodeId> by_degree(g.num_nodes());
-    std::iota(by_degree.begin(), by_degree.end(), NodeId{0});
-    std::partial_sort(by_degree.begin(), by_degree.begin() + 20, by_degree.end(),
-                      [&](NodeId a, NodeId b) { return g.out_degree(a) > g.out_degree(b); });
-    by_degree.resize(20);
+    const std::vector<NodeId> by_degree = top_out_degree(g, 20);
     SimulationParams simulation;
     simulation.simulations = 2000;
     CHECK(simulate(g, p, one.seeds, simulation).expected_spread >= simulate(g, p, by_degree, simulation).expected_spread);
@@ -211,12 +219,7 @@ TEST_CASE("email-Enron, k = 50, eps = 0.1: seeds reach at least top out-degree's
     const SeedSelectionResult chosen = select_seeds(g, p, params);
     REQUIRE(chosen.seeds.size() == 50);
     CHECK(chosen.guarantee_holds);
-    std::vector<NodeId> by_degree(g.num_nodes());
-    std::iota(by_degree.begin(), by_degree.end(), NodeId{0});
-    std::partial_sort(by_degree.begin(), by_degree.begin() + 50, by_degree.end(), [&](NodeId a, NodeId b) {
-        return g.out_degree(a) != g.out_degree(b) ? g.out_degree(a) > g.out_degree(b) : a < b;
-    });
-    by_degree.resize(50);
+    const std::vector<NodeId> by_degree = top_out_degree(g, 50);
     SimulationParams simulation;
     simulation.simulations = 1000;
     simulation.seed = 3;
