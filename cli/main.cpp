@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <iostream>
 #include <new>
 #include <string>
@@ -43,6 +44,18 @@ struct CommonOptions {
     std::string format = "table";
     bool quiet = false;
     bool timings = false;
+
+    // Progress lines on stderr: when it is a terminal (a person is watching) and not --quiet.
+    bool show_progress() const { return !quiet && isatty(STDERR_FILENO); }
+    // A progress callback for `step` ("catena: seeds: round 2/9: ..."), or none.
+    std::function<void(const std::string&)> progress(const std::string& step) const {
+        if (!show_progress()) return {};
+        const auto start = std::chrono::steady_clock::now();
+        return [step, start](const std::string& line) {
+            const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+            fmt::print(stderr, "catena: {}: {} [{:.1f} s]\n", step, line, seconds.count());
+        };
+    }
 
     InputSource input() const {
         return {data_dir, edges_file, nodes_file, db_file};
@@ -264,7 +277,8 @@ int run(int argc, char** argv) {
 
     CLI::App* seeds_command = app.add_subcommand(
         "seeds", "Choose the k customers to seed a referral campaign with (reverse-influence sampling, "
-                 "IMM): guaranteed within (1 - 1/e - eps) of the best reach with probability 1 - delta");
+                 "OPIM-C): guaranteed within (1 - 1/e - eps) of the best reach with probability 1 - delta, "
+                 "and reports the ratio it could certify");
     add_common_options(*seeds_command, common, true);
     seeds_command->add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
     SeedsOptions seeds_options;
@@ -307,6 +321,8 @@ int run(int argc, char** argv) {
         ->capture_default_str();
     compare_command->add_option("--eps", compare_options.epsilon, "eps of the maximisation strategy")->capture_default_str();
     compare_command->add_option("--seed", compare_options.simulation.seed, "Random seed")->capture_default_str();
+    bool compare_no_save = false;
+    compare_command->add_flag("--no-save", compare_no_save, "With --db: do not record the run in the database");
 
     try {
         app.parse(argc, argv);
@@ -441,8 +457,30 @@ int run(int argc, char** argv) {
         compare_options.simulation.model = parse_diffusion_model(compare_model);
         compare_options.probability = ProbabilityModel::parse(compare_probability);
         const Dataset dataset = load_input(common);
+        const std::string started = utc_now();
+        compare_options.progress = common.progress("compare");
         const CompareReport report = timed(common, "compare", [&] { return compare_strategies(dataset, compare_options); });
         print_text(render(dataset, report, format));
+        if (!common.db_file.empty() && !compare_no_save) {
+            const nlohmann::ordered_json parameters = {{"k", compare_options.k}, {"sims", compare_options.simulation.simulations},
+                                                       {"model", compare_model}, {"probability", compare_probability},
+                                                       {"eps", compare_options.epsilon},
+                                                       {"seed", compare_options.simulation.seed}};
+            std::vector<ComparePoint> points;
+            nlohmann::ordered_json summary = nlohmann::ordered_json::object();
+            for (const StrategyCurve& curve : report.strategies) {
+                for (std::size_t index = 0; index < curve.spread.size(); ++index)
+                    points.push_back({curve.name, static_cast<std::uint32_t>(index + 1), curve.seeds[index],
+                                      curve.spread[index], curve.error[index], curve.value[index]});
+                if (!curve.spread.empty()) summary[curve.name] = curve.spread.back();
+            }
+            RunWriter writer(common.db_file, {"compare", parameters.dump(), started, "", dataset.graph.fingerprint(),
+                                              nlohmann::ordered_json{{"expected_spread_at_k", summary}}.dump()});
+            writer.compare_points(dataset.graph, points);
+            const std::int64_t run_id = writer.commit(utc_now());
+            if (!common.quiet)
+                fmt::print(stderr, "catena: saved as run {} in {} (table compare_points)\n", run_id, common.db_file);
+        }
         return 0;
     }
     if (seeds_command->parsed()) {
@@ -454,6 +492,7 @@ int run(int argc, char** argv) {
         seeds_options.probability = ProbabilityModel::parse(seeds_probability);
         const Dataset dataset = load_input(common);
         const std::string started = utc_now();
+        seeds_options.params.progress = common.progress("seeds");
         const SeedsReport report = timed(common, "seeds", [&] { return choose_seeds(dataset, seeds_options); });
         print_text(render(dataset, report, format));
         if (!common.db_file.empty() && !seeds_no_save) {
@@ -465,6 +504,7 @@ int run(int argc, char** argv) {
                 {"only_kind", seeds_options.only_kind}, {"seed", p.seed}};
             const nlohmann::ordered_json summary = {{"estimated_spread", report.result.estimated_spread},
                                                     {"approximation", report.result.approximation},
+                                                    {"certified_approximation", report.result.certified_approximation},
                                                     {"guarantee_holds", report.result.guarantee_holds},
                                                     {"rr_sets", report.result.rr_sets}};
             RunRecord run{"seeds", parameters.dump(), started, utc_now(), dataset.graph.fingerprint(), summary.dump()};

@@ -39,6 +39,7 @@ CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& o
     params.epsilon = options.epsilon;
     params.model = options.simulation.model;
     params.seed = options.simulation.seed;
+    if (options.progress) params.progress = [&](const std::string& line) { options.progress("maximisation: " + line); };
     CompareReport report;
     report.options = options;
     // Greedy picks in order, so the first j maximisation seeds are its choice for j seeds.
@@ -64,6 +65,7 @@ CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& o
             curve.error.push_back(result.standard_error);
             curve.value.push_back(result.expected_value);
         }
+        if (options.progress) options.progress(curve.name + ": simulated k = 1.." + std::to_string(curve.seeds.size()));
     }
     return report;
 }

@@ -67,6 +67,7 @@ std::string render(const Dataset& dataset, const SeedsReport& report, OutputForm
                                              {"budget", p.budget},
                                              {"estimated_spread", r.estimated_spread},
                                              {"approximation", r.approximation},
+                                             {"certified_approximation", r.certified_approximation},
                                              {"guarantee_holds", r.guarantee_holds},
                                              {"rr_sets", r.rr_sets},
                                              {"rr_entries", r.rr_entries},
@@ -76,13 +77,13 @@ std::string render(const Dataset& dataset, const SeedsReport& report, OutputForm
     }
     std::string out = fmt::format("{} seed customers maximising expected {} reached{}\n", r.seeds.size(), objective,
                                   p.budget > 0 ? fmt::format(" within a budget of {}", money(p.budget)) : "");
-    out += fmt::format("Estimated {} reached: {}   (guarantee: at least {:.3f} of the best possible, with "
-                       "probability {:.4g}{})\n",
+    out += fmt::format("Estimated {} reached: {}   (at least {:.3f} of the best possible, with probability {:.4g}{})\n",
                        objective, p.value_objective ? money(r.estimated_spread) : fmt::format("{:.1f}", r.estimated_spread),
-                       r.approximation, 1.0 - r.failure_probability,
-                       r.guarantee_holds ? "" : "; NOT guaranteed: the RR-set cap was reached");
-    out += fmt::format("{} RR sets, {} entries, {:.1f} MiB\n\n", count(r.rr_sets), count(r.rr_entries),
-                       static_cast<double>(r.memory_bytes) / (1 << 20));
+                       std::max(r.certified_approximation, r.guarantee_holds ? r.approximation : 0.0),
+                       1.0 - r.failure_probability,
+                       r.guarantee_holds ? "" : fmt::format("; NOT the {:.3f} asked for: the RR-set cap was reached", r.approximation));
+    out += fmt::format("{} RR sets in {} rounds, {} entries, {:.1f} MiB\n\n", count(r.rr_sets), r.rounds,
+                       count(r.rr_entries), static_cast<double>(r.memory_bytes) / (1 << 20));
     out += fmt::format("{:>5}  {:<10}  {:<28}  {:<8}  {:<20}  {:>8}  {:>12}\n", "order", "id", "name", "kind", "segment",
                        "cost", "adds");
     for (std::size_t index = 0; index < r.seeds.size(); ++index) {

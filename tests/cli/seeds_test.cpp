@@ -80,6 +80,9 @@ TEST_CASE("catena seeds and simulate store their runs in the workspace", "[cli][
     REQUIRE(simulation.exit_code == 0);
     CHECK(simulation.err.find("saved as run 2") != std::string::npos);
     REQUIRE(test::run_catena("simulate --db '" + db.string() + "' --seeds C0042 --sims 300 --no-save").exit_code == 0);
+    const auto compare = test::run_catena("compare --db '" + db.string() + "' -k 3 --sims 200");
+    REQUIRE(compare.exit_code == 0);
+    CHECK(compare.err.find("saved as run 3 in") != std::string::npos);
     CHECK(test::run_catena("stats --db '" + db.string() + "' --quiet").exit_code == 0);  // results leave inputs alone
     // Reads one value with the sqlite3 shell (installed with catena's dependencies).
     const auto count = [&](const char* sql) {
@@ -93,6 +96,34 @@ TEST_CASE("catena seeds and simulate store their runs in the workspace", "[cli][
     CHECK(count("SELECT count(*) FROM seed_choices WHERE run_id = 1") == "4\n");
     CHECK(count("SELECT customer FROM seed_choices WHERE run_id = 1 AND position = 1") == "C0042\n");
     CHECK(count("SELECT count(*) FROM simulation_activation WHERE run_id = 2") == "400\n");
-    CHECK(count("SELECT count(*) FROM runs") == "2\n");
+    CHECK(count("SELECT count(*) FROM runs") == "3\n");
+    // compare: 5 strategies x k = 1..3, each point naming the seed it added.
+    CHECK(count("SELECT count(*) FROM compare_points WHERE run_id = 3") == "15\n");
+    CHECK(count("SELECT added_customer FROM compare_points WHERE run_id = 3 AND strategy = 'maximisation' AND k = 1") ==
+          "C0042\n");
+    CHECK(count("SELECT count(*) FROM compare_points WHERE run_id = 3 AND expected_spread >= k") == "15\n");
+    CHECK(count("SELECT json_extract(summary, '$.certified_approximation') > 0.5 FROM runs WHERE id = 1") == "1\n");
     CHECK(count("SELECT json_extract(summary, '$.rr_sets') > 0 FROM runs WHERE id = 1") == "1\n");
+}
+
+TEST_CASE("catena seeds and compare show progress on a terminal, and not with --quiet or into a file",
+          "[cli][seeds][progress]") {
+    test::ScratchDir scratch;
+    const auto log = scratch / "terminal.log";
+    // `script` runs the command on a pseudo-terminal and records what the terminal shows.
+    const auto on_terminal = [&](const std::string& arguments) {
+        const std::string command = "cd '" + test::source_dir().string() + "' && script -qec \"'" +
+                                    std::string(CATENA_BINARY) + "' " + arguments + " >/dev/null\" '" + log.string() +
+                                    "' >/dev/null 2>&1";
+        REQUIRE(std::system(command.c_str()) == 0);
+        return test::read_file(log);
+    };
+    const std::string seeds = on_terminal("seeds --data samples/crm -k 3");
+    CHECK(seeds.find("catena: seeds: round 1/") != std::string::npos);
+    CHECK(seeds.find("certified ratio") != std::string::npos);
+    const std::string compare = on_terminal("compare --data samples/crm -k 2 --sims 100");
+    CHECK(compare.find("catena: compare: maximisation: round 1/") != std::string::npos);
+    CHECK(compare.find("catena: compare: random: simulated k = 1..2") != std::string::npos);
+    CHECK(on_terminal("seeds --data samples/crm -k 3 --quiet").find("round 1/") == std::string::npos);
+    CHECK(test::run_catena("seeds --data samples/crm -k 3").err.find("round 1/") == std::string::npos);  // not a terminal
 }

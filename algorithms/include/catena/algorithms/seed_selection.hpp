@@ -1,15 +1,20 @@
 // Seed selection (influence maximisation): the k customers to start a referral campaign with, so
 // that the expected reach is as large as possible.
 //
-// Reverse-influence sampling, IMM (Tang, Shi & Xiao, SIGMOD 2015) with Chen's 2018 correction
-// (the final selection uses RR sets drawn afresh, independent of the estimation phase):
+// Reverse-influence sampling, OPIM-C (Tang, Tang, Xiao & Yuan, SIGMOD 2018):
 // - an RR (reverse-reachable) set is the set of customers that would have activated a random
 //   root: a reverse BFS over in-edges that keeps each edge with probability p(u,v) (IC), or a
 //   reverse random walk that takes one in-edge with probability b(u,v) (LT);
-// - the estimation phase finds a lower bound LB of the optimal spread; then
-//   theta = lambda* / LB RR sets are drawn and greedy maximum coverage picks the seeds.
-// With probability at least 1 - delta, the chosen seeds' expected spread is at least
-// (1 - 1/e - eps) times the best possible for k seeds (IC and LT).
+// - two independent collections R1 and R2 of equal size: greedy maximum coverage picks the seeds
+//   on R1 and bounds the best possible spread from above (the least, over its steps, of the
+//   coverage so far plus the k largest marginal coverages); R2 bounds the chosen seeds' spread
+//   from below. Their ratio is a certified approximation ratio (with probability 1 - delta); the
+//   algorithm stops as soon as it reaches 1 - 1/e - eps and otherwise doubles R1 and R2, up to
+//   theta_max, where the guarantee holds by the analysis whatever the certified ratio.
+// So with probability at least 1 - delta the chosen seeds' expected spread is at least
+// (1 - 1/e - eps) times the best possible for k seeds (IC and LT). Because it stops early, it
+// usually needs far fewer RR sets than IMM (Tang, Shi & Xiao 2015), which fixes their number
+// from a worst-case lower bound of the optimum.
 //
 // Objectives: expected customers reached (roots uniform), or expected value reached (roots drawn
 // in proportion to own value; the bound then holds for expected value).
@@ -23,6 +28,8 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
+#include <string>
 #include <span>
 #include <vector>
 
@@ -43,6 +50,8 @@ struct SeedSelectionParams {
     std::vector<std::uint8_t> candidates;
     // Stop drawing RR sets beyond this many (0: no cap); the result then says the bound may not hold.
     std::uint64_t max_rr_sets = 200'000'000;
+    // Called after each round with a line of progress ("round 2/9: ..."); algorithms never print.
+    std::function<void(const std::string&)> progress;
 
     void validate(NodeId num_nodes) const;  // throws UsageError
 };
@@ -51,21 +60,24 @@ struct SeedSelectionResult {
     std::vector<NodeId> seeds;              // in the order chosen
     std::vector<double> marginal_estimate;  // estimated gain of each seed when it was added
     double estimated_spread = 0.0;          // customers (or value) reached, estimated from RR sets
-    std::uint64_t rr_sets = 0;              // RR sets drawn in the final phase
+    std::uint64_t rr_sets = 0;              // RR sets drawn (R1 and R2 together)
     std::uint64_t rr_entries = 0;           // their total size
     std::size_t memory_bytes = 0;           // RR storage and index at their largest
-    double approximation = 0.0;             // 1 - 1/e - eps (or (1 - 1/e)/2 - eps with a budget)
+    int rounds = 0;                         // OPIM-C rounds (each doubles the RR sets)
+    double approximation = 0.0;             // the target: 1 - 1/e - eps (or (1 - 1/e)/2 - eps with a budget)
+    double certified_approximation = 0.0;   // achieved: spread >= this x the best, with probability 1 - delta
     double failure_probability = 0.0;       // delta
-    bool guarantee_holds = true;            // false when max_rr_sets cut the sampling short
+    bool guarantee_holds = true;            // false when max_rr_sets cut the sampling short of the target
 };
 
 // `weights`: edge_probabilities() for IC, threshold_weights() for LT.
 SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const double> weights,
                                  const SeedSelectionParams& params);
 
-// CELF (Leskovec et al. 2007): greedy seed selection with every marginal gain estimated by the
-// Monte Carlo simulator (`simulations` runs each, common seed), lazily re-evaluated. Exact up to
-// simulation noise but slow: a cross-check for small graphs. Opt-outs and `candidates` as above.
+// CELF (Leskovec et al. 2007): greedy seed selection over `simulations` Monte Carlo live-edge
+// worlds (a common sample for every candidate), with lazily re-evaluated marginal gains. Exact
+// greedy up to sampling noise but slow (each gain is a BFS per world): a cross-check for small
+// graphs. Opt-outs and `candidates` as above; no budget.
 SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const double> weights,
                                const SeedSelectionParams& params, std::uint32_t simulations = 2000);
 

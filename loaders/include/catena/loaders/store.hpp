@@ -18,6 +18,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <span>
 #include <string>
 #include <string_view>
@@ -51,24 +52,56 @@ struct RunRecord {
     std::string summary = "{}";           // JSON: the run's headline results
 };
 
-// Records a run and every customer's score under it, in one transaction: tables
-// runs(id, started_at, finished_at, command, parameters, catena_version, input_fingerprint) and
-// rank_scores(run_id, customer, measure, score, rank). Results name customers by id without a
-// foreign key, so a later import never conflicts with them. Returns the run id.
+// One point of a strategy comparison: the expected reach of a strategy's first k seeds.
+struct ComparePoint {
+    std::string strategy;
+    std::uint32_t k = 0;
+    NodeId added = kNoNode;  // the k-th seed
+    double expected_spread = 0.0, standard_error = 0.0, expected_value = 0.0;
+};
+
+// Writes one analysis run and its results into the workspace in a single transaction: the run
+// appears with all its results when commit() returns, or not at all (an error, an exception or
+// the process dying before commit leaves the database as it was). Tables, all keyed by run id
+// (results name customers by id without a foreign key, so a later import never conflicts):
+//   runs(id, started_at, finished_at, command, parameters, catena_version, input_fingerprint, summary)
+//   rank_scores(run_id, customer, measure, score, rank)
+//   community_members(run_id, customer, community)
+//   seed_choices(run_id, position, customer, marginal_estimate)
+//   simulation_activation(run_id, customer, probability)
+//   compare_points(run_id, strategy, k, added_customer, expected_spread, standard_error, expected_value)
+// Holds the database's write lock from construction to commit or destruction.
+class RunWriter {
+public:
+    RunWriter(const std::filesystem::path& db, const RunRecord& run);
+    ~RunWriter();
+    RunWriter(const RunWriter&) = delete;
+    RunWriter& operator=(const RunWriter&) = delete;
+
+    std::int64_t run_id() const;
+    void rank_scores(std::string_view measure, const InfluenceGraph& graph, std::span<const double> scores);
+    void communities(const InfluenceGraph& graph, std::span<const std::uint32_t> community);
+    void seeds(const InfluenceGraph& graph, std::span<const NodeId> seeds, std::span<const double> marginal_estimate);
+    void activation(const InfluenceGraph& graph, std::span<const double> activation_probability);
+    void compare_points(const InfluenceGraph& graph, std::span<const ComparePoint> points);
+    // Sets finished_at and commits; returns the run id.
+    std::int64_t commit(const std::string& finished_at);
+
+private:
+    struct State;
+    template <typename Write>
+    void guarded(Write&& write);
+    std::unique_ptr<State> state_;
+};
+
+// One-table runs, each through a RunWriter. Return the run id.
 std::int64_t store_rank_run(const std::filesystem::path& db, const RunRecord& run,
                             std::string_view measure, const InfluenceGraph& graph,
                             std::span<const double> scores);
-
-// Records a community detection run and every customer's community, in one transaction: tables
-// runs and community_members(run_id, customer, community). Returns the run id.
 std::int64_t store_community_run(const std::filesystem::path& db, const RunRecord& run,
                                  const InfluenceGraph& graph, std::span<const std::uint32_t> community);
-
-// Records a seed selection run: seed_choices(run_id, position, customer, marginal_estimate).
 std::int64_t store_seed_run(const std::filesystem::path& db, const RunRecord& run, const InfluenceGraph& graph,
                             std::span<const NodeId> seeds, std::span<const double> marginal_estimate);
-
-// Records a simulation run: simulation_activation(run_id, customer, probability), every customer.
 std::int64_t store_simulation_run(const std::filesystem::path& db, const RunRecord& run,
                                   const InfluenceGraph& graph, std::span<const double> activation_probability);
 

@@ -3,6 +3,7 @@
 // out-degree, top own value, and random customers. Opt-outs are never chosen by any strategy.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,8 @@ struct CompareOptions {
     SimulationParams simulation;  // model, simulations per point, seed
     ProbabilityModel probability;
     double epsilon = 0.1;  // for the maximisation strategy
+    // Called with a line of progress after each strategy (and each seed selection round).
+    std::function<void(const std::string&)> progress;
 };
 
 struct StrategyCurve {
