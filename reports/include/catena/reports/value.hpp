@@ -1,0 +1,66 @@
+// `catena value`: what each customer is worth, counting whom they influence and whom they
+// brought in (see catena/algorithms/customer_value.hpp for every definition): own value and RFM
+// profile, network value, referral value, influence-weighted value and rank, quadrants, and a
+// summary of each quadrant and segment.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "catena/algorithms/customer_value.hpp"
+#include "catena/algorithms/propagation.hpp"
+#include "catena/graph/dataset.hpp"
+#include "catena/reports/output_format.hpp"
+
+namespace catena {
+
+struct ValueOptions {
+    ValueParams params;  // model (IC/LT), eps, delta, RR sets, seed, weights, thresholds...
+    ProbabilityModel probability;  // IC edge probabilities (default weighted-cascade)
+};
+
+// Totals over a group of customers (a quadrant or a segment).
+struct ValueGroup {
+    std::string name;  // quadrant name, or segment name ("" for customers without one)
+    std::uint64_t customers = 0;
+    double own_value = 0.0, network_value = 0.0, referral_value = 0.0,
+           influence_weighted_value = 0.0;
+    std::array<std::uint64_t, kQuadrants> by_quadrant{};  // customers in each Quadrant
+};
+
+struct ValueReport {
+    ValueOptions options;
+    CustomerValueResult result;
+    std::vector<ValueGroup> quadrants;  // kQuadrants groups, in Quadrant order
+    std::vector<ValueGroup> segments;  // segments that have customers, in the graph's segment order
+};
+
+// Computes everything; throws UsageError for impossible parameters, InputError for referrals
+// that form a cycle.
+ValueReport run_value(const Dataset& dataset, const ValueOptions& options);
+
+// Which customers to list: at most `top` (0: all) of those in `quadrant` ("" or any name
+// parse_quadrant accepts) and `segment` ("": any), by rank.
+struct ValueFilter {
+    std::size_t top = 20;
+    std::string quadrant;
+    std::string segment;
+};
+
+// The customers `filter` selects, best rank first. Throws UsageError for an unknown quadrant or a
+// segment no customer is in.
+std::vector<NodeId> select_customers(const Dataset& dataset, const ValueReport& report,
+                                     const ValueFilter& filter);
+
+// table: parameters, notes, quadrant and segment summaries, then the listed customers;
+// csv: one row per listed customer with every column; json: all of it.
+std::string format_value(const Dataset& dataset, const ValueReport& report, OutputFormat format,
+                         const ValueFilter& filter = {});
+
+// For the `runs` table: the parameters in force, and the headline results, as JSON text.
+std::string value_parameters_json(const ValueReport& report);
+std::string value_summary_json(const Dataset& dataset, const ValueReport& report);
+
+}  // namespace catena
