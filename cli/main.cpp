@@ -11,7 +11,9 @@
 #include <functional>
 #include <iostream>
 #include <new>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -21,13 +23,18 @@
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
+#include "catena/reports/batch.hpp"
 #include "catena/reports/communities.hpp"
+#include "catena/reports/estimate.hpp"
+#include "catena/reports/export.hpp"
+#include "catena/reports/job.hpp"
 #include "catena/reports/compare.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/rank.hpp"
 #include "catena/reports/seeds.hpp"
 #include "catena/reports/simulate.hpp"
 #include "catena/reports/stats.hpp"
+#include "catena/reports/value.hpp"
 #include "catena/samples/generator.hpp"
 
 namespace {
@@ -44,6 +51,8 @@ struct CommonOptions {
     std::string format = "table";
     bool quiet = false;
     bool timings = false;
+    bool estimate = false;
+    std::string memory_limit;
 
     // Progress lines on stderr: when it is a terminal (a person is watching) and not --quiet.
     bool show_progress() const { return !quiet && isatty(STDERR_FILENO); }
@@ -85,6 +94,11 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_
                        "Declare or override a relationship type: NAME:directed|undirected[:STRENGTH] "
                        "(repeatable), e.g. --type mentor:directed:1.5");
     command.add_flag("-q,--quiet", options.quiet, "No notes or progress on stderr");
+    command.add_flag("--estimate", options.estimate,
+                     "Print the memory this run would need (from the input's size) and stop without running it");
+    command.add_option("--memory-limit", options.memory_limit,
+                       "Refuse to start (or, for seed selection, to draw another round of RR sets) when the run "
+                       "would need more memory than this, e.g. 800M or 2G");
     command.add_flag("--timings", options.timings,
                      "Print the wall time of each step on stderr ('catena: timing: STEP SECONDS s')");
 }
@@ -112,8 +126,38 @@ DiffusionModel parse_diffusion_model(const std::string& text) {
     throw UsageError("--model must be ic or lt, not '" + text + "'");
 }
 
+// Thrown when --estimate has printed its estimate: the command stops there, successfully.
+struct EstimateOnly {};
+
+int threads() {
+    if (const char* text = std::getenv("OMP_NUM_THREADS")) {
+        const int value = std::atoi(text);
+        if (value > 0) return value;
+    }
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+// --estimate and --memory-limit, before anything is loaded. Returns the memory limit left for
+// the analysis beyond the loaded graph (0: no limit).
+std::uint64_t check_memory(const CommonOptions& common, const InputSource& input, std::string_view command,
+                           std::string_view detail) {
+    if (!common.estimate && common.memory_limit.empty()) return 0;
+    const std::uint64_t limit = common.memory_limit.empty() ? 0 : parse_memory_size(common.memory_limit);
+    const MemoryEstimate estimate = estimate_memory(command, detail, measure_input(input), threads());
+    const double limit_mib = static_cast<double>(limit) / (1 << 20);
+    if (common.estimate) {
+        fmt::print("catena {}: {}{}\n", command, estimate.describe(),
+                   limit == 0 ? "" : fmt::format(" ({} the memory limit of {:.0f} MiB)", estimate.total() > limit ? "over" : "within", limit_mib));
+        throw EstimateOnly{};
+    }
+    if (estimate.total() > limit)
+        throw UsageError(fmt::format("{} would need {}, over --memory-limit {:.0f} MiB", command, estimate.describe(), limit_mib));
+    return limit - std::min(limit, estimate.parts.front().bytes);
+}
+
 // Loads the command's input (timed) and prints the loader's notes.
-Dataset load_input(const CommonOptions& common) {
+Dataset load_input(const CommonOptions& common, std::string_view command, std::string_view detail = {}) {
+    check_memory(common, common.input(), command, detail);
     Dataset dataset = timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
     print_warnings(dataset, common);
     return dataset;
@@ -324,6 +368,78 @@ int run(int argc, char** argv) {
     bool compare_no_save = false;
     compare_command->add_flag("--no-save", compare_no_save, "With --db: do not record the run in the database");
 
+    CLI::App* value_command = app.add_subcommand(
+        "value", "What each customer is worth counting whom they influence: own value (value column, else "
+                 "spend in the window), network value (expected own value of the others they activate), "
+                 "referral value (customers they brought in, discounted by depth); influence-weighted value, "
+                 "rank and quadrants (champions, hidden influencers, high-value loners, others)");
+    add_common_options(*value_command, common, true);
+    value_command->add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
+    ValueOptions value_options;
+    ValueFilter value_filter;
+    std::string value_model = "ic", value_probability = "weighted-cascade", value_as_of;
+    bool value_all_referrals = false, value_no_save = false;
+    std::optional<double> own_threshold, influence_threshold;
+    value_command->add_option("--top", value_filter.top, "Customers to list, best first (0: all)")->capture_default_str();
+    value_command->add_option("--quadrant", value_filter.quadrant,
+                              "List only champions, hidden-influencers, high-value-loners or others");
+    value_command->add_option("--segment", value_filter.segment, "List only this segment");
+    value_command->add_option("--as-of", value_as_of, "End of the RFM window, YYYY-MM-DD (default: the last transaction)");
+    value_command->add_option("--window", value_options.params.profile.window_days, "RFM window in days")
+        ->capture_default_str();
+    value_command->add_option("--model", value_model, "ic or lt")->capture_default_str();
+    value_command->add_option("--probability", value_probability,
+                              "IC edge probabilities: weighted-cascade, constant:P, column or learned")
+        ->capture_default_str();
+    value_command->add_option("--eps", value_options.params.network.epsilon,
+                              "Network value: every estimate within eps x total value, with probability 1 - delta")
+        ->capture_default_str();
+    value_command->add_option("--delta", value_options.params.network.delta, "Network value: failure probability")
+        ->capture_default_str();
+    value_command->add_option("--rr-sets", value_options.params.network.rr_sets,
+                              "Network value: RR sets to draw (0: as many as eps and delta need)")
+        ->capture_default_str();
+    value_command->add_option("--seed", value_options.params.network.seed, "Random seed")->capture_default_str();
+    value_command->add_option("--depth-discount", value_options.params.referral.depth_discount,
+                              "Referral value: weight of each further level of a referral cascade, in [0, 1]")
+        ->capture_default_str();
+    value_command->add_flag("--all-referrals", value_all_referrals,
+                            "Referral value: count referrals that did not convert too");
+    value_command->add_option("--network-weight", value_options.params.network_weight,
+                              "a in own + a x network + b x referral")->capture_default_str();
+    value_command->add_option("--referral-weight", value_options.params.referral_weight,
+                              "b in own + a x network + b x referral (each referral is also an edge, so part of "
+                              "it is in network value already)")
+        ->capture_default_str();
+    value_command->add_option("--own-threshold", own_threshold, "Own value above this is high (default: the median)");
+    value_command->add_option("--influence-threshold", influence_threshold,
+                              "Influence (a x network + b x referral) above this is high (default: the median)");
+    value_command->add_flag("--no-save", value_no_save, "With --db: do not record the run in the database");
+
+    CLI::App* report_command = app.add_subcommand(
+        "report", "The batch job: run the analyses a job file lists (or all of them with their defaults) and "
+                  "write report.html, summary.json and CSV tables into a folder, and the results into the "
+                  "workspace database when the input is one");
+    add_common_options(*report_command, common, true);
+    std::string job_file, report_out;
+    report_command->add_option("--job", job_file, "Job file (TOML); see samples/job.toml and README \"Batch reports\"");
+    report_command->add_option("--out", report_out, "Output folder (default: the job's [output] folder, or catena-report)");
+    bool report_no_save = false;
+    report_command->add_flag("--no-save", report_no_save, "With --db: do not record the run in the database");
+
+    CLI::App* export_command = app.add_subcommand(
+        "export", "Write the graph with every computed attribute (influence score and rank, community, own, "
+                  "network and influence-weighted value, quadrant) on the customers, for Gephi and other tools");
+    add_common_options(*export_command, common, true);
+    std::string export_format = "graphml", export_out;
+    export_command->add_option("--format", export_format, "graphml, gexf or dot")->capture_default_str();
+    export_command->add_option("-o,--out", export_out, "Output file (default: standard output)");
+    ExportOptions export_options;
+    export_command->add_flag("--no-analyses", export_options.skip_analyses,
+                             "Only the data's own attributes: no scores, communities or values");
+    export_command->add_option("--seed", export_options.seed, "Random seed for communities and network value")
+        ->capture_default_str();
+
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -387,7 +503,7 @@ int run(int argc, char** argv) {
         else if (rank_direction == "authority") rank_options.pagerank.direction = RankDirection::authority;
         else throw UsageError("--direction must be influence or authority, not '" + rank_direction + "'");
         rank_options.pagerank.weighted = !rank_unweighted;
-        const Dataset dataset = load_input(common);
+        const Dataset dataset = load_input(common, "rank", rank_by);
         const RankResult result =
             timed(common, std::string(to_string(rank_options.measure)).c_str(),
                   [&] { return rank_customers(dataset, rank_options); });
@@ -422,7 +538,7 @@ int run(int argc, char** argv) {
             throw UsageError("give one of --initial, --initial-run and --initial-column");
         if (top_by != "degree" && top_by != "pagerank")
             throw UsageError("--top-by must be degree or pagerank, not '" + top_by + "'");
-        const Dataset dataset = load_input(common);
+        const Dataset dataset = load_input(common, "communities", community_method);
         if (!initial_file.empty()) community_params.initial = read_membership_csv(initial_file, dataset.graph);
         if (initial_run != 0) community_params.initial = load_community_run(common.db_file, initial_run, dataset.graph);
         if (!initial_column.empty()) community_params.initial = labels_from_column(dataset.graph, initial_column);
@@ -456,7 +572,7 @@ int run(int argc, char** argv) {
         const OutputFormat format = parse_output_format(common.format);
         compare_options.simulation.model = parse_diffusion_model(compare_model);
         compare_options.probability = ProbabilityModel::parse(compare_probability);
-        const Dataset dataset = load_input(common);
+        const Dataset dataset = load_input(common, "compare");
         const std::string started = utc_now();
         compare_options.progress = common.progress("compare");
         const CompareReport report = timed(common, "compare", [&] { return compare_strategies(dataset, compare_options); });
@@ -490,7 +606,8 @@ int run(int argc, char** argv) {
         else if (seeds_objective != "customers")
             throw UsageError("--objective must be customers or value, not '" + seeds_objective + "'");
         seeds_options.probability = ProbabilityModel::parse(seeds_probability);
-        const Dataset dataset = load_input(common);
+        const Dataset dataset = load_input(common, "seeds");
+        seeds_options.params.memory_limit = check_memory(common, common.input(), "seeds", "");
         const std::string started = utc_now();
         seeds_options.params.progress = common.progress("seeds");
         const SeedsReport report = timed(common, "seeds", [&] { return choose_seeds(dataset, seeds_options); });
@@ -525,7 +642,7 @@ int run(int argc, char** argv) {
             if (comma > start) simulate_options.seed_ids.push_back(seed_list.substr(start, comma - start));
             start = comma + 1;
         }
-        const Dataset dataset = load_input(common);
+        const Dataset dataset = load_input(common, "simulate");
         const std::string started = utc_now();
         const SimulateReport report =
             timed(common, "simulate", [&] { return run_simulation(dataset, simulate_options); });
@@ -547,9 +664,86 @@ int run(int argc, char** argv) {
         }
         return 0;
     }
+    if (value_command->parsed()) {
+        const OutputFormat format = parse_output_format(common.format);
+        value_options.params.network.model = parse_diffusion_model(value_model);
+        value_options.probability = ProbabilityModel::parse(value_probability);
+        value_options.params.referral.converted_only = !value_all_referrals;
+        value_options.params.own_threshold = own_threshold;
+        value_options.params.influence_threshold = influence_threshold;
+        if (!value_as_of.empty()) {
+            const std::optional<Date> as_of = parse_iso_date(value_as_of);
+            if (!as_of) throw UsageError("--as-of must be a date YYYY-MM-DD, not '" + value_as_of + "'");
+            value_options.params.profile.as_of = *as_of;
+        }
+        if (!value_filter.quadrant.empty()) parse_quadrant(value_filter.quadrant);  // a usage error before loading
+        const Dataset dataset = load_input(common, "value");
+        const std::string started = utc_now();
+        const ValueReport report = timed(common, "value", [&] { return run_value(dataset, value_options); });
+        print_text(format_value(dataset, report, format, value_filter));
+        if (!common.db_file.empty() && !value_no_save) {
+            const CustomerValueResult& v = report.result;
+            std::vector<CustomerValueRow> rows(dataset.graph.num_nodes());
+            for (NodeId node = 0; node < dataset.graph.num_nodes(); ++node)
+                rows[node] = {v.profile.own_value[node], v.network.network_value[node], v.referral.referral_value[node],
+                              v.influence_weighted[node], v.rank[node], std::string(to_string(v.quadrant[node]))};
+            RunWriter writer(common.db_file, {"value", value_parameters_json(report), started, "",
+                                              dataset.graph.fingerprint(), value_summary_json(dataset, report)});
+            writer.customer_values(dataset.graph, rows);
+            const std::int64_t run_id = writer.commit(utc_now());
+            if (!common.quiet)
+                fmt::print(stderr, "catena: saved as run {} in {} (table customer_values)\n", run_id, common.db_file);
+        }
+        return 0;
+    }
+    if (report_command->parsed()) {
+        JobSpec job = job_file.empty() ? default_job() : parse_job_file(job_file);
+        const bool input_given = !common.data_dir.empty() || !common.edges_file.empty() || !common.db_file.empty();
+        if (input_given) {  // the command line's input replaces the job's
+            job.data_dir = common.data_dir;
+            job.edges_file = common.edges_file;
+            job.nodes_file = common.nodes_file;
+            job.db_file = common.db_file;
+        }
+        if (job.data_dir.empty() && job.edges_file.empty() && job.db_file.empty())
+            throw UsageError("report needs its input: --data DIR, --edges FILE or --db FILE, or a job file with [data]");
+        if (common.directed) job.directed = true;
+        for (const auto& spec : common.type_specs) job.type_specs.push_back(spec);
+        if (!report_out.empty()) job.out_dir = report_out;
+        if (report_no_save) job.save = false;
+        check_memory(common, InputSource{job.data_dir, job.edges_file, job.nodes_file, job.db_file}, "report", "");
+        const auto start = std::chrono::steady_clock::now();
+        const auto progress = common.progress("report");
+        const BatchOutputs outputs = timed(common, "report", [&] { return run_batch(job, progress); });
+        if (!common.quiet) {
+            const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+            fmt::print(stderr, "catena: report written in {:.1f} s\n", seconds.count());
+        }
+        fmt::print("Report: {}\nSummary: {}\n", outputs.html.string(), outputs.summary.string());
+        for (const auto& table : outputs.tables) fmt::print("Table: {}\n", table.string());
+        if (outputs.run_id) fmt::print("Saved as run {} in {}\n", outputs.run_id, job.db_file);
+        return 0;
+    }
+    if (export_command->parsed()) {
+        export_options.format = parse_export_format(export_format);
+        const Dataset dataset = load_input(common, "export");
+        const std::string text = timed(common, "export", [&] { return export_graph(dataset, export_options); });
+        if (export_out.empty()) {
+            print_text(text);
+        } else {
+            std::FILE* file = std::fopen(export_out.c_str(), "wb");
+            if (!file) throw InputError(export_out, "", "cannot write the file");
+            const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
+            if (std::fclose(file) != 0 || !written) throw InputError(export_out, "", "cannot write the file (disk full?)");
+            if (!common.quiet)
+                fmt::print(stderr, "catena: wrote {} customers and {} relationships to {}\n", dataset.graph.num_nodes(),
+                           dataset.graph.num_edges(), export_out);
+        }
+        return 0;
+    }
     if (stats->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        const Dataset dataset = load_input(common);
+        const Dataset dataset = load_input(common, "stats");
         print_text(render(summarize(dataset), format));
         return 0;
     }
@@ -561,6 +755,8 @@ int run(int argc, char** argv) {
 int main(int argc, char** argv) {
     try {
         return run(argc, argv);
+    } catch (const EstimateOnly&) {
+        return 0;
     } catch (const catena::UsageError& error) {
         fmt::print(stderr, "catena: usage error: {}\n", error.what());
         return kExitUsage;

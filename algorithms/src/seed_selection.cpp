@@ -418,6 +418,13 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
             return result;
         }
         theta *= 2;
+        // The next round holds twice the RR sets (and their index) of this one.
+        const std::size_t next = sampler.memory_bytes() + 2 * (r1.memory_bytes() + r2.memory_bytes() + coverage.memory_bytes);
+        if (params.memory_limit && next > params.memory_limit)
+            throw UsageError("seeds: round " + std::to_string(round + 1) + " would need about " +
+                             std::to_string(next >> 20) + " MiB for its RR sets, over the memory limit of " +
+                             std::to_string(params.memory_limit >> 20) +
+                             " MiB (raise --memory-limit, or eps for fewer RR sets)");
     }
 }
 

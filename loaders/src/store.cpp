@@ -79,6 +79,68 @@ CREATE TABLE IF NOT EXISTS transactions (
 CREATE INDEX IF NOT EXISTS transactions_customer ON transactions (customer);
 )sql";
 
+// Result tables: created with the workspace (and again by any run, for older workspaces).
+constexpr const char* kResultSchema = R"sql(
+CREATE TABLE IF NOT EXISTS runs (
+    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+    started_at        TEXT NOT NULL,
+    finished_at       TEXT NOT NULL,
+    command           TEXT NOT NULL,
+    parameters        TEXT NOT NULL,
+    catena_version    TEXT NOT NULL,
+    input_fingerprint TEXT NOT NULL,
+    summary           TEXT NOT NULL DEFAULT '{}'
+);
+CREATE TABLE IF NOT EXISTS seed_choices (
+    run_id            INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    position          INTEGER NOT NULL,
+    customer          TEXT NOT NULL,
+    marginal_estimate REAL NOT NULL,
+    PRIMARY KEY (run_id, position)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS simulation_activation (
+    run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    customer    TEXT NOT NULL,
+    probability REAL NOT NULL,
+    PRIMARY KEY (run_id, customer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS community_members (
+    run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    customer  TEXT NOT NULL,
+    community INTEGER NOT NULL,
+    PRIMARY KEY (run_id, customer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS rank_scores (
+    run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    customer TEXT NOT NULL,
+    measure  TEXT NOT NULL,
+    score    REAL NOT NULL,
+    rank     INTEGER NOT NULL,
+    PRIMARY KEY (run_id, measure, customer)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS compare_points (
+    run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    strategy        TEXT NOT NULL,
+    k               INTEGER NOT NULL,
+    added_customer  TEXT NOT NULL,
+    expected_spread REAL NOT NULL,
+    standard_error  REAL NOT NULL,
+    expected_value  REAL NOT NULL,
+    PRIMARY KEY (run_id, strategy, k)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS customer_values (
+    run_id                   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
+    customer                 TEXT NOT NULL,
+    own_value                REAL NOT NULL,
+    network_value            REAL NOT NULL,
+    referral_value           REAL NOT NULL,
+    influence_weighted_value REAL NOT NULL,
+    rank                     INTEGER NOT NULL,
+    quadrant                 TEXT NOT NULL,
+    PRIMARY KEY (run_id, customer)
+) WITHOUT ROWID;
+)sql";
+
 constexpr const char* kClearInputs = R"sql(
 DELETE FROM transactions;
 DELETE FROM referrals;
@@ -245,6 +307,7 @@ ImportSummary import_to_store(const InputSource& source, const std::filesystem::
         db.exec("BEGIN IMMEDIATE");
         try {
             db.exec(kSchema);
+            db.exec(kResultSchema);
             db.exec(kClearInputs);
             {
                 sqlite::Statement insert(db, "INSERT INTO relationship_types (name, directed, "
@@ -437,55 +500,6 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
 namespace catena {
 
 namespace {
-constexpr const char* kResultSchema = R"sql(
-CREATE TABLE IF NOT EXISTS runs (
-    id                INTEGER PRIMARY KEY AUTOINCREMENT,
-    started_at        TEXT NOT NULL,
-    finished_at       TEXT NOT NULL,
-    command           TEXT NOT NULL,
-    parameters        TEXT NOT NULL,
-    catena_version    TEXT NOT NULL,
-    input_fingerprint TEXT NOT NULL,
-    summary           TEXT NOT NULL DEFAULT '{}'
-);
-CREATE TABLE IF NOT EXISTS seed_choices (
-    run_id            INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    position          INTEGER NOT NULL,
-    customer          TEXT NOT NULL,
-    marginal_estimate REAL NOT NULL,
-    PRIMARY KEY (run_id, position)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS simulation_activation (
-    run_id      INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    customer    TEXT NOT NULL,
-    probability REAL NOT NULL,
-    PRIMARY KEY (run_id, customer)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS community_members (
-    run_id    INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    customer  TEXT NOT NULL,
-    community INTEGER NOT NULL,
-    PRIMARY KEY (run_id, customer)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS rank_scores (
-    run_id   INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    customer TEXT NOT NULL,
-    measure  TEXT NOT NULL,
-    score    REAL NOT NULL,
-    rank     INTEGER NOT NULL,
-    PRIMARY KEY (run_id, measure, customer)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS compare_points (
-    run_id          INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,
-    strategy        TEXT NOT NULL,
-    k               INTEGER NOT NULL,
-    added_customer  TEXT NOT NULL,
-    expected_spread REAL NOT NULL,
-    standard_error  REAL NOT NULL,
-    expected_value  REAL NOT NULL,
-    PRIMARY KEY (run_id, strategy, k)
-) WITHOUT ROWID;
-)sql";
 }  // namespace
 
 struct RunWriter::State {
@@ -602,6 +616,22 @@ void RunWriter::compare_points(const InfluenceGraph& graph, std::span<const Comp
             insert.bind(1, state_->run_id).bind(2, point.strategy).bind(3, static_cast<std::int64_t>(point.k));
             insert.bind(4, graph.external_id(point.added)).bind(5, point.expected_spread);
             insert.bind(6, point.standard_error).bind(7, point.expected_value);
+            insert.run();
+        }
+    });
+}
+
+void RunWriter::customer_values(const InfluenceGraph& graph, std::span<const CustomerValueRow> rows) {
+    if (rows.size() != graph.num_nodes()) throw InternalError("customer_values: one row per customer expected");
+    guarded([&](sqlite::Database& db) {
+        sqlite::Statement insert(db, "INSERT INTO customer_values (run_id, customer, own_value, network_value, "
+                                     "referral_value, influence_weighted_value, rank, quadrant) "
+                                     "VALUES (?, ?, ?, ?, ?, ?, ?, ?)");
+        for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+            const CustomerValueRow& row = rows[node];
+            insert.bind(1, state_->run_id).bind(2, graph.external_id(node)).bind(3, row.own).bind(4, row.network);
+            insert.bind(5, row.referral).bind(6, row.influence_weighted).bind(7, static_cast<std::int64_t>(row.rank));
+            insert.bind(8, row.quadrant);
             insert.run();
         }
     });

@@ -50,6 +50,9 @@ struct SeedSelectionParams {
     std::vector<std::uint8_t> candidates;
     // Stop drawing RR sets beyond this many (0: no cap); the result then says the bound may not hold.
     std::uint64_t max_rr_sets = 200'000'000;
+    // > 0: throw UsageError instead of drawing a round of RR sets that would take the memory of
+    // the RR sets, their index and the sampler past this many bytes.
+    std::uint64_t memory_limit = 0;
     // Called after each round with a line of progress ("round 2/9: ..."); algorithms never print.
     std::function<void(const std::string&)> progress;
 

@@ -10,6 +10,7 @@
 // Column names are matched case-insensitively; see README "Input formats" for every column.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <vector>
@@ -43,5 +44,18 @@ void read_csv_input(const InputSource& source, DatasetSink& sink,
 
 // Loads the whole data set; throws InputError or UsageError with one clear message.
 Dataset load_dataset(const InputSource& source, const LoadOptions& options);
+
+}  // namespace catena
+
+namespace catena {
+
+// How big an input is, without loading it (line counts of the CSV files, row counts of the
+// database tables): for --estimate and --memory-limit. Counts are upper bounds where a quoted
+// field spans lines. Without a customers table, `customers` is a quarter of the rows (a CRM
+// graph's typical 8 relationship ends per customer).
+struct InputSize {
+    std::uint64_t customers = 0, relationship_rows = 0, referrals = 0, transactions = 0;
+};
+InputSize measure_input(const InputSource& source);  // throws InputError for a missing file
 
 }  // namespace catena

@@ -60,6 +60,13 @@ struct ComparePoint {
     double expected_spread = 0.0, standard_error = 0.0, expected_value = 0.0;
 };
 
+// One customer's influence-weighted value (catena value).
+struct CustomerValueRow {
+    double own = 0.0, network = 0.0, referral = 0.0, influence_weighted = 0.0;
+    std::uint32_t rank = 0;
+    std::string quadrant;
+};
+
 // Writes one analysis run and its results into the workspace in a single transaction: the run
 // appears with all its results when commit() returns, or not at all (an error, an exception or
 // the process dying before commit leaves the database as it was). Tables, all keyed by run id
@@ -70,6 +77,8 @@ struct ComparePoint {
 //   seed_choices(run_id, position, customer, marginal_estimate)
 //   simulation_activation(run_id, customer, probability)
 //   compare_points(run_id, strategy, k, added_customer, expected_spread, standard_error, expected_value)
+//   customer_values(run_id, customer, own_value, network_value, referral_value,
+//                   influence_weighted_value, rank, quadrant)
 // Holds the database's write lock from construction to commit or destruction.
 class RunWriter {
 public:
@@ -84,6 +93,7 @@ public:
     void seeds(const InfluenceGraph& graph, std::span<const NodeId> seeds, std::span<const double> marginal_estimate);
     void activation(const InfluenceGraph& graph, std::span<const double> activation_probability);
     void compare_points(const InfluenceGraph& graph, std::span<const ComparePoint> points);
+    void customer_values(const InfluenceGraph& graph, std::span<const CustomerValueRow> rows);  // one per customer
     // Sets finished_at and commits; returns the run id.
     std::int64_t commit(const std::string& finished_at);
 

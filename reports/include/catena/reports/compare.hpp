@@ -16,7 +16,12 @@ namespace catena {
 
 struct CompareOptions {
     std::uint32_t k = 20;  // curves for 1..k seeds
-    SimulationParams simulation;  // model, simulations per point, seed
+    // model, simulations per point (1,000: k x 5 strategies of them), seed
+    SimulationParams simulation = [] {
+        SimulationParams params;
+        params.simulations = 1000;
+        return params;
+    }();
     ProbabilityModel probability;
     double epsilon = 0.1;  // for the maximisation strategy
     // Called with a line of progress after each strategy (and each seed selection round).

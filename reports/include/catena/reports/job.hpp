@@ -1,0 +1,69 @@
+// The batch job of `catena report`: which data to read, how relationships and influence are
+// modelled, which analyses to run with which parameters, and where the results go. Read from a
+// TOML job file (see samples/job.toml and README "Batch reports"); without a file every analysis
+// runs with its defaults. Every default is the one of the algorithm's own Params struct, so a job
+// file only says what it changes.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "catena/algorithms/communities.hpp"
+#include "catena/algorithms/propagation.hpp"
+#include "catena/reports/communities.hpp"
+#include "catena/reports/compare.hpp"
+#include "catena/reports/rank.hpp"
+#include "catena/reports/seeds.hpp"
+#include "catena/reports/simulate.hpp"
+#include "catena/reports/value.hpp"
+
+namespace catena {
+
+struct JobSpec {
+    std::string name = "catena report";
+    std::filesystem::path file;  // the job file; empty: defaults
+    std::uint64_t seed = 1;      // for every randomised analysis that does not set its own
+
+    // [data]: one of folder, edges (+ nodes), db. Relative paths are relative to the job file.
+    std::string data_dir, edges_file, nodes_file, db_file;
+    bool directed = false;
+    std::vector<std::string> type_specs;  // [types.NAME] directed/strength, as NAME:dir[:S]
+
+    // [model]: how influence spreads, shared by seeds, compare, value and simulate.
+    DiffusionModel model = DiffusionModel::independent_cascade;
+    std::string probability = "weighted-cascade";
+
+    // The analyses ([rank], [communities], ...; each has `enabled`).
+    bool run_rank = true;
+    RankOptions rank;
+    bool run_communities = true;
+    CommunityParams communities;
+    bool run_seeds = true;
+    SeedsOptions seeds;
+    bool run_compare = true;
+    CompareOptions compare;
+    bool run_value = true;
+    ValueOptions value;
+    bool run_simulate = false;  // on when [simulate] names seeds
+    SimulateOptions simulate;
+
+    // [output]
+    std::filesystem::path out_dir = "catena-report";
+    std::size_t scatter_points = 2000;  // at most this many customers in the value scatter plot
+    bool save = true;                   // with a database input: record the run in it
+
+    // Segments the analyses name (seeds.exclude_segments, value segment filters): checked
+    // against the data before any analysis runs.
+    std::vector<std::string> named_segments() const;
+};
+
+// Reads a job file. Throws InputError "FILE:LINE: column C: what" for a syntax error, an unknown
+// key, a value of the wrong type or out of range.
+JobSpec parse_job_file(const std::filesystem::path& path);
+
+// The job without a file: every analysis with its defaults.
+JobSpec default_job();
+
+}  // namespace catena
