@@ -10,6 +10,7 @@
 
 #include "catena/graph/errors.hpp"
 #include "random_stream.hpp"
+#include "reverse_sampler.hpp"
 
 namespace catena {
 
@@ -24,93 +25,6 @@ struct ValueRoots {
         return static_cast<NodeId>(std::min<std::ptrdiff_t>(
             it - cumulative.begin(), static_cast<std::ptrdiff_t>(cumulative.size()) - 1));
     }
-};
-
-// Draws one RR set at a time into `members` (root first): a reverse BFS that keeps each in-edge
-// with its probability (IC), or a reverse random walk taking one in-edge with its weight (LT).
-class ReverseSampler {
-  public:
-    ReverseSampler(const InfluenceGraph& graph, std::span<const double> weights,
-                   DiffusionModel model)
-        : graph_(graph), weights_(weights), model_(model) {
-        // Nodes whose in-edges all share one probability p can skip straight to the next kept
-        // edge (the gap is geometric) instead of drawing once per in-edge.
-        const auto in_offsets = graph.in_offsets();
-        const auto in_edges = graph.in_edge_ids();
-        common_p_.assign(graph.num_nodes(), -1.0);
-        for (NodeId node = 0; node < graph.num_nodes(); ++node) {
-            if (in_offsets[node] == in_offsets[node + 1]) continue;
-            const double p = weights[in_edges[in_offsets[node]]];
-            bool same = true;
-            for (EdgeId position = in_offsets[node] + 1; position < in_offsets[node + 1] && same;
-                 ++position)
-                same = weights[in_edges[position]] == p;
-            if (same) common_p_[node] = p;
-        }
-    }
-
-    void draw(NodeId root, RandomStream& random, std::vector<std::uint32_t>& stamp,
-              std::uint32_t mark, std::vector<NodeId>& members) const {
-        const auto in_offsets = graph_.in_offsets();
-        const auto in_sources = graph_.in_sources();
-        const auto in_edges = graph_.in_edge_ids();
-        members.clear();
-        stamp[root] = mark;
-        members.push_back(root);
-        if (model_ == DiffusionModel::linear_threshold) {
-            for (NodeId node = root;;) {
-                const double r = random.uniform();
-                double sum = 0.0;
-                NodeId next = kNoNode;
-                for (EdgeId position = in_offsets[node]; position < in_offsets[node + 1];
-                     ++position) {
-                    sum += weights_[in_edges[position]];
-                    if (r < sum) {
-                        next = in_sources[position];
-                        break;
-                    }
-                }
-                if (next == kNoNode || stamp[next] == mark) return;
-                stamp[next] = mark;
-                members.push_back(next);
-                node = next;
-            }
-        }
-        const auto keep = [&](NodeId source) {
-            if (stamp[source] == mark) return;
-            stamp[source] = mark;
-            members.push_back(source);
-        };
-        for (std::size_t head = 0; head < members.size(); ++head) {
-            const NodeId node = members[head];
-            const EdgeId first = in_offsets[node], last = in_offsets[node + 1];
-            const double p = common_p_[node];
-            if (p >= 1.0) {
-                for (EdgeId position = first; position < last; ++position)
-                    keep(in_sources[position]);
-            } else if (p > 0.0) {
-                const double log_miss = std::log1p(-p);
-                for (double position = first;;) {
-                    position += std::floor(std::log(1.0 - random.uniform()) / log_miss);
-                    if (position >= last) break;
-                    keep(in_sources[static_cast<EdgeId>(position)]);
-                    position += 1.0;
-                }
-            } else if (p < 0.0) {
-                for (EdgeId position = first; position < last; ++position) {
-                    const NodeId source = in_sources[position];
-                    if (stamp[source] != mark && random.uniform() < weights_[in_edges[position]])
-                        keep(source);
-                }
-            }
-        }
-    }
-
-  private:
-    const InfluenceGraph& graph_;
-    std::span<const double> weights_;
-    DiffusionModel model_;
-    std::vector<double> common_p_;  // per node: the probability all its in-edges share, or -1
 };
 
 std::string date_text(Date date) {
@@ -267,20 +181,15 @@ NetworkValueResult network_value(const InfluenceGraph& graph, std::span<const do
         const auto thread = static_cast<std::size_t>(omp_get_thread_num());
         std::vector<std::uint64_t>& count = counts[thread];
         count.assign(n, 0);
-        std::vector<std::uint32_t> stamp(n, 0);
-        std::uint32_t mark = 0;
+        ReverseSampler::Scratch scratch(n);
         std::vector<NodeId> members;
 #pragma omp for schedule(dynamic, 1)
         for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
             const std::uint64_t end = std::min(theta, (chunk + 1) * kChunk);
             for (std::uint64_t rr_set = chunk * kChunk; rr_set < end; ++rr_set) {
-                if (++mark == 0) {  // wrapped: clear the stamps
-                    std::fill(stamp.begin(), stamp.end(), 0);
-                    mark = 1;
-                }
                 RandomStream random = RandomStream::for_index(params.seed, rr_set);
                 const NodeId root = roots.draw(random);
-                sampler.draw(root, random, stamp, mark, members);
+                sampler.draw(root, random, scratch, members);
                 entries[thread] += members.size();
                 for (std::size_t position = 1; position < members.size(); ++position)
                     ++count[members[position]];

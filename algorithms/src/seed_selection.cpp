@@ -11,6 +11,7 @@
 
 #include "catena/graph/errors.hpp"
 #include "random_stream.hpp"
+#include "reverse_sampler.hpp"
 
 namespace catena {
 
@@ -38,45 +39,15 @@ struct RootSampler {
     }
 };
 
+// Draws RR sets in bulk, in parallel: set number i from its own stream (seed, i), rooted by the
+// RootSampler, so the collection is the same at any thread count.
 class Sampler {
 public:
     Sampler(const InfluenceGraph& graph, std::span<const double> weights, DiffusionModel model,
             const RootSampler& roots, std::uint64_t seed)
-        : graph_(graph), weights_(weights), model_(model), roots_(roots), seed_(seed) {
-        // Per node, the largest probability of its in-edges, and whether they all share it. The
-        // reverse BFS jumps straight to the next in-edge that a coin of that largest probability
-        // keeps (geometric skips) and keeps it with probability p(u,v) / p_max: each in-edge is
-        // then kept with probability p(u,v), at a cost of about (in-degree x p_max) draws instead
-        // of one per in-edge. Weighted cascade makes p_max small at the hubs, where it matters.
-        const auto in_offsets = graph.in_offsets();
-        const auto in_sources = graph.in_sources();
-        const auto in_edges = graph.in_edge_ids();
-        max_p_.assign(graph.num_nodes(), 0.0);
-        same_p_.assign(graph.num_nodes(), 1);
-        for (NodeId v = 0; v < graph.num_nodes(); ++v) {
-            if (in_offsets[v] == in_offsets[v + 1]) continue;
-            const double first = weights[in_edges[in_offsets[v]]];
-            double largest = first;
-            for (EdgeId position = in_offsets[v] + 1; position < in_offsets[v + 1]; ++position) {
-                const double p = weights[in_edges[position]];
-                largest = std::max(largest, p);
-                if (p != first) same_p_[v] = 0;
-            }
-            max_p_[v] = largest;
-        }
-        // The in-edges again, each with its source and p(u,v) / p_max side by side: one cache line
-        // per kept edge instead of three (in-edge id, weight, source) on graphs too big for cache.
-        // The ratio as a float: an error of 6e-8 in a probability, far below the data's own.
-        in_.resize(graph.num_edges());
-        for (NodeId v = 0; v < graph.num_nodes(); ++v)
-            for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position)
-                in_[position] = {in_sources[position],
-                                 max_p_[v] > 0.0 ? static_cast<float>(weights[in_edges[position]] / max_p_[v]) : 0.0f};
-    }
+        : graph_(graph), reverse_(graph, weights, model), roots_(roots), seed_(seed) {}
 
-    std::size_t memory_bytes() const {
-        return in_.capacity() * sizeof(InEdge) + max_p_.capacity() * sizeof(double) + same_p_.capacity();
-    }
+    std::size_t memory_bytes() const { return reverse_.memory_bytes(); }
 
     // Appends RR sets number first .. first+count-1 (each from its own stream) to `out`, in order.
     void draw(std::uint64_t first, std::uint64_t count, RRSets& out) const {
@@ -85,21 +56,16 @@ public:
         std::vector<RRSets> parts(chunks);
 #pragma omp parallel
         {
-            std::vector<std::uint16_t> stamp(graph_.num_nodes(), 0);  // 2 bytes a node: more of it in cache
-            std::uint16_t mark = 0;
-            std::vector<NodeId> queue;
+            ReverseSampler::Scratch scratch(graph_.num_nodes());
+            std::vector<NodeId> members;
 #pragma omp for schedule(dynamic, 1)
             for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
                 RRSets& part = parts[chunk];
                 const std::uint64_t end = std::min(count, (chunk + 1) * kChunk);
                 for (std::uint64_t index = chunk * kChunk; index < end; ++index) {
-                    if (++mark == 0) {  // wrapped: clear the stamps
-                        std::fill(stamp.begin(), stamp.end(), 0);
-                        mark = 1;
-                    }
                     RandomStream random = RandomStream::for_index(seed_, first + index);
-                    one(random, stamp, mark, queue);
-                    part.members.insert(part.members.end(), queue.begin(), queue.end());
+                    reverse_.draw(roots_.draw(random), random, scratch, members);
+                    part.members.insert(part.members.end(), members.begin(), members.end());
                     part.offsets.push_back(part.members.size());
                 }
             }
@@ -112,75 +78,10 @@ public:
     }
 
 private:
-    void one(RandomStream& random, std::vector<std::uint16_t>& stamp, std::uint16_t mark,
-             std::vector<NodeId>& queue) const {
-        const auto in_offsets = graph_.in_offsets();
-        const auto in_sources = graph_.in_sources();
-        const auto in_edges = graph_.in_edge_ids();
-        queue.clear();
-        const NodeId root = roots_.draw(random);
-        stamp[root] = mark;
-        queue.push_back(root);
-        if (model_ == DiffusionModel::linear_threshold) {
-            // Reverse random walk: from v, step to in-neighbour u with probability b(u,v).
-            for (NodeId v = root;;) {
-                const double r = random.uniform();
-                double sum = 0.0;
-                NodeId next = kNoNode;
-                for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position) {
-                    sum += weights_[in_edges[position]];
-                    if (r < sum) {
-                        next = in_[position].source;
-                        break;
-                    }
-                }
-                if (next == kNoNode || stamp[next] == mark) return;
-                stamp[next] = mark;
-                queue.push_back(next);
-                v = next;
-            }
-        }
-        // Reverse BFS: each in-edge (u -> v) is kept with probability p(u,v).
-        const auto keep = [&](NodeId u) {
-            if (stamp[u] == mark) return;
-            stamp[u] = mark;
-            queue.push_back(u);
-        };
-        for (std::size_t head = 0; head < queue.size(); ++head) {
-            const NodeId v = queue[head];
-            const EdgeId first = in_offsets[v], last = in_offsets[v + 1];
-            const double p_max = max_p_[v];
-            const bool same = same_p_[v];
-            if (p_max >= 1.0) {
-                for (EdgeId position = first; position < last; ++position)
-                    if (same || random.uniform() < in_[position].ratio) keep(in_[position].source);
-            } else if (p_max > 0.0) {
-                // The gap to the next edge a p_max-coin keeps is geometric: floor(log U / log(1 - p_max)).
-                const double log_miss = std::log1p(-p_max);
-                for (double position = first;;) {
-                    position += std::floor(std::log(1.0 - random.uniform()) / log_miss);
-                    if (position >= last) break;
-                    const auto at = static_cast<EdgeId>(position);
-                    const InEdge edge = in_[at];
-                    if (same || random.uniform() < edge.ratio) keep(edge.source);
-                    position += 1.0;
-                }
-            }
-        }
-    }
-
     const InfluenceGraph& graph_;
-    std::span<const double> weights_;
-    DiffusionModel model_;
+    ReverseSampler reverse_;
     const RootSampler& roots_;
     std::uint64_t seed_;
-    struct InEdge {
-        NodeId source;
-        float ratio;  // p(u,v) / p_max(v)
-    };
-    std::vector<InEdge> in_;            // in CSR order
-    std::vector<double> max_p_;        // per node: the largest probability of its in-edges
-    std::vector<std::uint8_t> same_p_;  // per node: 1 when all its in-edges have that probability
 };
 
 struct Coverage {
