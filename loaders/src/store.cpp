@@ -502,6 +502,18 @@ namespace catena {
 namespace {
 }  // namespace
 
+namespace {
+// Result tables, including what workspaces made by earlier catena versions lack: their `runs`
+// table has no `summary` column.
+void ensure_result_schema(sqlite::Database& db) {
+    db.exec(kResultSchema);
+    bool has_summary = false;
+    sqlite::Statement columns(db, "SELECT name FROM pragma_table_info('runs')");
+    while (columns.step()) has_summary = has_summary || columns.text(0) == "summary";
+    if (!has_summary) db.exec("ALTER TABLE runs ADD COLUMN summary TEXT NOT NULL DEFAULT '{}'");
+}
+}  // namespace
+
 struct RunWriter::State {
     explicit State(const std::string& path) : db(path, false) {}
     sqlite::Database db;
@@ -521,7 +533,7 @@ RunWriter::RunWriter(const std::filesystem::path& db_path, const RunRecord& run)
     std::snprintf(fingerprint, sizeof fingerprint, "%016llx", static_cast<unsigned long long>(run.input_fingerprint));
     db.exec("BEGIN IMMEDIATE");
     try {
-        db.exec(kResultSchema);
+        ensure_result_schema(db);
         sqlite::Statement insert_run(db, "INSERT INTO runs (started_at, finished_at, command, parameters, "
                                          "catena_version, input_fingerprint, summary) VALUES (?, ?, ?, ?, ?, ?, ?)");
         insert_run.bind(1, run.started_at).bind(2, run.finished_at.empty() ? run.started_at : run.finished_at);

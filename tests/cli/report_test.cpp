@@ -225,3 +225,19 @@ TEST_CASE("catena value: C0042 heads the hidden influencers; filters, formats an
     CHECK(sql(db, "SELECT customer FROM customer_values WHERE run_id = 1 AND rank = 1") == "C0042");
     CHECK(sql(db, "SELECT count(*) FROM customer_values") == "400");
 }
+
+TEST_CASE("A workspace from an earlier catena (runs without a summary column) takes new runs", "[cli][store]") {
+    test::ScratchDir scratch;
+    const auto db = scratch / "old.db";
+    REQUIRE(test::run_catena("import samples/crm --db '" + db.string() + "'").exit_code == 0);
+    // The runs table as catena 0.1 before run summaries made it.
+    REQUIRE(std::system(("sqlite3 '" + db.string() +
+                         "' \"PRAGMA foreign_keys = OFF; DROP TABLE runs; CREATE TABLE runs (id INTEGER PRIMARY KEY "
+                         "AUTOINCREMENT, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, command TEXT NOT NULL, "
+                         "parameters TEXT NOT NULL, catena_version TEXT NOT NULL, input_fingerprint TEXT NOT NULL);\"")
+                            .c_str()) == 0);
+    const auto run = test::run_catena("rank --db '" + db.string() + "' --top 1");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    CHECK(sql(db, "SELECT command || ' ' || summary FROM runs WHERE id = 1").starts_with("rank {"));
+}
