@@ -731,10 +731,21 @@ int run(int argc, char** argv) {
         if (export_out.empty()) {
             print_text(text);
         } else {
-            std::FILE* file = std::fopen(export_out.c_str(), "wb");
+            // Through a temporary name: a failed write leaves no half-written file.
+            const std::string partial = export_out + ".partial";
+            std::FILE* file = std::fopen(partial.c_str(), "wb");
             if (!file) throw InputError(export_out, "", "cannot write the file");
             const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
-            if (std::fclose(file) != 0 || !written) throw InputError(export_out, "", "cannot write the file (disk full?)");
+            std::error_code error;
+            if (std::fclose(file) != 0 || !written) {
+                std::filesystem::remove(partial, error);
+                throw InputError(export_out, "", "cannot write the file (disk full?)");
+            }
+            std::filesystem::rename(partial, export_out, error);
+            if (error) {
+                std::filesystem::remove(partial, error);
+                throw InputError(export_out, "", "cannot write the file: " + error.message());
+            }
             if (!common.quiet)
                 fmt::print(stderr, "catena: wrote {} customers and {} relationships to {}\n", dataset.graph.num_nodes(),
                            dataset.graph.num_edges(), export_out);
@@ -754,7 +765,11 @@ int run(int argc, char** argv) {
 
 int main(int argc, char** argv) {
     try {
-        return run(argc, argv);
+        const int code = run(argc, argv);
+        // Output that could not be written (a full disk, a closed file) is an error, not a success.
+        if (std::fflush(stdout) != 0 || std::ferror(stdout))
+            throw catena::InputError("standard output", "", "cannot write (disk full?)");
+        return code;
     } catch (const EstimateOnly&) {
         return 0;
     } catch (const catena::UsageError& error) {

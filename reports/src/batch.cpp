@@ -31,11 +31,18 @@ void write_whole_file(const std::filesystem::path& path, const std::string& text
         std::ofstream out(partial, std::ios::binary | std::ios::trunc);
         out.write(text.data(), static_cast<std::streamsize>(text.size()));
         out.close();
-        if (!out) throw InputError(path.string(), "", "cannot write (disk full or no permission?)");
+        if (!out) {
+            std::error_code ignored;
+            std::filesystem::remove(partial, ignored);
+            throw InputError(path.string(), "", "cannot write (disk full or no permission?)");
+        }
     }
     std::error_code error;
     std::filesystem::rename(partial, path, error);
-    if (error) throw InputError(path.string(), "", "cannot write: " + error.message());
+    if (error) {
+        std::filesystem::remove(partial, error);
+        throw InputError(path.string(), "", "cannot write: " + error.message());
+    }
 }
 
 json customer_ref(const InfluenceGraph& graph, NodeId node) {

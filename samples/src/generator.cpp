@@ -209,11 +209,30 @@ void GeneratorParams::validate() const {
     if (hidden_influencers > customers / 2) fail("--hidden-influencers must be at most half the customers");
 }
 
+namespace {
+GeneratorSummary generate_files(const GeneratorParams& params, const std::filesystem::path& out);
+}  // namespace
+
 GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::path& out) {
     params.validate();
     std::error_code error;
+    const bool existed = std::filesystem::exists(out, error);
     std::filesystem::create_directories(out, error);
     if (error) throw InputError(out.string(), "", "cannot create the folder: " + error.message());
+    try {
+        return generate_files(params, out);
+    } catch (...) {
+        // A run that fails (a full disk, say) leaves none of its files half-written.
+        for (const char* file : {"customers.csv", "relationships.csv", "referrals.csv", "transactions.csv",
+                                 "communities.csv", "edges.csv"})
+            std::filesystem::remove(out / file, error);
+        if (!existed) std::filesystem::remove(out, error);  // only if empty
+        throw;
+    }
+}
+
+namespace {
+GeneratorSummary generate_files(const GeneratorParams& params, const std::filesystem::path& out) {
 
     const std::uint32_t n = params.customers;
     Random random(params.seed);
@@ -522,5 +541,7 @@ GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::
     }
     return summary;
 }
+
+}  // namespace
 
 }  // namespace catena
