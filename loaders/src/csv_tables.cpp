@@ -32,8 +32,10 @@ struct ColumnMap {
             std::optional<std::size_t> found = reader.column(spec.name);
             for (const char* alias : spec.aliases)
                 if (!found) found = reader.column(alias);
+            // Before the first record is read, the reader's position is the header's line (not
+            // always 1: empty lines before it are skipped).
             if (!found && spec.required)
-                throw InputError(file_line(reader.name(), 1), "header",
+                throw InputError(reader.where(), "header",
                                  std::string("missing required column '") + spec.name + "'");
             if (found) used[*found] = true;
             index.push_back(found);
