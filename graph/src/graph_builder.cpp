@@ -205,6 +205,7 @@ void GraphBuilder::add_relationship(const RelationshipRow& row) {
         return;
     }
     const double strength = info.strength * row.weight;
+    if (!std::isfinite(strength)) throw RowError("weight", "times the type's strength is too large to compute with");
     const bool directed = row.directed.value_or(info.directed);
     ++(directed ? report.directed_rows : report.undirected_rows);
     stage(source, target, strength, *type, !directed, row.probability, row.date);
@@ -359,6 +360,14 @@ InfluenceGraph GraphBuilder::build() {
     graph_.csr_.m_backward.m_column = std::move(in_sources);
     graph_.csr_.m_backward.*BackwardEdgeIds::member() = std::move(in_edges);
 
+    // Rows merged into one edge add their strengths: finite rows can still overflow together.
+    for (NodeId node = 0; node < n; ++node)
+        for (EdgeId edge = graph_.csr_.m_forward.m_rowstart[node]; edge < graph_.csr_.m_forward.m_rowstart[node + 1]; ++edge)
+            if (!std::isfinite(graph_.strength_[edge]))
+                throw InputError("relationships", "weight",
+                                 "the relationships from '" + std::string(graph_.ids_[node]) + "' to '" +
+                                     std::string(graph_.ids_[graph_.csr_.m_forward.m_column[edge]]) +
+                                     "' add up to a strength too large to compute with");
     graph_.strength_.shrink_to_fit();
     graph_.type_.shrink_to_fit();
     graph_.probability_.shrink_to_fit();

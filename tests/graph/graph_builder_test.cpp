@@ -264,3 +264,28 @@ TEST_CASE("Type declarations are validated", "[graph][types]") {
     CHECK(types[friend_id].strength == 0.8);
     CHECK(types[friend_id].directed);
 }
+
+TEST_CASE("Strengths that overflow, alone or merged, are input errors (found by fuzzing)", "[graph][builder]") {
+    GraphBuilderOptions options;
+    options.implicit_nodes = true;
+    options.types.declare("mega:undirected:1e10");
+    GraphBuilder builder(options);
+    RelationshipRow row;
+    row.source = "a";
+    row.target = "b";
+    row.type = "knows";
+    row.weight = 1e308;
+    builder.add_relationship(row);
+    builder.add_relationship(row);
+    builder.add_relationship(row);  // 3e308: infinite once merged
+    try {
+        builder.build();
+        FAIL("expected an InputError");
+    } catch (const InputError& error) {
+        CHECK(std::string(error.what()) ==
+              "relationships: weight: the relationships from 'a' to 'b' add up to a strength too large to compute with");
+    }
+    GraphBuilder strong(options);
+    row.type = "mega";
+    CHECK_THROWS_WITH(strong.add_relationship(row), Catch::Contains("too large to compute with"));
+}
