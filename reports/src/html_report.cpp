@@ -13,6 +13,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
+
 #include "human.hpp"
 
 namespace catena {
@@ -92,7 +93,8 @@ std::vector<double> numbers(const Json& parent, std::string_view key, const std:
     if (!value->is_array()) malformed(join_path(path, key), "expected a list of numbers");
     for (std::size_t index = 0; index < value->size(); ++index) {
         const Json& item = (*value)[index];
-        if (!item.is_number()) malformed(index_path(join_path(path, key), index), "expected a number");
+        if (!item.is_number())
+            malformed(index_path(join_path(path, key), index), "expected a number");
         out.push_back(item.get<double>());
     }
     return out;
@@ -106,14 +108,26 @@ std::string escape(std::string_view text) {
     out.reserve(text.size());
     for (const char c : text) {
         switch (c) {
-            case '&': out += "&amp;"; break;
-            case '<': out += "&lt;"; break;
-            case '>': out += "&gt;"; break;
-            case '"': out += "&quot;"; break;
-            case '\'': out += "&#39;"; break;
+            case '&':
+                out += "&amp;";
+                break;
+            case '<':
+                out += "&lt;";
+                break;
+            case '>':
+                out += "&gt;";
+                break;
+            case '"':
+                out += "&quot;";
+                break;
+            case '\'':
+                out += "&#39;";
+                break;
             default:
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t') out += ' ';
-                else out += c;
+                if (static_cast<unsigned char>(c) < 0x20 && c != '\n' && c != '\t')
+                    out += ' ';
+                else
+                    out += c;
         }
     }
     return out;
@@ -137,13 +151,14 @@ double glyph_em(char32_t point) {
         const char c = static_cast<char>(point);
         if (c == 'W' || c == 'M' || c == 'm' || c == 'w' || c == '@') return 0.9;
         if (c >= 'A' && c <= 'Z') return c == 'I' ? 0.3 : 0.7;
-        if (c == 'i' || c == 'j' || c == 'l' || c == 'f' || c == 't' || c == 'r' || c == ' ' || c == '.' ||
-            c == ',' || c == '\'' || c == ':' || c == ';' || c == '!' || c == '|')
+        if (c == 'i' || c == 'j' || c == 'l' || c == 'f' || c == 't' || c == 'r' || c == ' ' ||
+            c == '.' || c == ',' || c == '\'' || c == ':' || c == ';' || c == '!' || c == '|')
             return 0.32;
         return 0.57;
     }
-    if ((point >= 0x0300 && point <= 0x036F) || point == 0x200D || (point >= 0xFE00 && point <= 0xFE0F))
-        return 0;  // combining marks, zero-width joiner, variation selectors
+    if ((point >= 0x0300 && point <= 0x036F) || point == 0x200D ||
+        (point >= 0xFE00 && point <= 0xFE0F))
+        return 0;                     // combining marks, zero-width joiner, variation selectors
     if (point >= 0x1100) return 1.0;  // CJK, Hangul, symbols and emoji: full width
     return 0.75;                      // Latin-1, Greek, Cyrillic and the rest
 }
@@ -151,7 +166,8 @@ double glyph_em(char32_t point) {
 double text_em(std::string_view text) {
     double width = 0;
     std::size_t length = 0;
-    for (std::size_t byte = 0; byte < text.size(); byte += length) width += glyph_em(next_code_point(text, byte, length));
+    for (std::size_t byte = 0; byte < text.size(); byte += length)
+        width += glyph_em(next_code_point(text, byte, length));
     return width;
 }
 
@@ -169,7 +185,8 @@ std::string_view prefix_within(std::string_view text, double max_em) {
 // Text cut to about `max_em` wide with an ellipsis; the full text stays in a title attribute.
 std::string shortened(std::string_view text, double max_em) {
     if (text_em(text) <= max_em) return escape(text);
-    return fmt::format("<span title=\"{}\">{}…</span>", escape(text), escape(prefix_within(text, max_em - 1)));
+    return fmt::format("<span title=\"{}\">{}…</span>", escape(text),
+                       escape(prefix_within(text, max_em - 1)));
 }
 
 // Plain shortened text, for SVG labels (the full text goes in the mark's <title>).
@@ -208,9 +225,12 @@ std::string percent(double ratio) { return fmt::format("{:.1f}%", ratio * 100); 
 std::string tick_label(double value, double step, double axis_max) {
     double divisor = 1;
     const char* suffix = "";
-    if (axis_max >= 1e10) divisor = 1e9, suffix = "B";
-    else if (axis_max >= 1e7) divisor = 1e6, suffix = "M";
-    else if (axis_max >= 1e4) divisor = 1e3, suffix = "k";
+    if (axis_max >= 1e10)
+        divisor = 1e9, suffix = "B";
+    else if (axis_max >= 1e7)
+        divisor = 1e6, suffix = "M";
+    else if (axis_max >= 1e4)
+        divisor = 1e3, suffix = "k";
     const double scaled_step = step / divisor;
     int decimals = 0;
     while (decimals < 8 && std::abs(scaled_step * std::pow(10, decimals) -
@@ -224,8 +244,8 @@ std::string tick_label(double value, double step, double axis_max) {
 
 // Label of a power of ten on a log axis: 1, 10, 100, 1k, 10k, 1M ...
 std::string power_label(int exponent) {
-    static const char* const labels[] = {"1",    "10",  "100",  "1k",  "10k", "100k",
-                                         "1M",   "10M", "100M", "1B",  "10B", "100B"};
+    static const char* const labels[] = {"1",  "10",  "100",  "1k", "10k", "100k",
+                                         "1M", "10M", "100M", "1B", "10B", "100B"};
     if (exponent >= 0 && exponent < 12) return labels[exponent];
     return fmt::format("1e{}", exponent);
 }
@@ -276,7 +296,8 @@ std::string readable_time(const std::string& text) {
     if (std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%c", &year, &month, &day, &hour, &minute,
                     &second, &tail) == 7 &&
         tail == 'Z' && month >= 1 && month <= 12)
-        return fmt::format("{} {} {}, {:02d}:{:02d} UTC", day, months[month - 1], year, hour, minute);
+        return fmt::format("{} {} {}, {:02d}:{:02d} UTC", day, months[month - 1], year, hour,
+                           minute);
     return escape(text);
 }
 
@@ -325,17 +346,44 @@ const char* strategy_colour(const std::string& name, std::size_t index) {
     return kPalette[index % std::size(kPalette)];
 }
 
-const char* quadrant_colour(const std::string& name, std::size_t index) {
-    if (name == "champions") return "#0072B2";
-    if (name == "hidden influencers") return "#D55E00";
-    if (name == "high-value loners") return "#009E73";
-    if (name == "others") return "#9A9A9A";
-    return kPalette[(index + 3) % std::size(kPalette)];
+std::string capitalised(std::string text) {
+    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z')
+        text[0] = static_cast<char>(text[0] - 32);
+    return text;
 }
 
-std::string capitalised(std::string text) {
-    if (!text.empty() && text[0] >= 'a' && text[0] <= 'z') text[0] = static_cast<char>(text[0] - 32);
-    return text;
+// A quadrant's name without case, spaces, hyphens or underscores: the value module writes
+// "hidden-influencers", a person writes "hidden influencers"; both are the same quadrant.
+std::string quadrant_key(std::string_view name) {
+    std::string key;
+    for (const char c : name) {
+        if (c >= 'A' && c <= 'Z')
+            key += static_cast<char>(c + 32);
+        else if (c != ' ' && c != '-' && c != '_')
+            key += c;
+    }
+    return key;
+}
+
+std::string quadrant_label(const std::string& name) {
+    const std::string key = quadrant_key(name);
+    if (key == "champions") return "Champions";
+    if (key == "hiddeninfluencers") return "Hidden influencers";
+    if (key == "highvalueloners") return "High-value loners";
+    if (key == "others") return "Others";
+    std::string label = name;
+    std::replace(label.begin(), label.end(), '-', ' ');
+    std::replace(label.begin(), label.end(), '_', ' ');
+    return capitalised(label);
+}
+
+const char* quadrant_colour(const std::string& name, std::size_t index) {
+    const std::string key = quadrant_key(name);
+    if (key == "champions") return "#0072B2";
+    if (key == "hiddeninfluencers") return "#D55E00";
+    if (key == "highvalueloners") return "#009E73";
+    if (key == "others") return "#9A9A9A";
+    return kPalette[(index + 3) % std::size(kPalette)];
 }
 
 std::string strategy_label(const std::string& name) {
@@ -363,7 +411,8 @@ std::string svg_open(const std::string& id, double width, double height, const s
                      const std::string& description) {
     return fmt::format(
         "<svg class=\"chart\" id=\"{0}\" role=\"img\" aria-labelledby=\"{0}-title {0}-desc\" "
-        "viewBox=\"0 0 {1} {2}\" width=\"{1}\" height=\"{2}\">\n<title id=\"{0}-title\">{3}</title>\n"
+        "viewBox=\"0 0 {1} {2}\" width=\"{1}\" height=\"{2}\">\n<title "
+        "id=\"{0}-title\">{3}</title>\n"
         "<desc id=\"{0}-desc\">{4}</desc>\n",
         id, f1(width), f1(height), title, description);
 }
@@ -374,21 +423,27 @@ std::string marker(std::size_t shape, double x, double y, const char* colour,
     const std::string t = "<title>" + tooltip + "</title>";
     switch (shape % 5) {
         case 0:
-            return fmt::format("<circle class=\"marker\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\">{}</circle>",
-                               f1(x), f1(y), colour, t);
+            return fmt::format(
+                "<circle class=\"marker\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\">{}</circle>",
+                f1(x), f1(y), colour, t);
         case 1:
             return fmt::format(
-                "<rect class=\"marker\" x=\"{}\" y=\"{}\" width=\"7.5\" height=\"7.5\" fill=\"{}\">{}</rect>",
+                "<rect class=\"marker\" x=\"{}\" y=\"{}\" width=\"7.5\" height=\"7.5\" "
+                "fill=\"{}\">{}</rect>",
                 f1(x - 3.75), f1(y - 3.75), colour, t);
         case 2:
-            return fmt::format("<path class=\"marker\" d=\"M{} {}l4.5 8h-9z\" fill=\"{}\">{}</path>", f1(x),
-                               f1(y - 5), colour, t);
+            return fmt::format(
+                "<path class=\"marker\" d=\"M{} {}l4.5 8h-9z\" fill=\"{}\">{}</path>", f1(x),
+                f1(y - 5), colour, t);
         case 3:
-            return fmt::format("<path class=\"marker\" d=\"M{} {}l4.5 4.5l-4.5 4.5l-4.5-4.5z\" fill=\"{}\">{}</path>",
-                               f1(x), f1(y - 4.5), colour, t);
+            return fmt::format(
+                "<path class=\"marker\" d=\"M{} {}l4.5 4.5l-4.5 4.5l-4.5-4.5z\" "
+                "fill=\"{}\">{}</path>",
+                f1(x), f1(y - 4.5), colour, t);
         default:
             return fmt::format(
-                "<path class=\"marker\" d=\"M{} {}l7 7M{} {}l-7 7\" stroke=\"{}\" stroke-width=\"2.2\" "
+                "<path class=\"marker\" d=\"M{} {}l7 7M{} {}l-7 7\" stroke=\"{}\" "
+                "stroke-width=\"2.2\" "
                 "fill=\"none\">{}</path>",
                 f1(x - 3.5), f1(y - 3.5), f1(x + 3.5), f1(y - 3.5), colour, t);
     }
@@ -409,14 +464,16 @@ std::string cards(const std::vector<Card>& items) {
     std::string out = "<div class=\"cards\">\n";
     for (const Card& card : items)
         out += fmt::format(
-            "<div class=\"card\"><div class=\"card-value\">{}</div><div class=\"card-label\">{}</div>{}</div>\n",
+            "<div class=\"card\"><div class=\"card-value\">{}</div><div "
+            "class=\"card-label\">{}</div>{}</div>\n",
             card.value, card.label,
             card.note.empty() ? "" : "<div class=\"card-note\">" + card.note + "</div>");
     return out + "</div>\n";
 }
 
 std::string customer_cell(const std::string& name, const std::string& id, double max_em = 20) {
-    return fmt::format("{} <span class=\"id\">{}</span>", shortened(name, max_em), shortened(id, 9));
+    return fmt::format("{} <span class=\"id\">{}</span>", shortened(name, max_em),
+                       shortened(id, 9));
 }
 
 // At most this many rows of any table; the rest is summarised in a line under it.
@@ -425,9 +482,10 @@ constexpr std::size_t kMaxBars = 20;
 
 std::string more_rows_note(std::size_t shown, std::size_t total, std::string_view what) {
     if (shown >= total) return "";
-    return fmt::format("<p class=\"note\">Showing the first {} of {} {}; the CSV tables beside this "
-                       "report have every row.</p>\n",
-                       whole(static_cast<double>(shown)), whole(static_cast<double>(total)), what);
+    return fmt::format(
+        "<p class=\"note\">Showing the first {} of {} {}; the CSV tables beside this "
+        "report have every row.</p>\n",
+        whole(static_cast<double>(shown)), whole(static_cast<double>(total)), what);
 }
 
 std::string empty_note(std::string_view sentence) {
@@ -459,50 +517,57 @@ Section data_section(const Json& data) {
         split = fmt::format("{} people · {} businesses", whole(*people), whole(*businesses));
     items.push_back({"customers", whole(customers), split});
     items.push_back({"relationships", whole(relationships),
-                     customers > 0 ? fmt::format("{} per customer", tenths(2 * relationships / customers))
-                                   : ""});
+                     customers > 0
+                         ? fmt::format("{} per customer", tenths(2 * relationships / customers))
+                         : ""});
     if (referrals) items.push_back({"referrals", whole(*referrals), ""});
     if (transactions) items.push_back({"transactions", whole(*transactions), ""});
     out += cards(items);
 
     // Relationship types and segments: name, count, share.
-    const auto breakdown = [&](std::string_view key, std::string_view caption, std::string_view head) {
+    // A list of {name, count}, largest first: name, count, share and a bar.
+    const auto breakdown = [&](std::string_view key, std::string_view caption,
+                               std::string_view head) {
         const Json* list = find(data, key);
         if (!list) return std::string();
         const std::string list_path = join_path(path, key);
         if (!list->is_array()) malformed(list_path, "expected a list");
-        if (list->empty()) return std::string();
+        std::vector<std::pair<std::string, double>> rows;
         double total = 0, largest = 0;
         for (std::size_t index = 0; index < list->size(); ++index) {
-            const double n = number((*list)[index], "count", index_path(list_path, index));
+            const std::string row_path = index_path(list_path, index);
+            const double n = number((*list)[index], "count", row_path);
+            rows.emplace_back(optional_text((*list)[index], "name", row_path).value_or(""), n);
             total += n;
             largest = std::max(largest, n);
         }
+        if (rows.empty()) return std::string();
+        std::stable_sort(rows.begin(), rows.end(),
+                         [](const auto& a, const auto& b) { return a.second > b.second; });
         std::string table = fmt::format(
             "<table class=\"breakdown\">\n<caption>{}</caption>\n<thead><tr><th>{}</th>"
             "<th class=\"num\">count</th><th class=\"num\">share</th><th class=\"barcell\" "
             "aria-hidden=\"true\"></th></tr></thead>\n<tbody>\n",
             caption, head);
-        const std::size_t shown = std::min(list->size(), kMaxTableRows);
+        const std::size_t shown = std::min(rows.size(), kMaxTableRows);
         for (std::size_t index = 0; index < shown; ++index) {
-            const Json& row = (*list)[index];
-            const std::string row_path = index_path(list_path, index);
-            const double n = number(row, "count", row_path);
-            const std::string name = optional_text(row, "name", row_path).value_or("");
+            const auto& [name, n] = rows[index];
             table += fmt::format(
                 "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
-                "<td class=\"barcell\" aria-hidden=\"true\"><span class=\"minibar\" style=\"width:{}%\">"
-                "</span></td></tr>\n",
-                name.empty() ? "<span class=\"muted\">(none)</span>" : shortened(name, 20), whole(n),
-                total > 0 ? percent(n / total) : "–", largest > 0 ? f1(100 * n / largest) : "0");
+                "<td class=\"barcell\" aria-hidden=\"true\"><span class=\"minibar\" "
+                "style=\"width:{}%\"></span></td></tr>\n",
+                name.empty() ? "<span class=\"muted\">(none)</span>" : shortened(name, 20),
+                whole(n), total > 0 ? percent(n / total) : "–",
+                largest > 0 ? f1(100 * std::max(0.0, n) / largest) : "0");
         }
         table += "</tbody>\n</table>\n";
-        return table + more_rows_note(shown, list->size(), "rows");
+        return table + more_rows_note(shown, rows.size(), "rows");
     };
     const std::string types = breakdown("relationship_types", "Relationships by type", "type");
     const std::string segments = breakdown("segments", "Customers by segment", "segment");
     if (!types.empty() || !segments.empty())
-        out += "<div class=\"split\">\n<div>" + types + "</div>\n<div>" + segments + "</div>\n</div>\n";
+        out += "<div class=\"split\">\n<div>" + types + "</div>\n<div>" + segments +
+               "</div>\n</div>\n";
     return section;
 }
 
@@ -510,7 +575,8 @@ Section influencers_section(const Json& influencers) {
     const std::string path = "influencers";
     Section section{"influencers", "Top influencers", ""};
     std::string& out = section.html;
-    const std::string measure = measure_label(optional_text(influencers, "measure", path).value_or("score"));
+    const std::string measure =
+        measure_label(optional_text(influencers, "measure", path).value_or("score"));
     const Json& top = array(influencers, "top", path);
     if (top.empty()) {
         out += empty_note("No customer was ranked.");
@@ -542,22 +608,26 @@ Section influencers_section(const Json& influencers) {
     const double plot = width - label_width - right;
     const double height = top_margin + row_height * static_cast<double>(bars) + 30;
     double max_score = 0;
-    for (std::size_t index = 0; index < bars; ++index) max_score = std::max(max_score, rows[index].score);
+    for (std::size_t index = 0; index < bars; ++index)
+        max_score = std::max(max_score, rows[index].score);
     const std::vector<double> ticks = nice_ticks(max_score, 4);
     const double axis_max = ticks.back();
-    std::string svg = svg_open("chart-influencers", width, height,
-                               fmt::format("Top {} influencers by {}", bars, escape(measure)),
-                               fmt::format("Horizontal bars: the {} score of each of the top {} customers.",
-                                           escape(measure), bars));
+    std::string svg =
+        svg_open("chart-influencers", width, height,
+                 fmt::format("Top {} influencers by {}", bars, escape(measure)),
+                 fmt::format("Horizontal bars: the {} score of each of the top {} customers.",
+                             escape(measure), bars));
     for (const double tick : ticks) {
         const double x = label_width + plot * tick / axis_max;
-        svg += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
-                           "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                           f1(x), f1(top_margin - 6), f1(height - 24), f1(height - 8),
-                           tick_label(tick, ticks.size() > 1 ? ticks[1] : 1, axis_max));
+        svg += fmt::format(
+            "<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
+            "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+            f1(x), f1(top_margin - 6), f1(height - 24), f1(height - 8),
+            tick_label(tick, ticks.size() > 1 ? ticks[1] : 1, axis_max));
     }
-    svg += fmt::format("<text class=\"axis-title\" x=\"{}\" y=\"14\" text-anchor=\"middle\">{} score</text>\n",
-                       f1(label_width + plot / 2), escape(capitalised(measure)));
+    svg += fmt::format(
+        "<text class=\"axis-title\" x=\"{}\" y=\"14\" text-anchor=\"middle\">{} score</text>\n",
+        f1(label_width + plot / 2), escape(capitalised(measure)));
     for (std::size_t index = 0; index < bars; ++index) {
         const Row& row = rows[index];
         const double y = top_margin + row_height * static_cast<double>(index);
@@ -574,20 +644,22 @@ Section influencers_section(const Json& influencers) {
     }
     svg += "</svg>\n";
 
-    std::string table =
-        fmt::format("<table>\n<thead><tr><th class=\"num\">#</th><th>customer</th><th>segment</th>"
-                    "<th class=\"num\">{}</th><th class=\"num\">own value</th></tr></thead>\n<tbody>\n",
-                    escape(measure));
+    std::string table = fmt::format(
+        "<table>\n<thead><tr><th class=\"num\">#</th><th>customer</th><th>segment</th>"
+        "<th class=\"num\">{}</th><th class=\"num\">own value</th></tr></thead>\n<tbody>\n",
+        escape(measure));
     const std::size_t shown = std::min(rows.size(), kMaxTableRows);
     for (std::size_t index = 0; index < shown; ++index) {
         const Row& row = rows[index];
-        // The segment cell's tooltip says the kind (person, business): the segment mostly implies it.
+        // The segment cell's tooltip says the kind (person, business): the segment mostly implies
+        // it.
         table += fmt::format(
             "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"nowrap\"{}>{}</td>"
             "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
             whole(row.rank), customer_cell(row.name, row.id, 13),
-            row.kind.empty() ? "" : fmt::format(" title=\"{}\"", escape(row.kind)), shortened(row.segment, 11),
-            score(row.score), row.own ? amount(*row.own) : "<span class=\"muted\">—</span>");
+            row.kind.empty() ? "" : fmt::format(" title=\"{}\"", escape(row.kind)),
+            shortened(row.segment, 11), score(row.score),
+            row.own ? amount(*row.own) : "<span class=\"muted\">—</span>");
     }
     table += "</tbody>\n</table>\n" + more_rows_note(shown, rows.size(), "influencers");
 
@@ -618,13 +690,15 @@ ValuePoint read_value_point(const Json& item, const std::string& path, const Val
     p.own = number(item, "own", path);
     p.network = optional_number(item, "network", path).value_or(0);
     p.referral = optional_number(item, "referral", path).value_or(0);
-    p.influence = optional_number(item, "influence", path)
-                      .value_or(scale.network_weight * p.network + scale.referral_weight * p.referral);
+    p.influence =
+        optional_number(item, "influence", path)
+            .value_or(scale.network_weight * p.network + scale.referral_weight * p.referral);
     p.total = optional_number(item, "total", path).value_or(p.own + p.influence);
     return p;
 }
 
-std::vector<ValuePoint> read_value_points(const Json& value, std::string_view key, const ValueScale& scale) {
+std::vector<ValuePoint> read_value_points(const Json& value, std::string_view key,
+                                          const ValueScale& scale) {
     std::vector<ValuePoint> points;
     const Json* list = find(value, key);
     if (!list) return points;
@@ -637,61 +711,108 @@ std::vector<ValuePoint> read_value_points(const Json& value, std::string_view ke
 
 // Quadrant colours follow the quadrant list's order, so an unknown quadrant name still gets one.
 class QuadrantColours {
-public:
+  public:
     explicit QuadrantColours(std::vector<std::string> names) : names_(std::move(names)) {}
     const char* operator()(const std::string& quadrant) const {
         const auto found = std::find(names_.begin(), names_.end(), quadrant);
         return quadrant_colour(quadrant, static_cast<std::size_t>(found - names_.begin()));
     }
 
-private:
+  private:
     std::vector<std::string> names_;
 };
 
-// The scatter of own value (x) against influence (y), both on a log(1 + v) scale: customer value
-// is skewed over orders of magnitude, and customers with no value still sit on the axes.
-std::string quadrant_scatter(const std::vector<ValuePoint>& points, const ValueScale& scale,
-                             const QuadrantColours& colour_of, const std::vector<std::string>& legend_names) {
-    const auto scaled = [](double v) { return std::log10(1 + std::max(0.0, v)); };
-    double max_own = scale.own_threshold.value_or(0), max_influence = scale.influence_threshold.value_or(0);
-    for (const ValuePoint& p : points) {
-        max_own = std::max(max_own, p.own);
-        max_influence = std::max(max_influence, p.influence);
+// A logarithmic axis on log10(1 + v) from 10^low (or 0 when low is 0) to 10^high. `low` skips
+// the empty decades below the smallest positive value; values under 10^low (customers with no
+// value) are drawn on the axis itself.
+struct LogAxis {
+    int low = 0, high = 1;
+    bool clamped = false;           // some value is drawn on the axis because it is under 10^low
+    bool clamped_positive = false;  // ... and some of those are above 0
+
+    static LogAxis fit(const std::vector<double>& values, std::optional<double> threshold) {
+        double max = threshold.value_or(0), min_positive = threshold.value_or(0);
+        for (const double v : values) {
+            max = std::max(max, v);
+            if (v > 0 && (min_positive <= 0 || v < min_positive)) min_positive = v;
+        }
+        LogAxis axis;
+        axis.high = std::max(1, static_cast<int>(std::ceil(std::log10(1 + max) - 1e-9)));
+        if (min_positive >= 10)
+            axis.low =
+                std::min(axis.high - 1, static_cast<int>(std::floor(std::log10(min_positive))));
+        for (const double v : values) {
+            if (std::log10(1 + std::max(0.0, v)) >= axis.low) continue;
+            axis.clamped = true;
+            axis.clamped_positive = axis.clamped_positive || v > 0;
+        }
+        return axis;
     }
-    const int x_decades = std::max(1, static_cast<int>(std::ceil(scaled(max_own) - 1e-9)));
-    const int y_decades = std::max(1, static_cast<int>(std::ceil(scaled(max_influence) - 1e-9)));
+    // 0 at the low end of the axis, 1 at the high end.
+    double fraction(double v) const {
+        const double scaled = std::max<double>(low, std::log10(1 + std::max(0.0, v)));
+        return (scaled - low) / (high - low);
+    }
+    std::string label(int exponent) const { return exponent == 0 ? "0" : power_label(exponent); }
+    // For the caption: who sits on this axis, or "" when nobody does.
+    std::string clamped_note(std::string_view what, std::string_view axis_name) const {
+        if (!clamped) return "";
+        if (!clamped_positive)
+            return fmt::format(" Customers with no {} sit on the {} axis.", what, axis_name);
+        return fmt::format(" Customers with {} under {} sit on the {} axis.", what,
+                           power_label(low), axis_name);
+    }
+};
+
+// The scatter of own value (x) against influence (y), both on a log(1 + v) scale: customer value
+// is skewed over orders of magnitude. Returns the whole <figure>: chart, legend and caption.
+std::string quadrant_scatter(const std::vector<ValuePoint>& points, const ValueScale& scale,
+                             const QuadrantColours& colour_of,
+                             const std::vector<std::string>& legend_names,
+                             const std::string& caption_lead, const std::string& caption_tail) {
+    std::vector<double> owns, influences;
+    for (const ValuePoint& p : points) {
+        owns.push_back(p.own);
+        influences.push_back(p.influence);
+    }
+    const LogAxis x_axis = LogAxis::fit(owns, scale.own_threshold);
+    const LogAxis y_axis = LogAxis::fit(influences, scale.influence_threshold);
     const double width = 520, height = 440, left = 62, right = 14, top = 16, bottom = 52;
     const double plot_w = width - left - right, plot_h = height - top - bottom;
-    const auto x_of = [&](double v) { return left + plot_w * scaled(v) / x_decades; };
-    const auto y_of = [&](double v) { return top + plot_h * (1 - scaled(v) / y_decades); };
+    const auto x_of = [&](double v) { return left + plot_w * x_axis.fraction(v); };
+    const auto y_of = [&](double v) { return top + plot_h * (1 - y_axis.fraction(v)); };
     const bool thresholds = scale.own_threshold && scale.influence_threshold;
-    const std::string influence_title =
-        scale.referral_weight != 0 ? "Influence: network + referral value" : "Influence: network value";
+    const std::string influence_title = scale.referral_weight != 0
+                                            ? "Influence: network + referral value"
+                                            : "Influence: network value";
 
     std::string svg = svg_open(
         "chart-quadrants", width, height, "Own value against influence, by quadrant",
-        fmt::format("Scatter plot of {} customers: own value on the horizontal axis, influence on the "
-                    "vertical axis, both logarithmic{}.",
-                    whole(static_cast<double>(points.size())),
-                    thresholds ? "; dashed lines are the quadrant thresholds" : ""));
+        fmt::format(
+            "Scatter plot of {} customers: own value on the horizontal axis, influence on the "
+            "vertical axis, both logarithmic{}.",
+            whole(static_cast<double>(points.size())),
+            thresholds ? "; dashed lines are the quadrant thresholds" : ""));
     // Grid lines at 0 and at each power of ten.
-    for (int exponent = 0; exponent <= x_decades; ++exponent) {
+    for (int exponent = x_axis.low; exponent <= x_axis.high; ++exponent) {
         const double x = x_of(exponent == 0 ? 0 : std::pow(10, exponent));
-        svg += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
-                           "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                           f1(x), f1(top), f1(top + plot_h), f1(top + plot_h + 16),
-                           exponent == 0 ? "0" : power_label(exponent));
+        svg += fmt::format(
+            "<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
+            "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+            f1(x), f1(top), f1(top + plot_h), f1(top + plot_h + 16), x_axis.label(exponent));
     }
-    for (int exponent = 0; exponent <= y_decades; ++exponent) {
+    for (int exponent = y_axis.low; exponent <= y_axis.high; ++exponent) {
         const double y = y_of(exponent == 0 ? 0 : std::pow(10, exponent));
-        svg += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
-                           "<text class=\"tick\" x=\"{3}\" y=\"{4}\" text-anchor=\"end\">{5}</text>\n",
-                           f1(left), f1(left + plot_w), f1(y), f1(left - 6), f1(y + 4),
-                           exponent == 0 ? "0" : power_label(exponent));
+        svg += fmt::format(
+            "<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
+            "<text class=\"tick\" x=\"{3}\" y=\"{4}\" text-anchor=\"end\">{5}</text>\n",
+            f1(left), f1(left + plot_w), f1(y), f1(left - 6), f1(y + 4), y_axis.label(exponent));
     }
     svg += fmt::format(
-        "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">Own value (log scale)</text>\n"
-        "<text class=\"axis-title\" transform=\"translate(14 {}) rotate(-90)\" text-anchor=\"middle\">"
+        "<text class=\"axis-title\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">Own value (log "
+        "scale)</text>\n"
+        "<text class=\"axis-title\" transform=\"translate(14 {}) rotate(-90)\" "
+        "text-anchor=\"middle\">"
         "{} (log scale)</text>\n",
         f1(left + plot_w / 2), f1(height - 10), f1(top + plot_h / 2), influence_title);
     if (thresholds) {
@@ -699,30 +820,36 @@ std::string quadrant_scatter(const std::vector<ValuePoint>& points, const ValueS
         svg += fmt::format(
             "<text class=\"corner\" x=\"{0}\" y=\"{2}\">Hidden influencers</text>"
             "<text class=\"corner\" x=\"{1}\" y=\"{2}\" text-anchor=\"end\">Champions</text>"
-            "<text class=\"corner\" x=\"{1}\" y=\"{3}\" text-anchor=\"end\">High-value loners</text>"
+            "<text class=\"corner\" x=\"{1}\" y=\"{3}\" text-anchor=\"end\">High-value "
+            "loners</text>"
             "<text class=\"corner\" x=\"{0}\" y=\"{3}\">Others</text>\n",
             f1(left + 6), f1(left + plot_w - 6), f1(top + 14), f1(top + plot_h - 8));
         svg += fmt::format(
-            "<line class=\"threshold\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"><title>Own value threshold: "
+            "<line class=\"threshold\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"><title>Own "
+            "value threshold: "
             "{3}</title></line>\n"
-            "<line class=\"threshold\" x1=\"{4}\" x2=\"{5}\" y1=\"{6}\" y2=\"{6}\"><title>Influence threshold: "
+            "<line class=\"threshold\" x1=\"{4}\" x2=\"{5}\" y1=\"{6}\" "
+            "y2=\"{6}\"><title>Influence threshold: "
             "{7}</title></line>\n",
-            f1(x_of(*scale.own_threshold)), f1(top), f1(top + plot_h), amount(*scale.own_threshold), f1(left),
-            f1(left + plot_w), f1(y_of(*scale.influence_threshold)), amount(*scale.influence_threshold));
+            f1(x_of(*scale.own_threshold)), f1(top), f1(top + plot_h), amount(*scale.own_threshold),
+            f1(left), f1(left + plot_w), f1(y_of(*scale.influence_threshold)),
+            amount(*scale.influence_threshold));
     }
     // Points, the highest total value last so that it is drawn on top.
     std::vector<std::size_t> order(points.size());
     for (std::size_t index = 0; index < order.size(); ++index) order[index] = index;
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return points[a].total < points[b].total; });
+    std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+        return points[a].total < points[b].total;
+    });
     for (const std::size_t index : order) {
         const ValuePoint& p = points[index];
         svg += fmt::format(
-            "<circle class=\"point\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"><title>{} ({}){}: own {}, network "
+            "<circle class=\"point\" cx=\"{}\" cy=\"{}\" r=\"4\" fill=\"{}\"><title>{} ({}){}: own "
+            "{}, network "
             "{}, referral {}</title></circle>\n",
-            f1(x_of(p.own)), f1(y_of(p.influence)), colour_of(p.quadrant), escape(p.name), escape(p.id),
-            p.quadrant.empty() ? "" : ", " + escape(p.quadrant), amount(p.own), amount(p.network),
-            amount(p.referral));
+            f1(x_of(p.own)), f1(y_of(p.influence)), colour_of(p.quadrant), escape(p.name),
+            escape(p.id), p.quadrant.empty() ? "" : ", " + escape(quadrant_label(p.quadrant)),
+            amount(p.own), amount(p.network), amount(p.referral));
     }
     svg += "</svg>\n";
 
@@ -733,10 +860,17 @@ std::string quadrant_scatter(const std::vector<ValuePoint>& points, const ValueS
             names.push_back(p.quadrant);
     std::string legend = "<div class=\"legend\">";
     for (const std::string& name : names)
-        legend += fmt::format("<span><span class=\"dot\" style=\"background:{}\"></span>{}</span>", colour_of(name),
-                              shortened(capitalised(name), 16));
+        legend += fmt::format("<span><span class=\"dot\" style=\"background:{}\"></span>{}</span>",
+                              colour_of(name), shortened(quadrant_label(name), 16));
     if (thresholds) legend += "<span><span class=\"dash\"></span>threshold</span>";
-    return svg + legend + "</div>\n";
+    legend += "</div>\n";
+    return "<figure>" + svg + legend +
+           fmt::format(
+               "<figcaption>{}. Both axes are logarithmic because customer value is highly "
+               "skewed: a few customers are worth orders of magnitude more than the median.{}{}{}"
+               "</figcaption></figure>\n",
+               caption_lead, x_axis.clamped_note("own value", "vertical"),
+               y_axis.clamped_note("influence", "horizontal"), caption_tail);
 }
 
 Section value_section(const Json& value) {
@@ -747,18 +881,22 @@ Section value_section(const Json& value) {
     ValueScale scale;
     if (const Json* weights = find(value, "weights")) {
         scale.network_weight = optional_number(*weights, "network", path + ".weights").value_or(1);
-        scale.referral_weight = optional_number(*weights, "referral", path + ".weights").value_or(0);
+        scale.referral_weight =
+            optional_number(*weights, "referral", path + ".weights").value_or(0);
     }
     if (const Json* thresholds = find(value, "thresholds")) {
         scale.own_threshold = optional_number(*thresholds, "own", path + ".thresholds");
         scale.influence_threshold = optional_number(*thresholds, "influence", path + ".thresholds");
         if (!scale.influence_threshold)  // the name in the report's first contract
-            scale.influence_threshold = optional_number(*thresholds, "network", path + ".thresholds");
+            scale.influence_threshold =
+                optional_number(*thresholds, "network", path + ".thresholds");
     }
     out += fmt::format(
-        "<p>Each customer's value has three parts: <b>own value</b> (what they buy), <b>network value</b> "
+        "<p>Each customer's value has three parts: <b>own value</b> (what they buy), <b>network "
+        "value</b> "
         "(the expected own value of the customers their influence would activate) and <b>referral "
-        "value</b> (the customers they actually brought in). Quadrants split customers by own value and by "
+        "value</b> (the customers they actually brought in). Quadrants split customers by own "
+        "value and by "
         "influence ({}){}.</p>\n",
         scale.referral_weight != 0
             ? fmt::format("influence = {} × network value + {} × referral value",
@@ -766,8 +904,8 @@ Section value_section(const Json& value) {
                           escape(fmt::format("{}", scale.referral_weight)))
             : "influence = network value",
         scale.own_threshold && scale.influence_threshold
-            ? fmt::format(", high meaning above {} own value and above {} influence", amount(*scale.own_threshold),
-                          amount(*scale.influence_threshold))
+            ? fmt::format(", high meaning above {} own value and above {} influence",
+                          amount(*scale.own_threshold), amount(*scale.influence_threshold))
             : "");
 
     // Quadrant summary table.
@@ -778,8 +916,10 @@ Section value_section(const Json& value) {
         const std::string list_path = path + ".quadrants";
         if (!quadrants->is_array()) malformed(list_path, "expected a list");
         for (std::size_t index = 0; index < quadrants->size(); ++index) {
-            quadrant_names.push_back(text((*quadrants)[index], "name", index_path(list_path, index)));
-            customers_in_quadrants += number((*quadrants)[index], "count", index_path(list_path, index));
+            quadrant_names.push_back(
+                text((*quadrants)[index], "name", index_path(list_path, index)));
+            customers_in_quadrants +=
+                number((*quadrants)[index], "count", index_path(list_path, index));
         }
         quadrant_table =
             "<table>\n<caption>Customers by quadrant</caption>\n<thead><tr><th>quadrant</th>"
@@ -793,19 +933,23 @@ Section value_section(const Json& value) {
             const auto network = optional_number(row, "network_value", row_path);
             quadrant_table += fmt::format(
                 "<tr><td><span class=\"swatch\" style=\"background:{}\"></span>{}</td>"
-                "<td class=\"num\">{} <span class=\"muted\">({})</span></td><td class=\"num\">{}</td>"
+                "<td class=\"num\">{} <span class=\"muted\">({})</span></td><td "
+                "class=\"num\">{}</td>"
                 "<td class=\"num\">{}</td></tr>\n",
-                quadrant_colour(quadrant_names[index], index), shortened(capitalised(quadrant_names[index]), 12),
-                whole(customers), customers_in_quadrants > 0 ? percent(customers / customers_in_quadrants) : "–",
+                quadrant_colour(quadrant_names[index], index),
+                shortened(quadrant_label(quadrant_names[index]), 12), whole(customers),
+                customers_in_quadrants > 0 ? percent(customers / customers_in_quadrants) : "–",
                 own ? amount(*own) : "–", network ? amount(*network) : "–");
         }
         quadrant_table +=
             "</tbody>\n</table>\n"
             "<dl class=\"quadrant-guide\">"
             "<dt>Champions</dt><dd>buy a lot and move others: keep them close.</dd>"
-            "<dt>Hidden influencers</dt><dd>buy little but move others: the campaign targets a value "
+            "<dt>Hidden influencers</dt><dd>buy little but move others: the campaign targets a "
+            "value "
             "ranking misses.</dd>"
-            "<dt>High-value loners</dt><dd>buy a lot but move few: serve them, do not count on word of "
+            "<dt>High-value loners</dt><dd>buy a lot but move few: serve them, do not count on "
+            "word of "
             "mouth.</dd></dl>\n";
     }
     const QuadrantColours colour_of(quadrant_names);
@@ -817,19 +961,16 @@ Section value_section(const Json& value) {
     } else {
         const auto bound = optional_number(value, "network_error_bound", path);
         const double shown = static_cast<double>(points.size());
-        figure = "<figure>" + quadrant_scatter(points, scale, colour_of, quadrant_names) +
-                 fmt::format(
-                     "<figcaption>{}. Both axes are logarithmic (log of 1 + value, so customers with no "
-                     "value sit on the axis) because customer value is highly skewed: a few customers are "
-                     "worth orders of magnitude more than the median.{}</figcaption></figure>\n",
-                     customers_in_quadrants > shown
-                         ? fmt::format("A sample of {} of the {} customers, the most valuable among them",
-                                       whole(shown), whole(customers_in_quadrants))
-                         : fmt::format("{} customers", whole(shown)),
-                     bound ? fmt::format(" Network values are estimates, each within {} of the truth with high "
-                                         "probability.",
-                                         amount(*bound))
-                           : "");
+        figure = quadrant_scatter(
+            points, scale, colour_of, quadrant_names,
+            customers_in_quadrants > shown
+                ? fmt::format("A sample of {} of the {} customers", whole(shown),
+                              whole(customers_in_quadrants))
+                : fmt::format("{} customers", whole(shown)),
+            bound ? fmt::format(" Network values are estimates, each within {} of the truth with "
+                                "high probability.",
+                                amount(*bound))
+                  : "");
     }
     out += "<div class=\"split\">\n" + figure + "<div>" + quadrant_table + "</div>\n</div>\n";
 
@@ -845,14 +986,17 @@ Section value_section(const Json& value) {
         for (std::size_t index = 0; index < shown; ++index) {
             const ValuePoint& p = top[index];
             table += fmt::format(
-                "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"nowrap\">{}{}</td><td class=\"num\">{}</td>"
-                "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\"><b>{}</b></td></tr>\n",
+                "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"nowrap\">{}{}</td><td "
+                "class=\"num\">{}</td>"
+                "<td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+                "class=\"num\"><b>{}</b></td></tr>\n",
                 index + 1, customer_cell(p.name, p.id),
                 p.quadrant.empty()
                     ? ""
-                    : fmt::format("<span class=\"swatch\" style=\"background:{}\"></span>", colour_of(p.quadrant)),
-                shortened(capitalised(p.quadrant), 12), amount(p.own), amount(p.network), amount(p.referral),
-                amount(p.total));
+                    : fmt::format("<span class=\"swatch\" style=\"background:{}\"></span>",
+                                  colour_of(p.quadrant)),
+                shortened(quadrant_label(p.quadrant), 12), amount(p.own), amount(p.network),
+                amount(p.referral), amount(p.total));
         }
         out += table + "</tbody>\n</table>\n" + more_rows_note(shown, top.size(), "customers");
     }
@@ -880,7 +1024,8 @@ Section communities_section(const Json& communities) {
                 optional_number(item, "value", item_path), "", ""};
         if (const Json* leader = find(item, "top_influencer")) {
             row.leader_id = text(*leader, "id", item_path + ".top_influencer");
-            row.leader_name = optional_text(*leader, "name", item_path + ".top_influencer").value_or("");
+            row.leader_name =
+                optional_text(*leader, "name", item_path + ".top_influencer").value_or("");
         }
         rows.push_back(std::move(row));
     }
@@ -889,11 +1034,13 @@ Section communities_section(const Json& communities) {
         return a.size != b.size ? a.size > b.size : a.community < b.community;
     });
     std::string intro = "<p>Groups of customers more tied to each other than to the rest";
-    if (!method.empty()) intro += fmt::format(", found by {}", escape(capitalised(method)));
+    if (!method.empty())
+        intro += fmt::format(", found by {}", method == "lpa" ? std::string("label propagation")
+                                                              : escape(capitalised(method)));
     intro += ".";
     if (total && *total > static_cast<double>(rows.size()))
-        intro += fmt::format(" The {} largest of {} communities are shown.", whole(static_cast<double>(rows.size())),
-                             whole(*total));
+        intro += fmt::format(" The {} largest of {} communities are shown.",
+                             whole(static_cast<double>(rows.size())), whole(*total));
     if (modularity)
         intro += fmt::format(" Modularity {:.3f} ({}).", *modularity,
                              *modularity >= 0.4   ? "clear community structure"
@@ -905,8 +1052,9 @@ Section communities_section(const Json& communities) {
     if (modularity) items.push_back({"modularity", fmt::format("{:.3f}", *modularity), ""});
     if (!rows.empty())
         items.push_back({"customers in the largest community", whole(rows.front().size),
-                         rows.front().leader_name.empty() ? ""
-                                                          : "top influencer " + shortened(rows.front().leader_name, 14)});
+                         rows.front().leader_name.empty()
+                             ? ""
+                             : "top influencer " + shortened(rows.front().leader_name, 14)});
     if (!items.empty()) out += cards(items);
     if (rows.empty()) {
         out += empty_note("No communities were found.");
@@ -925,24 +1073,29 @@ Section communities_section(const Json& communities) {
         }
     }
     const double width = 520, label_width = 112, gap = 24, top_margin = 34, row_height = 22;
-    const double panel = any_value ? (width - label_width - gap - 12) / 2 : width - label_width - 12;
+    const double panel =
+        any_value ? (width - label_width - gap - 12) / 2 : width - label_width - 12;
     const double height = top_margin + row_height * static_cast<double>(bars) + 28;
     const std::vector<double> size_ticks = nice_ticks(max_size, 3);
     const std::vector<double> value_ticks = nice_ticks(max_value, 3);
     std::string svg = svg_open(
         "chart-communities", width, height,
         fmt::format("Size{} of the {} largest communities", any_value ? " and value" : "", bars),
-        "Paired horizontal bars: customers in each community and, beside them, the community's total "
+        "Paired horizontal bars: customers in each community and, beside them, the community's "
+        "total "
         "own value.");
-    const auto panel_axis = [&](double x0, const std::vector<double>& ticks, const std::string& title) {
-        std::string axis = fmt::format("<text class=\"axis-title\" x=\"{}\" y=\"14\" text-anchor=\"middle\">{}</text>\n",
-                                       f1(x0 + panel / 2), title);
+    const auto panel_axis = [&](double x0, const std::vector<double>& ticks,
+                                const std::string& title) {
+        std::string axis = fmt::format(
+            "<text class=\"axis-title\" x=\"{}\" y=\"14\" text-anchor=\"middle\">{}</text>\n",
+            f1(x0 + panel / 2), title);
         for (const double tick : ticks) {
             const double x = x0 + panel * tick / ticks.back();
-            axis += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
-                                "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                                f1(x), f1(top_margin - 6), f1(height - 22), f1(height - 8),
-                                tick_label(tick, ticks.size() > 1 ? ticks[1] : 1, ticks.back()));
+            axis += fmt::format(
+                "<line class=\"grid\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
+                "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+                f1(x), f1(top_margin - 6), f1(height - 22), f1(height - 8),
+                tick_label(tick, ticks.size() > 1 ? ticks[1] : 1, ticks.back()));
         }
         return axis;
     };
@@ -964,7 +1117,8 @@ Section communities_section(const Json& communities) {
             const double v = row.value.value_or(0);
             const double value_length = panel * std::max(0.0, v) / value_ticks.back();
             svg += fmt::format(
-                "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" rx=\"2\">"
+                "<rect class=\"bar\" x=\"{}\" y=\"{}\" width=\"{}\" height=\"{}\" fill=\"{}\" "
+                "rx=\"2\">"
                 "<title>{}: value {}</title></rect>\n",
                 f1(value_x), f1(y + 4), f1(value_length), f1(row_height - 8), kValueBar, name,
                 row.value ? amount(v) : "unknown");
@@ -988,14 +1142,17 @@ Section communities_section(const Json& communities) {
                                   : customer_cell(row.leader_name, row.leader_id, 11));
     }
     table += "</tbody>\n</table>\n" + more_rows_note(shown, rows.size(), "communities");
-    out += "<div class=\"split\">\n<figure>" + svg +
-           (any_value ? "<div class=\"legend\"><span><span class=\"dot square\" style=\"background:" +
-                            std::string(kBar) + "\"></span>customers</span><span><span class=\"dot square\" "
-                            "style=\"background:" + kValueBar + "\"></span>total own value</span></div>\n"
-                      : std::string()) +
-           "<figcaption>Largest communities first. A large community with a low value per customer "
-           "is room to grow; its top influencer is the way in.</figcaption></figure>\n<div>" +
-           table + "</div>\n</div>\n";
+    out +=
+        "<div class=\"split\">\n<figure>" + svg +
+        (any_value ? "<div class=\"legend\"><span><span class=\"dot square\" style=\"background:" +
+                         std::string(kBar) +
+                         "\"></span>customers</span><span><span class=\"dot square\" "
+                         "style=\"background:" +
+                         kValueBar + "\"></span>total own value</span></div>\n"
+                   : std::string()) +
+        "<figcaption>Largest communities first. A large community with a low value per customer "
+        "is room to grow; its top influencer is the way in.</figcaption></figure>\n<div>" +
+        table + "</div>\n</div>\n";
     return section;
 }
 
@@ -1013,15 +1170,19 @@ std::string seeds_part(const Json& seeds) {
     const auto guarantee = optional_number(seeds, "guarantee", path);
     const double chosen = static_cast<double>(list.size());
 
-    const auto reach_text = [&](double reach) { return value_objective ? amount(reach) : tenths(reach); };
+    const auto reach_text = [&](double reach) {
+        return value_objective ? amount(reach) : tenths(reach);
+    };
     std::vector<Card> items;
     items.push_back({"seed customers", whole(k.value_or(chosen)), ""});
     if (simulated || estimated)
         items.push_back({value_objective ? "expected value reached" : "expected customers reached",
                          reach_text(simulated.value_or(estimated.value_or(0))),
-                         simulated && estimated ? "estimate before simulation: " + reach_text(*estimated)
-                                                : ""});
-    if (expected_value && !value_objective) items.push_back({"expected value reached", amount(*expected_value), ""});
+                         simulated && estimated
+                             ? "estimate before simulation: " + reach_text(*estimated)
+                             : ""});
+    if (expected_value && !value_objective)
+        items.push_back({"expected value reached", amount(*expected_value), ""});
     if (certified)
         items.push_back({"of the best possible reach", "≥ " + percent(*certified),
                          guarantee ? "guaranteed at least " + percent(*guarantee) : ""});
@@ -1034,8 +1195,9 @@ std::string seeds_part(const Json& seeds) {
     out += cards(items);
     if (list.empty()) return out + empty_note("No seed customers were chosen.");
     std::string table = fmt::format(
-        "<table>\n<caption>Seed customers in the order chosen, with the {} each adds</caption>\n"
-        "<thead><tr><th class=\"num\">#</th><th>customer</th><th>segment</th><th class=\"num\">gain</th>"
+        "<table>\n<caption>Seed customers in the order chosen (gain: the {} each adds)</caption>\n"
+        "<thead><tr><th class=\"num\">#</th><th>customer</th><th>segment</th><th "
+        "class=\"num\">gain</th>"
         "</tr></thead>\n<tbody>\n",
         value_objective ? "value" : "customers");
     const std::size_t shown = std::min(list.size(), kMaxTableRows);
@@ -1078,7 +1240,8 @@ std::string compare_part(const Json& compare) {
     const auto simulations = optional_number(compare, "simulations", path);
     std::string out = fmt::format(
         "<h3>Seed strategies as the campaign grows</h3>\n<p>Each strategy picks 1 to {} seed "
-        "customers; the same simulator{} judges them all, so the lines compare like with like.</p>\n",
+        "customers; the same simulator{} judges them all, so the lines compare like with "
+        "like.</p>\n",
         whole(static_cast<double>(k)),
         simulations ? fmt::format(" ({} runs per point)", whole(*simulations)) : "");
     if (curves.empty() || k == 0) return out + empty_note("No strategies were compared.");
@@ -1094,27 +1257,34 @@ std::string compare_part(const Json& compare) {
     const auto y_of = [&](double v) { return top + plot_h * (1 - std::max(0.0, v) / axis_max); };
     std::string svg = svg_open(
         "chart-spread", width, height, "Expected customers reached as the number of seeds grows",
-        fmt::format("Line chart, one line per strategy ({}): expected customers reached for 1 to {} seeds.",
-                    curves.size(), k));
+        fmt::format(
+            "Line chart, one line per strategy ({}): expected customers reached for 1 to {} seeds.",
+            curves.size(), k));
     for (const double tick : ticks) {
         const double y = y_of(tick);
-        svg += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
-                           "<text class=\"tick\" x=\"{3}\" y=\"{4}\" text-anchor=\"end\">{5}</text>\n",
-                           f1(left), f1(left + plot_w), f1(y), f1(left - 6), f1(y + 4),
-                           tick_label(tick, ticks.size() > 1 ? ticks[1] : 1, axis_max));
+        svg += fmt::format(
+            "<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
+            "<text class=\"tick\" x=\"{3}\" y=\"{4}\" text-anchor=\"end\">{5}</text>\n",
+            f1(left), f1(left + plot_w), f1(y), f1(left - 6), f1(y + 4),
+            tick_label(tick, ticks.size() > 1 ? ticks[1] : 1, axis_max));
     }
-    const std::size_t x_step = k <= 12 ? 1 : k <= 30 ? 5 : static_cast<std::size_t>(nice_ticks(static_cast<double>(k), 6)[1]);
+    const std::size_t x_step =
+        k <= 12   ? 1
+        : k <= 30 ? 5
+                  : static_cast<std::size_t>(nice_ticks(static_cast<double>(k), 6)[1]);
     for (std::size_t seeds = 1; seeds <= k; ++seeds) {
         if (seeds != 1 && seeds % x_step != 0) continue;
-        svg += fmt::format("<line class=\"tickmark\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
-                           "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
-                           f1(x_of(seeds)), f1(top + plot_h), f1(top + plot_h + 5), f1(top + plot_h + 18),
-                           seeds);
+        svg += fmt::format(
+            "<line class=\"tickmark\" x1=\"{0}\" x2=\"{0}\" y1=\"{1}\" y2=\"{2}\"/>"
+            "<text class=\"tick\" x=\"{0}\" y=\"{3}\" text-anchor=\"middle\">{4}</text>\n",
+            f1(x_of(seeds)), f1(top + plot_h), f1(top + plot_h + 5), f1(top + plot_h + 18), seeds);
     }
     svg += fmt::format(
         "<line class=\"axis\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>\n"
-        "<text class=\"axis-title\" x=\"{3}\" y=\"{4}\" text-anchor=\"middle\">Number of seed customers (k)</text>\n"
-        "<text class=\"axis-title\" transform=\"translate(14 {5}) rotate(-90)\" text-anchor=\"middle\">"
+        "<text class=\"axis-title\" x=\"{3}\" y=\"{4}\" text-anchor=\"middle\">Number of seed "
+        "customers (k)</text>\n"
+        "<text class=\"axis-title\" transform=\"translate(14 {5}) rotate(-90)\" "
+        "text-anchor=\"middle\">"
         "Expected customers reached</text>\n",
         f1(left), f1(left + plot_w), f1(top + plot_h), f1(left + plot_w / 2), f1(height - 8),
         f1(top + plot_h / 2));
@@ -1124,31 +1294,39 @@ std::string compare_part(const Json& compare) {
         const char* colour = strategy_colour(curve.name, reverse);
         std::string coordinates;
         for (std::size_t index = 0; index < curve.spread.size(); ++index)
-            coordinates += fmt::format("{}{},{}", index ? " " : "", f1(x_of(index + 1)), f1(y_of(curve.spread[index])));
+            coordinates += fmt::format("{}{},{}", index ? " " : "", f1(x_of(index + 1)),
+                                       f1(y_of(curve.spread[index])));
         const char* dash = dash_pattern(reverse);
         svg += fmt::format(
-            "<polyline class=\"line\" points=\"{}\" fill=\"none\" stroke=\"{}\" stroke-width=\"{}\"{}>"
+            "<polyline class=\"line\" points=\"{}\" fill=\"none\" stroke=\"{}\" "
+            "stroke-width=\"{}\"{}>"
             "<title>{}</title></polyline>\n",
             coordinates, colour, reverse == 0 ? "2.6" : "1.8",
-            *dash ? fmt::format(" stroke-dasharray=\"{}\"", dash) : "", escape(strategy_label(curve.name)));
+            *dash ? fmt::format(" stroke-dasharray=\"{}\"", dash) : "",
+            escape(strategy_label(curve.name)));
         for (std::size_t index = 0; index < curve.spread.size(); ++index)
-            svg += marker(reverse, x_of(index + 1), y_of(curve.spread[index]), colour,
-                          fmt::format("{}, k = {}: {} customers{}", escape(strategy_label(curve.name)), index + 1,
-                                      tenths(curve.spread[index]),
-                                      index < curve.error.size() ? " ± " + tenths(curve.error[index]) : "")) +
-                   "\n";
+            svg +=
+                marker(reverse, x_of(index + 1), y_of(curve.spread[index]), colour,
+                       fmt::format(
+                           "{}, k = {}: {} customers{}", escape(strategy_label(curve.name)),
+                           index + 1, tenths(curve.spread[index]),
+                           index < curve.error.size() ? " ± " + tenths(curve.error[index]) : "")) +
+                "\n";
     }
     svg += "</svg>\n";
     std::string legend = "<div class=\"legend\">";
     for (std::size_t index = 0; index < curves.size(); ++index) {
         const char* dash = dash_pattern(index);
         legend += fmt::format(
-            "<span><svg class=\"key\" width=\"30\" height=\"12\" viewBox=\"0 0 30 12\" aria-hidden=\"true\">"
-            "<line x1=\"1\" x2=\"29\" y1=\"6\" y2=\"6\" stroke=\"{}\" stroke-width=\"2.2\"{}/>{}</svg>{}</span>",
+            "<span><svg class=\"key\" width=\"30\" height=\"12\" viewBox=\"0 0 30 12\" "
+            "aria-hidden=\"true\">"
+            "<line x1=\"1\" x2=\"29\" y1=\"6\" y2=\"6\" stroke=\"{}\" "
+            "stroke-width=\"2.2\"{}/>{}</svg>{}</span>",
             strategy_colour(curves[index].name, index),
             *dash ? fmt::format(" stroke-dasharray=\"{}\"", dash) : "",
             [&] {
-                std::string key = marker(index, 15, 6, strategy_colour(curves[index].name, index), "");
+                std::string key =
+                    marker(index, 15, 6, strategy_colour(curves[index].name, index), "");
                 // The legend's markers are not data: give them another class and no tooltip.
                 key.replace(key.find("class=\"marker\""), 14, "class=\"key-marker\"");
                 const auto title = key.find("<title></title>");
@@ -1179,9 +1357,12 @@ std::string compare_part(const Json& compare) {
             "<td class=\"num\">{}</td></tr>\n",
             strategy_colour(curve.name, index), escape(strategy_label(curve.name)),
             complete ? tenths(reach) : "–",
-            complete && curve.error.size() == k ? " <span class=\"muted\">± " + tenths(curve.error.back()) + "</span>" : "",
-            any_value ? fmt::format("<td class=\"num\">{}</td>",
-                                    complete && curve.value.size() == k ? amount(curve.value.back()) : "–")
+            complete && curve.error.size() == k
+                ? " <span class=\"muted\">± " + tenths(curve.error.back()) + "</span>"
+                : "",
+            any_value ? fmt::format("<td class=\"num\">{}</td>", complete && curve.value.size() == k
+                                                                     ? amount(curve.value.back())
+                                                                     : "–")
                       : "",
             complete && best > 0 ? percent(reach / best) : "–");
     }
@@ -1190,7 +1371,8 @@ std::string compare_part(const Json& compare) {
         "<figcaption>Higher is better. Each point is the mean over the simulations{}.</figcaption>",
         max_error <= 0 ? ""
         : max_error < 0.01 * axis_max
-            ? fmt::format("; its standard error is at most {} customers, too small to draw", tenths(max_error))
+            ? fmt::format("; its standard error is at most {} customers, too small to draw",
+                          tenths(max_error))
             : fmt::format("; its standard error is at most {} customers", tenths(max_error)));
     return out + "<figure>" + svg + legend + caption + "</figure>\n" + table;
 }
@@ -1218,8 +1400,8 @@ Section campaign_section(const Json* seeds, const Json* compare, const Json* sim
     }
     const std::string right = compare ? compare_part(*compare) : "";
     section.html = left.empty() || right.empty() ? left + right
-                                                 : "<div class=\"split\">\n<div>" + left + "</div>\n<div>" +
-                                                       right + "</div>\n</div>\n";
+                                                 : "<div class=\"split\">\n<div>" + left +
+                                                       "</div>\n<div>" + right + "</div>\n</div>\n";
     return section;
 }
 
@@ -1234,18 +1416,23 @@ Section referrals_section(const Json& referrals) {
     double referred = 0, max_count = 0;
     for (std::size_t index = 0; index < histogram.size(); ++index) {
         const std::string item_path = index_path(path + ".depth_histogram", index);
-        bars.emplace_back(number(histogram[index], "depth", item_path), number(histogram[index], "count", item_path));
+        bars.emplace_back(number(histogram[index], "depth", item_path),
+                          number(histogram[index], "count", item_path));
         referred += bars.back().second;
         max_count = std::max(max_count, bars.back().second);
     }
     std::vector<Card> items;
-    if (cascades) items.push_back({"referral cascades", whole(*cascades), "trees started by one customer"});
+    if (cascades)
+        items.push_back({"referral cascades", whole(*cascades), "trees started by one customer"});
     items.push_back({"customers brought in", whole(referred), ""});
-    if (max_depth) items.push_back({"longest chain", whole(*max_depth) + (*max_depth == 1 ? " step" : " steps"), ""});
-    out += "<p>Who brought in whom, from the observed referrals that converted: each cascade starts "
-           "at a customer nobody referred, and a customer's depth is the number of referral steps "
-           "from that first customer.</p>\n" +
-           cards(items);
+    if (max_depth)
+        items.push_back(
+            {"longest chain", whole(*max_depth) + (*max_depth == 1 ? " step" : " steps"), ""});
+    out +=
+        "<p>Who brought in whom, from the observed referrals that converted: each cascade starts "
+        "at a customer nobody referred, and a customer's depth is the number of referral steps "
+        "from that first customer.</p>\n" +
+        cards(items);
     if (bars.empty() || referred == 0) {
         out += empty_note("No converted referrals in the data.");
         return section;
@@ -1256,16 +1443,18 @@ Section referrals_section(const Json& referrals) {
     const double axis_max = ticks.back();
     const double slot = plot_w / static_cast<double>(bars.size());
     const double bar_w = std::min(slot * 0.72, 60.0);
-    std::string svg = svg_open("chart-depths", width, height, "Customers brought in by referral, by depth",
-                               fmt::format("Histogram: customers at each depth 1 to {} of their referral "
-                                           "cascade.",
-                                           whole(bars.back().first)));
+    std::string svg =
+        svg_open("chart-depths", width, height, "Customers brought in by referral, by depth",
+                 fmt::format("Histogram: customers at each depth 1 to {} of their referral "
+                             "cascade.",
+                             whole(bars.back().first)));
     for (const double tick : ticks) {
         const double y = top + plot_h * (1 - tick / axis_max);
-        svg += fmt::format("<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
-                           "<text class=\"tick\" x=\"{3}\" y=\"{4}\" text-anchor=\"end\">{5}</text>\n",
-                           f1(left), f1(left + plot_w), f1(y), f1(left - 6), f1(y + 4),
-                           tick_label(tick, ticks.size() > 1 ? ticks[1] : 1, axis_max));
+        svg += fmt::format(
+            "<line class=\"grid\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>"
+            "<text class=\"tick\" x=\"{3}\" y=\"{4}\" text-anchor=\"end\">{5}</text>\n",
+            f1(left), f1(left + plot_w), f1(y), f1(left - 6), f1(y + 4),
+            tick_label(tick, ticks.size() > 1 ? ticks[1] : 1, axis_max));
     }
     for (std::size_t index = 0; index < bars.size(); ++index) {
         const auto [depth, n] = bars[index];
@@ -1276,29 +1465,37 @@ Section referrals_section(const Json& referrals) {
             "<title>Depth {}: {} customers</title></rect>"
             "<text class=\"value\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>"
             "<text class=\"tick\" x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",
-            f1(center - bar_w / 2), f1(top + plot_h - bar_h), f1(bar_w), f1(bar_h), kBar, whole(depth), whole(n),
-            f1(center), f1(top + plot_h - bar_h - 5), whole(n), f1(center), f1(top + plot_h + 16), whole(depth));
+            f1(center - bar_w / 2), f1(top + plot_h - bar_h), f1(bar_w), f1(bar_h), kBar,
+            whole(depth), whole(n), f1(center), f1(top + plot_h - bar_h - 5), whole(n), f1(center),
+            f1(top + plot_h + 16), whole(depth));
     }
     svg += fmt::format(
         "<line class=\"axis\" x1=\"{0}\" x2=\"{1}\" y1=\"{2}\" y2=\"{2}\"/>\n"
-        "<text class=\"axis-title\" x=\"{3}\" y=\"{4}\" text-anchor=\"middle\">Depth: referral steps from "
+        "<text class=\"axis-title\" x=\"{3}\" y=\"{4}\" text-anchor=\"middle\">Depth: referral "
+        "steps from "
         "the cascade's first customer</text>\n"
-        "<text class=\"axis-title\" transform=\"translate(14 {5}) rotate(-90)\" text-anchor=\"middle\">"
+        "<text class=\"axis-title\" transform=\"translate(14 {5}) rotate(-90)\" "
+        "text-anchor=\"middle\">"
         "Customers</text>\n</svg>\n",
-        f1(left), f1(left + plot_w), f1(top + plot_h), f1(left + plot_w / 2), f1(height - 8), f1(top + plot_h / 2));
+        f1(left), f1(left + plot_w), f1(top + plot_h), f1(left + plot_w / 2), f1(height - 8),
+        f1(top + plot_h / 2));
 
     std::string table =
-        "<table class=\"compact\">\n<thead><tr><th class=\"num\">depth</th><th class=\"num\">customers</th>"
+        "<table class=\"compact\">\n<thead><tr><th class=\"num\">depth</th><th "
+        "class=\"num\">customers</th>"
         "<th class=\"num\">share</th></tr></thead>\n<tbody>\n";
     const std::size_t shown = std::min(bars.size(), kMaxTableRows);
     for (std::size_t index = 0; index < shown; ++index)
-        table += fmt::format("<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
-                             whole(bars[index].first), whole(bars[index].second),
-                             percent(bars[index].second / referred));
+        table += fmt::format(
+            "<tr><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+            "class=\"num\">{}</td></tr>\n",
+            whole(bars[index].first), whole(bars[index].second),
+            percent(bars[index].second / referred));
     table += "</tbody>\n</table>\n" + more_rows_note(shown, bars.size(), "depths");
     out += "<div class=\"split\">\n<figure>" + svg +
            "<figcaption>Depth 1: brought in directly by the cascade's first customer; depth 2: by "
-           "someone they brought in; and so on. Deep chains mean referrals keep travelling.</figcaption>"
+           "someone they brought in; and so on. Deep chains mean referrals keep "
+           "travelling.</figcaption>"
            "</figure>\n<div>" +
            table + "</div>\n</div>\n";
     return section;
@@ -1310,16 +1507,20 @@ std::string parameters_list(const Json& parameters) {
         if (value.is_object()) {
             std::string rows;
             for (const auto& [inner_key, inner] : value.items())
-                rows += fmt::format("<dt>{}</dt><dd>{}</dd>", shortened(inner_key, 14),
-                                    inner.is_object() ? shortened(inner.dump(), 60) : parameter_value(inner));
-            groups += fmt::format("<div class=\"param-group\"><h4>{}</h4><dl>{}</dl></div>\n", shortened(key, 14),
-                                  rows.empty() ? "<dt>—</dt><dd></dd>" : rows);
+                rows += fmt::format(
+                    "<dt>{}</dt><dd>{}</dd>", shortened(inner_key, 14),
+                    inner.is_object() ? shortened(inner.dump(), 60) : parameter_value(inner));
+            groups += fmt::format("<div class=\"param-group\"><h4>{}</h4><dl>{}</dl></div>\n",
+                                  shortened(key, 14), rows.empty() ? "<dt>—</dt><dd></dd>" : rows);
         } else {
-            scalars += fmt::format("<dt>{}</dt><dd>{}</dd>", shortened(key, 14), parameter_value(value));
+            scalars +=
+                fmt::format("<dt>{}</dt><dd>{}</dd>", shortened(key, 14), parameter_value(value));
         }
     }
     if (!scalars.empty())
-        groups = fmt::format("<div class=\"param-group\"><h4>job</h4><dl>{}</dl></div>\n", scalars) + groups;
+        groups =
+            fmt::format("<div class=\"param-group\"><h4>job</h4><dl>{}</dl></div>\n", scalars) +
+            groups;
     return groups.empty() ? "" : "<div class=\"params\">\n" + groups + "</div>\n";
 }
 
@@ -1335,20 +1536,24 @@ Section run_section(const Json& summary, const Json& run, const std::string& ver
     };
     if (const Json* job = find(summary, "job")) {
         if (const auto name = optional_text(*job, "name", "job")) row("job", shortened(*name, 60));
-        if (const auto file = optional_text(*job, "file", "job")) row("job file", "<code>" + shortened(*file, 60) + "</code>");
+        if (const auto file = optional_text(*job, "file", "job"))
+            row("job file", "<code>" + shortened(*file, 60) + "</code>");
     }
     row("started", readable_time(started));
     std::string finished_text = readable_time(finished);
     const auto t0 = parse_utc(started), t1 = parse_utc(finished);
-    if (t0 && t1 && *t1 >= *t0) finished_text += " <span class=\"muted\">(took " + duration(*t1 - *t0) + ")</span>";
+    if (t0 && t1 && *t1 >= *t0)
+        finished_text += " <span class=\"muted\">(took " + duration(*t1 - *t0) + ")</span>";
     row("finished", finished_text);
     row("data fingerprint", "<code>" + shortened(fingerprint, 40) + "</code>");
     if (const auto seed = optional_number(run, "seed", "run")) row("random seed", whole(*seed));
-    if (const auto saved = optional_number(run, "saved_as_run", "run")) row("stored as run", whole(*saved));
+    if (const auto saved = optional_number(run, "saved_as_run", "run"))
+        row("stored as run", whole(*saved));
     row("catena version", shortened(version, 20));
     out += "<dl class=\"facts\">" + rows + "</dl>\n";
-    out += "<p class=\"note\">The data fingerprint identifies the exact input graph: two reports with "
-           "the same fingerprint, parameters and seed show the same numbers.</p>\n";
+    out +=
+        "<p class=\"note\">The data fingerprint identifies the exact input graph: two reports with "
+        "the same fingerprint, parameters and seed show the same numbers.</p>\n";
     if (const Json* parameters = find(run, "parameters")) {
         if (!parameters->is_object()) malformed("run.parameters", "expected an object");
         const std::string list = parameters_list(*parameters);
@@ -1373,23 +1578,26 @@ std::string highlights(const Json& summary) {
     if (const Json* value = find(summary, "value")) {
         if (const Json* quadrants = find(*value, "quadrants"); quadrants && quadrants->is_array())
             for (const Json& quadrant : *quadrants)
-                if (optional_text(quadrant, "name", "value.quadrants").value_or("") == "hidden influencers")
+                if (quadrant_key(optional_text(quadrant, "name", "value.quadrants").value_or("")) ==
+                    "hiddeninfluencers")
                     if (const auto n = optional_number(quadrant, "count", "value.quadrants"))
-                        items.push_back(fmt::format(
-                            "<b>{}</b> hidden influencers: customers who buy little themselves but move "
-                            "others.",
-                            whole(*n)));
+                        items.push_back(
+                            fmt::format("<b>{}</b> hidden influencers: customers who buy little "
+                                        "themselves but move others.",
+                                        whole(*n)));
     }
     if (const Json* seeds = find(summary, "seeds")) {
         const auto k = optional_number(*seeds, "k", "seeds");
         const auto reach = optional_number(*seeds, "simulated_spread", "seeds");
         const auto estimate = optional_number(*seeds, "estimated_spread", "seeds");
-        const bool value_objective = optional_text(*seeds, "objective", "seeds").value_or("") == "value";
+        const bool value_objective =
+            optional_text(*seeds, "objective", "seeds").value_or("") == "value";
         if (k && (reach || estimate))
-            items.push_back(fmt::format("Seeding <b>{}</b> customers is expected to reach <b>{}</b>{}.", whole(*k),
-                                        value_objective ? amount(reach.value_or(*estimate))
-                                                        : tenths(reach.value_or(*estimate)),
-                                        value_objective ? " in value" : " customers"));
+            items.push_back(fmt::format(
+                "Seeding <b>{}</b> customers is expected to reach <b>{}</b>{}.", whole(*k),
+                value_objective ? amount(reach.value_or(*estimate))
+                                : tenths(reach.value_or(*estimate)),
+                value_objective ? " in value" : " customers"));
     }
     if (const Json* communities = find(summary, "communities")) {
         const auto n = optional_number(*communities, "count", "communities");
@@ -1399,8 +1607,9 @@ std::string highlights(const Json& summary) {
         const auto depth = optional_number(*referrals, "max_depth", "referrals");
         const auto cascades = optional_number(*referrals, "cascades", "referrals");
         if (depth && cascades && *cascades > 0)
-            items.push_back(fmt::format("<b>{}</b> referral cascades, the longest <b>{}</b> steps deep.",
-                                        whole(*cascades), whole(*depth)));
+            items.push_back(
+                fmt::format("<b>{}</b> referral cascades, the longest <b>{}</b> steps deep.",
+                            whole(*cascades), whole(*depth)));
     }
     if (items.empty()) return "";
     std::string out = "<ul class=\"highlights\">\n";
@@ -1413,7 +1622,7 @@ constexpr const char* kStyle = R"css(
 * { box-sizing: border-box; }
 html { -webkit-text-size-adjust: 100%; }
 body { margin: 0; color: var(--ink); background: #fff;
-  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", "DejaVu Sans", sans-serif;
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, "Noto Sans", "Liberation Sans", "DejaVu Sans", sans-serif, "Apple Color Emoji", "Segoe UI Emoji", "Noto Color Emoji";
   -webkit-print-color-adjust: exact; print-color-adjust: exact; }
 .page { max-width: 1120px; margin: 0 auto; padding: 28px 32px 48px; }
 header.top { border-bottom: 3px solid var(--accent); padding-bottom: 14px; margin-bottom: 18px; }
@@ -1521,14 +1730,18 @@ std::string render_html_report(const std::string& summary_json) {
 
     std::vector<Section> sections;
     sections.push_back(data_section(data));
-    if (const Json* influencers = find(summary, "influencers")) sections.push_back(influencers_section(*influencers));
+    if (const Json* influencers = find(summary, "influencers"))
+        sections.push_back(influencers_section(*influencers));
     if (const Json* value = find(summary, "value")) sections.push_back(value_section(*value));
-    if (const Json* communities = find(summary, "communities")) sections.push_back(communities_section(*communities));
+    if (const Json* communities = find(summary, "communities"))
+        sections.push_back(communities_section(*communities));
     const Json* seeds = find(summary, "seeds");
     const Json* compare = find(summary, "compare");
     const Json* simulate = find(summary, "simulate");
-    if (seeds || compare || simulate) sections.push_back(campaign_section(seeds, compare, simulate));
-    if (const Json* referrals = find(summary, "referrals")) sections.push_back(referrals_section(*referrals));
+    if (seeds || compare || simulate)
+        sections.push_back(campaign_section(seeds, compare, simulate));
+    if (const Json* referrals = find(summary, "referrals"))
+        sections.push_back(referrals_section(*referrals));
     const std::string run_html = run_section(summary, run, version).html;  // validates run first
     sections.push_back({"run", "Run and parameters", run_html});
 
@@ -1538,21 +1751,23 @@ std::string render_html_report(const std::string& summary_json) {
     std::string html = fmt::format(
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
         "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
-        "<meta name=\"generator\" content=\"catena {}\">\n<title>{} — catena report</title>\n<style>{}</style>\n"
+        "<meta name=\"generator\" content=\"catena {}\">\n<title>{} — catena "
+        "report</title>\n<style>{}</style>\n"
         "</head>\n<body>\n<div class=\"page\">\n<header class=\"top\">\n"
         "<p class=\"eyebrow\">Chain-of-influence report</p>\n<h1>{}</h1>\n<p class=\"meta\">",
         escape(version), shortened_plain(title, 60), kStyle, shortened(title, 40));
     if (const auto source = optional_text(data, "source", "data"))
         html += fmt::format("<span>{}</span>", shortened(*source, 30));
-    html += fmt::format("<span>{}</span><span>data fingerprint <code>{}</code></span><span>catena {}</span></p>\n",
-                        readable_time(finished), shortened(fingerprint, 40), escape(version));
+    html += fmt::format(
+        "<span>{}</span><span>data fingerprint <code>{}</code></span><span>catena {}</span></p>\n",
+        readable_time(finished), shortened(fingerprint, 40), escape(version));
     html += "<nav class=\"toc\" aria-label=\"Sections\">";
     for (const Section& section : sections)
         html += fmt::format("<a href=\"#{}\">{}</a>", section.id, section.title);
     html += "</nav>\n</header>\n<main>\n" + highlights(summary);
     for (const Section& section : sections) {
-        html += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", section.id, section.title,
-                            section.html);
+        html += fmt::format("<section id=\"{}\">\n<h2>{}</h2>\n{}</section>\n", section.id,
+                            section.title, section.html);
     }
     html += fmt::format(
         "</main>\n<footer>Made by catena {} from data fingerprint <code>{}</code>. This page is "

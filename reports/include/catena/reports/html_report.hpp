@@ -3,28 +3,35 @@
 //
 // Self-contained means the page loads nothing: CSS is inline, every chart is inline SVG drawn
 // here, fonts are the reader's system fonts, there is no script, and no attribute names a URL
-// (in-page anchors `#section` only). It opens with no network and prints on A4 or Letter.
+// (in-page anchors `#section` only). It opens with no network and prints on A4 or Letter (charts
+// and table rows are not split across pages).
 //
 // Input: the summary JSON. `catena_version`, `run` (started_at, finished_at, input_fingerprint;
-// seed and parameters optional) and `data` (customers, relationships; the other counts and the
-// relationship type and segment lists optional) are required. Each analysis section —
-// `influencers`, `value`, `communities`, `seeds`, `compare`, `referrals` — is optional: when it is
-// absent (the job did not run that analysis) the page has no such section and no empty chart.
-// A section whose list is empty says so in a sentence instead of drawing a chart.
+// seed, saved_as_run and parameters optional) and `data` (customers, relationships; the other
+// counts and the relationship type and segment lists optional) are required. Each analysis —
+// `influencers`, `value`, `communities`, `seeds`, `compare`, `simulate`, `referrals` — is
+// optional: when it is absent or null (the job did not run it) the page has no such section and
+// no empty chart; when its list is empty, the section says so in a sentence instead of a chart.
+// A null member reads as absent (an unknown own value, a community with no top influencer).
 //
-// Charts, each an <svg class="chart" role="img"> with a <title>, found by id:
-//   chart-influencers  top influencers' scores, horizontal bars (at most 20)
-//   chart-quadrants    own value against influence (network + referral value, weighted), log
-//                      scale on both axes, threshold lines, points coloured by quadrant
-//   chart-communities  size and value of each community, paired bars (at most 20, largest)
-//   chart-spread       expected customers reached as k grows, one line per strategy
+// Charts, each an <svg class="chart" role="img"> with a <title> and a <desc>, found by id:
+//   chart-influencers  the top influencers' scores, horizontal bars (the first 20)
+//   chart-quadrants    own value (x) against influence (y) = network_weight x network value +
+//                      referral_weight x referral value (or the points' own `influence`), both
+//                      axes log(1 + v); threshold lines (`thresholds.influence`, or `.network`);
+//                      points coloured by quadrant
+//   chart-communities  size and total value of each community, paired bars (the 20 largest)
+//   chart-spread       expected customers reached for k = 1, 2, ... seeds, a line per strategy
 //   chart-depths       customers brought in by referral, by depth in their cascade
-// Data marks carry classes the tests count: `bar`, `point`, `line`, `marker`.
+// Data marks carry a class the tests count: `bar`, `point`, `line` (a polyline) or `marker`.
+// Tables show at most 100 rows and say how many more the CSV files beside the report hold.
 //
-// Text from the summary (names, ids, segments, parameters) is HTML-escaped everywhere; names
-// longer than a table cell allows are cut with an ellipsis and keep the full text in a title
-// attribute. Numbers are formatted for people (thousands separators, two decimals for money,
-// four significant digits for scores). The same JSON always gives the same bytes.
+// Text from the summary (names, ids, segments, parameter keys and values) is HTML-escaped
+// everywhere. Text wider than its cell or chart label (by an estimate of the glyphs' width, so
+// CJK and emoji count double) is cut with an ellipsis and keeps the full text in a title
+// attribute or SVG <title>. Numbers are formatted for people: thousands separators, money with
+// two decimals, scores with four significant digits, reach with one decimal.
+// The same JSON always gives the same bytes.
 //
 // Throws InternalError when the JSON does not parse or lacks a required part, naming the part
 // ("report summary: influencers.top[3].score: expected a number"): the summary is written by
