@@ -25,7 +25,7 @@ double estimated_mib(const std::string& out) {
 }
 }  // namespace
 
-TEST_CASE("--estimate prints the memory a run needs and runs nothing", "[cli][estimate]") {
+TEST_CASE("Memory: --estimate prints the memory a run needs and runs nothing", "[cli][estimate]") {
     for (const char* command : {"stats", "rank --by pagerank", "rank --by betweenness", "communities", "simulate --seeds C0042",
                                 "seeds", "compare", "value", "export", "report --out /nonexistent/never-written"}) {
         INFO(command);
@@ -40,7 +40,7 @@ TEST_CASE("--estimate prints the memory a run needs and runs nothing", "[cli][es
     CHECK(db.exit_code == 3);
 }
 
-TEST_CASE("--memory-limit refuses a run that would not fit, before loading", "[cli][estimate]") {
+TEST_CASE("Memory: --memory-limit refuses a run that would not fit, before loading", "[cli][estimate]") {
     const auto refused = test::run_catena("communities --data samples/crm --memory-limit 2M");
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.starts_with("catena: usage error: communities would need about "));
