@@ -364,7 +364,7 @@ InfluenceGraph GraphBuilder::build() {
     for (NodeId node = 0; node < n; ++node)
         for (EdgeId edge = graph_.csr_.m_forward.m_rowstart[node]; edge < graph_.csr_.m_forward.m_rowstart[node + 1]; ++edge)
             if (!std::isfinite(graph_.strength_[edge]))
-                throw InputError("relationships", "weight",
+                throw InputError(options_.relationships_name, "weight",
                                  "the relationships from '" + std::string(graph_.ids_[node]) + "' to '" +
                                      std::string(graph_.ids_[graph_.csr_.m_forward.m_column[edge]]) +
                                      "' add up to a strength too large to compute with");

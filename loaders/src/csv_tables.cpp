@@ -267,8 +267,9 @@ void read_csv_input(const InputSource& source, DatasetSink& sink,
 Dataset load_dataset(const InputSource& source, const LoadOptions& options) {
     source.validate();
     if (!source.db_file.empty()) return load_store(source.db_file, options);
-    GraphSink sink({options.types, options.directed, /*implicit_nodes=*/source.nodes_file.empty() &&
-                                                         !source.edges_file.empty()});
+    GraphSink sink({options.types, options.directed,
+                    /*implicit_nodes=*/source.nodes_file.empty() && !source.edges_file.empty(),
+                    (source.edges_file.empty() ? source.data_dir / "relationships.csv" : source.edges_file).string()});
     std::vector<std::string> warnings;
     read_csv_input(source, sink, warnings);
     Dataset dataset = sink.finish(source.describe());

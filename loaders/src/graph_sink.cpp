@@ -19,6 +19,7 @@ void GraphSink::begin_customers(const std::vector<std::string>& attribute_names)
     builder_options.directed_by_default = options_.directed_by_default;
     builder_options.implicit_nodes = options_.implicit_nodes;
     builder_options.attribute_names = attribute_names;
+    builder_options.relationships_name = options_.relationships_name;
     builder_.emplace(std::move(builder_options));
 }
 

@@ -324,7 +324,9 @@ ImportSummary import_to_store(const InputSource& source, const std::filesystem::
             set_meta(db, "directed_default", options.directed ? "1" : "0");
 
             ImportSink sink(db, {options.types, options.directed,
-                                 source.nodes_file.empty() && !source.edges_file.empty()});
+                                 source.nodes_file.empty() && !source.edges_file.empty(),
+                                 (source.edges_file.empty() ? source.data_dir / "relationships.csv" : source.edges_file)
+                                     .string()});
             std::vector<std::string> warnings;
             read_csv_input(source, sink, warnings);
             summary.customers = sink.customers;
@@ -382,7 +384,7 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
         }
     }
 
-    GraphSink sink({types, directed_default, false});
+    GraphSink sink({types, directed_default, false, db_path.string() + ": table relationships"});
     const std::string file = db_path.string();
     const auto where = [&](const char* table, std::int64_t row) {
         return file + ": table " + table + ", row " + std::to_string(row);

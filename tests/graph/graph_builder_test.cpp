@@ -268,6 +268,7 @@ TEST_CASE("Type declarations are validated", "[graph][types]") {
 TEST_CASE("Strengths that overflow, alone or merged, are input errors (found by fuzzing)", "[graph][builder]") {
     GraphBuilderOptions options;
     options.implicit_nodes = true;
+    options.relationships_name = "rels.csv";
     options.types.declare("mega:undirected:1e10");
     GraphBuilder builder(options);
     RelationshipRow row;
@@ -283,7 +284,7 @@ TEST_CASE("Strengths that overflow, alone or merged, are input errors (found by 
         FAIL("expected an InputError");
     } catch (const InputError& error) {
         CHECK(std::string(error.what()) ==
-              "relationships: weight: the relationships from 'a' to 'b' add up to a strength too large to compute with");
+              "rels.csv: weight: the relationships from 'a' to 'b' add up to a strength too large to compute with");
     }
     GraphBuilder strong(options);
     row.type = "mega";

@@ -70,6 +70,8 @@ struct GraphBuilderOptions {
     bool implicit_nodes = false;
     // Further customer columns kept as text attributes.
     std::vector<std::string> attribute_names;
+    // Where relationships come from, for errors found only when rows merge (e.g. the file).
+    std::string relationships_name = "relationships";
 };
 
 class GraphBuilder {

@@ -52,6 +52,7 @@ struct GraphSinkOptions {
     RelationshipTypes types;
     bool directed_by_default = false;
     bool implicit_nodes = false;  // relationships may name customers not listed (edge lists)
+    std::string relationships_name = "relationships";  // the file or table, for merge errors
 };
 
 // Builds a Dataset: the graph (GraphBuilder rules), referrals and transactions.
