@@ -4,12 +4,54 @@
 
 namespace catena::sqlite {
 
+namespace {
+
+constexpr int kBusyTimeoutMs = 2000;
+
+// Opens `path` with `flags`; the handle is returned even on failure (SQLite allocates one for
+// the error message), so the caller must close it.
+int open_handle(const std::string& path, int flags, sqlite3*& handle) {
+    const int code = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+    if (handle) {
+        sqlite3_busy_timeout(handle, kBusyTimeoutMs);
+        sqlite3_extended_result_codes(handle, 1);
+    }
+    return code;
+}
+
+// Reads the schema: the first access, which is when SQLite looks for a hot journal.
+int first_read(sqlite3* handle) {
+    return sqlite3_exec(handle, "SELECT count(*) FROM sqlite_master", nullptr, nullptr, nullptr);
+}
+
+}  // namespace
+
 Database::Database(const std::string& path, bool read_only) : path_(path) {
-    const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
-    const int code = sqlite3_open_v2(path.c_str(), &db_, flags, nullptr);
-    if (code != SQLITE_OK) fail(code, "opening");
-    sqlite3_busy_timeout(db_, 2000);
-    sqlite3_extended_result_codes(db_, 1);
+    try {
+        const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        int code = open_handle(path, flags, db_);
+        if (code != SQLITE_OK) fail(code, "opening");
+        if (!read_only) return;  // a read-write connection rolls a hot journal back by itself
+        code = first_read(db_);
+        if (code == SQLITE_READONLY_ROLLBACK) {
+            // A write was interrupted (a killed import or run) and left a hot journal, which only a
+            // read-write connection may roll back. Rolling it back restores the last committed
+            // state, exactly what the next writer (or the sqlite3 shell) would do; then read as asked.
+            sqlite3* writer = nullptr;
+            const int opened = open_handle(path, SQLITE_OPEN_READWRITE, writer);
+            const int rolled_back = opened == SQLITE_OK ? first_read(writer) : opened;
+            sqlite3_close_v2(writer);
+            if (rolled_back != SQLITE_OK) fail((rolled_back & 0xff) == SQLITE_BUSY ? rolled_back : code, "opening");
+            sqlite3_close_v2(db_);
+            db_ = nullptr;
+            code = open_handle(path, flags, db_);
+            if (code == SQLITE_OK) code = first_read(db_);
+        }
+        if (code != SQLITE_OK) fail(code, "opening");
+    } catch (...) {
+        sqlite3_close_v2(db_);  // the destructor does not run for a constructor that throws
+        throw;
+    }
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }
@@ -23,10 +65,15 @@ void Database::fail(int code, std::string_view doing) {
         what = "the database file is corrupt";
     else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         what = "the database is locked by another process; try again when it has finished";
+    else if (code == SQLITE_READONLY_ROLLBACK)
+        what = "an interrupted write left a journal (" + path_ + "-journal) that must be rolled back first, "
+               "which needs write access to the database file and its folder";
     else if (primary == SQLITE_READONLY)
         what = "the database is read-only (check the file's and folder's permissions)";
     else if (primary == SQLITE_FULL)
         what = "the disk is full";
+    else if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_TRUNCATE)
+        what = "cannot write to the disk (is it full, failing, or the file over a size limit?)";
     else if (primary == SQLITE_CANTOPEN)
         what = "cannot open the database file (check that the folder exists and is writable)";
     else

@@ -47,6 +47,11 @@ private:
 
 class Database {
 public:
+    // Opens `path` (created when missing unless `read_only`), waiting up to 2 s for another
+    // process's lock. A read-only open reads the schema at once, so a database that cannot be
+    // read fails here; if an interrupted write (a killed import or run) left a hot journal, it is
+    // first rolled back through a short read-write connection, restoring the last committed state
+    // as SQLite's next writer would: the only write a read-only Database ever makes.
     Database(const std::string& path, bool read_only);
     ~Database();
     Database(const Database&) = delete;
