@@ -45,8 +45,10 @@ CsvReader CsvReader::open(const std::filesystem::path& path) {
 CsvReader::CsvReader(std::string name, std::string contents)
     : name_(std::move(name)), buffer_(std::move(contents)) {
     if (buffer_.size() >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+    invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);
     std::vector<std::string_view> fields;
     if (!parse_record(fields)) throw InputError(name_, "", "empty file: no header row");
+    check_utf8(fields, file_line(name_, record_line_));
     std::unordered_set<std::string> seen;
     for (std::size_t index = 0; index < fields.size(); ++index) {
         const std::string_view column = fields::trim(fields[index]);
@@ -75,8 +77,22 @@ std::string CsvReader::column_label(std::size_t index) const {
 
 std::string CsvReader::where() const { return file_line(name_, record_line_); }
 
+void CsvReader::check_utf8(const std::vector<std::string_view>& fields, const std::string& where) {
+    if (invalid_utf8_ >= pos_) return;  // the next bad byte (if any) lies beyond this record
+    // Parsing only removes quotes, so the bad byte is in one of the fields.
+    for (std::size_t index = 0; index < fields.size(); ++index) {
+        if (fields::find_invalid_utf8(fields[index]) == std::string_view::npos) continue;
+        invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);  // for a caller that goes on
+        throw InputError(where, header_.empty() ? "header" : column_label(index),
+                         header_.empty() ? "column " + std::to_string(index + 1) + "'s name is not valid UTF-8"
+                                         : std::string("is not valid UTF-8 text (save the file as UTF-8)"));
+    }
+    invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);
+}
+
 bool CsvReader::next(std::vector<std::string_view>& fields) {
     if (!parse_record(fields)) return false;
+    check_utf8(fields, where());
     if (fields.size() != header_.size())
         throw InputError(where(), "",
                          "expected " + std::to_string(header_.size()) + " fields (as in the header), found " +

@@ -2,6 +2,8 @@
 
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <cstring>
 #include <string>
 
 #include "catena/graph/graph_builder.hpp"
@@ -58,6 +60,37 @@ NodeKind kind(std::string_view text, const char* column) {
     if (key.empty() || key == "person") return NodeKind::person;
     if (key == "business") return NodeKind::business;
     throw RowError(column, "must be 'person' or 'business', not " + shown(text));
+}
+
+std::size_t find_invalid_utf8(std::string_view text, std::size_t from) {
+    const auto* bytes = reinterpret_cast<const unsigned char*>(text.data());
+    const std::size_t size = text.size();
+    std::size_t at = from;
+    while (at < size) {
+        if (at + 8 <= size) {  // ASCII, eight bytes at a time
+            std::uint64_t word;
+            std::memcpy(&word, bytes + at, 8);
+            if ((word & 0x8080808080808080ull) == 0) {
+                at += 8;
+                continue;
+            }
+        }
+        const unsigned char lead = bytes[at];
+        if (lead < 0x80) {
+            ++at;
+            continue;
+        }
+        // Length of the sequence and the range of its second byte (Unicode Table 3-7).
+        if (lead < 0xC2 || lead > 0xF4) return at;  // a continuation byte, overlong or beyond U+10FFFF
+        const std::size_t length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
+        const unsigned char low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
+        const unsigned char high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;
+        if (at + length > size || bytes[at + 1] < low || bytes[at + 1] > high) return at;
+        for (std::size_t next = 2; next < length; ++next)
+            if ((bytes[at + next] & 0xC0) != 0x80) return at;
+        at += length;
+    }
+    return std::string_view::npos;
 }
 
 }  // namespace catena::fields

@@ -1,6 +1,7 @@
 // Parsing of single CSV fields into typed values, with errors that name the column.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string_view>
 
@@ -18,5 +19,8 @@ std::optional<bool> boolean(std::string_view text, const char* column);
 std::optional<Date> date(std::string_view text, const char* column);
 // person or business (any case); empty -> person.
 NodeKind kind(std::string_view text, const char* column);
+// Offset of the first byte at or after `from` that does not start a well-formed UTF-8 sequence
+// (RFC 3629: no overlong forms, surrogates or code points above U+10FFFF), or npos.
+std::size_t find_invalid_utf8(std::string_view text, std::size_t from = 0);
 
 }  // namespace catena::fields

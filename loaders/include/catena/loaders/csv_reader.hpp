@@ -2,7 +2,9 @@
 // quoted ("a, b"), with quotes doubled inside ("say ""hi"""), and may span lines. Records end with
 // LF, CRLF or CR; a UTF-8 byte-order mark at the start is skipped; completely empty lines are
 // skipped; the last record may end without a newline. A quote inside an unquoted field is kept
-// as a literal character, as most spreadsheet exports expect.
+// as a literal character, as most spreadsheet exports expect. Text must be UTF-8: a field that is
+// not is an InputError naming its line and column (checked once over the file, so clean files
+// cost one fast pass).
 //
 // The file is read into memory once and fields are views into it (quoted fields are unescaped in
 // place), so reading allocates nothing per record. Errors are InputErrors naming file and line.
@@ -46,12 +48,15 @@ public:
 private:
     bool parse_record(std::vector<std::string_view>& fields);
     std::string column_label(std::size_t index) const;
+    // Throws for the first field of the record just parsed that is not UTF-8, if it has one.
+    void check_utf8(const std::vector<std::string_view>& fields, const std::string& where);
 
     std::string name_;
     std::string buffer_;
     std::size_t pos_ = 0;
     std::uint64_t line_ = 1;  // line at pos_
     std::uint64_t record_line_ = 0;
+    std::size_t invalid_utf8_ = 0;  // offset of the first byte at or after pos_ that is not UTF-8 (npos: none)
     std::vector<std::string> header_;
 };
 
