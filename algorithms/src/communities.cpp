@@ -124,6 +124,9 @@ struct NeighbourWeights {
 // the neighbours of nodes that moved. Returns whether any node moved.
 bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double resolution, std::mt19937_64& random,
                 bool queue_based) {
+    // No tie weighs anything: every partition has modularity 0, and the gains below would divide
+    // by zero. Everyone stays where they are.
+    if (!(net.total > 0.0)) return false;
     const std::uint32_t n = net.size();
     std::vector<double> total(n, 0.0);  // degree of each community; labels are < n
     std::vector<std::uint32_t> size(n, 0);  // members (a node of degree 0 still counts)
@@ -209,6 +212,7 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
     const double scale = resolution / (2.0 * net.total);
     std::vector<std::uint32_t> refined(n);
     std::iota(refined.begin(), refined.end(), 0u);
+    if (!(net.total > 0.0)) return refined;  // no weight: nothing to merge (as in move_nodes)
     std::vector<double> sub_degree(net.degree), community_degree(n, 0.0), outside(n, 0.0);
     std::vector<std::uint32_t> sub_size(n, 1);
     for (std::uint32_t node = 0; node < n; ++node) community_degree[part[node]] += net.degree[node];

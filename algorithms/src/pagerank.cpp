@@ -31,9 +31,11 @@ struct PullGraph {
 PullGraph make_pull_graph(const InfluenceGraph& graph, const PageRankParams& params) {
     const NodeId n = graph.num_nodes();
     const auto strengths = graph.strengths();
-    // Equal strengths everywhere make the walk unweighted: skip the weight stream.
+    // Equal positive strengths everywhere make the walk unweighted: skip the weight stream. (All
+    // strengths 0 do not: then no edge can be followed and every node is dangling.)
     const bool weighted = params.weighted && !strengths.empty() &&
-                          std::any_of(strengths.begin(), strengths.end(), [&](double w) { return w != strengths[0]; });
+                          (strengths[0] == 0.0 ||
+                           std::any_of(strengths.begin(), strengths.end(), [&](double w) { return w != strengths[0]; }));
     PullGraph pull;
     pull.leaving.assign(n, 0.0);
     if (params.direction == RankDirection::authority) {

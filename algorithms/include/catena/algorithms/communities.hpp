@@ -14,6 +14,9 @@
 //   partition; repeated from the result (`max_iterations` passes, or until nothing changes).
 // - Label propagation (Raghavan et al. 2007): each node takes the label with the largest total
 //   weight among its neighbours, in random order, until no label changes.
+// - Ties of strength 0: when every tie weighs 0 (m = 0), modularity is 0 for any partition and
+//   Leiden and Louvain leave every customer alone; label propagation still counts a zero-weight
+//   tie as a neighbour (the weakest), so there it groups customers by their ties alone.
 //
 // All are sequential and seeded: the same seed gives the same partition at any thread count.
 // Community ids are 0..count-1, numbered in order of their smallest node. An optional starting
