@@ -95,7 +95,7 @@ struct Coverage {
     std::size_t memory_bytes = 0;
 };
 
-// Greedy maximum coverage of the RR sets by at most k allowed nodes (within the budget, by gain
+// Greedy maximum coverage of the RR sets by k allowed nodes (at most k within the budget, by gain
 // per cost, if there is one).
 Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k, const std::vector<std::uint8_t>& allowed,
                 const InfluenceGraph& graph, double budget) {
@@ -162,6 +162,24 @@ Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k, const std::vector<s
             covered[r] = 1;
             for (std::uint64_t position = rr.offsets[r]; position < rr.offsets[r + 1]; ++position)
                 --degree[rr.members[position]];
+        }
+    }
+    if (!budgeted && result.seeds.size() < k) {
+        // Every RR set is covered before k seeds (a hub that reaches everyone, say): the rest add
+        // nothing the sample can see. Still return k seeds, as asked: the allowed customers that
+        // cover the most RR sets on their own, then by NodeId, each with a gain of 0.
+        std::vector<std::uint8_t> chosen(n, 0);
+        for (const NodeId seed : result.seeds) chosen[seed] = 1;
+        std::vector<NodeId> rest;
+        for (NodeId node = 0; node < n; ++node)
+            if (allowed[node] && !chosen[node]) rest.push_back(node);
+        const auto alone = [&](NodeId node) { return start[node + 1] - start[node]; };
+        const auto fill = std::min<std::size_t>(k - result.seeds.size(), rest.size());
+        std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(fill), rest.end(),
+                          [&](NodeId a, NodeId b) { return alone(a) != alone(b) ? alone(a) > alone(b) : a < b; });
+        for (std::size_t index = 0; index < fill; ++index) {
+            result.seeds.push_back(rest[index]);
+            result.gains.push_back(0);
         }
     }
     const double e_factor = 1.0 - 1.0 / std::exp(1.0);

@@ -22,6 +22,8 @@
 // with a budget over per-customer costs the greedy picks by marginal gain per cost and returns
 // the better of that and the best single affordable customer, which keeps at least
 // (1 - 1/e)/2 of the best budget-feasible coverage of the RR sets (Khuller, Moss & Naor 1999).
+// Without a budget exactly k seeds come back: once the RR sets are all covered (a hub that
+// reaches everyone), the rest are the customers that cover the most on their own, with gain 0.
 //
 // RR sets are stored flat (one array of members, one of offsets); each is drawn from its own
 // random stream derived from (seed, index), so results are identical at any thread count.
