@@ -1,13 +1,17 @@
 #include "catena/reports/simulate.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <sstream>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
+#include "catena/loaders/csv_reader.hpp"
 #include "human.hpp"
 
 namespace catena {
@@ -29,15 +33,33 @@ std::string probability_name(const SimulateOptions& options) {
 }  // namespace
 
 std::vector<std::string> read_seed_file(const std::string& path) {
-    std::ifstream in(path);
+    std::error_code error;
+    if (std::filesystem::is_directory(path, error)) throw InputError(path, "", "is a folder, not a seeds file");
+    std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, "", "cannot open the seeds file");
+    std::ostringstream read;
+    read << in.rdbuf();
+    std::string contents = read.str();
+    std::string_view text = contents;
+    if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+    // A header is a first line whose first field is `id` or `customer` (quoted or not).
+    std::string first(text.substr(0, std::min(text.find_first_of(",\r\n"), text.size())));
+    first.erase(std::remove(first.begin(), first.end(), '"'), first.end());
+    std::transform(first.begin(), first.end(), first.begin(), [](unsigned char c) { return std::tolower(c); });
+    first.erase(0, first.find_first_not_of(' '));
+    first.erase(first.find_last_not_of(' ') + 1);
     std::vector<std::string> ids;
-    std::string line;
-    for (std::uint64_t number = 1; std::getline(in, line); ++number) {
-        if (!line.empty() && line.back() == '\r') line.pop_back();
-        const std::string id = line.substr(0, line.find(','));
-        if (number == 1 && (id == "id" || id == "customer")) continue;  // a CSV header
-        if (!id.empty()) ids.push_back(id);
+    if (first == "id" || first == "customer") {
+        CsvReader reader(path, std::move(contents));
+        std::vector<std::string_view> fields;
+        while (reader.next(fields))
+            if (!fields[0].empty()) ids.emplace_back(fields[0]);
+    } else {
+        for (std::size_t start = 0; start < text.size();) {
+            std::size_t end = std::min(text.find_first_of("\r\n", start), text.size());
+            if (end > start) ids.emplace_back(text.substr(start, end - start));
+            start = end + 1;
+        }
     }
     if (ids.empty()) throw InputError(path, "", "no customer ids in the seeds file");
     return ids;

@@ -27,7 +27,9 @@ struct SimulateReport {
 SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& options);
 std::string render(const Dataset& dataset, const SimulateReport& report, OutputFormat format);
 
-// Customer ids from a file: one per line, or the first column of a CSV with a header naming `id`.
+// Customer ids from a file: one per line, each line taken whole; or, when the first line is a
+// header whose first column is `id` or `customer`, that column of the CSV (RFC 4180, so ids with
+// commas or quotes are quoted, as catena's own CSV output writes them).
 std::vector<std::string> read_seed_file(const std::string& path);
 
 }  // namespace catena
