@@ -30,9 +30,14 @@ std::string xml_escape(std::string_view text) {
             case '>': out += "&gt;"; break;
             case '"': out += "&quot;"; break;
             case '\'': out += "&apos;"; break;
+            // As references: a parser turns a literal tab or line break in an attribute (an id)
+            // into a space, so an id with one would not come back as written.
+            case '\t': out += "&#9;"; break;
+            case '\n': out += "&#10;"; break;
+            case '\r': out += "&#13;"; break;
             default:
-                // Control characters other than tab, newline and carriage return are not allowed in XML 1.0.
-                if (static_cast<unsigned char>(c) < 0x20 && c != '\t' && c != '\n' && c != '\r') out += "&#xFFFD;";
+                // Other control characters are not allowed in XML 1.0.
+                if (static_cast<unsigned char>(c) < 0x20) out += "&#xFFFD;";
                 else out += c;
         }
     }
