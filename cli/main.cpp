@@ -731,17 +731,21 @@ int run(int argc, char** argv) {
         if (export_out.empty()) {
             print_text(text);
         } else {
-            // Through a temporary name: a failed write leaves no half-written file.
-            const std::string partial = export_out + ".partial";
+            // Through a temporary name, so a failed write leaves no half-written file, unless the
+            // target is not a regular file (a device such as /dev/stdout): that is written directly.
+            std::error_code status_error;
+            const auto status = std::filesystem::status(export_out, status_error);
+            const bool direct = std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
+            const std::string partial = direct ? export_out : export_out + ".partial";
             std::FILE* file = std::fopen(partial.c_str(), "wb");
             if (!file) throw InputError(export_out, "", "cannot write the file");
             const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
             std::error_code error;
             if (std::fclose(file) != 0 || !written) {
-                std::filesystem::remove(partial, error);
+                if (!direct) std::filesystem::remove(partial, error);
                 throw InputError(export_out, "", "cannot write the file (disk full?)");
             }
-            std::filesystem::rename(partial, export_out, error);
+            if (!direct) std::filesystem::rename(partial, export_out, error);
             if (error) {
                 std::filesystem::remove(partial, error);
                 throw InputError(export_out, "", "cannot write the file: " + error.message());

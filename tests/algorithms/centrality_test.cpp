@@ -63,7 +63,7 @@ TEST_CASE("Sampled betweenness finds the true top 10 of netscience in its top 20
     for (NodeId node = 0; node < data.graph.num_nodes(); ++node) CHECK(all[node] == Approx(exact[node]).margin(1e-9));
 }
 
-TEST_CASE("Harmonic closeness equals brute force; sampling with every pivot is exact", "[algorithms][closeness]") {
+TEST_CASE("Harmonic closeness equals brute force, sampling with every pivot is exact", "[algorithms][closeness]") {
     // Directed: 0 -> 1 -> 2 -> 3, 0 -> 3, 4 isolated, 5 -> 0.
     const InfluenceGraph g = test::make_graph(6, {{"0", "1"}, {"1", "2"}, {"2", "3"}, {"0", "3"}, {"5", "0"}}, true);
     const std::vector<double> closeness = harmonic_closeness(g);

@@ -203,7 +203,7 @@ TEST_CASE("catena export: GraphML loads in NetworkX with every node, edge and at
     CHECK(bad.err.find("--format must be graphml, gexf or dot") != std::string::npos);
 }
 
-TEST_CASE("catena value: C0042 heads the hidden influencers; filters, formats and write-back", "[cli][value]") {
+TEST_CASE("catena value: C0042 heads the hidden influencers, filters, formats and write-back", "[cli][value]") {
     const auto hidden = test::run_catena("value --data samples/crm --quadrant hidden-influencers --top 3 --format csv");
     INFO(hidden.err);
     REQUIRE(hidden.exit_code == 0);

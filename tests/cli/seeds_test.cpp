@@ -7,7 +7,7 @@
 
 using namespace catena;
 
-TEST_CASE("catena seeds: the planted hidden influencer first; filters, budget, formats", "[cli][seeds]") {
+TEST_CASE("catena seeds: the planted hidden influencer first, filters, budget, formats", "[cli][seeds]") {
     const auto table = test::run_catena("seeds --data samples/crm -k 3");
     REQUIRE(table.exit_code == 0);
     CHECK(table.out.find("    1  C0042") != std::string::npos);
@@ -45,7 +45,7 @@ TEST_CASE("catena seeds: bad parameters are usage errors", "[cli][seeds]") {
     }
 }
 
-TEST_CASE("catena compare: maximisation beats random at every k; CSV and JSON", "[cli][compare]") {
+TEST_CASE("catena compare: maximisation beats random at every k, CSV and JSON", "[cli][compare]") {
     const auto csv = test::run_catena("compare --data samples/crm -k 10 --sims 800 --format csv");
     REQUIRE(csv.exit_code == 0);
     std::map<std::string, std::vector<double>> curves;

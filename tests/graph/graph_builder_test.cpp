@@ -114,7 +114,7 @@ TEST_CASE("Per-row direction and type overrides", "[graph][builder]") {
     CHECK(edge(g, "a", "c").has_value());
 }
 
-TEST_CASE("Repeated pairs merge by summing; self-loops are dropped; both are counted",
+TEST_CASE("Repeated pairs merge by summing, self-loops are dropped, both are counted",
           "[graph][builder]") {
     GraphBuilder builder = people({"a", "b", "c"});
     RelationshipRow first = rel("a", "b", "referral");

@@ -21,7 +21,7 @@ std::string job_error(const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("Job file: the sample job parses; every default is the algorithm's own", "[report][job]") {
+TEST_CASE("Job file: the sample job parses, every default is the algorithm's own", "[report][job]") {
     const JobSpec job = parse_job_file(test::source_dir() / "samples" / "job.toml");
     CHECK(job.name == "Northwind Coffee Roasters: referral programme");
     CHECK(std::filesystem::path(job.data_dir) == (test::source_dir() / "samples" / "crm").lexically_normal());
