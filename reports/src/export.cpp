@@ -113,17 +113,8 @@ std::vector<Column> edge_columns(const Dataset& dataset) {
     return {std::move(type), std::move(strength), std::move(probability)};
 }
 
-const char* graphml_type(Kind kind) {
-    switch (kind) {
-        case Kind::text: return "string";
-        case Kind::number: return "double";
-        case Kind::integer: return "long";
-        case Kind::boolean: return "boolean";
-    }
-    return "string";
-}
-
-const char* gexf_type(Kind kind) {
+// The attribute type names GraphML and GEXF share.
+const char* xml_type(Kind kind) {
     switch (kind) {
         case Kind::text: return "string";
         case Kind::number: return "double";
@@ -147,10 +138,10 @@ std::string graphml(const InfluenceGraph& graph, const std::vector<Column>& node
                       "<graphml xmlns=\"http://graphml.graphdrawing.org/xmlns\">\n";
     for (std::size_t c = 0; c < nodes.size(); ++c)
         out += fmt::format("  <key id=\"n{}\" for=\"node\" attr.name=\"{}\" attr.type=\"{}\"/>\n", c, nodes[c].name,
-                           graphml_type(nodes[c].kind));
+                           xml_type(nodes[c].kind));
     for (std::size_t c = 0; c < edges.size(); ++c)
         out += fmt::format("  <key id=\"e{}\" for=\"edge\" attr.name=\"{}\" attr.type=\"{}\"/>\n", c, edges[c].name,
-                           graphml_type(edges[c].kind));
+                           xml_type(edges[c].kind));
     out += "  <graph id=\"catena\" edgedefault=\"directed\">\n";
     for (NodeId v = 0; v < graph.num_nodes(); ++v) {
         out += fmt::format("    <node id=\"{}\">", xml_escape(graph.external_id(v)));
@@ -177,10 +168,10 @@ std::string gexf(const InfluenceGraph& graph, const std::vector<Column>& nodes, 
                       "    <attributes class=\"node\">\n";
     // label is GEXF's own node label; the other columns are attributes.
     for (std::size_t c = 1; c < nodes.size(); ++c)
-        out += fmt::format("      <attribute id=\"{}\" title=\"{}\" type=\"{}\"/>\n", c, nodes[c].name, gexf_type(nodes[c].kind));
+        out += fmt::format("      <attribute id=\"{}\" title=\"{}\" type=\"{}\"/>\n", c, nodes[c].name, xml_type(nodes[c].kind));
     out += "    </attributes>\n    <attributes class=\"edge\">\n";
     for (std::size_t c = 0; c < edges.size(); ++c)
-        out += fmt::format("      <attribute id=\"{}\" title=\"{}\" type=\"{}\"/>\n", c, edges[c].name, gexf_type(edges[c].kind));
+        out += fmt::format("      <attribute id=\"{}\" title=\"{}\" type=\"{}\"/>\n", c, edges[c].name, xml_type(edges[c].kind));
     out += "    </attributes>\n    <nodes>\n";
     for (NodeId v = 0; v < graph.num_nodes(); ++v) {
         out += fmt::format("      <node id=\"{}\" label=\"{}\"><attvalues>", xml_escape(graph.external_id(v)),
