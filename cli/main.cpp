@@ -582,17 +582,12 @@ int run(int argc, char** argv) {
                                                        {"model", compare_model}, {"probability", compare_probability},
                                                        {"eps", compare_options.epsilon},
                                                        {"seed", compare_options.simulation.seed}};
-            std::vector<ComparePoint> points;
             nlohmann::ordered_json summary = nlohmann::ordered_json::object();
-            for (const StrategyCurve& curve : report.strategies) {
-                for (std::size_t index = 0; index < curve.spread.size(); ++index)
-                    points.push_back({curve.name, static_cast<std::uint32_t>(index + 1), curve.seeds[index],
-                                      curve.spread[index], curve.error[index], curve.value[index]});
+            for (const StrategyCurve& curve : report.strategies)
                 if (!curve.spread.empty()) summary[curve.name] = curve.spread.back();
-            }
             RunWriter writer(common.db_file, {"compare", parameters.dump(), started, "", dataset.graph.fingerprint(),
                                               nlohmann::ordered_json{{"expected_spread_at_k", summary}}.dump()});
-            writer.compare_points(dataset.graph, points);
+            writer.compare_points(dataset.graph, compare_points(report));
             const std::int64_t run_id = writer.commit(utc_now());
             if (!common.quiet)
                 fmt::print(stderr, "catena: saved as run {} in {} (table compare_points)\n", run_id, common.db_file);
@@ -682,14 +677,9 @@ int run(int argc, char** argv) {
         const ValueReport report = timed(common, "value", [&] { return run_value(dataset, value_options); });
         print_text(format_value(dataset, report, format, value_filter));
         if (!common.db_file.empty() && !value_no_save) {
-            const CustomerValueResult& v = report.result;
-            std::vector<CustomerValueRow> rows(dataset.graph.num_nodes());
-            for (NodeId node = 0; node < dataset.graph.num_nodes(); ++node)
-                rows[node] = {v.profile.own_value[node], v.network.network_value[node], v.referral.referral_value[node],
-                              v.influence_weighted[node], v.rank[node], std::string(to_string(v.quadrant[node]))};
             RunWriter writer(common.db_file, {"value", value_parameters_json(report), started, "",
                                               dataset.graph.fingerprint(), value_summary_json(dataset, report)});
-            writer.customer_values(dataset.graph, rows);
+            writer.customer_values(dataset.graph, customer_value_rows(report));
             const std::int64_t run_id = writer.commit(utc_now());
             if (!common.quiet)
                 fmt::print(stderr, "catena: saved as run {} in {} (table customer_values)\n", run_id, common.db_file);

@@ -373,22 +373,8 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
         if (job.run_rank) writer.rank_scores(to_string(job.rank.measure), graph, ranked.scores);
         if (job.run_communities) writer.communities(graph, communities.result.community);
         if (job.run_seeds) writer.seeds(graph, seeds.result.seeds, seeds.result.marginal_estimate);
-        if (job.run_compare) {
-            std::vector<ComparePoint> points;
-            for (const StrategyCurve& curve : compared.strategies)
-                for (std::size_t index = 0; index < curve.spread.size(); ++index)
-                    points.push_back({curve.name, static_cast<std::uint32_t>(index + 1), curve.seeds[index],
-                                      curve.spread[index], curve.error[index], curve.value[index]});
-            writer.compare_points(graph, points);
-        }
-        if (job.run_value) {
-            const CustomerValueResult& v = valued.result;
-            std::vector<CustomerValueRow> rows(graph.num_nodes());
-            for (NodeId node = 0; node < graph.num_nodes(); ++node)
-                rows[node] = {v.profile.own_value[node], v.network.network_value[node], v.referral.referral_value[node],
-                              v.influence_weighted[node], v.rank[node], std::string(to_string(v.quadrant[node]))};
-            writer.customer_values(graph, rows);
-        }
+        if (job.run_compare) writer.compare_points(graph, compare_points(compared));
+        if (job.run_value) writer.customer_values(graph, customer_value_rows(valued));
         if (job.run_simulate) writer.activation(graph, simulated.result.activation_probability);
         outputs.run_id = writer.commit(finished);
         summary["run"]["saved_as_run"] = outputs.run_id;

@@ -112,4 +112,13 @@ std::string render(const Dataset& dataset, const CompareReport& report, OutputFo
     return out;
 }
 
+std::vector<ComparePoint> compare_points(const CompareReport& report) {
+    std::vector<ComparePoint> points;
+    for (const StrategyCurve& curve : report.strategies)
+        for (std::size_t index = 0; index < curve.spread.size(); ++index)
+            points.push_back({curve.name, static_cast<std::uint32_t>(index + 1), curve.seeds[index], curve.spread[index],
+                              curve.error[index], curve.value[index]});
+    return points;
+}
+
 }  // namespace catena

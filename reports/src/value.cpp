@@ -368,4 +368,13 @@ std::string value_summary_json(const Dataset& dataset, const ValueReport& report
     return summary.dump();
 }
 
+std::vector<CustomerValueRow> customer_value_rows(const ValueReport& report) {
+    const CustomerValueResult& v = report.result;
+    std::vector<CustomerValueRow> rows(v.rank.size());
+    for (std::size_t node = 0; node < rows.size(); ++node)
+        rows[node] = {v.profile.own_value[node], v.network.network_value[node], v.referral.referral_value[node],
+                      v.influence_weighted[node], v.rank[node], std::string(to_string(v.quadrant[node]))};
+    return rows;
+}
+
 }  // namespace catena

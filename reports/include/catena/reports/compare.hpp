@@ -10,6 +10,7 @@
 #include "catena/algorithms/propagation.hpp"
 #include "catena/algorithms/seed_selection.hpp"
 #include "catena/graph/dataset.hpp"
+#include "catena/loaders/store.hpp"
 #include "catena/reports/output_format.hpp"
 
 namespace catena {
@@ -41,5 +42,8 @@ struct CompareReport {
 
 CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& options);
 std::string render(const Dataset& dataset, const CompareReport& report, OutputFormat format);
+
+// Every point of every curve, as stored in the workspace (compare_points).
+std::vector<ComparePoint> compare_points(const CompareReport& report);
 
 }  // namespace catena

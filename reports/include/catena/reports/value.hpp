@@ -12,6 +12,7 @@
 #include "catena/algorithms/customer_value.hpp"
 #include "catena/algorithms/propagation.hpp"
 #include "catena/graph/dataset.hpp"
+#include "catena/loaders/store.hpp"
 #include "catena/reports/output_format.hpp"
 
 namespace catena {
@@ -62,5 +63,8 @@ std::string format_value(const Dataset& dataset, const ValueReport& report, Outp
 // For the `runs` table: the parameters in force, and the headline results, as JSON text.
 std::string value_parameters_json(const ValueReport& report);
 std::string value_summary_json(const Dataset& dataset, const ValueReport& report);
+
+// Every customer's values, as stored in the workspace (customer_values).
+std::vector<CustomerValueRow> customer_value_rows(const ValueReport& report);
 
 }  // namespace catena
