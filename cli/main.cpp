@@ -22,11 +22,13 @@
 
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
+#include "catena/loaders/mapping.hpp"
 #include "catena/loaders/store.hpp"
 #include "catena/reports/batch.hpp"
 #include "catena/reports/communities.hpp"
 #include "catena/reports/estimate.hpp"
 #include "catena/reports/export.hpp"
+#include "catena/reports/import.hpp"
 #include "catena/reports/job.hpp"
 #include "catena/reports/compare.hpp"
 #include "catena/reports/output_format.hpp"
@@ -53,6 +55,9 @@ struct CommonOptions {
     bool timings = false;
     bool estimate = false;
     std::string memory_limit;
+    std::string mapping;     // --mapping FILE
+    std::string on_bad_row;  // --on-bad-row stop|skip ("": the mapping's, else stop)
+    std::string rejects;     // --rejects FILE
 
     // Progress lines on stderr: when it is a terminal (a person is watching) and not --quiet.
     bool show_progress() const { return !quiet && isatty(STDERR_FILENO); }
@@ -73,6 +78,8 @@ struct CommonOptions {
         LoadOptions options;
         for (const auto& spec : type_specs) options.types.declare(spec);
         options.directed = directed;
+        options.mapping = mapping;
+        if (!on_bad_row.empty()) options.on_bad_row = parse_bad_row_policy(on_bad_row);
         return options;
     }
 };
@@ -87,6 +94,15 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_
                        "Customers CSV for --edges (without it every id named is a person)");
     if (with_db_input)
         command.add_option("--db", options.db_file, "Workspace database written by catena import");
+    command.add_option("--mapping", options.mapping,
+                       "Mapping file (TOML) saying how the files of the --data folder feed catena's tables "
+                       "(column names, keys, date and number formats, value maps); see README \"CRM exports\"");
+    command.add_option("--on-bad-row", options.on_bad_row,
+                       "stop: list up to 20 bad rows and stop (default); skip: leave them out, count them "
+                       "by reason and write them to --rejects");
+    command.add_option("--rejects", options.rejects,
+                       "With --on-bad-row skip: write the skipped rows here (CSV: file, line, table, column, "
+                       "reason, message, record)");
     command.add_flag("--directed", options.directed,
                      "Rows without a type are directed 'influences' (source -> target) instead of "
                      "undirected 'knows'");
@@ -118,6 +134,15 @@ auto timed(const CommonOptions& options, const std::string& name, Step&& step) {
 void print_warnings(const Dataset& dataset, const CommonOptions& options) {
     if (options.quiet) return;
     for (const auto& warning : dataset.warnings) fmt::print(stderr, "catena: note: {}\n", warning);
+}
+
+// Skipped rows (--on-bad-row skip): a note with their count by reason, and the rejects file.
+void report_skipped(const std::vector<SkippedRow>& skipped, const std::filesystem::path& rejects,
+                    const CommonOptions& options) {
+    if (!rejects.empty()) write_rejects_csv(rejects, skipped);
+    if (options.quiet || skipped.empty()) return;
+    fmt::print(stderr, "catena: note: {}{}\n", skipped_rows_summary(skipped),
+               rejects.empty() ? " (give --rejects FILE to list them)" : "; listed in " + rejects.string());
 }
 
 DiffusionModel parse_diffusion_model(const std::string& text) {
@@ -158,8 +183,11 @@ std::uint64_t check_memory(const CommonOptions& common, const InputSource& input
 // Loads the command's input (timed) and prints the loader's notes.
 Dataset load_input(const CommonOptions& common, std::string_view command, std::string_view detail = {}) {
     check_memory(common, common.input(), command, detail);
+    if (!common.rejects.empty() && common.on_bad_row != "skip")
+        throw UsageError("--rejects goes with --on-bad-row skip");
     Dataset dataset = timed(common, "load", [&] { return load_dataset(common.input(), common.load_options()); });
     print_warnings(dataset, common);
+    report_skipped(dataset.input.skipped, common.rejects, common);
     return dataset;
 }
 
@@ -186,7 +214,26 @@ int run(int argc, char** argv) {
     std::string import_dir, import_db;
     import->add_option("DATA_DIR", import_dir, "Data folder to import (or use --edges)");
     import->add_option("--db", import_db, "Workspace database to create or update")->required();
+    bool import_append = false, import_replace = false, import_dry_run = false;
+    import->add_flag("--append", import_append,
+                     "Add new rows and update existing ones by key (customers by id; relationships by source, "
+                     "target and type; referrals by referrer, referred and date; transactions by customer, date, "
+                     "amount and order id); importing the same files twice changes nothing");
+    import->add_flag("--replace", import_replace,
+                     "Replace the workspace's input tables even when the new data drops customers it holds");
+    import->add_flag("--dry-run", import_dry_run,
+                     "Validate and print what would be stored (counts per table, the mapping applied, unmapped "
+                     "and suspicious columns) without writing anything");
     add_common_options(*import, common, false);
+    CLI::App* mapping_command = app.add_subcommand(
+        "mapping", "Mapping files: how a CRM export's files feed catena's tables");
+    mapping_command->require_subcommand(1);
+    CLI::App* mapping_suggest = mapping_command->add_subcommand(
+        "suggest", "Print a draft mapping file for the CSV files of a folder, from their headers, each guess "
+                   "commented for you to check");
+    std::string suggest_dir, suggest_out;
+    mapping_suggest->add_option("DATA_DIR", suggest_dir, "Folder of CSV files (a CRM export)")->required();
+    mapping_suggest->add_option("-o,--out", suggest_out, "Write the draft here instead of standard output");
 
     CLI::App* stats = app.add_subcommand(
         "stats", "Summarise the data: customers by kind and segment, relationships by type, "
@@ -453,13 +500,32 @@ int run(int argc, char** argv) {
                 throw UsageError("give the data folder once (DATA_DIR or --data)");
             common.data_dir = import_dir;
         }
-        const ImportSummary summary = import_to_store(common.input(), import_db, common.load_options());
-        print_warnings(summary.dataset, common);
-        fmt::print("Imported {} customers, {} relationships, {} referrals and {} transactions "
-                   "from {} into {} ({}).\n",
-                   summary.customers, summary.relationships, summary.referrals,
-                   summary.transactions, common.input().describe(), import_db,
-                   summary.created ? "new workspace" : "input tables replaced");
+        if (import_append && import_replace) throw UsageError("give --append or --replace, not both");
+        const LoadOptions load_options = common.load_options();
+        const bool skipping = load_options.on_bad_row == BadRowPolicy::skip;
+        if (!common.rejects.empty() && !skipping && common.mapping.empty())
+            throw UsageError("--rejects goes with --on-bad-row skip");
+        ImportOptions import_options;
+        import_options.mode = import_append ? ImportMode::append : import_replace ? ImportMode::replace : ImportMode::create;
+        import_options.dry_run = import_dry_run;
+        const ImportSummary summary = import_to_store(common.input(), import_db, load_options, import_options);
+        if (!common.quiet)
+            for (const auto& warning : summary.read.warnings) fmt::print(stderr, "catena: note: {}\n", warning);
+        // The rejects file: where --rejects says, else beside the database (not for a dry run).
+        std::filesystem::path rejects = common.rejects;
+        if (rejects.empty() && !summary.read.input.skipped.empty() && !import_dry_run)
+            rejects = import_db + ".rejects.csv";
+        if (!import_dry_run || !common.rejects.empty()) report_skipped(summary.read.input.skipped, rejects, common);
+        print_text(format_import_summary(summary, common.input().describe(), import_db));
+        return 0;
+    }
+    if (mapping_suggest->parsed()) {
+        const std::string draft = suggest_mapping(suggest_dir);
+        if (suggest_out.empty()) print_text(draft);
+        else {
+            write_text_file(suggest_out, draft);
+            if (!common.quiet) fmt::print(stderr, "catena: wrote a draft mapping to {}; check every guess\n", suggest_out);
+        }
         return 0;
     }
     if (generate->parsed()) {

@@ -83,6 +83,32 @@ GraphBuilder::GraphBuilder(GraphBuilderOptions options) : options_(std::move(opt
     default_type_ = graph_.types_.find(options_.directed_by_default ? RelationshipTypes::kInfluences
                                                                      : RelationshipTypes::kKnows);
     segment_codes_.emplace("", 0);
+    referral_type_ = graph_.types_.find("referral");
+}
+
+RelationshipTypeId check_relationship_row(const RelationshipRow& row, const RelationshipTypes& types,
+                                          bool directed_by_default) {
+    const auto type = types.find(row.type.empty() ? (directed_by_default ? RelationshipTypes::kInfluences
+                                                                         : RelationshipTypes::kKnows)
+                                                  : row.type);
+    if (!type)
+        throw RowError("type", "unknown relationship type " + quoted(row.type) +
+                                   " (declare it with --type NAME:directed|undirected[:STRENGTH])");
+    if (!std::isfinite(row.weight)) throw RowError("weight", "must be a finite number");
+    if (row.weight < 0) throw RowError("weight", "must not be negative");
+    if (row.probability && !(*row.probability >= 0.0 && *row.probability <= 1.0))
+        throw RowError("probability", "must be between 0 and 1");
+    if (row.source.empty() || row.target.empty())
+        throw RowError(row.source.empty() ? "source" : "target", "customer id is empty");
+    if (!std::isfinite(types[*type].strength * row.weight))
+        throw RowError("weight", "times the type's strength is too large to compute with");
+    return *type;
+}
+
+void check_customer_row(const CustomerRow& row) {
+    if (row.id.empty()) throw RowError("id", "customer id is empty");
+    check_amount(row.value, "value");
+    check_amount(row.cost, "cost");
 }
 
 std::optional<NodeId> GraphBuilder::find(std::string_view external_id) const {
@@ -107,14 +133,12 @@ NodeId GraphBuilder::add_node(std::string_view id, std::string_view name,
 }
 
 NodeId GraphBuilder::add_customer(const CustomerRow& row) {
-    if (row.id.empty()) throw RowError("id", "customer id is empty");
+    check_customer_row(row);
     const std::uint64_t id_hash = StringIndex::hash(row.id);
     if (graph_.id_index_.find(graph_.ids_, row.id, id_hash) != StringIndex::kNone)
         throw RowError("id", "duplicate customer id " + quoted(row.id));
     if (row.attributes.size() != options_.attribute_names.size())
         throw InternalError("add_customer: attribute count does not match the builder's columns");
-    check_amount(row.value, "value");
-    check_amount(row.cost, "cost");
 
     // Validated: now nothing below can fail half-way.
     const NodeId node = add_node(row.id, row.name, row.attributes, id_hash);
@@ -209,6 +233,26 @@ void GraphBuilder::add_relationship(const RelationshipRow& row) {
     const bool directed = row.directed.value_or(info.directed);
     ++(directed ? report.directed_rows : report.undirected_rows);
     stage(source, target, strength, *type, !directed, row.probability, row.date);
+    if (*type == referral_type_) {
+        referral_pairs_.insert((static_cast<std::uint64_t>(source) << 32) | target);
+        if (!directed) referral_pairs_.insert((static_cast<std::uint64_t>(target) << 32) | source);
+    }
+}
+
+bool GraphBuilder::add_referral(NodeId referrer, NodeId referred, std::optional<Date> date) {
+    if (!referral_type_ || referrer == referred) return false;
+    BuildReport& report = graph_.report_;
+    if (!referral_pairs_.insert((static_cast<std::uint64_t>(referrer) << 32) | referred).second) {
+        // A relationship row gave the pair its edge; a second referral of the pair adds nothing.
+        if (!referral_from_referrals_.contains((static_cast<std::uint64_t>(referrer) << 32) | referred))
+            ++report.referrals_already_related;
+        return false;
+    }
+    referral_from_referrals_.insert((static_cast<std::uint64_t>(referrer) << 32) | referred);
+    const RelationshipType& info = graph_.types_[*referral_type_];
+    stage(referrer, referred, info.strength, *referral_type_, !info.directed, std::nullopt, date);
+    ++report.referral_edges;
+    return true;
 }
 
 void GraphBuilder::add_on_behalf(NodeId customer, NodeId beneficiary) {

@@ -1,5 +1,6 @@
 #include "catena/loaders/csv_reader.hpp"
 
+#include <cctype>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
@@ -36,15 +37,106 @@ std::string read_file(const std::filesystem::path& path) {
     return contents;
 }
 
-}  // namespace
-
-CsvReader CsvReader::open(const std::filesystem::path& path) {
-    return CsvReader(path.string(), read_file(path));
+// The delimiter the header line uses most outside quotes, of , ; tab |; a comma on a tie or none.
+char detect_delimiter(std::string_view text) {
+    constexpr char kCandidates[] = {',', ';', '\t', '|'};
+    std::size_t counts[4] = {0, 0, 0, 0};
+    bool quoted = false;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        const char c = text[at];
+        if (c == '"') quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r')) break;
+        else if (!quoted)
+            for (int candidate = 0; candidate < 4; ++candidate) counts[candidate] += c == kCandidates[candidate];
+    }
+    int best = 0;
+    for (int candidate = 1; candidate < 4; ++candidate)
+        if (counts[candidate] > counts[best]) best = candidate;
+    return kCandidates[best];
 }
 
-CsvReader::CsvReader(std::string name, std::string contents)
+// Windows-1252's characters for bytes 0x80-0x9F (0: undefined there).
+constexpr char16_t kWindows1252[32] = {
+    0x20AC, 0,      0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6, 0x2030, 0x0160,
+    0x2039, 0x0152, 0,      0x017D, 0,      0,      0x2018, 0x2019, 0x201C, 0x201D, 0x2022,
+    0x2013, 0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0,      0x017E, 0x0178};
+
+}  // namespace
+
+std::optional<TextEncoding> parse_text_encoding(std::string_view name) {
+    std::string key;
+    for (const char c : name)
+        if (c != '-' && c != '_' && c != ' ') key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (key == "utf8") return TextEncoding::utf8;
+    if (key == "latin1" || key == "iso88591") return TextEncoding::latin1;
+    if (key == "windows1252" || key == "cp1252") return TextEncoding::windows1252;
+    return std::nullopt;
+}
+
+std::string_view to_string(TextEncoding encoding) {
+    switch (encoding) {
+        case TextEncoding::latin1: return "latin-1";
+        case TextEncoding::windows1252: return "windows-1252";
+        case TextEncoding::utf8: break;
+    }
+    return "utf-8";
+}
+
+std::string to_utf8(std::string text, TextEncoding encoding, std::string_view name) {
+    if (encoding == TextEncoding::utf8) return text;
+    std::size_t high = 0;
+    for (const char c : text) high += static_cast<unsigned char>(c) >= 0x80;
+    if (high == 0) return text;
+    std::string out;
+    out.reserve(text.size() + 2 * high);
+    std::uint64_t line = 1;
+    const auto append = [&out](char32_t code) {
+        if (code < 0x80) {
+            out += static_cast<char>(code);
+        } else if (code < 0x800) {
+            out += static_cast<char>(0xC0 | (code >> 6));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+        } else {
+            out += static_cast<char>(0xE0 | (code >> 12));
+            out += static_cast<char>(0x80 | ((code >> 6) & 0x3F));
+            out += static_cast<char>(0x80 | (code & 0x3F));
+        }
+    };
+    for (const char c : text) {
+        const auto byte = static_cast<unsigned char>(c);
+        if (byte == '\n') ++line;
+        if (byte < 0x80) {
+            out += c;
+        } else if (encoding == TextEncoding::windows1252 && byte < 0xA0) {
+            const char16_t code = kWindows1252[byte - 0x80];
+            if (code == 0) {
+                char hex[8];
+                std::snprintf(hex, sizeof hex, "0x%02X", byte);
+                throw InputError(file_line(name, line), "",
+                                 std::string("byte ") + hex + " is not a windows-1252 character (is the file latin-1?)");
+            }
+            append(code);
+        } else {
+            append(byte);
+        }
+    }
+    return out;
+}
+
+CsvReader CsvReader::open(const std::filesystem::path& path, const CsvOptions& options) {
+    return CsvReader(path.string(), to_utf8(read_file(path), options.encoding, path.string()), options);
+}
+
+CsvReader::CsvReader(std::string name, std::string contents, const CsvOptions& options)
     : name_(std::move(name)), buffer_(std::move(contents)) {
     if (buffer_.size() >= 3 && std::memcmp(buffer_.data(), "\xEF\xBB\xBF", 3) == 0) pos_ = 3;
+    delimiter_ = options.delimiter;
+    if (delimiter_ == 0) {
+        std::size_t header = pos_;  // the header is the first line that is not empty
+        while (header < buffer_.size() && (buffer_[header] == '\n' || buffer_[header] == '\r')) ++header;
+        delimiter_ = detect_delimiter(std::string_view(buffer_).substr(header));
+        delimiter_detected_ = true;
+    }
     invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);
     std::vector<std::string_view> fields;
     if (!parse_record(fields)) throw InputError(name_, "", "empty file: no header row");
@@ -83,9 +175,13 @@ void CsvReader::check_utf8(const std::vector<std::string_view>& fields, const st
     for (std::size_t index = 0; index < fields.size(); ++index) {
         if (fields::find_invalid_utf8(fields[index]) == std::string_view::npos) continue;
         invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);  // for a caller that goes on
-        throw InputError(where, header_.empty() ? "header" : column_label(index),
-                         header_.empty() ? "column " + std::to_string(index + 1) + "'s name is not valid UTF-8"
-                                         : std::string("is not valid UTF-8 text (save the file as UTF-8)"));
+        if (header_.empty())
+            throw InputError(where, "header", "column " + std::to_string(index + 1) +
+                                                  "'s name is not valid UTF-8 (save the file as UTF-8, or give "
+                                                  "its encoding in a mapping: encoding = \"windows-1252\")");
+        throw BadRecord(where, column_label(index),
+                        "is not valid UTF-8 text (save the file as UTF-8, or give its encoding in a mapping: "
+                        "encoding = \"windows-1252\")");
     }
     invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);
 }
@@ -94,7 +190,7 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
     if (!parse_record(fields)) return false;
     check_utf8(fields, where());
     if (fields.size() != header_.size())
-        throw InputError(where(), "",
+        throw BadRecord(where(), "",
                          "expected " + std::to_string(header_.size()) + " fields (as in the header), found " +
                              std::to_string(fields.size()));
     return true;
@@ -104,6 +200,7 @@ bool CsvReader::parse_record(std::vector<std::string_view>& fields) {
     fields.clear();
     char* const data = buffer_.data();
     const std::size_t size = buffer_.size();
+    const char separator = delimiter_;
     // Skip empty lines.
     while (pos_ < size && (data[pos_] == '\n' || data[pos_] == '\r')) {
         if (data[pos_] == '\r' && pos_ + 1 < size && data[pos_ + 1] == '\n') ++pos_;
@@ -141,20 +238,20 @@ bool CsvReader::parse_record(std::vector<std::string_view>& fields) {
             }
             fields.emplace_back(data + begin, write - begin);
             pos_ = read;
-            if (pos_ < size && data[pos_] != ',' && data[pos_] != '\n' && data[pos_] != '\r')
+            if (pos_ < size && data[pos_] != separator && data[pos_] != '\n' && data[pos_] != '\r')
                 throw InputError(file_line(name_, line_),
                                  column_label(fields.size() - 1),
                                  "unexpected character after a closing quote (quotes inside a "
                                  "quoted field must be doubled)");
         } else {
             const std::size_t begin = pos_;
-            while (pos_ < size && data[pos_] != ',' && data[pos_] != '\n' && data[pos_] != '\r') ++pos_;
+            while (pos_ < size && data[pos_] != separator && data[pos_] != '\n' && data[pos_] != '\r') ++pos_;
             fields.emplace_back(data + begin, pos_ - begin);
         }
         // After a field: a comma, an end of line, or the end of the file.
         if (pos_ >= size) return true;
         const char c = data[pos_];
-        if (c == ',') {
+        if (c == separator) {
             ++pos_;
             continue;
         }

@@ -7,7 +7,10 @@
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/csv_reader.hpp"
 #include "catena/loaders/load.hpp"
+#include "catena/loaders/mapping.hpp"
 #include "catena/loaders/store.hpp"
+#include "bad_rows.hpp"
+#include "column_names.hpp"
 #include "field_parse.hpp"
 
 namespace catena {
@@ -21,7 +24,19 @@ struct ColumnSpec {
     bool required;
 };
 
-// Maps a file's header onto a table's known columns; the rest are `extra`.
+// Every name and alias of a table's columns, for telling misspelt columns from attributes.
+std::vector<std::string> known_names(const std::vector<ColumnSpec>& specs) {
+    std::vector<std::string> names;
+    for (const ColumnSpec& spec : specs) {
+        names.emplace_back(spec.name);
+        for (const char* alias : spec.aliases) names.emplace_back(alias);
+    }
+    return names;
+}
+
+// Maps a file's header onto a table's known columns; the rest are `extra`. A further column
+// that looks like a known one (`opted_out`, `valeu`) is an input error: it would otherwise be
+// ignored, or kept as a text attribute, and silently change the answers.
 struct ColumnMap {
     std::vector<std::optional<std::size_t>> index;  // per spec
     std::vector<std::size_t> extra;                 // header positions not in the spec
@@ -32,16 +47,35 @@ struct ColumnMap {
             std::optional<std::size_t> found = reader.column(spec.name);
             for (const char* alias : spec.aliases)
                 if (!found) found = reader.column(alias);
-            // Before the first record is read, the reader's position is the header's line (not
-            // always 1: empty lines before it are skipped).
-            if (!found && spec.required)
-                throw InputError(reader.where(), "header",
-                                 std::string("missing required column '") + spec.name + "'");
             if (found) used[*found] = true;
             index.push_back(found);
         }
         for (std::size_t position = 0; position < used.size(); ++position)
             if (!used[position]) extra.push_back(position);
+        // Before the first record is read, the reader's position is the header's line (not
+        // always 1: empty lines before it are skipped).
+        const std::vector<std::string> known = known_names(specs);
+        for (const std::size_t position : extra) {
+            const std::string& column = reader.header()[position];
+            const auto like = columns::looks_like(column, known);
+            if (!like) continue;
+            std::string name = *like;
+            for (const ColumnSpec& spec : specs)
+                for (const char* alias : spec.aliases)
+                    if (name == alias) name = spec.name;
+            throw InputError(reader.where(), column,
+                             "looks like catena's '" + name + "' column but is not spelled as it is, so it would "
+                             "not be read as " + name + "; rename it to " + name +
+                             ", or give a mapping file (--mapping) that maps it or declares it an attribute");
+        }
+        for (std::size_t spec = 0; spec < specs.size(); ++spec) {
+            if (index[spec] || !specs[spec].required) continue;
+            std::string message = std::string("missing required column '") + specs[spec].name + "'";
+            if (reader.header().size() == 1 && reader.header()[0].find_first_of(";\t|") != std::string::npos)
+                message += " (the header is one column: is the file separated by something other than "
+                           "commas? a mapping file can say so with delimiter = \";\")";
+            throw InputError(reader.where(), "header", message);
+        }
     }
 
     std::string_view get(const std::vector<std::string_view>& fields, std::size_t spec) const {
@@ -49,17 +83,48 @@ struct ColumnMap {
     }
 };
 
-// Runs `handle(fields)` for every record, turning a RowError into an InputError at file:line.
+// What happened to one file, for the read report.
+SourceReport& begin_source(ReadReport& report, const CsvReader& reader, std::string_view table,
+                           const std::vector<ColumnSpec>& specs, const ColumnMap& columns, bool extra_are_attributes) {
+    SourceReport source;
+    source.table = table;
+    source.file = reader.name();
+    source.delimiter = reader.delimiter() == '\t' ? "tab" : std::string(1, reader.delimiter());
+    source.delimiter_detected = reader.delimiter_detected();
+    for (std::size_t spec = 0; spec < specs.size(); ++spec)
+        if (columns.index[spec]) source.mapped.emplace_back(specs[spec].name, reader.header()[*columns.index[spec]]);
+    for (const std::size_t position : columns.extra)
+        (extra_are_attributes ? source.attributes : source.unmapped).push_back(reader.header()[position]);
+    if (reader.delimiter() != ',')
+        report.warnings.push_back(reader.name() + ": fields separated by '" + source.delimiter +
+                                  "' (detected from the header)");
+    report.sources.push_back(std::move(source));
+    return report.sources.back();
+}
+
+// Runs `handle(fields)` for every record; a bad record or row (BadRecord from the reader, RowError
+// from `handle`) goes to `bad`, naming the column as the file does.
 template <typename Handle>
-void for_each_record(CsvReader& reader, const ColumnMap& columns, Handle&& handle) {
+void for_each_record(CsvReader& reader, std::string_view table, BadRows& bad, SourceReport& source,
+                     Handle&& handle) {
     std::vector<std::string_view> fields;
     fields.reserve(reader.header().size());
-    while (reader.next(fields)) {
+    for (;;) {
+        try {
+            if (!reader.next(fields)) break;
+        } catch (const BadRecord& error) {
+            ++source.records;
+            ++source.skipped;
+            bad.add(table, reader.name(), reader.line(), error.column(), "", error.problem(), fields);
+            continue;
+        }
+        ++source.records;
         try {
             handle(fields);
+            ++source.rows;
         } catch (const RowError& error) {
-            (void)columns;
-            throw InputError(reader.where(), error.column(), error.what());
+            ++source.skipped;
+            bad.add(table, reader.name(), reader.line(), error.column(), error.column(), error.what(), fields);
         }
     }
 }
@@ -100,19 +165,26 @@ const std::vector<ColumnSpec> kReferralColumns = {
     {"converted", {}, false},      {"reward", {}, false},
 };
 
-enum TransactionColumn { kCustomer, kTxDate, kAmount, kChannel, kOnBehalfOf };
+enum TransactionColumn { kCustomer, kTxDate, kAmount, kChannel, kOnBehalfOf, kOrderId };
 const std::vector<ColumnSpec> kTransactionColumns = {
     {"customer", {"customer_id", "id"}, true}, {"date", {}, true}, {"amount", {}, true},
     {"channel", {}, false},                    {"on_behalf_of", {"on_behalf"}, false},
+    {"order_id", {"order"}, false},
 };
 
-void read_customers(CsvReader reader, DatasetSink& sink) {
+void read_customers(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
     const ColumnMap columns(reader, kCustomerColumns);
+    SourceReport& source = begin_source(report, reader, "customers", kCustomerColumns, columns, true);
     std::vector<std::string> attribute_names;
     for (const std::size_t position : columns.extra) attribute_names.push_back(reader.header()[position]);
+    if (!attribute_names.empty()) {
+        std::string names;
+        for (const auto& name : attribute_names) names += (names.empty() ? "'" : ", '") + name + "'";
+        report.warnings.push_back(reader.name() + ": kept as text attributes: " + names);
+    }
     sink.begin_customers(attribute_names);
     std::vector<std::string_view> attributes(columns.extra.size());
-    for_each_record(reader, columns, [&](const std::vector<std::string_view>& fields) {
+    for_each_record(reader, "customers", bad, source, [&](const std::vector<std::string_view>& fields) {
         CustomerRow row;
         row.id = columns.get(fields, kId);
         row.kind = fields::kind(columns.get(fields, kKind), "kind");
@@ -126,43 +198,57 @@ void read_customers(CsvReader reader, DatasetSink& sink) {
         row.attributes = attributes;
         sink.customer(row);
     });
+    bad.finish();
 }
 
-void read_relationships(CsvReader reader, DatasetSink& sink, std::vector<std::string>& warnings) {
+void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
     const ColumnMap columns(reader, kRelationshipColumns);
-    warn_unused(reader, columns, warnings);
+    SourceReport& source = begin_source(report, reader, "relationships", kRelationshipColumns, columns, false);
+    warn_unused(reader, columns, report.warnings);
     // Rows are parsed in batches so the sink can start fetching the ids of a whole batch before
-    // resolving them one by one; rows still reach the sink in file order, and the first error in
-    // file order is the one reported.
+    // resolving them one by one; rows still reach the sink in file order, and errors are
+    // collected in file order.
     constexpr std::size_t kBatch = 64;
     std::vector<RelationshipRow> batch;
     std::vector<std::uint64_t> lines;
+    std::vector<std::vector<std::string_view>> records;  // the batch's fields, kept only when skipping
     std::size_t batches = 0;
     batch.reserve(kBatch);
     lines.reserve(kBatch);
+    const bool keep_records = bad.skipping();
     const auto flush = [&] {
         sink.prefetch(batch);
         for (std::size_t index = 0; index < batch.size(); ++index) {
             try {
                 sink.relationship(batch[index]);
+                ++source.rows;
             } catch (const RowError& error) {
-                throw InputError(file_line(reader.name(), lines[index]), error.column(), error.what());
+                ++source.skipped;
+                bad.add("relationships", reader.name(), lines[index], error.column(), error.column(), error.what(),
+                        keep_records ? records[index] : std::vector<std::string_view>{});
             }
         }
         batch.clear();
         lines.clear();
+        records.clear();
     };
     std::vector<std::string_view> fields;
     fields.reserve(reader.header().size());
-    const auto next_record = [&] {
+    for (;;) {
         try {
-            return reader.next(fields);
+            if (!reader.next(fields)) break;
+        } catch (const BadRecord& error) {
+            flush();  // earlier rows first: their errors come first in the file
+            ++source.records;
+            ++source.skipped;
+            bad.add("relationships", reader.name(), reader.line(), error.column(), "", error.problem(), fields);
+            continue;
         } catch (const InputError&) {
             flush();  // a malformed record is reported after the rows before it
+            bad.finish();
             throw;
         }
-    };
-    while (next_record()) {
+        ++source.records;
         RelationshipRow row;
         try {
             row.source = columns.get(fields, kSource);
@@ -173,11 +259,14 @@ void read_relationships(CsvReader reader, DatasetSink& sink, std::vector<std::st
             row.date = fields::date(columns.get(fields, kRelDate), "date");
             row.directed = fields::boolean(columns.get(fields, kDirected), "directed");
         } catch (const RowError& error) {
-            flush();  // earlier rows first: their errors come first in the file
-            throw InputError(reader.where(), error.column(), error.what());
+            flush();
+            ++source.skipped;
+            bad.add("relationships", reader.name(), reader.line(), error.column(), error.column(), error.what(), fields);
+            continue;
         }
         batch.push_back(row);
         lines.push_back(reader.line());
+        if (keep_records) records.push_back(fields);
         if (batch.size() == kBatch) {
             if (++batches == 16) {
                 // Estimate the rows to come from the bytes the first ones took, with a margin.
@@ -191,10 +280,11 @@ void read_relationships(CsvReader reader, DatasetSink& sink, std::vector<std::st
     flush();
 }
 
-void read_referrals(CsvReader reader, DatasetSink& sink, std::vector<std::string>& warnings) {
+void read_referrals(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
     const ColumnMap columns(reader, kReferralColumns);
-    warn_unused(reader, columns, warnings);
-    for_each_record(reader, columns, [&](const std::vector<std::string_view>& fields) {
+    SourceReport& source = begin_source(report, reader, "referrals", kReferralColumns, columns, false);
+    warn_unused(reader, columns, report.warnings);
+    for_each_record(reader, "referrals", bad, source, [&](const std::vector<std::string_view>& fields) {
         ReferralRow row;
         row.referrer = columns.get(fields, kReferrer);
         row.referred = columns.get(fields, kReferred);
@@ -205,10 +295,11 @@ void read_referrals(CsvReader reader, DatasetSink& sink, std::vector<std::string
     });
 }
 
-void read_transactions(CsvReader reader, DatasetSink& sink, std::vector<std::string>& warnings) {
+void read_transactions(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
     const ColumnMap columns(reader, kTransactionColumns);
-    warn_unused(reader, columns, warnings);
-    for_each_record(reader, columns, [&](const std::vector<std::string_view>& fields) {
+    SourceReport& source = begin_source(report, reader, "transactions", kTransactionColumns, columns, false);
+    warn_unused(reader, columns, report.warnings);
+    for_each_record(reader, "transactions", bad, source, [&](const std::vector<std::string_view>& fields) {
         TransactionRow row;
         row.customer = columns.get(fields, kCustomer);
         const auto date = fields::date(columns.get(fields, kTxDate), "date");
@@ -219,11 +310,18 @@ void read_transactions(CsvReader reader, DatasetSink& sink, std::vector<std::str
         row.amount = *amount;
         row.channel = fields::trim(columns.get(fields, kChannel));
         row.on_behalf_of = columns.get(fields, kOnBehalfOf);
+        row.order_id = fields::trim(columns.get(fields, kOrderId));
         sink.transaction(row);
     });
 }
 
 }  // namespace
+
+BadRowPolicy parse_bad_row_policy(std::string_view text) {
+    if (text == "stop") return BadRowPolicy::stop;
+    if (text == "skip") return BadRowPolicy::skip;
+    throw UsageError("--on-bad-row must be stop or skip, not '" + std::string(text) + "'");
+}
 
 void InputSource::validate() const {
     const int given = !data_dir.empty() + !edges_file.empty() + !db_file.empty();
@@ -242,13 +340,24 @@ std::string InputSource::describe() const {
     return text;
 }
 
-void read_csv_input(const InputSource& source, DatasetSink& sink,
-                    std::vector<std::string>& warnings) {
+void read_csv_input(const InputSource& source, const LoadOptions& options, DatasetSink& sink,
+                    ReadReport& report) {
     source.validate();
+    if (!options.mapping.empty()) {
+        if (source.data_dir.empty())
+            throw UsageError("--mapping goes with a data folder (--data DIR, or import DIR)");
+        const auto mapping = read_mapping_file(options.mapping);
+        LoadOptions mapped = options;
+        if (!mapped.on_bad_row) mapped.on_bad_row = mapping_bad_row_policy(*mapping);
+        read_mapped_input(*mapping, source.data_dir, mapped, sink, report);
+        return;
+    }
+    BadRows bad(options.on_bad_row.value_or(BadRowPolicy::stop), options.max_errors, report.input);
     if (!source.edges_file.empty()) {
-        if (!source.nodes_file.empty()) read_customers(CsvReader::open(source.nodes_file), sink);
+        if (!source.nodes_file.empty()) read_customers(CsvReader::open(source.nodes_file), sink, bad, report);
         else sink.begin_customers({});
-        read_relationships(CsvReader::open(source.edges_file), sink, warnings);
+        read_relationships(CsvReader::open(source.edges_file), sink, bad, report);
+        bad.finish();
         return;
     }
     if (source.data_dir.empty()) throw InternalError("read_csv_input: not a CSV input");
@@ -256,12 +365,25 @@ void read_csv_input(const InputSource& source, DatasetSink& sink,
     if (!std::filesystem::is_directory(source.data_dir, error))
         throw InputError(source.data_dir.string(), "", "no such folder");
     const auto table = [&](const char* file) { return source.data_dir / file; };
-    read_customers(CsvReader::open(table("customers.csv")), sink);
-    read_relationships(CsvReader::open(table("relationships.csv")), sink, warnings);
-    if (std::filesystem::exists(table("referrals.csv"), error))
-        read_referrals(CsvReader::open(table("referrals.csv")), sink, warnings);
-    if (std::filesystem::exists(table("transactions.csv"), error))
-        read_transactions(CsvReader::open(table("transactions.csv")), sink, warnings);
+    const auto present = [&](const char* file) {
+        return std::filesystem::exists(table(file), error);
+    };
+    if (options.tables_optional) {
+        if (!present("customers.csv") && !present("relationships.csv") && !present("referrals.csv") &&
+            !present("transactions.csv"))
+            throw InputError(source.data_dir.string(), "",
+                             "none of customers.csv, relationships.csv, referrals.csv, transactions.csv is there");
+    }
+    if (!options.tables_optional || present("customers.csv"))
+        read_customers(CsvReader::open(table("customers.csv")), sink, bad, report);
+    else
+        sink.begin_customers({});
+    if (!options.tables_optional || present("relationships.csv"))
+        read_relationships(CsvReader::open(table("relationships.csv")), sink, bad, report);
+    if (present("referrals.csv")) read_referrals(CsvReader::open(table("referrals.csv")), sink, bad, report);
+    if (present("transactions.csv"))
+        read_transactions(CsvReader::open(table("transactions.csv")), sink, bad, report);
+    bad.finish();
 }
 
 Dataset load_dataset(const InputSource& source, const LoadOptions& options) {
@@ -270,10 +392,11 @@ Dataset load_dataset(const InputSource& source, const LoadOptions& options) {
     GraphSink sink({options.types, options.directed,
                     /*implicit_nodes=*/source.nodes_file.empty() && !source.edges_file.empty(),
                     (source.edges_file.empty() ? source.data_dir / "relationships.csv" : source.edges_file).string()});
-    std::vector<std::string> warnings;
-    read_csv_input(source, sink, warnings);
+    ReadReport report;
+    read_csv_input(source, options, sink, report);
     Dataset dataset = sink.finish(source.describe());
-    dataset.warnings = std::move(warnings);
+    dataset.warnings = std::move(report.warnings);
+    dataset.input = std::move(report.input);
     return dataset;
 }
 

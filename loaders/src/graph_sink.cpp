@@ -44,7 +44,56 @@ void GraphSink::referral(const ReferralRow& row) {
     const NodeId referrer = graph.resolve(row.referrer, "referrer");
     const NodeId referred = graph.resolve(row.referred, "referred");
     if (referrer == referred) throw RowError("referred", "a customer cannot refer themselves");
+    check_referral_cycle(referrer, referred);
     referrals_.push_back({referrer, referred, row.date.value_or(kNoDate), row.converted, row.reward});
+    referred_by_.try_emplace(referrer).first->second.push_back(referred);
+    graph.add_referral(referrer, referred, row.date);
+}
+
+std::uint32_t GraphSink::referral_root(std::uint32_t node) {
+    if (referral_parent_.size() <= node) {
+        const auto old = static_cast<std::uint32_t>(referral_parent_.size());
+        referral_parent_.resize(std::max<std::size_t>(node + 1, num_nodes()));
+        for (auto index = old; index < referral_parent_.size(); ++index) referral_parent_[index] = index;
+    }
+    while (referral_parent_[node] != node) {
+        referral_parent_[node] = referral_parent_[referral_parent_[node]];  // path halving
+        node = referral_parent_[node];
+    }
+    return node;
+}
+
+void GraphSink::check_referral_cycle(NodeId referrer, NodeId referred) {
+    // Referrals form forests: a new referral can only close a cycle when its two customers are
+    // already joined by earlier referrals (either way), so only then is the referred customer's
+    // cascade searched for the referrer.
+    const std::uint32_t a = referral_root(referrer), b = referral_root(referred);
+    if (a != b) {
+        referral_parent_[a] = b;
+        return;
+    }
+    std::unordered_map<NodeId, NodeId> came_from{{referred, referred}};
+    std::vector<NodeId> stack{referred};
+    while (!stack.empty()) {
+        const NodeId node = stack.back();
+        stack.pop_back();
+        const auto children = referred_by_.find(node);
+        if (children == referred_by_.end()) continue;
+        for (const NodeId child : children->second) {
+            if (!came_from.try_emplace(child, node).second) continue;
+            if (child == referrer) {
+                std::vector<NodeId> path{referrer};
+                for (NodeId at = referrer; at != referred;) path.push_back(at = came_from[at]);
+                std::string chain;
+                for (auto it = path.rbegin(); it != path.rend(); ++it) chain += std::string(external_id(*it)) + " -> ";
+                chain += std::string(external_id(referred));
+                throw RowError("referred", "closes a referral cycle: " + chain +
+                                               " (a customer cannot be referred, directly or down the cascade, by "
+                                               "someone they referred)");
+            }
+            stack.push_back(child);
+        }
+    }
 }
 
 void GraphSink::transaction(const TransactionRow& row) {

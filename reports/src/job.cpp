@@ -171,7 +171,7 @@ JobSpec parse_job_file(const std::filesystem::path& path) {
     Section top(&root, "", file);
     top.string("name", job.name);
     top.integer("seed", job.seed, 0);
-    for (const char* name : {"data", "types", "model", "rank", "communities", "seeds", "compare", "value", "simulate", "output"})
+    for (const char* name : {"data", "input", "types", "model", "rank", "communities", "seeds", "compare", "value", "simulate", "output"})
         top.table(name);  // checked to be a table and marked known; read below
     top.finish();
 
@@ -189,6 +189,19 @@ JobSpec parse_job_file(const std::filesystem::path& path) {
         job.db_file = resolve(base, job.db_file);
         if (data.present() && job.data_dir.empty() && job.edges_file.empty() && job.db_file.empty())
             data.fail(root.get("data")->source(), "[data] needs folder, edges or db");
+    }
+    {
+        Section input = section("input");
+        input.string("mapping", job.mapping);
+        input.string("on_bad_row", job.on_bad_row);
+        input.string("rejects", job.rejects);
+        input.finish();
+        if (!job.on_bad_row.empty() && job.on_bad_row != "stop" && job.on_bad_row != "skip")
+            input.fail_key("on_bad_row", "must be \"stop\" or \"skip\", not \"" + job.on_bad_row + "\"");
+        job.mapping = resolve(base, job.mapping);
+        job.rejects = resolve(base, job.rejects);
+        if (!job.mapping.empty() && job.data_dir.empty() && !job.edges_file.empty())
+            input.fail_key("mapping", "goes with a data folder ([data] folder), not an edge list");
     }
     {
         Section types = section("types");

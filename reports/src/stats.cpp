@@ -69,6 +69,8 @@ nlohmann::ordered_json to_json(const StatsSummary& stats) {
                              {"merged_rows", stats.build.merged_rows},
                              {"merged_edges", stats.build.merged_edges},
                              {"on_behalf_from_transactions", stats.build.on_behalf_from_transactions},
+                             {"from_referrals", stats.build.referral_edges},
+                             {"referrals_already_related", stats.build.referrals_already_related},
                              {"by_type", types},
                              {"merge_examples", stats.build.merge_examples}};
     json["influence_edges"] = {{"edges", stats.edges},
@@ -85,6 +87,28 @@ nlohmann::ordered_json to_json(const StatsSummary& stats) {
                             {"amount", std::round(stats.transaction_amount * 100) / 100},
                             {"first", stats.first_transaction},
                             {"last", stats.last_transaction}};
+    nlohmann::ordered_json reasons = nlohmann::ordered_json::object();
+    for (const auto& [reason, rows] : skipped_by_reason(stats.input.skipped)) reasons[reason] = rows;
+    json["input"] = {{"skipped_rows", stats.input.skipped.size()},
+                     {"skipped_by_reason", reasons},
+                     {"filtered_rows", stats.input.filtered},
+                     {"merged_customers", stats.input.merged_customers}};
+    if (!stats.input.imports.empty()) {
+        nlohmann::ordered_json imports = nlohmann::ordered_json::array();
+        for (const ImportRecord& record : stats.input.imports) {
+            nlohmann::ordered_json by_reason = nlohmann::ordered_json::object();
+            if (!record.skipped_by_reason.empty())
+                by_reason = nlohmann::ordered_json::parse(record.skipped_by_reason, nullptr, false);
+            nlohmann::ordered_json files = nlohmann::ordered_json::array();
+            if (!record.files.empty()) files = nlohmann::ordered_json::parse(record.files, nullptr, false);
+            imports.push_back({{"id", record.id}, {"time", record.time}, {"mode", record.mode},
+                               {"added", record.added}, {"updated", record.updated},
+                               {"unchanged", record.unchanged}, {"skipped", record.skipped},
+                               {"filtered", record.filtered}, {"skipped_by_reason", by_reason},
+                               {"files", files}});
+        }
+        json["imports"] = imports;
+    }
     return json;
 }
 
@@ -140,6 +164,9 @@ std::string render_table(const StatsSummary& stats) {
     line("merged into an earlier pair", count(stats.build.merged_rows));
     if (stats.build.on_behalf_from_transactions)
         line("on_behalf from transactions", count(stats.build.on_behalf_from_transactions), "distinct pairs");
+    if (stats.referrals)
+        line("referral from referrals", count(stats.build.referral_edges),
+             fmt::format("distinct pairs; {} already a referral relationship", count(stats.build.referrals_already_related)));
     for (const auto& example : stats.build.merge_examples) out += fmt::format("    merged: {}\n", example);
 
     out += "\nInfluence edges (u -> v: u can influence v)\n";
@@ -169,15 +196,53 @@ std::string render_table(const StatsSummary& stats) {
         line("from", stats.first_transaction);
         line("to", stats.last_transaction);
     }
+    if (!stats.input.skipped.empty() || stats.input.filtered || stats.input.merged_customers) {
+        out += "\nInput rows left out\n";
+        line("bad rows skipped", count(stats.input.skipped.size()));
+        for (const auto& [reason, rows] : skipped_by_reason(stats.input.skipped)) line("  " + reason, count(rows));
+        if (stats.input.filtered) line("filtered by the mapping", count(stats.input.filtered), "skip_if");
+        if (stats.input.merged_customers)
+            line("customers merged by key", count(stats.input.merged_customers), "duplicates of another customer");
+    }
+    if (!stats.input.imports.empty()) {
+        out += "\nLast imports\n";
+        for (const ImportRecord& record : stats.input.imports) {
+            std::string detail = fmt::format("{} added, {} updated, {} unchanged", count(record.added),
+                                             count(record.updated), count(record.unchanged));
+            if (record.skipped) detail += fmt::format(", {} skipped", count(record.skipped));
+            if (record.filtered) detail += fmt::format(", {} filtered", count(record.filtered));
+            line(fmt::format("#{} {}", record.id, record.time), record.mode, detail);
+        }
+    }
     return out;
 }
 
 }  // namespace
 
+std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(const std::vector<SkippedRow>& skipped) {
+    std::map<std::string, std::uint64_t> counts;
+    for (const SkippedRow& row : skipped) ++counts[row.reason];
+    std::vector<std::pair<std::string, std::uint64_t>> sorted(counts.begin(), counts.end());
+    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    return sorted;
+}
+
+std::string skipped_rows_summary(const std::vector<SkippedRow>& skipped) {
+    if (skipped.empty()) return "";
+    std::string text = fmt::format("{} bad row{} skipped:", skipped.size(), skipped.size() == 1 ? "" : "s");
+    bool first = true;
+    for (const auto& [reason, rows] : skipped_by_reason(skipped)) {
+        text += fmt::format("{} {} {}", first ? "" : ",", rows, reason);
+        first = false;
+    }
+    return text;
+}
+
 StatsSummary summarize(const Dataset& dataset) {
     const InfluenceGraph& graph = dataset.graph;
     StatsSummary stats;
     stats.source = dataset.source;
+    stats.input = dataset.input;
     stats.nodes = graph.num_nodes();
     std::vector<std::uint64_t> per_segment(graph.segment_names().size(), 0);
     std::vector<std::uint64_t> out_degrees(graph.num_nodes()), in_degrees(graph.num_nodes());

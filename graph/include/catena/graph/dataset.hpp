@@ -39,6 +39,38 @@ struct Transactions {
     friend bool operator==(const Transactions&, const Transactions&) = default;
 };
 
+// A row an input left out because it was bad (`--on-bad-row skip`), as written to the rejects file.
+struct SkippedRow {
+    std::string table;   // customers, relationships, referrals or transactions
+    std::string file;    // the file (or database table) it came from
+    std::uint64_t line = 0;  // line on which the record starts (1 = the header)
+    std::string column;  // the column at fault, as named in the file; may be empty
+    std::string reason;  // a short category: "unknown customer", "bad weight", "referral cycle", ...
+    std::string message; // what is wrong, in full
+    std::string record;  // the record's fields, written back as one CSV line
+    friend bool operator==(const SkippedRow&, const SkippedRow&) = default;
+};
+
+// One `catena import` into a workspace, as recorded in its `imports` table.
+struct ImportRecord {
+    std::int64_t id = 0;
+    std::string time;   // ISO 8601 UTC
+    std::string mode;   // create, replace or append
+    std::string files;  // JSON: [{"table", "file", "fingerprint"}, ...]
+    std::uint64_t added = 0, updated = 0, unchanged = 0, skipped = 0, filtered = 0;
+    std::string skipped_by_reason;  // JSON object: reason -> rows
+    friend bool operator==(const ImportRecord&, const ImportRecord&) = default;
+};
+
+// What reading the input noticed beyond the rows it kept.
+struct InputReport {
+    std::vector<SkippedRow> skipped;       // bad rows left out (lenient mode), in input order
+    std::uint64_t filtered = 0;            // rows dropped by the mapping's skip_if filters
+    std::uint64_t merged_customers = 0;    // customer rows merged into another by a shared key
+    std::vector<ImportRecord> imports;     // from a workspace: its last imports, newest first
+    friend bool operator==(const InputReport&, const InputReport&) = default;
+};
+
 struct Dataset {
     InfluenceGraph graph;
     std::vector<Referral> referrals;
@@ -47,6 +79,7 @@ struct Dataset {
     std::string source;
     // Things the reader noticed and the user should know (columns it does not use, ...).
     std::vector<std::string> warnings;
+    InputReport input;
 };
 
 }  // namespace catena

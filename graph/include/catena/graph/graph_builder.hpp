@@ -10,6 +10,9 @@
 //   Merged rows are counted and the first few reported.
 // - A row without a type is `knows` (undirected), or `influences` (directed) when the builder is
 //   told that relationships are directed by default (the `--directed` option).
+// - Every observed referral (referrer -> referred) is also a `referral` relationship, unless the
+//   same pair already has one among the relationship rows (then it is not counted twice); several
+//   referrals of one pair make one edge. Both are counted in the build report.
 //
 // Errors in a row are thrown as RowError, naming the column; loaders add the file and line.
 #pragma once
@@ -21,6 +24,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "catena/graph/influence_graph.hpp"
@@ -74,6 +78,14 @@ struct GraphBuilderOptions {
     std::string relationships_name = "relationships";
 };
 
+// The checks add_relationship() makes on a row by itself (a known type, a finite weight >= 0, a
+// probability in [0,1], ids not empty), without looking the customers up: for a store that checks
+// rows against its own tables. Returns the row's type; throws RowError.
+RelationshipTypeId check_relationship_row(const RelationshipRow& row, const RelationshipTypes& types,
+                                          bool directed_by_default);
+// The checks add_customer() makes on a row by itself (id not empty, value and cost finite and >= 0).
+void check_customer_row(const CustomerRow& row);
+
 class GraphBuilder {
 public:
     explicit GraphBuilder(GraphBuilderOptions options = {});
@@ -99,6 +111,12 @@ public:
     // Records that `customer` bought on behalf of `beneficiary` (from a transaction): each
     // distinct pair becomes one undirected `on_behalf` relationship at build time.
     void add_on_behalf(NodeId customer, NodeId beneficiary);
+
+    // An observed referral: adds a `referral` relationship referrer -> referred (with the type's
+    // strength and direction, dated by the referral) unless a relationship row or an earlier
+    // referral already gave this pair one. Call after every relationship row. Returns whether an
+    // edge was added.
+    bool add_referral(NodeId referrer, NodeId referred, std::optional<Date> date);
 
     // The node of a customer id; throws RowError naming `column` when unknown and implicit
     // nodes are off (else creates a person).
@@ -136,6 +154,9 @@ private:
     std::vector<double> staged_probability_;  // per staged row; empty until a row states one
     std::vector<Date> staged_date_;           // per staged row; empty until a row states one
     std::vector<std::pair<NodeId, NodeId>> on_behalf_;
+    std::optional<RelationshipTypeId> referral_type_;
+    std::unordered_set<std::uint64_t> referral_pairs_;  // (source << 32 | target) with a referral relationship
+    std::unordered_set<std::uint64_t> referral_from_referrals_;  // of those, the ones a referral added
     std::unordered_map<std::string, std::uint32_t> segment_codes_;
     bool has_probability_ = false, has_date_ = false;
 };

@@ -43,6 +43,8 @@ struct BuildReport {
     std::uint64_t merged_edges = 0;  // directed edges absorbed into an earlier edge of the pair
     std::uint64_t implicit_nodes = 0;       // nodes created by an edge list without customers
     std::uint64_t on_behalf_from_transactions = 0;  // distinct on_behalf pairs derived
+    std::uint64_t referral_edges = 0;  // referrals (observed) that became `referral` relationships
+    std::uint64_t referrals_already_related = 0;  // referrals whose pair had a referral relationship
     std::vector<std::uint64_t> rows_by_type;        // indexed by RelationshipTypeId
     std::vector<std::string> merge_examples;        // up to 5, "a -> b"
     friend bool operator==(const BuildReport&, const BuildReport&) = default;

@@ -6,6 +6,10 @@
 // not is an InputError naming its line and column (checked once over the file, so clean files
 // cost one fast pass).
 //
+// The delimiter is a comma unless told otherwise; when detection is asked for, it is the one of
+// `,` `;` tab `|` that occurs most often outside quotes in the header line (a comma on a tie or
+// when none occurs). Latin-1 and Windows-1252 files are converted to UTF-8 as they are read.
+//
 // The file is read into memory once and fields are views into it (quoted fields are unescaped in
 // place), so reading allocates nothing per record. Errors are InputErrors naming file and line.
 #pragma once
@@ -17,16 +21,46 @@
 #include <string_view>
 #include <vector>
 
+#include "catena/graph/errors.hpp"
+
 namespace catena {
+
+enum class TextEncoding { utf8, latin1, windows1252 };
+// "utf-8", "latin-1" (also "iso-8859-1") or "windows-1252" (also "cp1252"), any case.
+std::optional<TextEncoding> parse_text_encoding(std::string_view name);
+std::string_view to_string(TextEncoding encoding);
+// Converts Latin-1 or Windows-1252 text to UTF-8 (UTF-8 is returned as it is). Throws InputError
+// naming `name` and the line for a byte Windows-1252 leaves undefined.
+std::string to_utf8(std::string text, TextEncoding encoding, std::string_view name);
+
+struct CsvOptions {
+    char delimiter = 0;  // 0: detect from the header line
+    TextEncoding encoding = TextEncoding::utf8;
+};
+
+// A record that was read whole but is bad (the wrong number of fields, text that is not UTF-8):
+// the reader is positioned after it, so a lenient caller may skip it and go on.
+class BadRecord : public InputError {
+public:
+    BadRecord(const std::string& where, std::string column, const std::string& what)
+        : InputError(where, column, what), column_(column), what_(what) {}
+    const std::string& column() const { return column_; }
+    const std::string& problem() const { return what_; }
+
+private:
+    std::string column_, what_;
+};
 
 class CsvReader {
 public:
     // Reads `path` (shown in messages as given). Throws InputError when the file is missing,
     // unreadable, empty or has an unusable header (an empty or repeated column name).
-    static CsvReader open(const std::filesystem::path& path);
+    static CsvReader open(const std::filesystem::path& path, const CsvOptions& options = {});
     // Parses `contents` as if read from a file named `name`.
-    CsvReader(std::string name, std::string contents);
+    CsvReader(std::string name, std::string contents, const CsvOptions& options = {});
 
+    char delimiter() const { return delimiter_; }
+    bool delimiter_detected() const { return delimiter_detected_; }
     const std::string& name() const { return name_; }
     // Column names as written in the header (outer spaces trimmed).
     const std::vector<std::string>& header() const { return header_; }
@@ -34,8 +68,9 @@ public:
     std::optional<std::size_t> column(std::string_view name) const;
 
     // Reads the next record into `fields`; false at the end of the file. The views stay valid
-    // as long as the reader. Throws InputError on an unterminated quote, a stray character after
-    // a closing quote, or a record with the wrong number of fields.
+    // as long as the reader. Throws InputError on an unterminated quote or a stray character
+    // after a closing quote, and BadRecord (after which reading may go on) for a record with the
+    // wrong number of fields or text that is not UTF-8.
     bool next(std::vector<std::string_view>& fields);
     // Line on which the current record starts (1 = the header).
     std::uint64_t line() const { return record_line_; }
@@ -58,6 +93,8 @@ private:
     std::uint64_t record_line_ = 0;
     std::size_t invalid_utf8_ = 0;  // offset of the first byte at or after pos_ that is not UTF-8 (npos: none)
     std::vector<std::string> header_;
+    char delimiter_ = ',';
+    bool delimiter_detected_ = false;
 };
 
 }  // namespace catena

@@ -30,6 +30,7 @@ struct TransactionRow {
     double amount = 0.0;
     std::string_view channel;
     std::string_view on_behalf_of;  // empty: for themselves
+    std::string_view order_id;      // the shop's order id, if given: part of the append key
 };
 
 class DatasetSink {
@@ -75,12 +76,17 @@ public:
 
 private:
     GraphBuilder& builder();
+    // Throws RowError naming the cycle when referrer -> referred closes one among the referrals so far.
+    void check_referral_cycle(NodeId referrer, NodeId referred);
+    std::uint32_t referral_root(std::uint32_t node);
 
     GraphSinkOptions options_;
     std::optional<GraphBuilder> builder_;
     std::vector<Referral> referrals_;
     Transactions transactions_;
     std::unordered_map<std::string, std::uint32_t> channel_codes_;
+    std::unordered_map<NodeId, std::vector<NodeId>> referred_by_;  // referrer -> the customers they referred
+    std::vector<std::uint32_t> referral_parent_;  // union-find over customers joined by referrals
 };
 
 }  // namespace catena

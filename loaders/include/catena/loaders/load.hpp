@@ -32,15 +32,66 @@ struct InputSource {
     std::string describe() const;
 };
 
+// What to do with a bad row (a value that does not parse, an unknown customer, a referral that
+// closes a cycle, a record with the wrong number of fields):
+// - stop: collect up to `max_errors` of them (each `file:line: column: what`), then stop with an
+//   InputError listing them all; nothing is loaded or stored;
+// - skip: leave the row out, record it in Dataset::input.skipped (written to a rejects file by
+//   the caller) and go on.
+// Errors that concern a whole file (missing, no header, a missing column, an unterminated quote)
+// always stop at once.
+enum class BadRowPolicy { stop, skip };
+BadRowPolicy parse_bad_row_policy(std::string_view text);  // "stop" or "skip"; UsageError otherwise
+
 struct LoadOptions {
     RelationshipTypes types;  // built-ins plus any declared with --type
     bool directed = false;    // rows without a type are `influences` instead of `knows`
+    // A mapping file (TOML) saying how the files of a data folder feed catena's tables; empty:
+    // the folder holds catena's own customers.csv, relationships.csv, ... (see mapping.hpp).
+    std::filesystem::path mapping;
+    // Bad rows: stop (default) or skip. Unset: the mapping's `on_bad_row`, else stop.
+    std::optional<BadRowPolicy> on_bad_row;
+    std::size_t max_errors = 20;  // errors listed before stopping (stop policy)
+    // Every table of a data folder may be absent (an append of new interactions); without it,
+    // customers.csv and relationships.csv are required.
+    bool tables_optional = false;
 };
 
-// Reads the CSV tables of a folder or edge list into `sink`, in table order; notes for the user
-// (columns not used) are appended to `warnings`.
-void read_csv_input(const InputSource& source, DatasetSink& sink,
-                    std::vector<std::string>& warnings);
+// Writes `text` to `path` through a temporary name and a rename, so a reader never sees half a
+// file and a failed write leaves none; a path that is not a regular file (/dev/stdout) is written
+// directly. Throws InputError when it cannot be written.
+void write_text_file(const std::filesystem::path& path, std::string_view text);
+
+// How one source file was read: for `import --dry-run` and notes.
+struct SourceReport {
+    std::string table;       // customers, relationships, referrals or transactions
+    std::string file;        // as shown in messages
+    std::string delimiter;   // ",", ";", "tab" or "|"
+    bool delimiter_detected = false;
+    std::string encoding = "utf-8";
+    std::vector<std::pair<std::string, std::string>> mapped;  // catena column <- source (column, template, constant)
+    std::vector<std::string> unmapped;    // source columns not used
+    std::vector<std::string> attributes;  // customers: columns kept as text attributes
+    std::uint64_t records = 0;  // records read
+    std::uint64_t rows = 0;     // rows given to the table (a list column expands one record into several)
+    std::uint64_t filtered = 0; // records dropped by skip_if
+    std::uint64_t skipped = 0;  // bad rows left out (skip policy)
+};
+
+struct ReadReport {
+    std::vector<SourceReport> sources;
+    std::vector<std::string> warnings;  // notes for the user (columns not used, merges, detections)
+    InputReport input;                  // skipped rows, filtered and merged counts
+};
+
+// Reads the CSV tables of a folder (through options.mapping when set) or edge list into `sink`,
+// in table order. Bad rows follow options.on_bad_row; what was read goes into `report`.
+void read_csv_input(const InputSource& source, const LoadOptions& options, DatasetSink& sink,
+                    ReadReport& report);
+
+// Writes skipped rows as CSV (file,line,table,column,reason,message,record), through a temporary
+// name; throws InputError when the file cannot be written.
+void write_rejects_csv(const std::filesystem::path& path, const std::vector<SkippedRow>& rows);
 
 // Loads the whole data set; throws InputError or UsageError with one clear message.
 Dataset load_dataset(const InputSource& source, const LoadOptions& options);

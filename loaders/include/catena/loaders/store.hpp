@@ -1,19 +1,24 @@
 // The SQLite workspace: catena's embedded store. `catena import` writes a data folder (or edge
 // list) into it; every analysis can read it instead of the CSV files (`--db FILE`).
 //
-// Tables (see README "The workspace database"):
+// Tables (see README "The workspace database"), schema version 2:
 //   catena_meta(key, value)                       schema version, import time, source, options
-//   relationship_types(name, directed, strength)  the type table in force at import
+//   relationship_types(name, directed, strength)  the type table in force
 //   customers(id, ord, kind, name, segment, value, cost, opt_out, listed)
 //   customer_attribute_names(position, name), customer_attributes(customer, name, value)
 //   relationships(row, source, target, type, weight, probability, date, directed)
 //   referrals(row, referrer, referred, date, converted, reward)
-//   transactions(row, customer, date, amount, channel, on_behalf_of)
+//   transactions(row, customer, date, amount, channel, on_behalf_of, order_id)
+//   imports(id, time, mode, source, mapping, files, added, updated, unchanged, skipped, filtered,
+//           skipped_by_reason)                    one row per import, in the import's transaction
 // Ids are TEXT with foreign keys to customers(id); dates are ISO text; `ord` and `row` keep the
-// input order so a graph loaded from the store is identical to one loaded from the CSV files.
+// input order so a graph loaded from the store is identical to one loaded from the CSV files (an
+// append numbers its new rows after the largest stored ones, so the store reads as the old files
+// with the new rows at their end).
 //
-// An import replaces the input tables in one transaction: it either completes or leaves the
-// database exactly as it was (a new file is removed). Analyses open the database read-only.
+// An import runs in one transaction: it either completes or leaves the database exactly as it was
+// (a new file is removed). Analyses open the database read-only. A version-1 workspace (no
+// order_id, no imports table) loads as before; its next import upgrades it, in that transaction.
 #pragma once
 
 #include <cstdint>
@@ -29,18 +34,55 @@
 
 namespace catena {
 
-struct ImportSummary {
-    bool created = false;  // the database file was new
-    std::uint64_t customers = 0, relationships = 0, referrals = 0, transactions = 0;
-    Dataset dataset;  // the data as loaded while importing (validated)
+// How an import treats a workspace that already holds data:
+// - create: a new workspace, or replace the input tables of one whose customers all appear in the
+//   new data; refused (UsageError saying how many customers would go) when any would be dropped;
+// - replace: replace the input tables whatever they held;
+// - append: add new rows and update existing ones by key (customers by id; relationships by
+//   source, target and type; referrals by referrer, referred and date; transactions by customer,
+//   date, amount and order id); rows equal to a stored one change nothing, so importing the same
+//   files twice leaves the input tables as they were. Any table may be absent from the folder.
+//   An existing customer's kind, name, segment, value, cost and opt_out, and the attribute
+//   columns the file has, are set from the row (an empty attribute removes it; a new column is
+//   added). Several rows of one key pair up in order with the stored rows of that key (the n-th with the
+//   n-th). Rows are validated as a full load of the workspace plus the new rows would validate
+//   them (unknown customers, types, weights, referral cycles with the stored referrals, ...),
+//   without loading the workspace's relationships.
+enum class ImportMode { create, replace, append };
+
+struct ImportOptions {
+    ImportMode mode = ImportMode::create;
+    // Validate and count as the import would (a create that would drop customers is refused as
+    // the import would be), write nothing: the database is only read, and not created.
+    bool dry_run = false;
 };
 
-// Imports the CSV input `source` into the workspace `db`. Throws InputError/UsageError; on any
+// Rows of one table: added, updated (an existing key with new values), unchanged (an existing
+// key, same values), skipped (bad rows, skip policy). A create or replace adds every row.
+struct TableCounts {
+    std::uint64_t added = 0, updated = 0, unchanged = 0, skipped = 0;
+};
+
+struct ImportSummary {
+    bool created = false;  // the database file was new
+    ImportMode mode = ImportMode::create;
+    bool dry_run = false;
+    std::uint64_t customers = 0, relationships = 0, referrals = 0, transactions = 0;  // rows read and kept
+    TableCounts customer_rows, relationship_rows, referral_rows, transaction_rows;
+    std::uint64_t dropped_customers = 0;  // create/replace: stored customers the new data does not have
+    std::int64_t import_id = 0;           // the row of the `imports` table (0 for a dry run)
+    ReadReport read;                      // how each file was read, skipped rows, notes
+    Dataset dataset;  // create/replace: the data as loaded while importing (validated); append: empty
+};
+
+// Imports the CSV input `source` (through options.mapping when set) into the workspace `db` in
+// one transaction, and records it in the `imports` table. Throws InputError/UsageError; on any
 // error the database is unchanged.
 ImportSummary import_to_store(const InputSource& source, const std::filesystem::path& db,
-                              const LoadOptions& options);
+                              const LoadOptions& options, const ImportOptions& import = {});
 
-// Loads a data set from the workspace `db`, opened read-only.
+// Loads a data set from the workspace `db`, opened read-only; Dataset::input.imports holds its last
+// 5 imports, newest first.
 Dataset load_store(const std::filesystem::path& db, const LoadOptions& options);
 
 // One analysis run, as recorded in the `runs` table.
@@ -123,6 +165,10 @@ std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db, s
 // Starting labels from a CSV file with columns id,community (any text labels); customers the file
 // does not list get labels of their own; an id that is not a customer is an InputError.
 std::vector<std::uint32_t> read_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph);
+
+// The fingerprint of a file's bytes as recorded in `imports.files`: XXH64 (seed 0) as 16 hex digits,
+// the value `xxhsum -H1 FILE` prints; "" when the file cannot be read.
+std::string file_fingerprint(const std::filesystem::path& path);
 
 // The current time as ISO 8601 UTC, e.g. 2026-11-23T12:59:00Z.
 std::string utc_now();

@@ -30,6 +30,10 @@ struct JobSpec {
     std::string data_dir, edges_file, nodes_file, db_file;
     bool directed = false;
     std::vector<std::string> type_specs;  // [types.NAME] directed/strength, as NAME:dir[:S]
+    // [input]: how a data folder is read. mapping: a mapping file (relative to the job file);
+    // on_bad_row: "stop" or "skip" (empty: the mapping's, else stop); rejects: where skipped rows
+    // go (empty: <out>/rejects.csv when any row was skipped).
+    std::string mapping, on_bad_row, rejects;
 
     // [model]: how influence spreads, shared by seeds, compare, value and simulate.
     DiffusionModel model = DiffusionModel::independent_cascade;

@@ -39,7 +39,13 @@ struct StatsSummary {
     std::uint64_t transactions = 0;
     double transaction_amount = 0.0;
     std::string first_transaction, last_transaction;  // ISO dates, empty when none
+    InputReport input;  // skipped rows (lenient loads), filtered and merged rows, last imports
 };
+
+// "12 bad rows skipped: 7 unknown customer, 5 bad date" (empty when none).
+std::string skipped_rows_summary(const std::vector<SkippedRow>& skipped);
+// Skipped rows by reason, most first (ties by reason).
+std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(const std::vector<SkippedRow>& skipped);
 
 StatsSummary summarize(const Dataset& dataset);
 std::string render(const StatsSummary& stats, OutputFormat format);
