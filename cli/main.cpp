@@ -836,7 +836,13 @@ int main(int argc, char** argv) {
         fmt::print(stderr, "catena: usage error: {}\n", error.what());
         return kExitUsage;
     } catch (const catena::InputError& error) {
-        fmt::print(stderr, "catena: input error: {}\n", error.what());
+        // Several bad rows come as one line each.
+        const std::string_view message = error.what();
+        for (std::size_t start = 0; start < message.size();) {
+            const std::size_t end = std::min(message.find('\n', start), message.size());
+            fmt::print(stderr, "catena: input error: {}\n", message.substr(start, end - start));
+            start = end + 1;
+        }
         return kExitInput;
     } catch (const catena::InternalError& error) {
         fmt::print(stderr, "catena: internal error (a bug in catena, please report it): {}\n",

@@ -177,11 +177,6 @@ void read_customers(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRepor
     SourceReport& source = begin_source(report, reader, "customers", kCustomerColumns, columns, true);
     std::vector<std::string> attribute_names;
     for (const std::size_t position : columns.extra) attribute_names.push_back(reader.header()[position]);
-    if (!attribute_names.empty()) {
-        std::string names;
-        for (const auto& name : attribute_names) names += (names.empty() ? "'" : ", '") + name + "'";
-        report.warnings.push_back(reader.name() + ": kept as text attributes: " + names);
-    }
     sink.begin_customers(attribute_names);
     std::vector<std::string_view> attributes(columns.extra.size());
     for_each_record(reader, "customers", bad, source, [&](const std::vector<std::string_view>& fields) {

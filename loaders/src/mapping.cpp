@@ -796,12 +796,17 @@ private:
                 if (!value.key.empty()) from += " by key " + value.key;
                 if (!value.list.empty()) from += ", a list split at '" + value.list + "'";
                 if (!value.map.empty()) from += ", values mapped";
+                if (!value.reversed.empty()) from += ", some labels reversed";
+                if (!value.currency.empty())
+                    from += mapping_.base_currency.empty()
+                                ? ", in the currency of '" + value.currency + "' (one currency only)"
+                                : ", converted to " + mapping_.base_currency + " by '" + value.currency + "'";
                 const bool known = std::any_of(catena_columns(spec.table).begin(), catena_columns(spec.table).end(),
                                                [&](const CatenaColumn& column) { return value.catena == column.name; });
                 if (known) source.mapped.emplace_back(value.catena, from);
                 else source.attributes.push_back(value.catena + " <- " + from);
             }
-            if (source.delimiter_detected)
+            if (source.delimiter_detected && reader.delimiter() != ',')
                 report_.warnings.push_back(name + ": fields separated by '" + source.delimiter +
                                            "' (detected from the header; set delimiter in the mapping to be sure)");
             open.report = report_.sources.size();

@@ -1,5 +1,7 @@
 #include "catena/reports/import.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 #include "catena/reports/stats.hpp"
@@ -45,14 +47,25 @@ std::string format_import_summary(const ImportSummary& summary, const std::strin
                                count(counts.added), count(counts.updated), count(counts.unchanged), count(counts.skipped));
         else
             out += fmt::format("  {:<14} {:>10}{}\n", table, count(kept),
-                               counts.skipped ? fmt::format("   ({} bad rows skipped)", count(counts.skipped)) : "");
+                               counts.skipped ? fmt::format("   ({} bad row{} skipped)", count(counts.skipped),
+                                                             counts.skipped == 1 ? "" : "s")
+                                              : "");
     };
     row("customers", summary.customers, summary.customer_rows);
     row("relationships", summary.relationships, summary.relationship_rows);
     row("referrals", summary.referrals, summary.referral_rows);
     row("transactions", summary.transactions, summary.transaction_rows);
     const InputReport& input = summary.read.input;
-    if (!input.skipped.empty()) out += "  " + skipped_rows_summary(input.skipped) + "\n";
+    if (!input.skipped.empty()) {
+        out += "  " + skipped_rows_summary(input.skipped) + "\n";
+        constexpr std::size_t kShown = 5;
+        for (std::size_t index = 0; index < std::min(kShown, input.skipped.size()); ++index) {
+            const SkippedRow& row = input.skipped[index];
+            out += fmt::format("    {}:{}: {}{}\n", row.file, row.line, row.column.empty() ? "" : row.column + ": ",
+                               row.message);
+        }
+        if (input.skipped.size() > kShown) out += fmt::format("    ... and {} more\n", input.skipped.size() - kShown);
+    }
     if (input.filtered) out += fmt::format("  {} rows filtered out by the mapping (skip_if)\n", count(input.filtered));
     if (input.merged_customers)
         out += fmt::format("  {} duplicate customers merged by key\n", count(input.merged_customers));

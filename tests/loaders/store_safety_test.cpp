@@ -497,7 +497,7 @@ TEST_CASE("Store safety: a reader during imports sees the old or the new workspa
     std::set<std::string> states;
     for (const auto& world : {large, small}) {
         REQUIRE(
-            test::run_catena("import " + shell(world) + " --quiet --db " + shell(db)).exit_code ==
+            test::run_catena("import " + shell(world) + " --replace --quiet --db " + shell(db)).exit_code ==
             0);
         states.insert(
             sql(db,
@@ -512,7 +512,7 @@ TEST_CASE("Store safety: a reader during imports sees the old or the new workspa
     std::thread writer([&] {
         for (int round = 0; round < 4; ++round)
             imports.push_back(test::run_catena("import " + shell(round % 2 ? small : large) +
-                                               " --quiet --db " + shell(db)));
+                                               " --replace --quiet --db " + shell(db)));
         writing = false;
     });
     // Readers: catena stats (one read transaction per run) and a plain SQLite connection.

@@ -119,8 +119,15 @@ TEST_CASE("Value output as table, CSV and JSON with filters", "[value][reports]"
         CHECK(csv.find("\n1,C0042,Noor El "
                        "Amrani,person,consumer-occasional,hidden-influencers,45.80,value,") !=
               std::string::npos);
+        // Every customer but the sample's 16 who opted out, who are never listed.
         filter.top = 0;
-        CHECK(lines(format_value(data, report, OutputFormat::csv, filter)) == 401);
+        CHECK(lines(format_value(data, report, OutputFormat::csv, filter)) == 385);
+        std::uint64_t passed = 0;
+        const std::vector<NodeId> everyone = select_customers(data, report, filter, &passed);
+        CHECK(passed == 16);
+        for (const NodeId node : everyone) CHECK(!data.graph.opt_out(node));
+        for (std::size_t index = 1; index < everyone.size(); ++index)
+            CHECK(report.result.rank[everyone[index]] > report.result.rank[everyone[index - 1]]);
         filter.segment = "horeca";
         const std::string horeca = format_value(data, report, OutputFormat::csv, filter);
         CHECK(lines(horeca) == 17);
@@ -185,6 +192,8 @@ TEST_CASE("Value output as table, CSV and JSON with filters", "[value][reports]"
         CHECK(parameters["seed"] == 1);
         const nlohmann::json summary = nlohmann::json::parse(value_summary_json(data, report));
         CHECK(summary["top"][0] == "C0042");
+        CHECK(summary["top"].size() == 5);
+        for (const auto& id : summary["top"]) CHECK(!data.graph.opt_out(*data.graph.find(id.get<std::string>())));
         CHECK(summary["quadrants"]["hidden-influencers"].get<std::uint64_t>() ==
               report.quadrants[1].customers);
     }
@@ -215,22 +224,23 @@ TEST_CASE("Value as of an earlier date leaves later transactions and referrals o
           std::string::npos);
 }
 
-TEST_CASE("Value of a data folder whose referrals form a cycle is an input error",
-          "[value][reports]") {
+TEST_CASE("A data folder whose referrals form a cycle: the closing referral is a bad row", "[value][reports]") {
     InputSource source;
     source.data_dir = test::data_dir() / "value" / "cycle";
-    const Dataset data = load_dataset(source, {});  // the loader accepts it: each row is fine
-    CHECK_THROWS_AS(run_value(data, {}), InputError);
-    CHECK_THROWS_WITH(run_value(data, {}),
-                      Catch::Contains("the referrals form a cycle: P1 -> P2 -> P3 -> P1"));
-    // P4 -> P1 did not convert; counting every referral, P1 has two referrers and the earliest
-    // (P4, 2025-01-01) is credited, which breaks the cycle.
-    ValueOptions all;
-    all.params.referral.converted_only = false;
-    all.params.network.rr_sets = 1000;
-    const ValueReport report = run_value(data, all);
-    CHECK(report.result.referral.referrals_duplicate == 1);
-    CHECK(report.result.referral.referred_by[*data.graph.find("P1")] == *data.graph.find("P4"));
+    // P3 -> P1 (line 5) closes P1 -> P2 -> P3 -> P1: the loader names it (before, only catena
+    // value found the cycle, and every other command used the looping referrals).
+    CHECK_THROWS_WITH(load_dataset(source, {}),
+                      Catch::Contains("referrals.csv:5: referred: closes a referral cycle: P1 -> P2 -> P3 -> P1"));
+    LoadOptions skip;
+    skip.on_bad_row = BadRowPolicy::skip;
+    const Dataset data = load_dataset(source, skip);
+    REQUIRE(data.input.skipped.size() == 1);
+    CHECK(data.input.skipped[0].reason == "referral cycle");
+    CHECK(data.referrals.size() == 3);
+    ValueOptions options;
+    options.params.network.rr_sets = 1000;
+    const ValueReport report = run_value(data, options);
+    CHECK(report.result.referral.referred_by[*data.graph.find("P2")] == *data.graph.find("P1"));
 }
 
 TEST_CASE("Value of a graph without values or transactions", "[value][reports]") {
