@@ -49,7 +49,8 @@ std::optional<std::string> looks_like(std::string_view column, const std::vector
     for (const std::string& candidate : known) {
         const std::string key = normalize(candidate);
         if (name == key) return candidate;
-        const std::size_t allowed = key.size() >= 7 ? 2 : key.size() >= 5 ? 1 : 0;
+        // A mapping's own names (words off) were typed on purpose: a slip in a short one counts too.
+        const std::size_t allowed = key.size() >= 7 ? 2 : key.size() >= 5 ? 1 : (!words && key.size() >= 4) ? 1 : 0;
         // "optout" has six letters, but "opted out" is two edits away and means the same.
         const std::size_t limit = key == "optout" ? 2 : allowed;
         if (limit > 0 && edit_distance(name, key) <= limit) return candidate;
