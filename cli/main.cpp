@@ -764,6 +764,12 @@ int run(int argc, char** argv) {
         if (job.data_dir.empty() && job.edges_file.empty() && job.db_file.empty())
             throw UsageError("report needs its input: --data DIR, --edges FILE or --db FILE, or a job file with [data]");
         if (common.directed) job.directed = true;
+        if (!common.mapping.empty()) job.mapping = common.mapping;
+        if (!common.on_bad_row.empty()) {
+            parse_bad_row_policy(common.on_bad_row);
+            job.on_bad_row = common.on_bad_row;
+        }
+        if (!common.rejects.empty()) job.rejects = common.rejects;
         for (const auto& spec : common.type_specs) job.type_specs.push_back(spec);
         if (!report_out.empty()) job.out_dir = report_out;
         if (report_no_save) job.save = false;
