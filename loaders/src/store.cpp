@@ -410,8 +410,15 @@ public:
           find_customer_(db, "SELECT ord, kind, name, segment, value, cost, opt_out, listed FROM "
                              "customers WHERE id = ?"),
           find_attributes_(db, "SELECT name, value FROM customer_attributes WHERE customer = ?"),
-          find_relationships_(db, "SELECT row, type, weight, probability, date, directed FROM "
-                                  "relationships WHERE source = ? AND target = ? AND row <= ? ORDER BY row"),
+          // A pair is looked up through the index of whichever of its two customers has fewer
+          // relationships (`+column` keeps SQLite off the other index): a hub, with thousands of
+          // rows, would otherwise cost a table read per row of its own.
+          count_by_source_(db, "SELECT count(*) FROM (SELECT 1 FROM relationships WHERE source = ? LIMIT 64)"),
+          count_by_target_(db, "SELECT count(*) FROM (SELECT 1 FROM relationships WHERE target = ? LIMIT 64)"),
+          find_by_source_(db, "SELECT row, type, weight, probability, date, directed FROM relationships "
+                              "WHERE source = ? AND +target = ? AND row <= ? ORDER BY row"),
+          find_by_target_(db, "SELECT row, type, weight, probability, date, directed FROM relationships "
+                              "WHERE +source = ? AND target = ? AND row <= ? ORDER BY row"),
           find_referrals_(db, "SELECT row, converted, reward FROM referrals WHERE referrer = ? AND "
                               "referred = ? AND date IS ? AND row <= ? ORDER BY row"),
           find_transactions_(db, has_order_id
@@ -527,7 +534,16 @@ public:
             add_customer(implicit, false);
         }
         const RelationshipTypeId type = resolve_type(row.type);
-        sqlite::Statement& find = find_relationships_;
+        const auto rows_of = [](sqlite::Statement& count, std::string_view customer) {
+            count.bind(1, customer);
+            count.step();
+            const std::int64_t rows = count.integer(0);
+            count.reset();
+            return rows;
+        };
+        sqlite::Statement& find = rows_of(count_by_source_, row.source) <= rows_of(count_by_target_, row.target)
+                                      ? find_by_source_
+                                      : find_by_target_;
         find.bind(1, row.source).bind(2, row.target).bind(3, last_relationship_);
         std::optional<std::int64_t> match;
         bool same = false;
@@ -747,8 +763,8 @@ private:
     RelationshipTypeId default_type_ = 0;
     bool has_order_id_ = false;
     std::optional<Writes> writes_;
-    sqlite::Statement find_customer_, find_attributes_, find_relationships_, find_referrals_,
-        find_transactions_;
+    sqlite::Statement find_customer_, find_attributes_, count_by_source_, count_by_target_,
+        find_by_source_, find_by_target_, find_referrals_, find_transactions_;
     std::vector<std::string> attribute_names_;
     bool begun_ = false, customers_primed_ = false, referrals_primed_ = false;
     std::int64_t first_new_ord_ = 0, next_ord_ = 0;
