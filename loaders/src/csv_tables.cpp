@@ -179,8 +179,15 @@ void read_customers(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRepor
     for (const std::size_t position : columns.extra) attribute_names.push_back(reader.header()[position]);
     sink.begin_customers(attribute_names);
     std::vector<std::string_view> attributes(columns.extra.size());
+    std::uint8_t given = 0;
+    const std::pair<CustomerColumn, std::uint8_t> kGiven[] = {
+        {kKind, CustomerColumns::kind},   {kName, CustomerColumns::name}, {kSegment, CustomerColumns::segment},
+        {kValue, CustomerColumns::value}, {kCost, CustomerColumns::cost}, {kOptOut, CustomerColumns::opt_out}};
+    for (const auto& [column, bit] : kGiven)
+        if (columns.index[column]) given |= bit;
     for_each_record(reader, "customers", bad, source, [&](const std::vector<std::string_view>& fields) {
         CustomerRow row;
+        row.given = given;
         row.id = columns.get(fields, kId);
         row.kind = fields::kind(columns.get(fields, kKind), "kind");
         row.name = columns.get(fields, kName);

@@ -697,6 +697,7 @@ struct CustomerRecord {
     bool opt_out = false;
     NodeKind node_kind = NodeKind::person;
     std::vector<std::string> attributes;  // per attribute name
+    std::uint8_t given = 0;  // CustomerColumns the source maps
     std::vector<std::pair<std::string, std::string>> keys;  // key name -> normalised value
     std::size_t source = 0;
     std::uint64_t line = 0;
@@ -1096,6 +1097,13 @@ private:
                 record.source = index;
                 record.line = open.reader->line();
                 record.attributes.assign(attribute_names.size(), "");
+                for (const ValueSpec& spec : open.spec.columns) {
+                    const std::string_view name = spec.catena;
+                    if (spec.kind == ColumnKind::attribute) continue;
+                    record.given |= name == "kind" ? CustomerColumns::kind : name == "name" ? CustomerColumns::name
+                                  : name == "segment" ? CustomerColumns::segment : name == "value" ? CustomerColumns::value
+                                  : name == "cost" ? CustomerColumns::cost : name == "opt_out" ? CustomerColumns::opt_out : 0;
+                }
                 for (std::size_t position = 0; position < open.spec.columns.size(); ++position) {
                     const ValueSpec& spec = open.spec.columns[position];
                     const std::string_view value = text(spec, fields, scratch);
@@ -1136,6 +1144,7 @@ private:
             row.value = record.value;
             row.cost = record.cost;
             row.opt_out = record.opt_out;
+            row.given = record.given;
             for (std::size_t index = 0; index < attributes.size(); ++index) attributes[index] = record.attributes[index];
             row.attributes = attributes;
             try {
@@ -1210,6 +1219,7 @@ private:
                 if (!first.value) first.value = record.value;
                 if (!first.cost) first.cost = record.cost;
                 first.opt_out = first.opt_out || record.opt_out;
+                first.given |= record.given;
                 for (std::size_t slot = 0; slot < first.attributes.size(); ++slot) fill(first.attributes[slot], record.attributes[slot]);
                 for (const auto& key : record.keys) {
                     if (std::find(first.keys.begin(), first.keys.end(), key) == first.keys.end()) first.keys.push_back(key);

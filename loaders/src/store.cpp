@@ -473,11 +473,22 @@ public:
             add_customer(row, true);
             return;
         }
+        // Columns the file does not have keep their stored values (a daily `id,name` file must not
+        // turn a business into a person or clear an opt-out).
+        const std::string stored_name(find_customer_.text(2)), stored_segment(find_customer_.text(3));
+        CustomerRow merged_row = row;
+        if (!(row.given & CustomerColumns::kind))
+            merged_row.kind = find_customer_.text(1) == "business" ? NodeKind::business : NodeKind::person;
+        if (!(row.given & CustomerColumns::name)) merged_row.name = stored_name;
+        if (!(row.given & CustomerColumns::segment)) merged_row.segment = stored_segment;
+        if (!(row.given & CustomerColumns::value)) merged_row.value = find_customer_.optional_real(4);
+        if (!(row.given & CustomerColumns::cost)) merged_row.cost = find_customer_.optional_real(5);
+        if (!(row.given & CustomerColumns::opt_out)) merged_row.opt_out = find_customer_.integer(6) != 0;
         const bool same_columns =
-            find_customer_.text(1) == to_string(row.kind) && find_customer_.text(2) == row.name &&
-            find_customer_.text(3) == row.segment && find_customer_.optional_real(4) == row.value &&
-            find_customer_.optional_real(5) == row.cost && (find_customer_.integer(6) != 0) == row.opt_out &&
-            (find_customer_.integer(7) != 0) == !row.implicit;
+            find_customer_.text(1) == to_string(merged_row.kind) && find_customer_.text(2) == merged_row.name &&
+            find_customer_.text(3) == merged_row.segment && find_customer_.optional_real(4) == merged_row.value &&
+            find_customer_.optional_real(5) == merged_row.cost &&
+            (find_customer_.integer(6) != 0) == merged_row.opt_out && (find_customer_.integer(7) != 0) == !row.implicit;
         find_customer_.reset();
         if (!named_customers_.insert(std::string(row.id)).second)
             throw RowError("id", "duplicate customer id " + quoted(row.id));
@@ -507,8 +518,8 @@ public:
         if (!writes_) return;
         if (!same_columns) {
             sqlite::Statement& update = writes_->update_customer;
-            update.bind(1, to_string(row.kind)).bind(2, row.name).bind(3, row.segment);
-            update.bind(4, row.value).bind(5, row.cost).bind(6, std::int64_t{row.opt_out});
+            update.bind(1, to_string(merged_row.kind)).bind(2, merged_row.name).bind(3, merged_row.segment);
+            update.bind(4, merged_row.value).bind(5, merged_row.cost).bind(6, std::int64_t{merged_row.opt_out});
             update.bind(7, std::int64_t{!row.implicit}).bind(8, row.id);
             update.run();
         }

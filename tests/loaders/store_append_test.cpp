@@ -384,6 +384,34 @@ TEST_CASE("Append: a folder may hold only the tables that have new rows", "[stor
     CHECK(loaded.transactions.rows.size() == 7);
 }
 
+TEST_CASE("Append: columns a customers file does not have keep their stored values", "[store]") {
+    // A daily file with only id and name must not turn a business into a person, clear a value or
+    // an opt-out (found trying a daily two-column file on the sample data).
+    test::ScratchDir scratch;
+    const auto db = scratch / "w.db";
+    const auto first = make_folder(scratch / "first", {{"customers.csv", "id,kind,segment,value,opt_out,city\n"
+                                                                          "A,business,smb,120,true,Delft\nB,person,,5,false,\n"},
+                                                        {"relationships.csv", "source,target\nA,B\n"}});
+    import_to_store(folder(first), db, {});
+    const auto daily = make_folder(scratch / "daily", {{"customers.csv", "id,name\nA,Acme\nC,Cleo\n"}});
+    const ImportSummary summary = import_to_store(folder(daily), db, {}, mode(ImportMode::append));
+    CHECK(summary.customer_rows.updated == 1);
+    CHECK(summary.customer_rows.added == 1);
+    const Dataset loaded = load_dataset(database(db), {});
+    const InfluenceGraph& g = loaded.graph;
+    const NodeId a = *g.find("A");
+    CHECK(g.name(a) == "Acme");
+    CHECK(g.kind(a) == NodeKind::business);
+    CHECK(g.segment_names()[g.segment_code(a)] == "smb");
+    CHECK(g.value(a) == 120.0);
+    CHECK(g.opt_out(a));
+    CHECK(one(db, "SELECT value FROM customer_attributes WHERE customer = 'A' AND name = 'city'") == "Delft");
+    CHECK(g.num_nodes() == 3);
+    // Again: nothing changes.
+    const ImportSummary again = import_to_store(folder(daily), db, {}, mode(ImportMode::append));
+    CHECK(again.customer_rows.unchanged == 2);
+}
+
 TEST_CASE("A plain import that would drop customers is refused; --replace replaces", "[store]") {
     test::ScratchDir scratch;
     const auto db = scratch / "crm.db";

@@ -42,6 +42,12 @@ private:
     std::string column_;
 };
 
+// The customer columns an input has (an append keeps the stored value of the others).
+struct CustomerColumns {
+    static constexpr std::uint8_t kind = 1, name = 2, segment = 4, value = 8, cost = 16, opt_out = 32,
+                                  all = 63;
+};
+
 struct CustomerRow {
     std::string_view id;
     NodeKind kind = NodeKind::person;
@@ -50,6 +56,8 @@ struct CustomerRow {
     std::optional<double> value;
     std::optional<double> cost;
     bool opt_out = false;
+    // Which of kind, name, segment, value, cost and opt_out the input gives (CustomerColumns).
+    std::uint8_t given = CustomerColumns::all;
     // Not listed in a customers table but named by an edge list (counted in the report).
     bool implicit = false;
     // One value per attribute name given to the builder's constructor, in that order.
