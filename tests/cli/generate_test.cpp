@@ -43,7 +43,8 @@ TEST_CASE("catena generate writes CSV tables, or straight into a workspace datab
     CHECK(body(again.out) == body(stats.out));
     const auto fingerprints = [](const std::string& text) {
         std::vector<std::string> out;
-        for (const auto& file : nlohmann::json::parse(text)["imports"][0]["files"]) out.push_back(file["fingerprint"]);
+        const nlohmann::json json = nlohmann::json::parse(text);
+        for (const auto& file : json["imports"][0]["files"]) out.push_back(file["fingerprint"]);
         return out;
     };
     CHECK(fingerprints(again.out) == fingerprints(stats.out));
