@@ -7,6 +7,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <random>
 #include <string>
 
 #include "catena/graph/errors.hpp"
@@ -242,7 +243,7 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
     std::vector<std::uint8_t> allowed(n, 1);
     NodeId candidate_count = 0;
     for (NodeId node = 0; node < n; ++node) {
-        allowed[node] = !graph.opt_out(node) && (params.candidates.empty() || params.candidates[node]);
+        allowed[node] = may_be_seed(graph, params.candidates, node);
         candidate_count += allowed[node];
     }
     if (params.k > candidate_count)
@@ -347,6 +348,37 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
     }
 }
 
+namespace {
+std::vector<NodeId> allowed_nodes(const InfluenceGraph& graph, std::span<const std::uint8_t> candidates) {
+    if (!candidates.empty() && candidates.size() != graph.num_nodes())
+        throw UsageError("seeds: the candidate mask must have one entry per customer");
+    std::vector<NodeId> nodes;
+    for (NodeId node = 0; node < graph.num_nodes(); ++node)
+        if (may_be_seed(graph, candidates, node)) nodes.push_back(node);
+    return nodes;
+}
+}  // namespace
+
+std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<const double> score, std::uint32_t k,
+                                     std::span<const std::uint8_t> candidates) {
+    if (score.size() != graph.num_nodes()) throw UsageError("seeds: the scores must have one entry per customer");
+    std::vector<NodeId> nodes = allowed_nodes(graph, candidates);
+    const std::size_t keep = std::min<std::size_t>(k, nodes.size());
+    std::partial_sort(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(),
+                      [&](NodeId a, NodeId b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
+    nodes.resize(keep);
+    return nodes;
+}
+
+std::vector<NodeId> random_seeds(const InfluenceGraph& graph, std::uint32_t k, std::uint64_t seed,
+                                 std::span<const std::uint8_t> candidates) {
+    std::vector<NodeId> nodes = allowed_nodes(graph, candidates);
+    std::mt19937_64 random(seed);
+    std::shuffle(nodes.begin(), nodes.end(), random);
+    nodes.resize(std::min<std::size_t>(k, nodes.size()));
+    return nodes;
+}
+
 SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const double> weights,
                                const SeedSelectionParams& params, std::uint32_t simulations) {
     const NodeId n = graph.num_nodes();
@@ -357,7 +389,7 @@ SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const doub
     if (weights.size() != m) throw InternalError("celf_seeds: one weight per edge expected");
     std::vector<NodeId> candidates;
     for (NodeId node = 0; node < n; ++node)
-        if (!graph.opt_out(node) && (params.candidates.empty() || params.candidates[node])) candidates.push_back(node);
+        if (may_be_seed(graph, params.candidates, node)) candidates.push_back(node);
     if (params.k > candidates.size())
         throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " + std::to_string(candidates.size()) +
                          " customers may be chosen");

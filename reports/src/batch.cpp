@@ -105,7 +105,49 @@ std::vector<std::uint32_t> referral_depths(const std::vector<NodeId>& referred_b
     return depth;
 }
 
+json data_summary(const Dataset& dataset) {
+    const StatsSummary stats = summarize(dataset);
+    json types = json::array(), segments = json::array();
+    for (const TypeCount& type : stats.types) types.push_back({{"name", type.name}, {"count", type.rows}});
+    for (const auto& [name, count] : stats.segments) segments.push_back({{"name", name}, {"count", count}});
+    json data = {{"source", dataset.source},           {"customers", stats.nodes},
+                 {"people", stats.people},             {"businesses", stats.businesses},
+                 {"opted_out", stats.opted_out},       {"relationships", stats.build.relationship_rows},
+                 {"referrals", stats.referrals},       {"transactions", stats.transactions},
+                 {"relationship_types", types},        {"segments", segments}};
+    const InputReport& input = stats.input;
+    if (!input.skipped.empty()) {
+        json reasons = json::array();
+        for (const auto& [reason, rows] : skipped_by_reason(input.skipped))
+            reasons.push_back({{"reason", reason}, {"count", rows}});
+        data["skipped_rows"] = input.skipped.size();
+        data["skipped_by_reason"] = reasons;
+    }
+    if (input.filtered > 0) data["filtered_rows"] = input.filtered;
+    if (input.merged_customers > 0) data["merged_customers"] = input.merged_customers;
+    if (!input.imports.empty()) {
+        json imports = json::array();
+        for (const ImportRecord& record : input.imports) {
+            // The record's JSON texts, when they parse; the page shows the file names and reasons.
+            json files = record.files.empty() ? json::array() : json::parse(record.files, nullptr, false);
+            if (!files.is_array()) files = json::array();
+            json reasons = record.skipped_by_reason.empty() ? json::object()
+                                                            : json::parse(record.skipped_by_reason, nullptr, false);
+            if (!reasons.is_object()) reasons = json::object();
+            imports.push_back({{"id", record.id},           {"time", record.time},
+                               {"mode", record.mode},       {"added", record.added},
+                               {"updated", record.updated}, {"unchanged", record.unchanged},
+                               {"skipped", record.skipped}, {"filtered", record.filtered},
+                               {"skipped_by_reason", reasons}, {"files", files}});
+        }
+        data["imports"] = imports;
+    }
+    return data;
+}
+
 }  // namespace
+
+std::string data_summary_json(const Dataset& dataset) { return data_summary(dataset).dump(2); }
 
 BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::string&)>& progress) {
     const auto say = [&](const std::string& line) {
@@ -132,9 +174,14 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
             throw InputError(job_file, "", "seeds.exclude_segments names segment '" + segment +
                                                "', which no customer is in");
     if (job.run_simulate)
-        for (const std::string& id : job.simulate.seed_ids)
-            if (!graph.find(id))
+        for (const std::string& id : job.simulate.seed_ids) {
+            const auto node = graph.find(id);
+            if (!node)
                 throw InputError(job_file, "", "simulate.seeds names customer '" + id + "', who is not in the data");
+            if (graph.opt_out(*node))
+                throw InputError(job_file, "", "simulate.seeds names customer '" + id +
+                                                   "', who opted out and may not be a campaign target");
+        }
     if (job.run_seeds && job.seeds.params.value_objective && graph.num_nodes() > 0) {
         bool any = false;
         for (NodeId node = 0; node < graph.num_nodes() && !any; ++node) any = graph.value(node) > 0.0;
@@ -150,17 +197,7 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
                       {"input_fingerprint", hex(graph.fingerprint())},
                       {"seed", job.seed},
                       {"parameters", job_parameters(job)}};
-    {
-        const StatsSummary stats = summarize(dataset);
-        json types = json::array(), segments = json::array();
-        for (const TypeCount& type : stats.types) types.push_back({{"name", type.name}, {"count", type.rows}});
-        for (const auto& [name, count] : stats.segments) segments.push_back({{"name", name}, {"count", count}});
-        summary["data"] = {{"source", dataset.source},           {"customers", stats.nodes},
-                           {"people", stats.people},             {"businesses", stats.businesses},
-                           {"relationships", stats.build.relationship_rows}, {"referrals", stats.referrals},
-                           {"transactions", stats.transactions}, {"relationship_types", types},
-                           {"segments", segments}};
-    }
+    summary["data"] = data_summary(dataset);
 
     BatchOutputs outputs;
     outputs.folder = job.out_dir;
@@ -181,8 +218,12 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
         ranked = rank_customers(dataset, options);
         scores = ranked.scores;
         score_name = std::string(to_string(job.rank.measure));
+        // ranked.top lists every customer who has not opted out, with ranks among all.
+        const std::size_t listed = std::min(job.rank.top, ranked.top.size());
+        const std::uint64_t opted_out_passed =
+            listed == ranked.top.size() ? ranked.opted_out_not_listed : listed == 0 ? 0 : ranked.top[listed - 1].rank - listed;
         json top = json::array();
-        for (std::size_t index = 0; index < std::min(job.rank.top, ranked.top.size()); ++index) {
+        for (std::size_t index = 0; index < listed; ++index) {
             const RankedCustomer& row = ranked.top[index];
             top.push_back({{"rank", row.rank},
                            {"id", graph.external_id(row.node)},
@@ -192,7 +233,8 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
                            {"score", row.score},
                            {"own_value", graph.has_value(row.node) ? json(graph.value(row.node)) : json(nullptr)}});
         }
-        summary["influencers"] = {{"measure", to_string(job.rank.measure)}, {"top", top}};
+        summary["influencers"] = {
+            {"measure", to_string(job.rank.measure)}, {"top", top}, {"opted_out_not_listed", opted_out_passed}};
         write_table("influencers.csv", render(dataset, ranked, OutputFormat::csv));
     } else {
         scores = weighted_degree(graph, RankDirection::influence);
@@ -204,15 +246,19 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
         communities = summarize_communities(dataset, job.communities, detect_communities(graph, job.communities), scores,
                                             score_name, 1);
         json list = json::array();
+        std::uint64_t opted_out_passed = 0;
         for (const CommunitySummary& c : communities.communities) {
             json entry = {{"community", c.id}, {"size", c.size}, {"value", c.total_value}};
+            // The community's top influencer among those who have not opted out.
             entry["top_influencer"] = c.top_members.empty() ? json(nullptr) : customer_ref(graph, c.top_members.front());
             list.push_back(entry);
+            opted_out_passed += c.opted_out_not_listed;
         }
         summary["communities"] = {{"method", to_string(job.communities.method)},
                                   {"count", communities.result.count},
                                   {"modularity", communities.result.modularity},
-                                  {"list", list}};
+                                  {"list", list},
+                                  {"opted_out_not_listed", opted_out_passed}};
         write_membership_csv(job.out_dir / "communities.csv", graph, communities.result.community);
         outputs.tables.push_back(job.out_dir / "communities.csv");
     }
@@ -283,7 +329,8 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
         referral = valued.result.referral;
         const CustomerValueResult& v = valued.result;
         const auto point = [&](NodeId node) {
-            return json{{"id", graph.external_id(node)},
+            return json{{"rank", v.rank[node]},
+                        {"id", graph.external_id(node)},
                         {"name", graph.name(node)},
                         {"own", v.profile.own_value[node]},
                         {"network", v.network.network_value[node]},
@@ -292,18 +339,26 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
                         {"total", v.influence_weighted[node]},
                         {"quadrant", to_string(v.quadrant[node])}};
         };
-        // The scatter: every customer up to job.scatter_points; past that, the best half of the
-        // points by rank and the other half spread evenly over the rest.
+        // Customers who opted out are neither plotted nor listed (the quadrant counts include them).
+        ValueFilter everyone;
+        everyone.top = 0;
+        std::uint64_t opted_out = 0;
+        const std::vector<NodeId> listable = select_customers(dataset, valued, everyone, &opted_out);
+        // The scatter: every listable customer up to job.scatter_points; past that, the best half
+        // of the points by rank and the other half spread evenly over the rest.
         json points = json::array(), top = json::array();
-        const std::size_t n = v.by_rank.size();
+        const std::size_t n = listable.size();
         if (n <= job.scatter_points) {
-            for (const NodeId node : v.by_rank) points.push_back(point(node));
+            for (const NodeId node : listable) points.push_back(point(node));
         } else {
             const std::size_t best = job.scatter_points / 2, rest = job.scatter_points - best;
-            for (std::size_t index = 0; index < best; ++index) points.push_back(point(v.by_rank[index]));
-            for (std::size_t index = 0; index < rest; ++index) points.push_back(point(v.by_rank[best + index * (n - best) / rest]));
+            for (std::size_t index = 0; index < best; ++index) points.push_back(point(listable[index]));
+            for (std::size_t index = 0; index < rest; ++index) points.push_back(point(listable[best + index * (n - best) / rest]));
         }
-        for (std::size_t index = 0; index < std::min<std::size_t>(20, n); ++index) top.push_back(point(v.by_rank[index]));
+        std::uint64_t opted_out_in_top = 0;
+        ValueFilter best;
+        best.top = 20;
+        for (const NodeId node : select_customers(dataset, valued, best, &opted_out_in_top)) top.push_back(point(node));
         json quadrants = json::array();
         for (const ValueGroup& group : valued.quadrants)
             quadrants.push_back({{"name", group.name},
@@ -317,7 +372,9 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
                             {"network_error_bound", v.network.error_bound},
                             {"quadrants", quadrants},
                             {"points", points},
-                            {"top", top}};
+                            {"top", top},
+                            {"opted_out_not_plotted", opted_out},
+                            {"opted_out_not_listed", opted_out_in_top}};
         ValueFilter all;
         all.top = 0;
         write_table("values.csv", format_value(dataset, valued, OutputFormat::csv, all));

@@ -69,10 +69,18 @@ CommunityReport summarize_communities(const Dataset& dataset, const CommunityPar
     }
     for (std::size_t c = 0; c < labels.size(); ++c) {
         auto& list = members[c];
-        const std::size_t keep = std::min(top_members, list.size());
-        std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep), list.end(),
+        // Opted-out members are never listed: sort far enough to find `top_members` others.
+        NodeId opted_out = 0;
+        for (const NodeId node : list) opted_out += graph.opt_out(node);
+        const std::size_t sorted = std::min(top_members + opted_out, list.size());
+        std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(sorted), list.end(),
                           [&](NodeId a, NodeId b) { return degree[a] != degree[b] ? degree[a] > degree[b] : a < b; });
-        summaries[c].top_members.assign(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(keep));
+        CommunitySummary& summary = summaries[c];
+        for (std::size_t index = 0; index < sorted && summary.top_members.size() < top_members; ++index) {
+            if (graph.opt_out(list[index])) ++summary.opted_out_not_listed;
+            else summary.top_members.push_back(list[index]);
+        }
+        if (summary.top_members.size() < top_members) summary.opted_out_not_listed = opted_out;
     }
     std::stable_sort(summaries.begin(), summaries.end(),
                      [](const CommunitySummary& a, const CommunitySummary& b) { return a.size > b.size; });
@@ -88,6 +96,9 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
         for (const NodeId node : summary.top_members) ids.emplace_back(graph.external_id(node));
         return ids;
     };
+    // Opted-out customers the listed communities' top customers passed over.
+    std::uint64_t opted_out = 0;
+    for (std::size_t index = 0; index < shown; ++index) opted_out += report.communities[index].opted_out_not_listed;
     if (format == OutputFormat::json) {
         nlohmann::ordered_json json = {{"method", to_string(report.params.method)},
                                        {"resolution", report.params.resolution},
@@ -107,9 +118,11 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
                             {"mean_value", c.size ? c.total_value / c.size : 0.0},
                             {"internal_strength", c.internal_strength},
                             {"external_strength", c.external_strength},
-                            {"top_customers", names(c)}});
+                            {"top_customers", names(c)},
+                            {"opted_out_not_listed", c.opted_out_not_listed}});
         }
         json["largest"] = rows;
+        json["opted_out_not_listed"] = opted_out;
         return json.dump(2) + "\n";
     }
     if (format == OutputFormat::csv) {
@@ -146,6 +159,9 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
     }
     if (shown < report.communities.size())
         out += fmt::format("... and {} smaller communities (--top 0 lists all)\n", count(report.communities.size() - shown));
+    if (opted_out > 0)
+        out += fmt::format("{} opted-out customer{} among the top customers not listed\n", count(opted_out),
+                           opted_out == 1 ? "" : "s");
     return out;
 }
 
@@ -174,12 +190,12 @@ void write_membership_csv(const std::filesystem::path& path, const InfluenceGrap
                           const std::vector<std::uint32_t>& community) {
     std::FILE* file = std::fopen(path.c_str(), "wb");
     if (!file) throw InputError(path.string(), "", std::string("cannot write: ") + std::strerror(errno));
-    std::string buffer = "id,community\n";
+    std::string buffer = "id,community,opt_out\n";
     for (NodeId node = 0; node < graph.num_nodes(); ++node) {
         buffer += csv_field(graph.external_id(node));
         buffer += ',';
         buffer += std::to_string(community[node]);
-        buffer += '\n';
+        buffer += graph.opt_out(node) ? ",true\n" : ",false\n";
     }
     const bool failed = std::fwrite(buffer.data(), 1, buffer.size(), file) != buffer.size();
     if (std::fclose(file) != 0 || failed) throw InputError(path.string(), "", "cannot write (is the disk full?)");

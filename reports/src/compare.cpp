@@ -1,8 +1,6 @@
 #include "catena/reports/compare.hpp"
 
 #include <algorithm>
-#include <numeric>
-#include <random>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -13,20 +11,6 @@
 #include "human.hpp"
 
 namespace catena {
-
-namespace {
-// The k allowed customers with the highest scores (ties: lower NodeId first).
-std::vector<NodeId> top_by(const InfluenceGraph& graph, const std::vector<double>& score, std::uint32_t k) {
-    std::vector<NodeId> nodes;
-    for (NodeId node = 0; node < graph.num_nodes(); ++node)
-        if (!graph.opt_out(node)) nodes.push_back(node);
-    const std::size_t keep = std::min<std::size_t>(k, nodes.size());
-    std::partial_sort(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(),
-                      [&](NodeId a, NodeId b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
-    nodes.resize(keep);
-    return nodes;
-}
-}  // namespace
 
 CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& options) {
     const InfluenceGraph& graph = dataset.graph;
@@ -44,20 +28,17 @@ CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& o
     report.options = options;
     // Greedy picks in order, so the first j maximisation seeds are its choice for j seeds.
     report.strategies.push_back({"maximisation", select_seeds(graph, weights, params).seeds, {}, {}, {}});
-    report.strategies.push_back({"pagerank", top_by(graph, pagerank(graph).scores, options.k), {}, {}, {}});
+    // The baselines follow the same candidate rule as the maximisation (seed_selection.hpp):
+    // customers who opted out are never picked.
+    report.strategies.push_back({"pagerank", top_scored_seeds(graph, pagerank(graph).scores, options.k), {}, {}, {}});
     report.strategies.push_back(
-        {"degree", top_by(graph, weighted_degree(graph, RankDirection::influence), options.k), {}, {}, {}});
-    report.strategies.push_back({"value", top_by(graph, std::vector<double>(graph.values().begin(), graph.values().end()), options.k), {}, {}, {}});
-    {
-        std::vector<NodeId> nodes;
-        for (NodeId node = 0; node < graph.num_nodes(); ++node)
-            if (!graph.opt_out(node)) nodes.push_back(node);
-        std::mt19937_64 random(options.simulation.seed);
-        std::shuffle(nodes.begin(), nodes.end(), random);
-        nodes.resize(std::min<std::size_t>(options.k, nodes.size()));
-        report.strategies.push_back({"random", nodes, {}, {}, {}});
-    }
+        {"degree", top_scored_seeds(graph, weighted_degree(graph, RankDirection::influence), options.k), {}, {}, {}});
+    report.strategies.push_back({"value", top_scored_seeds(graph, graph.values(), options.k), {}, {}, {}});
+    report.strategies.push_back({"random", random_seeds(graph, options.k, options.simulation.seed), {}, {}, {}});
     for (StrategyCurve& curve : report.strategies) {
+        for (const NodeId node : curve.seeds)
+            if (graph.opt_out(node))
+                throw InternalError("compare: strategy " + curve.name + " picked a customer who opted out");
         for (std::size_t count = 1; count <= curve.seeds.size(); ++count) {
             const std::span<const NodeId> prefix(curve.seeds.data(), count);
             const SimulationResult result = simulate(graph, weights, prefix, options.simulation);

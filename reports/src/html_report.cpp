@@ -498,6 +498,125 @@ struct Section {
     std::string id, title, html;
 };
 
+// What the loader left out: bad rows skipped (by reason), rows filtered by the mapping, customer
+// rows merged by key. Empty when there is nothing to say.
+std::string left_out_part(const Json& data, const std::string& path) {
+    const auto skipped = optional_number(data, "skipped_rows", path);
+    const auto filtered = optional_number(data, "filtered_rows", path);
+    const auto merged = optional_number(data, "merged_customers", path);
+    std::vector<std::pair<std::string, double>> reasons;
+    if (const Json* list = find(data, "skipped_by_reason")) {
+        const std::string list_path = join_path(path, "skipped_by_reason");
+        if (list->is_object()) {  // reason -> rows, as `catena stats --format json` writes it
+            for (const auto& [reason, rows] : list->items()) {
+                if (!rows.is_number()) malformed(join_path(list_path, reason), "expected a number");
+                reasons.emplace_back(reason, rows.get<double>());
+            }
+        } else if (list->is_array()) {
+            for (std::size_t index = 0; index < list->size(); ++index) {
+                const std::string row_path = index_path(list_path, index);
+                reasons.emplace_back(text((*list)[index], "reason", row_path),
+                                     number((*list)[index], "count", row_path));
+            }
+        } else {
+            malformed(list_path, "expected a list");
+        }
+    }
+    const bool any_skipped = (skipped && *skipped > 0) || !reasons.empty();
+    if (!any_skipped && !(filtered && *filtered > 0) && !(merged && *merged > 0)) return "";
+    std::string out = "<h3>Rows left out of the input</h3>\n";
+    std::vector<std::string> sentences;
+    if (any_skipped) {
+        double total = 0;
+        for (const auto& reason : reasons) total += reason.second;
+        sentences.push_back(fmt::format("{} bad row{} skipped (lenient mode; the rejects file lists each with its "
+                                        "line and reason)",
+                                        whole(skipped.value_or(total)),
+                                        skipped.value_or(total) == 1 ? " was" : "s were"));
+    }
+    if (filtered && *filtered > 0)
+        sentences.push_back(fmt::format("{} row{} filtered out by the mapping", whole(*filtered),
+                                        *filtered == 1 ? " was" : "s were"));
+    if (merged && *merged > 0)
+        sentences.push_back(fmt::format("{} customer row{} merged into another with the same key", whole(*merged),
+                                        *merged == 1 ? " was" : "s were"));
+    out += "<p>";
+    for (std::size_t index = 0; index < sentences.size(); ++index)
+        out += (index ? "; " : "") + sentences[index];
+    out += ".</p>\n";
+    if (!reasons.empty()) {
+        std::stable_sort(reasons.begin(), reasons.end(),
+                         [](const auto& a, const auto& b) { return a.second > b.second; });
+        out += "<table class=\"breakdown\" id=\"skipped-rows\">\n<caption>Bad rows skipped, by reason</caption>\n"
+               "<thead><tr><th>reason</th><th class=\"num\">rows</th></tr></thead>\n<tbody>\n";
+        const std::size_t shown = std::min(reasons.size(), kMaxTableRows);
+        for (std::size_t index = 0; index < shown; ++index)
+            out += fmt::format("<tr><td>{}</td><td class=\"num\">{}</td></tr>\n", shortened(reasons[index].first, 30),
+                               whole(reasons[index].second));
+        out += "</tbody>\n</table>\n" + more_rows_note(shown, reasons.size(), "reasons");
+    }
+    return out;
+}
+
+// The workspace's last imports, newest first. Empty when there are none.
+std::string imports_part(const Json& data, const std::string& path) {
+    const Json* list = find(data, "imports");
+    if (!list) return "";
+    const std::string list_path = join_path(path, "imports");
+    if (!list->is_array()) malformed(list_path, "expected a list");
+    if (list->empty()) return "";
+    std::string out =
+        "<h3>Last imports into the workspace</h3>\n<table id=\"imports\">\n<thead><tr><th class=\"num\">#</th>"
+        "<th>time</th><th>mode</th><th class=\"num\">added</th><th class=\"num\">updated</th>"
+        "<th class=\"num\">unchanged</th><th class=\"num\">skipped</th><th class=\"num\">filtered</th>"
+        "<th>files</th></tr></thead>\n<tbody>\n";
+    const std::size_t shown = std::min(list->size(), kMaxTableRows);
+    for (std::size_t index = 0; index < shown; ++index) {
+        const Json& item = (*list)[index];
+        const std::string item_path = index_path(list_path, index);
+        const auto cell = [&](std::string_view key) {
+            const auto n = optional_number(item, key, item_path);
+            return n ? whole(*n) : std::string("–");
+        };
+        std::string files;
+        if (const Json* file_list = find(item, "files"); file_list && file_list->is_array())
+            for (const Json& file : *file_list) {
+                std::string name = file.is_string() ? file.get<std::string>()
+                                   : file.is_object() ? optional_text(file, "file", item_path + ".files").value_or("")
+                                                      : "";
+                if (name.empty()) continue;
+                // The file's own name; its whole path in the tooltip.
+                const std::size_t slash = name.find_last_of('/');
+                const std::string base = slash == std::string::npos ? name : name.substr(slash + 1);
+                files += (files.empty() ? "" : ", ") +
+                         (base == name ? shortened(name, 24)
+                                       : fmt::format("<span title=\"{}\">{}</span>", escape(name),
+                                                     escape(prefix_within(base, 24))));
+            }
+        out += fmt::format(
+            "<tr><td class=\"num\">{}</td><td class=\"nowrap\">{}</td><td>{}</td><td class=\"num\">{}</td>"
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
+            "class=\"num\">{}</td><td>{}</td></tr>\n",
+            cell("id"), readable_time(optional_text(item, "time", item_path).value_or("")),
+            shortened(optional_text(item, "mode", item_path).value_or(""), 10), cell("added"), cell("updated"),
+            cell("unchanged"), cell("skipped"), cell("filtered"),
+            files.empty() ? "<span class=\"muted\">—</span>" : files);
+    }
+    return out + "</tbody>\n</table>\n" + more_rows_note(shown, list->size(), "imports");
+}
+
+// A note under a list that passed over customers who opted out (`key` in `parent`), or "".
+std::string opted_out_note(const Json& parent, std::string_view key, const std::string& path,
+                           std::string_view what, bool ranked) {
+    const auto n = optional_number(parent, key, path);
+    if (!n || !(*n > 0)) return "";
+    return fmt::format(
+        "<p class=\"note opted-out\">{} customer{} who opted out {} not {}: they are never campaign "
+        "targets.{}</p>\n",
+        whole(*n), *n == 1 ? "" : "s", *n == 1 ? "is" : "are", what,
+        ranked ? " Ranks count every customer." : "");
+}
+
 Section data_section(const Json& data) {
     const std::string path = "data";
     Section section{"data", "Data", ""};
@@ -522,6 +641,9 @@ Section data_section(const Json& data) {
                          : ""});
     if (referrals) items.push_back({"referrals", whole(*referrals), ""});
     if (transactions) items.push_back({"transactions", whole(*transactions), ""});
+    const auto opted_out = optional_number(data, "opted_out", path);
+    if (opted_out && *opted_out > 0)
+        items.push_back({"opted out", whole(*opted_out), "never listed in this report"});
     out += cards(items);
 
     // Relationship types and segments: name, count, share.
@@ -568,6 +690,8 @@ Section data_section(const Json& data) {
     if (!types.empty() || !segments.empty())
         out += "<div class=\"split\">\n<div>" + types + "</div>\n<div>" + segments +
                "</div>\n</div>\n";
+    out += left_out_part(data, path);
+    out += imports_part(data, path);
     return section;
 }
 
@@ -667,6 +791,7 @@ Section influencers_section(const Json& influencers) {
            "<figcaption>Bar length is the customer's share of influence; hover a bar for the exact "
            "score.</figcaption></figure>\n<div class=\"table-wrap\">" +
            table + "</div>\n</div>\n";
+    out += opted_out_note(influencers, "opted_out_not_listed", path, "listed among them", true);
     return section;
 }
 
@@ -674,6 +799,7 @@ Section influencers_section(const Json& influencers) {
 struct ValuePoint {
     std::string id, name, quadrant;
     double own = 0, network = 0, referral = 0, influence = 0, total = 0;
+    std::optional<double> rank;  // among all customers
 };
 
 // How influence is made of network and referral value, and where the quadrants split.
@@ -694,6 +820,7 @@ ValuePoint read_value_point(const Json& item, const std::string& path, const Val
         optional_number(item, "influence", path)
             .value_or(scale.network_weight * p.network + scale.referral_weight * p.referral);
     p.total = optional_number(item, "total", path).value_or(p.own + p.influence);
+    p.rank = optional_number(item, "rank", path);
     return p;
 }
 
@@ -961,16 +1088,23 @@ Section value_section(const Json& value) {
     } else {
         const auto bound = optional_number(value, "network_error_bound", path);
         const double shown = static_cast<double>(points.size());
+        const double not_plotted = optional_number(value, "opted_out_not_plotted", path).value_or(0);
+        const double plottable = customers_in_quadrants - std::max(0.0, not_plotted);
         figure = quadrant_scatter(
             points, scale, colour_of, quadrant_names,
-            customers_in_quadrants > shown
-                ? fmt::format("A sample of {} of the {} customers", whole(shown),
-                              whole(customers_in_quadrants))
+            plottable > shown
+                ? fmt::format("A sample of {} of the {} customers{}", whole(shown), whole(plottable),
+                              not_plotted > 0 ? " who have not opted out" : "")
                 : fmt::format("{} customers", whole(shown)),
-            bound ? fmt::format(" Network values are estimates, each within {} of the truth with "
-                                "high probability.",
-                                amount(*bound))
-                  : "");
+            (bound ? fmt::format(" Network values are estimates, each within {} of the truth with "
+                                 "high probability.",
+                                 amount(*bound))
+                   : std::string()) +
+                (not_plotted > 0
+                     ? fmt::format(" The {} customer{} who opted out {} not plotted (the quadrant table counts "
+                                   "them).",
+                                   whole(not_plotted), not_plotted == 1 ? "" : "s", not_plotted == 1 ? "is" : "are")
+                     : std::string()));
     }
     out += "<div class=\"split\">\n" + figure + "<div>" + quadrant_table + "</div>\n</div>\n";
 
@@ -990,7 +1124,7 @@ Section value_section(const Json& value) {
                 "class=\"num\">{}</td>"
                 "<td class=\"num\">{}</td><td class=\"num\">{}</td><td "
                 "class=\"num\"><b>{}</b></td></tr>\n",
-                index + 1, customer_cell(p.name, p.id),
+                p.rank ? whole(*p.rank) : whole(static_cast<double>(index + 1)), customer_cell(p.name, p.id),
                 p.quadrant.empty()
                     ? ""
                     : fmt::format("<span class=\"swatch\" style=\"background:{}\"></span>",
@@ -999,6 +1133,7 @@ Section value_section(const Json& value) {
                 amount(p.referral), amount(p.total));
         }
         out += table + "</tbody>\n</table>\n" + more_rows_note(shown, top.size(), "customers");
+        out += opted_out_note(value, "opted_out_not_listed", path, "listed among them", true);
     }
     return section;
 }
@@ -1153,6 +1288,7 @@ Section communities_section(const Json& communities) {
         "<figcaption>Largest communities first. A large community with a low value per customer "
         "is room to grow; its top influencer is the way in.</figcaption></figure>\n<div>" +
         table + "</div>\n</div>\n";
+    out += opted_out_note(communities, "opted_out_not_listed", path, "named as a top influencer", false);
     return section;
 }
 

@@ -80,6 +80,29 @@ std::vector<double> personalization_vector(const InfluenceGraph& graph, std::str
                      std::string(spec) + "'");
 }
 
+std::vector<RankedCustomer> listed_ranking(const InfluenceGraph& graph, const std::vector<double>& scores,
+                                           std::size_t top, std::uint64_t& opted_out_passed) {
+    if (scores.size() != graph.num_nodes()) throw InternalError("listed_ranking: one score per customer expected");
+    std::vector<NodeId> order(graph.num_nodes());
+    std::iota(order.begin(), order.end(), NodeId{0});
+    std::uint64_t opted_out = 0;
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) opted_out += graph.opt_out(node);
+    const std::size_t wanted = top == 0 ? order.size() : std::min(top, order.size());
+    // The first `wanted` listable customers are among the first wanted + opted_out of all.
+    const std::size_t sorted = static_cast<std::size_t>(std::min<std::uint64_t>(wanted + opted_out, order.size()));
+    const auto higher = [&](NodeId a, NodeId b) { return scores[a] != scores[b] ? scores[a] > scores[b] : a < b; };
+    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(sorted), order.end(), higher);
+    std::vector<RankedCustomer> listed;
+    opted_out_passed = 0;
+    for (std::size_t index = 0; index < sorted && listed.size() < wanted; ++index) {
+        const NodeId node = order[index];
+        if (graph.opt_out(node)) ++opted_out_passed;
+        else listed.push_back({node, index + 1, scores[node]});
+    }
+    if (listed.size() < wanted) opted_out_passed = opted_out;  // the list ran to the end
+    return listed;
+}
+
 RankResult rank_customers(const Dataset& dataset, const RankOptions& options) {
     const InfluenceGraph& graph = dataset.graph;
     RankResult result;
@@ -112,15 +135,7 @@ RankResult rank_customers(const Dataset& dataset, const RankOptions& options) {
             result.scores = harmonic_closeness(graph, options.sampling);
             break;
     }
-    std::vector<NodeId> order(graph.num_nodes());
-    std::iota(order.begin(), order.end(), NodeId{0});
-    const std::size_t shown = options.top == 0 ? order.size() : std::min(options.top, order.size());
-    const auto higher = [&](NodeId a, NodeId b) {
-        return result.scores[a] != result.scores[b] ? result.scores[a] > result.scores[b] : a < b;
-    };
-    std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(shown), order.end(), higher);
-    for (std::size_t index = 0; index < shown; ++index)
-        result.top.push_back({order[index], index + 1, result.scores[order[index]]});
+    result.top = listed_ranking(graph, result.scores, options.top, result.opted_out_not_listed);
     return result;
 }
 
@@ -165,6 +180,7 @@ std::string render(const Dataset& dataset, const RankResult& result, OutputForma
                 rows.push_back(entry);
             }
             json["top"] = rows;
+            json["opted_out_not_listed"] = result.opted_out_not_listed;
             return json.dump(2) + "\n";
         }
         case OutputFormat::table:
@@ -183,6 +199,9 @@ std::string render(const Dataset& dataset, const RankResult& result, OutputForma
         options.sampling.pivots > 0)
         out += fmt::format("Estimated from {} sampled pivots (seed {})\n", count(options.sampling.pivots),
                            options.sampling.seed);
+    if (result.opted_out_not_listed > 0)
+        out += fmt::format("{} opted-out customer{} ranked among these not listed; ranks count every customer\n",
+                           count(result.opted_out_not_listed), result.opted_out_not_listed == 1 ? "" : "s");
     out += "\n";
     std::size_t id_width = 2, name_width = 4, segment_width = 7;
     for (const RankedCustomer& row : result.top) {

@@ -77,6 +77,17 @@ SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& opt
             throw UsageError("simulate: seed customer '" + id + "' is given twice");
         report.seeds.push_back(*node);
     }
+    std::string opted_out;
+    std::size_t opted_out_count = 0;
+    for (const NodeId node : report.seeds)
+        if (graph.opt_out(node)) {
+            opted_out += (opted_out.empty() ? "'" : ", '") + std::string(graph.external_id(node)) + "'";
+            ++opted_out_count;
+        }
+    if (opted_out_count > 0)
+        throw UsageError("simulate: seed customer" + std::string(opted_out_count == 1 ? " " : "s ") + opted_out +
+                         (opted_out_count == 1 ? " has" : " have") +
+                         " opted out and may not be a campaign target; leave them out of the seeds");
     const std::vector<double> weights = options.params.model == DiffusionModel::linear_threshold
                                             ? threshold_weights(graph)
                                             : edge_probabilities(graph, options.probability, dataset.referrals);
@@ -87,19 +98,34 @@ SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& opt
 std::string render(const Dataset& dataset, const SimulateReport& report, OutputFormat format) {
     const InfluenceGraph& graph = dataset.graph;
     const SimulationResult& r = report.result;
+    // The most likely reached: never a seed nor an opted-out customer. `opted_out` counts those
+    // passed over (more likely reached than the last listed, or all when the list runs out).
     std::vector<NodeId> reached(graph.num_nodes());
     std::iota(reached.begin(), reached.end(), NodeId{0});
     std::erase_if(reached, [&](NodeId node) {
         return std::find(report.seeds.begin(), report.seeds.end(), node) != report.seeds.end() ||
                r.activation_probability[node] == 0.0;
     });
-    const std::size_t shown = std::min(report.options.top, reached.size());
-    std::partial_sort(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(shown), reached.end(),
+    std::size_t opted_out_reached = 0;
+    for (const NodeId node : reached) opted_out_reached += graph.opt_out(node);
+    const std::size_t sorted = std::min(report.options.top + opted_out_reached, reached.size());
+    std::partial_sort(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(sorted), reached.end(),
                       [&](NodeId a, NodeId b) {
                           const double pa = r.activation_probability[a], pb = r.activation_probability[b];
                           return pa != pb ? pa > pb : a < b;
                       });
-    reached.resize(shown);
+    reached.resize(sorted);
+    std::uint64_t opted_out = 0;
+    {
+        std::vector<NodeId> listed;
+        for (const NodeId node : reached) {
+            if (listed.size() >= report.options.top) break;
+            if (graph.opt_out(node)) ++opted_out;
+            else listed.push_back(node);
+        }
+        if (listed.size() < report.options.top) opted_out = opted_out_reached;
+        reached = std::move(listed);
+    }
     if (format == OutputFormat::json || format == OutputFormat::csv) {
         nlohmann::ordered_json json = {{"model", model_name(report.options.params.model)},
                                        {"probability", probability_name(report.options)},
@@ -119,12 +145,15 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
                                 {"name", graph.name(node)},
                                 {"probability", r.activation_probability[node]}});
             json["most_likely_reached"] = rows;
+            json["opted_out_not_listed"] = opted_out;
             return json.dump(2) + "\n";
         }
-        std::string out = "id,name,activation_probability\n";
+        // Every customer's probability, a prediction for analysis like the stored rows: the
+        // opted-out are in it, flagged by the opt_out column to filter on.
+        std::string out = "id,name,activation_probability,opt_out\n";
         for (NodeId node = 0; node < graph.num_nodes(); ++node)
-            out += fmt::format("{},{},{:.17g}\n", csv_field(graph.external_id(node)), csv_field(graph.name(node)),
-                               r.activation_probability[node]);
+            out += fmt::format("{},{},{:.17g},{}\n", csv_field(graph.external_id(node)), csv_field(graph.name(node)),
+                               r.activation_probability[node], graph.opt_out(node) ? "true" : "false");
         return out;
     }
     std::string out = fmt::format(
@@ -146,6 +175,9 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
             out += fmt::format("  {:>6.1f}%  {} {}\n", 100 * r.activation_probability[node], graph.external_id(node),
                                graph.name(node));
     }
+    if (opted_out > 0)
+        out += fmt::format("{} opted-out customer{} more likely reached than these not listed (counted in the spread)\n",
+                           count(opted_out), opted_out == 1 ? "" : "s");
     return out;
 }
 

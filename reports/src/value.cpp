@@ -126,7 +126,7 @@ ValueReport run_value(const Dataset& dataset, const ValueOptions& options) {
 }
 
 std::vector<NodeId> select_customers(const Dataset& dataset, const ValueReport& report,
-                                     const ValueFilter& filter) {
+                                     const ValueFilter& filter, std::uint64_t* opted_out_passed) {
     const InfluenceGraph& graph = dataset.graph;
     std::optional<Quadrant> quadrant;
     if (!filter.quadrant.empty()) quadrant = parse_quadrant(filter.quadrant);
@@ -139,12 +139,15 @@ std::vector<NodeId> select_customers(const Dataset& dataset, const ValueReport& 
         segment = static_cast<std::uint32_t>(found - names.begin());
     }
     std::vector<NodeId> selected;
+    std::uint64_t passed = 0;
     for (const NodeId node : report.result.by_rank) {
         if (filter.top > 0 && selected.size() >= filter.top) break;
         if (quadrant && report.result.quadrant[node] != *quadrant) continue;
         if (segment && graph.segment_code(node) != *segment) continue;
-        selected.push_back(node);
+        if (graph.opt_out(node)) ++passed;
+        else selected.push_back(node);
     }
+    if (opted_out_passed) *opted_out_passed = passed;
     return selected;
 }
 
@@ -153,7 +156,8 @@ std::string format_value(const Dataset& dataset, const ValueReport& report, Outp
     const InfluenceGraph& graph = dataset.graph;
     const CustomerValueResult& r = report.result;
     const ValueParams& p = report.options.params;
-    const std::vector<NodeId> listed = select_customers(dataset, report, filter);
+    std::uint64_t opted_out_passed = 0;
+    const std::vector<NodeId> listed = select_customers(dataset, report, filter, &opted_out_passed);
     const auto referrer = [&](NodeId node) {
         const NodeId by = r.referral.referred_by[node];
         return by == kNoNode ? std::string() : std::string(graph.external_id(by));
@@ -257,6 +261,7 @@ std::string format_value(const Dataset& dataset, const ValueReport& report, Outp
             rows.push_back(row);
         }
         json["top"] = rows;
+        json["opted_out_not_listed"] = opted_out_passed;
         return json.dump(2) + "\n";
     }
 
@@ -322,6 +327,9 @@ std::string format_value(const Dataset& dataset, const ValueReport& report, Outp
         out += fmt::format(", {} only", to_string(parse_quadrant(filter.quadrant)));
     if (!filter.segment.empty()) out += fmt::format(", segment {}", filter.segment);
     out += " (RFM: recency, frequency, monetary scores 1-5)\n";
+    if (opted_out_passed > 0)
+        out += fmt::format("{} opted-out customer{} ranked among these not listed; ranks count every customer\n",
+                           count(opted_out_passed), opted_out_passed == 1 ? "" : "s");
     std::size_t id_width = 2, name_width = 4;
     segment_width = 7;
     for (const NodeId node : listed) {
@@ -353,9 +361,10 @@ std::string value_summary_json(const Dataset& dataset, const ValueReport& report
     nlohmann::ordered_json quadrants;
     for (const ValueGroup& group : report.quadrants) quadrants[group.name] = group.customers;
     nlohmann::ordered_json top = nlohmann::ordered_json::array();
-    for (std::size_t position = 0; position < std::min<std::size_t>(5, r.by_rank.size());
-         ++position)
-        top.push_back(dataset.graph.external_id(r.by_rank[position]));
+    ValueFilter best;
+    best.top = 5;
+    for (const NodeId node : select_customers(dataset, report, best))
+        top.push_back(dataset.graph.external_id(node));
     const nlohmann::ordered_json summary = {{"as_of", date_or_none(r.profile.as_of)},
                                             {"rr_sets", r.network.rr_sets},
                                             {"epsilon", r.network.epsilon},

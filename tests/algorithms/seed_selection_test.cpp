@@ -148,6 +148,43 @@ TEST_CASE("Seed selection honours opt-outs, candidate filters and budgets", "[al
           customers_run.expected_value - 3 * std::hypot(value_run.value_standard_error, customers_run.value_standard_error));
 }
 
+TEST_CASE("Baseline strategies follow the same candidate rule: top scores and random picks skip opt-outs",
+          "[algorithms][seeds][opt-out]") {
+    // Customers 0..5 with opt_out on 1 and 4; scores rank them 1, 4, 0, 3, 5, 2.
+    GraphBuilder builder;
+    for (const char* id : {"0", "1", "2", "3", "4", "5"}) {
+        CustomerRow row;
+        row.id = id;
+        row.opt_out = std::string(id) == "1" || std::string(id) == "4";
+        builder.add_customer(row);
+    }
+    const InfluenceGraph g = builder.build();
+    const std::vector<double> score = {4, 6, 1, 3, 5, 2};
+    CHECK_FALSE(may_be_seed(g, {}, 1));
+    CHECK(may_be_seed(g, {}, 0));
+    CHECK(top_scored_seeds(g, score, 3) == std::vector<NodeId>{0, 3, 5});
+    // Fewer than k when fewer may be chosen; a candidate mask narrows them further.
+    CHECK(top_scored_seeds(g, score, 10) == std::vector<NodeId>{0, 3, 5, 2});
+    const std::vector<std::uint8_t> mask = {1, 1, 1, 0, 1, 1};
+    CHECK(top_scored_seeds(g, score, 2, mask) == std::vector<NodeId>{0, 5});
+    // Ties: lower NodeId first.
+    CHECK(top_scored_seeds(g, std::vector<double>(6, 1.0), 2) == std::vector<NodeId>{0, 2});
+    for (std::uint64_t seed = 1; seed <= 20; ++seed) {
+        const std::vector<NodeId> picked = random_seeds(g, 3, seed);
+        CHECK(picked.size() == 3);
+        for (const NodeId node : picked) CHECK_FALSE(g.opt_out(node));
+        CHECK(random_seeds(g, 3, seed) == picked);  // the same seed, the same customers
+        CHECK(random_seeds(g, 10, seed).size() == 4);
+        for (const NodeId node : random_seeds(g, 10, seed, mask)) CHECK(node != 3);
+    }
+    // Empty graph: nothing to pick. Wrong sizes are usage errors.
+    const InfluenceGraph empty = GraphBuilder().build();
+    CHECK(top_scored_seeds(empty, {}, 3).empty());
+    CHECK(random_seeds(empty, 3, 1).empty());
+    CHECK_THROWS_AS(top_scored_seeds(g, std::vector<double>(5, 1.0), 2), UsageError);
+    CHECK_THROWS_AS(random_seeds(g, 2, 1, std::vector<std::uint8_t>(5, 1)), UsageError);
+}
+
 TEST_CASE("Seed selection is identical at 1 and 2 threads, and works for Linear Threshold", "[algorithms][seeds][threads]") {
     const InfluenceGraph g = test::load_shared("email-Enron").graph;
     const std::vector<double> p = edge_probabilities(g, {});

@@ -79,6 +79,24 @@ struct SeedSelectionResult {
 SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const double> weights,
                                  const SeedSelectionParams& params);
 
+// The candidate rule every seed strategy follows (select_seeds, celf_seeds and the baselines
+// below): `node` may be chosen unless they opted out, or `candidates` (when not empty, one entry
+// per customer) leaves them out. An opted-out customer is never a campaign target.
+inline bool may_be_seed(const InfluenceGraph& graph, std::span<const std::uint8_t> candidates, NodeId node) {
+    return !graph.opt_out(node) && (candidates.empty() || candidates[node] != 0);
+}
+
+// Baseline strategies, to compare with select_seeds under the same candidate rule (fewer than k
+// come back when fewer customers may be chosen):
+// - the k allowed customers with the highest `score` (one per customer), ties by lower NodeId;
+// - k allowed customers in a random order (std::shuffle of the allowed NodeIds by a
+//   std::mt19937_64 seeded with `seed`: the same seed gives the same customers).
+// Throw UsageError for a candidate mask or score vector of the wrong size.
+std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<const double> score, std::uint32_t k,
+                                     std::span<const std::uint8_t> candidates = {});
+std::vector<NodeId> random_seeds(const InfluenceGraph& graph, std::uint32_t k, std::uint64_t seed,
+                                 std::span<const std::uint8_t> candidates = {});
+
 // CELF (Leskovec et al. 2007): greedy seed selection over `simulations` Monte Carlo live-edge
 // worlds (a common sample for every candidate), with lazily re-evaluated marginal gains. Exact
 // greedy up to sampling noise but slow (each gain is a BFS per world): a cross-check for small

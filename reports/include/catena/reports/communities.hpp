@@ -1,5 +1,8 @@
 // `catena communities`: the groups customers form, with a summary of each: size, people and
 // businesses, own value, strength of ties inside and to the outside, and its top customers.
+// Customers who opted out belong to their communities and count in every figure, but are never
+// listed among a community's top customers; the membership file lists everyone, with an opt_out
+// column, for analysis.
 #pragma once
 
 #include <cstdint>
@@ -22,7 +25,9 @@ struct CommunitySummary {
     double total_value = 0.0;
     double internal_strength = 0.0;  // edges with both ends inside
     double external_strength = 0.0;  // edges with one end inside
-    std::vector<NodeId> top_members;  // by the chosen score, highest first
+    std::vector<NodeId> top_members;  // by the chosen score, highest first; never an opt-out
+    // Opted-out members scoring above the last top member (all of them when the list runs out).
+    NodeId opted_out_not_listed = 0;
 };
 
 struct CommunityReport {
@@ -45,7 +50,8 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
 // own). Throws UsageError when there is no such column.
 std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph, std::string_view column);
 
-// id,community for every customer.
+// id,community,opt_out (true or false) for every customer: `catena communities --initial` reads
+// it back (the opt_out column is there to filter on, not read).
 void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,
                           const std::vector<std::uint32_t>& community);
 

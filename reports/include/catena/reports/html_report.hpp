@@ -8,7 +8,9 @@
 //
 // Input: the summary JSON. `catena_version`, `run` (started_at, finished_at, input_fingerprint;
 // seed, saved_as_run and parameters optional) and `data` (customers, relationships; the other
-// counts and the relationship type and segment lists optional) are required. Each analysis —
+// counts, opted_out, the relationship type and segment lists, and what the loader left out —
+// skipped_rows with skipped_by_reason, filtered_rows, merged_customers, imports — optional, each
+// shown only when present and not zero or empty) are required. Each analysis —
 // `influencers`, `value`, `communities`, `seeds`, `compare`, `simulate`, `referrals` — is
 // optional: when it is absent or null (the job did not run it) the page has no such section and
 // no empty chart; when its list is empty, the section says so in a sentence instead of a chart.
@@ -25,6 +27,9 @@
 //   chart-depths       customers brought in by referral, by depth in their cascade
 // Data marks carry a class the tests count: `bar`, `point`, `line` (a polyline) or `marker`.
 // Tables show at most 100 rows and say how many more the CSV files beside the report hold.
+// The summary's lists never hold a customer who opted out (batch.cpp leaves them out); where a
+// list says how many it passed over (`opted_out_not_listed`, `opted_out_not_plotted`), the page
+// says so under it, and value ranks come from the points' `rank` (among all customers) when given.
 //
 // Text from the summary (names, ids, segments, parameter keys and values) is HTML-escaped
 // everywhere. Text wider than its cell or chart label (by an estimate of the glyphs' width, so

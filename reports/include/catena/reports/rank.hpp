@@ -1,5 +1,8 @@
 // `catena rank`: influencer lists. Scores every customer by one measure (PageRank, weighted
 // degree, core number, betweenness, harmonic closeness) and lists the top ones with who they are.
+// Customers who opted out are scored and ranked like everyone (the stored rank_scores are
+// complete) but never listed: each listed customer keeps its rank among all customers, and the
+// output says how many opted-out customers it passed over (the CSV stays a plain table).
 #pragma once
 
 #include <cstdint>
@@ -36,7 +39,11 @@ struct RankedCustomer {
 struct RankResult {
     RankOptions options;
     std::vector<double> scores;  // per node
+    // The `options.top` best-ranked customers who have not opted out (all of them for top 0).
     std::vector<RankedCustomer> top;
+    // Opted-out customers ranked above the last listed one (every opted-out customer when the
+    // list runs to the end), left out of `top`.
+    std::uint64_t opted_out_not_listed = 0;
     // PageRank only:
     std::uint32_t iterations = 0;
     bool converged = true;
@@ -46,6 +53,12 @@ struct RankResult {
 // Builds the personalisation vector described by `spec`; throws UsageError for an unknown
 // segment or customer id, a bad weight, or a vector that is all zero.
 std::vector<double> personalization_vector(const InfluenceGraph& graph, std::string_view spec);
+
+// The `top` (0: all) highest `scores` among customers who have not opted out, best first, each
+// with its rank among all customers (ties: lower NodeId first); `opted_out_passed` gets the
+// opted-out customers ranked above the last one listed (all of them when the list runs out).
+std::vector<RankedCustomer> listed_ranking(const InfluenceGraph& graph, const std::vector<double>& scores,
+                                           std::size_t top, std::uint64_t& opted_out_passed);
 
 RankResult rank_customers(const Dataset& dataset, const RankOptions& options);
 std::string render(const Dataset& dataset, const RankResult& result, OutputFormat format);

@@ -1,4 +1,8 @@
 // `catena simulate`: how far a campaign seeded at given customers spreads, and what it reaches.
+// Customers who opted out can be reached and count in the spread (a prediction, not a contact
+// list) but are never seeds (a usage error naming them) and never listed among those most likely
+// reached. The CSV of every customer's activation probability (like the stored
+// simulation_activation rows) keeps them, with an opt_out column to filter on.
 #pragma once
 
 #include <string>
@@ -23,7 +27,7 @@ struct SimulateReport {
     SimulationResult result;
 };
 
-// Throws UsageError for an unknown or repeated seed id, or no seeds.
+// Throws UsageError for an unknown, repeated or opted-out seed id, or no seeds.
 SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& options);
 std::string render(const Dataset& dataset, const SimulateReport& report, OutputFormat format);
 

@@ -2,6 +2,9 @@
 // brought in (see catena/algorithms/customer_value.hpp for every definition): own value and RFM
 // profile, network value, referral value, influence-weighted value and rank, quadrants, and a
 // summary of each quadrant and segment.
+// Customers who opted out are valued, ranked and counted in every summary like everyone (the
+// stored customer_values are complete) but never listed: a listed customer keeps its rank among
+// all customers, and the table and JSON say how many opted-out customers the list passed over.
 #pragma once
 
 #include <array>
@@ -50,10 +53,12 @@ struct ValueFilter {
     std::string segment;
 };
 
-// The customers `filter` selects, best rank first. Throws UsageError for an unknown quadrant or a
+// The customers `filter` selects, best rank first; never one who opted out. `opted_out_passed`,
+// when given, gets the opted-out customers the filter matches ranked above the last one selected
+// (all of them when the list runs to the end). Throws UsageError for an unknown quadrant or a
 // segment no customer is in.
 std::vector<NodeId> select_customers(const Dataset& dataset, const ValueReport& report,
-                                     const ValueFilter& filter);
+                                     const ValueFilter& filter, std::uint64_t* opted_out_passed = nullptr);
 
 // table: parameters, notes, quadrant and segment summaries, then the listed customers;
 // csv: one row per listed customer with every column; json: all of it.
