@@ -161,12 +161,20 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
     LoadOptions load_options;
     for (const auto& spec : job.type_specs) load_options.types.declare(spec);
     load_options.directed = job.directed;
+    load_options.mapping = job.mapping;
+    if (!job.on_bad_row.empty()) load_options.on_bad_row = parse_bad_row_policy(job.on_bad_row);
     std::error_code error;
     std::filesystem::create_directories(job.out_dir, error);
     if (error || !std::filesystem::is_directory(job.out_dir, error))
         throw InputError(job.out_dir.string(), "", "cannot create the output folder");
     say("loading " + source.describe());
     const Dataset dataset = load_dataset(source, load_options);
+    std::filesystem::path rejects_file;
+    if (!dataset.input.skipped.empty()) {
+        // Bad rows left out ([input] on_bad_row = "skip"): listed beside the report.
+        rejects_file = job.rejects.empty() ? job.out_dir / "rejects.csv" : std::filesystem::path(job.rejects);
+        write_rejects_csv(rejects_file, dataset.input.skipped);
+    }
     const InfluenceGraph& graph = dataset.graph;
     const auto& segment_names = graph.segment_names();
     for (const std::string& segment : job.named_segments())
@@ -200,6 +208,7 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
     summary["data"] = data_summary(dataset);
 
     BatchOutputs outputs;
+    if (!rejects_file.empty()) outputs.tables.push_back(rejects_file);
     outputs.folder = job.out_dir;
     const auto write_table = [&](const std::string& name, const std::string& text) {
         const std::filesystem::path path = job.out_dir / name;

@@ -16,7 +16,7 @@ TEST_CASE("catena communities: membership file, database runs and starting parti
     REQUIRE(first.exit_code == 0);
     CHECK(first.err.find("saved as run 1") != std::string::npos);
     const std::string members = test::read_file(membership);
-    CHECK(members.rfind("id,community\n", 0) == 0);
+    CHECK(members.rfind("id,community,opt_out\n", 0) == 0);
     CHECK(std::count(members.begin(), members.end(), '\n') == 401);
 
     // Starting from the run's own communities, with another seed, keeps them (a local optimum).

@@ -88,6 +88,18 @@ TEST_CASE("Lenient import: each bad row once in the rejects file, the same count
     const std::string shown = table.out.substr(line, table.out.find('\n', line) - line);
     CHECK(shown.substr(shown.find_last_not_of(' ') - 1) == " 3");
     CHECK(table.out.find("unknown customer") != std::string::npos);
+
+    // The batch report: the same count in its Data section, and the rejects beside it.
+    const fs::path out = scratch / "report";
+    const auto report = test::run_catena("report --data " + quoted(kHubspot) + mapping + " --out " + quoted(out) +
+                                         " --quiet");
+    INFO(report.err);
+    REQUIRE(report.exit_code == 0);
+    const auto summary = nlohmann::json::parse(test::read_file(out / "summary.json"));
+    CHECK(summary["data"]["skipped_rows"] == 3);
+    CHECK(summary["data"]["skipped_by_reason"][0]["reason"] == "unknown customer");
+    CHECK(summary["data"]["filtered_rows"] == 5);
+    CHECK(test::read_file(out / "rejects.csv") == rejects);
 }
 
 TEST_CASE("Strict import: every bad row listed, the workspace unchanged", "[cli][lenient]") {
