@@ -121,7 +121,7 @@ void GraphSink::transaction(const TransactionRow& row) {
 
 Dataset GraphSink::finish(std::string source) {
     Dataset dataset{builder().build(), std::move(referrals_), std::move(transactions_),
-                    std::move(source), {}};
+                    std::move(source), {}, {}};
     builder_.reset();
     return dataset;
 }
