@@ -202,13 +202,20 @@ const Worlds& worlds() {
             for (std::size_t index = 0; index < std::min<std::size_t>(3, value["top"].size()); ++index)
                 out.insert(value["top"][index]["id"].get<std::string>());
         }
-        for (const char* seeds : kSeedRuns)
-            for (const auto& seed : run_json("seeds " + control + seeds)["seeds"]) out.insert(seed["id"]);
-        for (const auto& [name, curve] : run_json("compare " + control + "-k 3 --sims 200")["strategies"].items())
+        // Each parsed output is kept alive while it is iterated (a range-for over a member of a
+        // temporary reads freed memory: AddressSanitizer caught it).
+        for (const char* seeds : kSeedRuns) {
+            const Json chosen = run_json("seeds " + control + seeds);
+            for (const auto& seed : chosen["seeds"]) out.insert(seed["id"]);
+        }
+        const Json compared = run_json("compare " + control + "-k 3 --sims 200");
+        for (const auto& [name, curve] : compared["strategies"].items())
             for (const auto& seed : curve["seeds"]) out.insert(seed.get<std::string>());
-        for (const char* by : {"degree", "pagerank"})
-            for (const auto& community : run_json("communities " + control + "--top 0 --top-by " + by)["largest"])
+        for (const char* by : {"degree", "pagerank"}) {
+            const Json communities = run_json("communities " + control + "--top 0 --top-by " + by);
+            for (const auto& community : communities["largest"])
                 for (const auto& id : community["top_customers"]) out.insert(id.get<std::string>());
+        }
         // Simulate from the two best-ranked customers who stay in, so that what they reach first
         // can opt out too.
         const Json ranked = run_json("rank " + control + "--top 0");
