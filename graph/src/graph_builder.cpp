@@ -177,17 +177,38 @@ NodeId GraphBuilder::resolve(std::string_view external_id, const char* column) {
     return add_node(external_id, {}, {}, id_hash);
 }
 
+void GraphBuilder::expect_relationships(std::size_t rows) {
+    expected_rows_ = staged_.size() + rows;
+    reserve_huge(staged_, expected_rows_);
+    if (has_probability_) reserve_huge(staged_probability_, expected_rows_);
+    if (has_date_) reserve_huge(staged_date_, expected_rows_);
+}
+
+void GraphBuilder::expect_customers(std::size_t rows) {
+    const std::size_t total = graph_.ids_.size() + rows;
+    graph_.ids_.reserve(total, 0);
+    graph_.names_.reserve(total, 0);
+    graph_.id_index_.reserve(graph_.ids_, total);
+    reserve_huge(graph_.kind_, total);
+    reserve_huge(graph_.segment_, total);
+    reserve_huge(graph_.value_, total);
+    reserve_huge(graph_.cost_, total);
+    reserve_huge(graph_.flags_, total);
+}
+
 void GraphBuilder::stage(NodeId source, NodeId target, double strength, RelationshipTypeId type,
                          bool both_ways, const std::optional<double>& probability,
                          const std::optional<Date>& date) {
     staged_.push_back({source, target, strength, type, both_ways});
     // The optional columns are allocated at the first row that has a value.
     if (probability && !has_probability_) {
+        reserve_huge(staged_probability_, std::max(expected_rows_, staged_.size()));
         staged_probability_.assign(staged_.size() - 1, std::nan(""));
         has_probability_ = true;
     }
     if (has_probability_) staged_probability_.push_back(probability.value_or(std::nan("")));
     if (date && !has_date_) {
+        reserve_huge(staged_date_, std::max(expected_rows_, staged_.size()));
         staged_date_.assign(staged_.size() - 1, kNoDate);
         has_date_ = true;
     }
@@ -234,21 +255,31 @@ void GraphBuilder::add_relationship(const RelationshipRow& row) {
     ++(directed ? report.directed_rows : report.undirected_rows);
     stage(source, target, strength, *type, !directed, row.probability, row.date);
     if (*type == referral_type_) {
-        referral_pairs_.insert((static_cast<std::uint64_t>(source) << 32) | target);
-        if (!directed) referral_pairs_.insert((static_cast<std::uint64_t>(target) << 32) | source);
+        related_by_referral_.push_back((static_cast<std::uint64_t>(source) << 32) | target);
+        if (!directed) related_by_referral_.push_back((static_cast<std::uint64_t>(target) << 32) | source);
     }
+}
+
+bool GraphBuilder::related_contains(std::uint64_t pair) {
+    if (related_sorted_ != related_by_referral_.size()) {
+        std::sort(related_by_referral_.begin(), related_by_referral_.end());
+        related_by_referral_.erase(std::unique(related_by_referral_.begin(), related_by_referral_.end()),
+                                   related_by_referral_.end());
+        related_sorted_ = related_by_referral_.size();
+    }
+    return std::binary_search(related_by_referral_.begin(), related_by_referral_.end(), pair);
 }
 
 bool GraphBuilder::add_referral(NodeId referrer, NodeId referred, std::optional<Date> date) {
     if (!referral_type_ || referrer == referred) return false;
     BuildReport& report = graph_.report_;
-    if (!referral_pairs_.insert((static_cast<std::uint64_t>(referrer) << 32) | referred).second) {
-        // A relationship row gave the pair its edge; a second referral of the pair adds nothing.
-        if (!referral_from_referrals_.contains((static_cast<std::uint64_t>(referrer) << 32) | referred))
-            ++report.referrals_already_related;
+    const std::uint64_t pair = (static_cast<std::uint64_t>(referrer) << 32) | referred;
+    if (referral_from_referrals_.contains(pair)) return false;  // a second referral adds nothing
+    if (related_contains(pair)) {
+        ++report.referrals_already_related;  // a relationship row gave the pair its edge
         return false;
     }
-    referral_from_referrals_.insert((static_cast<std::uint64_t>(referrer) << 32) | referred);
+    referral_from_referrals_.insert(pair);
     const RelationshipType& info = graph_.types_[*referral_type_];
     stage(referrer, referred, info.strength, *referral_type_, !info.directed, std::nullopt, date);
     ++report.referral_edges;
@@ -285,7 +316,8 @@ InfluenceGraph GraphBuilder::build() {
 
     // Bucket the edges by source as keys (target << 32 | row): one scattered write per edge,
     // after which everything reads sequentially.
-    std::vector<std::uint64_t> keys(m);
+    std::vector<std::uint64_t> keys;
+    resize_huge(keys, m);
     std::vector<EdgeId> start = bucket_sort<std::uint64_t>(
         staged_.size(), n,
         [this](std::size_t index, auto&& emit) {
@@ -319,11 +351,12 @@ InfluenceGraph GraphBuilder::build() {
 
     const bool has_probability = has_probability_;
     const bool has_date = has_date_;
-    std::vector<NodeId> targets(edge_count);
-    graph_.strength_.resize(edge_count);
-    graph_.type_.resize(edge_count);
-    if (has_probability) graph_.probability_.resize(edge_count);
-    if (has_date) graph_.date_.resize(edge_count);
+    std::vector<NodeId> targets;
+    resize_huge(targets, edge_count);
+    resize_huge(graph_.strength_, edge_count);
+    resize_huge(graph_.type_, edge_count);
+    if (has_probability) resize_huge(graph_.probability_, edge_count);
+    if (has_date) resize_huge(graph_.date_, edge_count);
 #pragma omp parallel for schedule(dynamic, 4096)
     for (NodeId node = 0; node < n; ++node) {
         EdgeId out = rowstart[node];
@@ -382,8 +415,10 @@ InfluenceGraph GraphBuilder::build() {
 
     // In-edges: bucket the edges by target, stably, so each node's in-edges are in EdgeId order
     // (and so by source).
-    std::vector<NodeId> in_sources(edge_count);
-    std::vector<EdgeId> in_edges(edge_count);
+    std::vector<NodeId> in_sources;
+    std::vector<EdgeId> in_edges;
+    resize_huge(in_sources, edge_count);
+    resize_huge(in_edges, edge_count);
     std::vector<EdgeId> in_start = bucket_sort<std::uint64_t>(
         n, n,
         [&](std::size_t source, auto&& emit) {

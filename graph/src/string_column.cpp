@@ -1,5 +1,7 @@
 #include "catena/graph/string_column.hpp"
 
+#include "catena/graph/huge_pages.hpp"
+
 #include <algorithm>
 #include <cstring>
 #include <functional>
@@ -40,14 +42,21 @@ void StringIndex::place(const Slot& slot, std::uint64_t text_hash) {
 }
 
 void StringIndex::insert(const StringColumn& column, std::uint32_t row, std::uint64_t row_hash) {
-    if ((count_ + 1) * 2 > slots_.size()) grow(column);
+    if ((count_ + 1) * 2 > slots_.size()) grow(column, slots_.empty() ? 64 : slots_.size() * 2);
     place(make_slot(column[row], row_hash, row), row_hash);
     ++count_;
 }
 
-void StringIndex::grow(const StringColumn& column) {
+void StringIndex::reserve(const StringColumn& column, std::size_t rows) {
+    std::size_t slots = 64;
+    while (slots < rows * 2) slots *= 2;
+    if (slots > slots_.size()) grow(column, slots);
+}
+
+void StringIndex::grow(const StringColumn& column, std::size_t slots) {
     std::vector<Slot> old = std::move(slots_);
-    slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+    slots_ = {};
+    resize_huge(slots_, slots);
     for (const Slot& slot : old)
         if (slot.row != 0) place(slot, hash(column[slot.row - 1]));
 }

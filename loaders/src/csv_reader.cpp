@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "catena/graph/errors.hpp"
+#include "catena/graph/huge_pages.hpp"
 #include "catena/graph/relationship_types.hpp"
 #include "field_parse.hpp"
 
@@ -27,7 +28,10 @@ std::string read_file(const std::filesystem::path& path) {
     std::size_t got = 0;
     if (std::fseek(file, 0, SEEK_END) == 0) {
         const long size = std::ftell(file);
-        if (size > 0) contents.reserve(static_cast<std::size_t>(size));
+        if (size > 0) {
+            contents.reserve(static_cast<std::size_t>(size));
+            advise_huge_pages(contents.data(), contents.capacity());
+        }
         std::fseek(file, 0, SEEK_SET);
     }
     while ((got = std::fread(chunk, 1, sizeof chunk, file)) > 0) contents.append(chunk, got);
@@ -140,7 +144,7 @@ CsvReader::CsvReader(std::string name, std::string contents, const CsvOptions& o
     invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);
     std::vector<std::string_view> fields;
     if (!parse_record(fields)) throw InputError(name_, "", "empty file: no header row");
-    check_utf8(fields, file_line(name_, record_line_));
+    check_utf8(fields);
     std::unordered_set<std::string> seen;
     for (std::size_t index = 0; index < fields.size(); ++index) {
         const std::string_view column = fields::trim(fields[index]);
@@ -169,8 +173,9 @@ std::string CsvReader::column_label(std::size_t index) const {
 
 std::string CsvReader::where() const { return file_line(name_, record_line_); }
 
-void CsvReader::check_utf8(const std::vector<std::string_view>& fields, const std::string& where) {
+void CsvReader::check_utf8(const std::vector<std::string_view>& fields) {
     if (invalid_utf8_ >= pos_) return;  // the next bad byte (if any) lies beyond this record
+    const std::string where = this->where();
     // Parsing only removes quotes, so the bad byte is in one of the fields.
     for (std::size_t index = 0; index < fields.size(); ++index) {
         if (fields::find_invalid_utf8(fields[index]) == std::string_view::npos) continue;
@@ -188,7 +193,7 @@ void CsvReader::check_utf8(const std::vector<std::string_view>& fields, const st
 
 bool CsvReader::next(std::vector<std::string_view>& fields) {
     if (!parse_record(fields)) return false;
-    check_utf8(fields, where());
+    check_utf8(fields);
     if (fields.size() != header_.size())
         throw BadRecord(where(), "",
                          "expected " + std::to_string(header_.size()) + " fields (as in the header), found " +

@@ -1,7 +1,9 @@
 // Reading the CSV tables (data folder or edge list) into a DatasetSink.
 #include <array>
 #include <unordered_map>
+#include <span>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include "catena/graph/errors.hpp"
@@ -12,6 +14,7 @@
 #include "bad_rows.hpp"
 #include "column_names.hpp"
 #include "field_parse.hpp"
+#include "row_batch.hpp"
 
 namespace catena {
 
@@ -199,40 +202,30 @@ void read_customers(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRepor
             attributes[index] = fields[columns.extra[index]];
         row.attributes = attributes;
         sink.customer(row);
+        if (source.rows + 1 == kRecordsBeforeEstimate) sink.expect_customers(records_left(reader, source.records));
     });
     bad.finish();
 }
 
-void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
-    const ColumnMap columns(reader, kRelationshipColumns);
-    SourceReport& source = begin_source(report, reader, "relationships", kRelationshipColumns, columns, false);
-    warn_unused(reader, columns, report.warnings);
-    // Rows are parsed in batches so the sink can start fetching the ids of a whole batch before
-    // resolving them one by one; rows still reach the sink in file order, and errors are
-    // collected in file order.
-    constexpr std::size_t kBatch = 64;
-    std::vector<RelationshipRow> batch;
-    std::vector<std::uint64_t> lines;
-    std::vector<std::vector<std::string_view>> records;  // the batch's fields, kept only when skipping
+// for_each_record for the big tables: parse(fields) makes a Row (or throws RowError), and rows
+// reach the sink in batches (RowBatch) after a prefetch; after_flush(batches) is called after
+// each full batch.
+template <typename Row, typename Parse, typename AfterFlush>
+void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink& sink, BadRows& bad,
+                          SourceReport& source, Parse&& parse, AfterFlush&& after_flush) {
+    RowBatch<Row> batch(bad.skipping());
     std::size_t batches = 0;
-    batch.reserve(kBatch);
-    lines.reserve(kBatch);
-    const bool keep_records = bad.skipping();
     const auto flush = [&] {
-        sink.prefetch(batch);
-        for (std::size_t index = 0; index < batch.size(); ++index) {
-            try {
-                sink.relationship(batch[index]);
-                ++source.rows;
-            } catch (const RowError& error) {
-                ++source.skipped;
-                bad.add("relationships", reader.name(), lines[index], error.column(), error.column(), error.what(),
-                        keep_records ? records[index] : std::vector<std::string_view>{});
-            }
-        }
-        batch.clear();
-        lines.clear();
-        records.clear();
+        batch.flush([&](std::span<const Row> rows) { sink.prefetch(rows); },
+                    [&](const Row& row) {
+                        if constexpr (std::is_same_v<Row, RelationshipRow>) sink.relationship(row);
+                        else sink.transaction(row);
+                        ++source.rows;
+                    },
+                    [&](const RowError& error, std::uint64_t line, const std::vector<std::string_view>& fields) {
+                        ++source.skipped;
+                        bad.add(table, reader.name(), line, error.column(), error.column(), error.what(), fields);
+                    });
     };
     std::vector<std::string_view> fields;
     fields.reserve(reader.header().size());
@@ -243,7 +236,7 @@ void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadR
             flush();  // earlier rows first: their errors come first in the file
             ++source.records;
             ++source.skipped;
-            bad.add("relationships", reader.name(), reader.line(), error.column(), "", error.problem(), fields);
+            bad.add(table, reader.name(), reader.line(), error.column(), "", error.problem(), fields);
             continue;
         } catch (const InputError&) {
             flush();  // a malformed record is reported after the rows before it
@@ -251,35 +244,40 @@ void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadR
             throw;
         }
         ++source.records;
-        RelationshipRow row;
         try {
-            row.source = columns.get(fields, kSource);
-            row.target = columns.get(fields, kTarget);
-            row.type = fields::trim(columns.get(fields, kType));
-            row.weight = fields::number(columns.get(fields, kWeight), "weight").value_or(1.0);
-            row.probability = fields::number(columns.get(fields, kProbability), "probability");
-            row.date = fields::date(columns.get(fields, kRelDate), "date");
-            row.directed = fields::boolean(columns.get(fields, kDirected), "directed");
+            batch.push(parse(fields), reader.line(), fields);
         } catch (const RowError& error) {
             flush();
             ++source.skipped;
-            bad.add("relationships", reader.name(), reader.line(), error.column(), error.column(), error.what(), fields);
+            bad.add(table, reader.name(), reader.line(), error.column(), error.column(), error.what(), fields);
             continue;
         }
-        batch.push_back(row);
-        lines.push_back(reader.line());
-        if (keep_records) records.push_back(fields);
-        if (batch.size() == kBatch) {
-            if (++batches == 16) {
-                // Estimate the rows to come from the bytes the first ones took, with a margin.
-                const double bytes_per_row = static_cast<double>(reader.bytes_read()) / (16.0 * kBatch);
-                sink.expect_relationships(static_cast<std::size_t>(
-                    1.02 * static_cast<double>(reader.bytes_total()) / bytes_per_row) + kBatch);
-            }
+        if (batch.full()) {
             flush();
+            after_flush(++batches);
         }
     }
     flush();
+}
+
+void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
+    const ColumnMap columns(reader, kRelationshipColumns);
+    SourceReport& source = begin_source(report, reader, "relationships", kRelationshipColumns, columns, false);
+    warn_unused(reader, columns, report.warnings);
+    const auto parse = [&](const std::vector<std::string_view>& fields) {
+        RelationshipRow row;
+        row.source = columns.get(fields, kSource);
+        row.target = columns.get(fields, kTarget);
+        row.type = fields::trim(columns.get(fields, kType));
+        row.weight = fields::number(columns.get(fields, kWeight), "weight").value_or(1.0);
+        row.probability = fields::number(columns.get(fields, kProbability), "probability");
+        row.date = fields::date(columns.get(fields, kRelDate), "date");
+        row.directed = fields::boolean(columns.get(fields, kDirected), "directed");
+        return row;
+    };
+    for_each_row_batched<RelationshipRow>(reader, "relationships", sink, bad, source, parse, [&](std::size_t batches) {
+        if (batches == 16) sink.expect_relationships(records_left(reader, source.records));
+    });
 }
 
 void read_referrals(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
@@ -301,7 +299,7 @@ void read_transactions(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRe
     const ColumnMap columns(reader, kTransactionColumns);
     SourceReport& source = begin_source(report, reader, "transactions", kTransactionColumns, columns, false);
     warn_unused(reader, columns, report.warnings);
-    for_each_record(reader, "transactions", bad, source, [&](const std::vector<std::string_view>& fields) {
+    const auto parse = [&](const std::vector<std::string_view>& fields) {
         TransactionRow row;
         row.customer = columns.get(fields, kCustomer);
         const auto date = fields::date(columns.get(fields, kTxDate), "date");
@@ -313,7 +311,10 @@ void read_transactions(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRe
         row.channel = fields::trim(columns.get(fields, kChannel));
         row.on_behalf_of = columns.get(fields, kOnBehalfOf);
         row.order_id = fields::trim(columns.get(fields, kOrderId));
-        sink.transaction(row);
+        return row;
+    };
+    for_each_row_batched<TransactionRow>(reader, "transactions", sink, bad, source, parse, [&](std::size_t batches) {
+        if (batches == 16) sink.expect_transactions(records_left(reader, source.records));
     });
 }
 

@@ -35,6 +35,18 @@ void GraphSink::prefetch(std::span<const RelationshipRow> rows) {
     }
 }
 
+void GraphSink::prefetch(std::span<const TransactionRow> rows) {
+    const GraphBuilder& graph = builder();
+    for (const TransactionRow& row : rows) {
+        graph.prefetch(row.customer);
+        if (!row.on_behalf_of.empty()) graph.prefetch(row.on_behalf_of);
+    }
+}
+
+void GraphSink::expect_transactions(std::size_t rows) {
+    reserve_huge(transactions_.rows, transactions_.rows.size() + rows);
+}
+
 NodeId GraphSink::num_nodes() const { return builder_ ? builder_->num_nodes() : 0; }
 
 void GraphSink::referral(const ReferralRow& row) {
@@ -110,10 +122,14 @@ void GraphSink::transaction(const TransactionRow& row) {
     }
     std::uint32_t channel = 0;
     if (!row.channel.empty()) {
-        auto [it, inserted] = channel_codes_.try_emplace(
-            std::string(row.channel), static_cast<std::uint32_t>(transactions_.channels.size()));
-        if (inserted) transactions_.channels.emplace_back(row.channel);
-        channel = it->second;
+        if (row.channel != last_channel_ || last_channel_.empty()) {
+            auto [it, inserted] = channel_codes_.try_emplace(
+                std::string(row.channel), static_cast<std::uint32_t>(transactions_.channels.size()));
+            if (inserted) transactions_.channels.emplace_back(row.channel);
+            last_channel_ = row.channel;
+            last_channel_code_ = it->second;
+        }
+        channel = last_channel_code_;
     }
     transactions_.rows.push_back({customer, row.date, row.amount, channel, beneficiary});
     if (beneficiary != kNoNode) graph.add_on_behalf(customer, beneficiary);

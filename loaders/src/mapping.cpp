@@ -5,7 +5,10 @@
 #include <cctype>
 #include <charconv>
 #include <cmath>
+#include <array>
 #include <map>
+#include <memory>
+#include <span>
 #include <unordered_map>
 #include <unordered_set>
 
@@ -16,6 +19,7 @@
 #include "bad_rows.hpp"
 #include "column_names.hpp"
 #include "field_parse.hpp"
+#include "row_batch.hpp"
 
 namespace catena {
 
@@ -703,6 +707,23 @@ struct CustomerRecord {
     std::uint64_t line = 0;
     std::string record;  // the CSV record, kept when skipping
     bool merged = false;  // merged into another
+
+    // Empty again, with `attribute_count` empty attributes (strings keep their capacity).
+    void clear(std::size_t attribute_count) {
+        for (std::string* text : {&id, &kind, &name, &segment, &value_text, &cost_text, &opt_out_text, &record})
+            text->clear();
+        value.reset();
+        cost.reset();
+        opt_out = false;
+        node_kind = NodeKind::person;
+        attributes.resize(attribute_count);
+        for (std::string& attribute : attributes) attribute.clear();
+        given = 0;
+        keys.clear();
+        source = 0;
+        line = 0;
+        merged = false;
+    }
 };
 
 class MappedReader {
@@ -897,10 +918,16 @@ private:
         return spec.from == ValueSpec::From::column ? spec.column : spec.catena;
     }
 
-    std::optional<double> number(const SourceSpec& source, const ValueSpec& spec, std::string_view text,
-                                 const std::string& where) {
+    std::optional<double> number(const Open& open, const ValueSpec& spec, std::string_view text) {
+        const SourceSpec& source = open.spec;
         text = fields::trim(text);
         if (text.empty()) return std::nullopt;
+        // Plain numbers (digits, one sign, the decimal point) need no cleaning: most rows.
+        if (source.decimal == '.' && text.find_first_not_of("0123456789.-") == std::string_view::npos) {
+            double value = 0.0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+            if (error == std::errc() && end == text.data() + text.size() && std::isfinite(value)) return value;
+        }
         std::string cleaned;
         std::string symbol;
         for (std::size_t at = 0; at < text.size();) {
@@ -942,9 +969,10 @@ private:
             ++at;
         }
         if (!symbol.empty()) {
-            auto [seen, inserted] = symbols_.try_emplace(&spec, symbol, where);
-            if (!inserted && seen->second.first != symbol)
-                throw InputError(where, label(spec),
+            auto seen = symbols_.find(&spec);
+            if (seen == symbols_.end()) seen = symbols_.try_emplace(&spec, symbol, open.reader->where()).first;
+            if (seen->second.first != symbol)
+                throw InputError(open.reader->where(), label(spec),
                                  "amount in '" + symbol + "' but " + seen->second.second + " was in '" +
                                      seen->second.first +
                                      "': amounts in different currencies are never summed as one; give a currency "
@@ -1026,11 +1054,13 @@ private:
         return false;
     }
 
-    // Reads the records of a source, calling handle(fields) for each one that is not filtered;
-    // bad records and RowErrors go to bad_ (a RowError naming a catena column is reported under
-    // the source column that feeds it).
-    template <typename Handle>
-    void each_record(Open& open, Handle&& handle) {
+    // Reads the records of a source, calling handle(fields) for each one that is not filtered
+    // (it returns the rows it gave the sink); bad records and RowErrors go to bad_ (a RowError
+    // naming a catena column is reported under the source column that feeds it). flush() hands
+    // on the rows a handler batched: it is called before any error is reported, so that errors
+    // come in file order, and at the end.
+    template <typename Handle, typename Flush>
+    void each_record(Open& open, Handle&& handle, Flush&& flush) {
         CsvReader& reader = *open.reader;
         SourceReport& report = report_.sources[open.report];
         const std::string table = kTableNames[static_cast<int>(open.spec.table)];
@@ -1039,10 +1069,15 @@ private:
             try {
                 if (!reader.next(fields)) break;
             } catch (const BadRecord& error) {
+                flush();
                 ++report.records;
                 ++report.skipped;
                 bad_.add(table, reader.name(), reader.line(), error.column(), "", error.problem(), fields);
                 continue;
+            } catch (const InputError&) {
+                flush();  // a malformed record is reported after the rows before it
+                bad_.finish();
+                throw;
             }
             ++report.records;
             if (filtered(open, fields)) {
@@ -1053,13 +1088,26 @@ private:
             try {
                 report.rows += handle(fields);
             } catch (const RowError& error) {
-                ++report.skipped;
-                std::string column = error.column(), category = error.column();
-                for (const ValueSpec& spec : open.spec.columns)
-                    if (spec.catena == column) column = label(spec);
-                bad_.add(table, reader.name(), reader.line(), column, category, error.what(), fields);
+                flush();
+                row_error(open, error, reader.line(), fields);
             }
         }
+        flush();
+    }
+
+    template <typename Handle>
+    void each_record(Open& open, Handle&& handle) {
+        each_record(open, std::forward<Handle>(handle), [] {});
+    }
+
+    // A row of `open` at `line` that the mapping or the sink refused.
+    void row_error(Open& open, const RowError& error, std::uint64_t line, const std::vector<std::string_view>& fields) {
+        ++report_.sources[open.report].skipped;
+        std::string column = error.column();
+        for (const ValueSpec& spec : open.spec.columns)
+            if (spec.catena == column) column = label(spec);
+        bad_.add(kTableNames[static_cast<int>(open.spec.table)], open.reader->name(), line, column, error.column(),
+                 error.what(), fields);
     }
 
     const ValueSpec* column(const Open& open, std::string_view catena) const {
@@ -1080,62 +1128,14 @@ private:
                     std::find(attribute_names.begin(), attribute_names.end(), spec.catena) == attribute_names.end())
                     attribute_names.push_back(spec.catena);
         }
-        std::vector<CustomerRecord> records;
-        for (std::size_t index = 0; index < sources_.size(); ++index) {
-            Open& open = sources_[index];
-            if (open.spec.table != Table::customers) continue;
-            std::vector<std::size_t> attribute_slot;
-            for (const ValueSpec& spec : open.spec.columns)
-                attribute_slot.push_back(spec.kind == ColumnKind::attribute
-                                             ? static_cast<std::size_t>(std::find(attribute_names.begin(), attribute_names.end(),
-                                                                                  spec.catena) -
-                                                                        attribute_names.begin())
-                                             : SIZE_MAX);
-            std::string scratch;
-            each_record(open, [&](const std::vector<std::string_view>& fields) -> std::uint64_t {
-                CustomerRecord record;
-                record.source = index;
-                record.line = open.reader->line();
-                record.attributes.assign(attribute_names.size(), "");
-                for (const ValueSpec& spec : open.spec.columns) {
-                    const std::string_view name = spec.catena;
-                    if (spec.kind == ColumnKind::attribute) continue;
-                    record.given |= name == "kind" ? CustomerColumns::kind : name == "name" ? CustomerColumns::name
-                                  : name == "segment" ? CustomerColumns::segment : name == "value" ? CustomerColumns::value
-                                  : name == "cost" ? CustomerColumns::cost : name == "opt_out" ? CustomerColumns::opt_out : 0;
-                }
-                for (std::size_t position = 0; position < open.spec.columns.size(); ++position) {
-                    const ValueSpec& spec = open.spec.columns[position];
-                    const std::string_view value = text(spec, fields, scratch);
-                    if (spec.kind == ColumnKind::attribute) {
-                        record.attributes[attribute_slot[position]] = std::string(value);
-                        continue;
-                    }
-                    const std::string_view name = spec.catena;
-                    if (name == "id") record.id = open.spec.id_prefix + std::string(value);
-                    else if (name == "kind") record.node_kind = fields::kind(value, "kind");
-                    else if (name == "name") record.name = value;
-                    else if (name == "segment") record.segment = value;
-                    else if (name == "value") record.value = number(open.spec, spec, value, where(open));
-                    else if (name == "cost") record.cost = number(open.spec, spec, value, where(open));
-                    else if (name == "opt_out") record.opt_out = boolean(spec, value).value_or(false);
-                }
-                if (fields::trim(record.id) == open.spec.id_prefix) throw RowError("id", "customer id is empty");
-                for (const auto& [key, spec] : open.spec.keys) {
-                    const std::string value = normalize_key(key, text(spec, fields, scratch));
-                    if (!value.empty()) record.keys.emplace_back(key, value);
-                }
-                if (bad_.skipping()) record.record = csv_record(fields);
-                records.push_back(std::move(record));
-                return 1;
-            });
-        }
-        merge_duplicates(records);
-
-        sink_.begin_customers(attribute_names);
+        // Without keys no two records are one customer: each goes to the sink as it is read.
+        // With keys, all are read first and merged.
+        const bool merging = std::any_of(sources_.begin(), sources_.end(), [](const Open& open) {
+            return open.spec.table == Table::customers && !open.spec.keys.empty();
+        });
+        if (!merging) sink_.begin_customers(attribute_names);
         std::vector<std::string_view> attributes(attribute_names.size());
-        for (CustomerRecord& record : records) {
-            if (record.merged) continue;
+        const auto to_row = [&](const CustomerRecord& record) {
             CustomerRow row;
             row.id = record.id;
             row.kind = record.node_kind;
@@ -1147,8 +1147,76 @@ private:
             row.given = record.given;
             for (std::size_t index = 0; index < attributes.size(); ++index) attributes[index] = record.attributes[index];
             row.attributes = attributes;
+            return row;
+        };
+        std::vector<CustomerRecord> records;
+        CustomerRecord working;
+        std::size_t streamed = 0;
+        for (std::size_t index = 0; index < sources_.size(); ++index) {
+            Open& open = sources_[index];
+            if (open.spec.table != Table::customers) continue;
+            std::vector<std::size_t> attribute_slot;
+            for (const ValueSpec& spec : open.spec.columns)
+                attribute_slot.push_back(spec.kind == ColumnKind::attribute
+                                             ? static_cast<std::size_t>(std::find(attribute_names.begin(), attribute_names.end(),
+                                                                                  spec.catena) -
+                                                                        attribute_names.begin())
+                                             : SIZE_MAX);
+            std::string scratch;
+            std::uint8_t given = 0;
+            for (const ValueSpec& spec : open.spec.columns) {
+                const std::string_view name = spec.catena;
+                if (spec.kind == ColumnKind::attribute) continue;
+                given |= name == "kind" ? CustomerColumns::kind : name == "name" ? CustomerColumns::name
+                       : name == "segment" ? CustomerColumns::segment : name == "value" ? CustomerColumns::value
+                       : name == "cost" ? CustomerColumns::cost : name == "opt_out" ? CustomerColumns::opt_out : 0;
+            }
+            each_record(open, [&](const std::vector<std::string_view>& fields) -> std::uint64_t {
+                CustomerRecord& record = working;  // reused: its strings keep their capacity
+                record.clear(attribute_names.size());
+                record.source = index;
+                record.line = open.reader->line();
+                record.given = given;
+                for (std::size_t position = 0; position < open.spec.columns.size(); ++position) {
+                    const ValueSpec& spec = open.spec.columns[position];
+                    const std::string_view value = text(spec, fields, scratch);
+                    if (spec.kind == ColumnKind::attribute) {
+                        record.attributes[attribute_slot[position]].assign(value);
+                        continue;
+                    }
+                    const std::string_view name = spec.catena;
+                    if (name == "id") record.id.assign(open.spec.id_prefix).append(value);
+                    else if (name == "kind") record.node_kind = fields::kind(value, "kind");
+                    else if (name == "name") record.name = value;
+                    else if (name == "segment") record.segment = value;
+                    else if (name == "value") record.value = number(open, spec, value);
+                    else if (name == "cost") record.cost = number(open, spec, value);
+                    else if (name == "opt_out") record.opt_out = boolean(spec, value).value_or(false);
+                }
+                if (fields::trim(record.id) == open.spec.id_prefix) throw RowError("id", "customer id is empty");
+                for (const auto& [key, spec] : open.spec.keys) {
+                    const std::string value = normalize_key(key, text(spec, fields, scratch));
+                    if (!value.empty()) record.keys.emplace_back(key, value);
+                }
+                if (!merging) {
+                    sink_.customer(to_row(record));  // a RowError is the record's, as any other
+                    if (++streamed == kRecordsBeforeEstimate)
+                        sink_.expect_customers(records_left(*open.reader, report_.sources[open.report].records));
+                    return 1;
+                }
+                if (bad_.skipping()) record.record = csv_record(fields);
+                records.push_back(record);
+                return 1;
+            });
+        }
+        if (!merging) return;
+        merge_duplicates(records);
+
+        sink_.begin_customers(attribute_names);
+        for (CustomerRecord& record : records) {
+            if (record.merged) continue;
             try {
-                sink_.customer(row);
+                sink_.customer(to_row(record));
             } catch (const RowError& error) {
                 Open& open = sources_[record.source];
                 std::string column = error.column();
@@ -1174,7 +1242,6 @@ private:
             alias = rejected_ids_.contains(alias->second) ? aliases_.erase(alias) : std::next(alias);
     }
 
-    std::string where(const Open& open) const { return open.reader->where(); }
 
     // Customers with equal normalised keys are one customer: the later rows fill the first's
     // empty fields (an opt-out in any of them holds for all), or are errors when the key says so.
@@ -1244,88 +1311,169 @@ private:
 
     // --- Relationships, referrals, transactions -------------------------------------------
 
+    // The source columns that feed each catena column of a row table (null: not mapped).
+    struct RowColumns {
+        const ValueSpec *source, *target, *type, *weight, *probability, *date, *directed;  // relationships
+        const ValueSpec *referrer, *referred, *converted, *reward;                          // referrals
+        const ValueSpec *customer, *on_behalf_of, *amount, *channel, *order_id;             // transactions (and date)
+    };
+
+    RowColumns row_columns(const Open& open) const {
+        const auto get = [&](std::string_view name) { return column(open, name); };
+        return {get("source"),   get("target"),   get("type"),      get("weight"),       get("probability"),
+                get("date"),     get("directed"), get("referrer"),  get("referred"),     get("converted"),
+                get("reward"),   get("customer"), get("on_behalf_of"), get("amount"),    get("channel"),
+                get("order_id")};
+    }
+
+    // Relationship and transaction rows are batched (RowBatch) so the sink can prefetch the
+    // customers they name. Their texts are views into the file, except those a template builds
+    // in a scratch string: those are copied into the batch's own strings, kOwned per row.
+    static constexpr std::size_t kOwned = 4;
+    using OwnedTexts = std::array<std::string, kOwned * RowBatch<RelationshipRow>::kSize>;
+
+    // `text` if it lives as long as the reader, else a copy in `slot`.
+    static std::string_view keep(std::string_view text, bool scratch, std::string& slot) {
+        if (!scratch) return text;
+        slot.assign(text);
+        return slot;
+    }
+
+    static bool built(const ValueSpec* spec) { return spec && spec->from == ValueSpec::From::templated; }
+
     void read_rows(std::size_t index) {
         Open& open = sources_[index];
         const ValueSpec* list = nullptr;
         for (const ValueSpec& spec : open.spec.columns)
             if (!spec.list.empty()) list = &spec;
+        const RowColumns columns = row_columns(open);
         std::string scratch, list_scratch;
         std::vector<std::string_view> items;
         currency_seen_.clear();
-        each_record(open, [&](const std::vector<std::string_view>& fields) -> std::uint64_t {
-            items.clear();
-            if (list) {
-                const std::string_view whole = raw_text(*list, fields, list_scratch);  // a type list is mapped item by item
-                for (std::size_t at = 0; at <= whole.size();) {
-                    std::size_t end = whole.find(list->list, at);
-                    if (end == std::string_view::npos) end = whole.size();
-                    const std::string_view item = fields::trim(whole.substr(at, end - at));
-                    if (!item.empty()) items.push_back(item);
-                    at = end + list->list.size();
-                }
-                // An empty list of customers gives no rows; an empty list of labels, one row of
-                // no stated type (knows).
-                if (items.empty()) {
-                    if (list->catena != "type") return 0;
+        auto owned = std::make_unique<OwnedTexts>();
+        RowBatch<RelationshipRow> relationships(bad_.skipping());
+        RowBatch<TransactionRow> transactions(bad_.skipping());
+        SourceReport& report = report_.sources[open.report];
+        std::size_t batches = 0;
+        const auto fail = [&](const RowError& error, std::uint64_t line, const std::vector<std::string_view>& fields) {
+            row_error(open, error, line, fields);
+        };
+        const auto flush = [&] {
+            relationships.flush([&](std::span<const RelationshipRow> rows) { sink_.prefetch(rows); },
+                                [&](const RelationshipRow& row) {
+                                    deliver(row);
+                                    ++report.rows;
+                                },
+                                fail);
+            transactions.flush([&](std::span<const TransactionRow> rows) { sink_.prefetch(rows); },
+                               [&](const TransactionRow& row) {
+                                   sink_.transaction(row);
+                                   ++report.rows;
+                               },
+                               fail);
+        };
+        each_record(
+            open,
+            [&](const std::vector<std::string_view>& fields) -> std::uint64_t {
+                items.clear();
+                if (list) {
+                    const std::string_view whole = raw_text(*list, fields, list_scratch);  // a type list is mapped item by item
+                    for (std::size_t at = 0; at <= whole.size();) {
+                        std::size_t end = whole.find(list->list, at);
+                        if (end == std::string_view::npos) end = whole.size();
+                        const std::string_view item = fields::trim(whole.substr(at, end - at));
+                        if (!item.empty()) items.push_back(item);
+                        at = end + list->list.size();
+                    }
+                    // An empty list of customers gives no rows; an empty list of labels, one row of
+                    // no stated type (knows).
+                    if (items.empty()) {
+                        if (list->catena != "type") return 0;
+                        items.push_back({});
+                    }
+                } else {
                     items.push_back({});
                 }
-            } else {
-                items.push_back({});
-            }
-            for (const std::string_view item : items) {
-                switch (open.spec.table) {
-                    case Table::relationships: relationship(open, fields, list, item, scratch); break;
-                    case Table::referrals: referral(open, fields, list, item, scratch); break;
-                    case Table::transactions: transaction(open, fields, list, item, scratch); break;
-                    case Table::customers: break;
+                std::uint64_t rows = 0;
+                for (const std::string_view item : items) {
+                    switch (open.spec.table) {
+                        case Table::relationships: {
+                            std::string* slots = &(*owned)[relationships.size() * kOwned];
+                            relationships.push(relationship(open, columns, fields, list, item, scratch, slots),
+                                               open.reader->line(), fields);
+                            if (relationships.full()) {
+                                flush();
+                                if (++batches == 16) sink_.expect_relationships(records_left(*open.reader, report.records));
+                            }
+                            break;
+                        }
+                        case Table::transactions: {
+                            std::string* slots = &(*owned)[transactions.size() * kOwned];
+                            transactions.push(transaction(open, columns, fields, list, item, scratch, slots),
+                                              open.reader->line(), fields);
+                            if (transactions.full()) {
+                                flush();
+                                if (++batches == 16) sink_.expect_transactions(records_left(*open.reader, report.records));
+                            }
+                            break;
+                        }
+                        case Table::referrals:
+                            referral(open, columns, fields, list, item, scratch);
+                            ++rows;
+                            break;
+                        case Table::customers: break;
+                    }
                 }
-            }
-            return items.size();
-        });
+                return rows;
+            },
+            flush);
     }
 
-    // The value of catena column `name` for this record: the list item when it is the list.
-    std::string_view value_of(const Open& open, const std::vector<std::string_view>& fields, const ValueSpec* list,
-                              std::string_view item, std::string_view name, std::string& scratch) const {
-        const ValueSpec* spec = column(open, name);
+    // The text of catena column `spec` for this record: the list item when it is the list.
+    std::string_view value_of(const std::vector<std::string_view>& fields, const ValueSpec* spec, const ValueSpec* list,
+                              std::string_view item, std::string& scratch) const {
         if (!spec) return {};
         if (spec == list) return item;
         return text(*spec, fields, scratch);
     }
 
-    std::string_view reference(const Open& open, const std::vector<std::string_view>& fields, const ValueSpec* list,
-                               std::string_view item, std::string_view name, std::string& scratch) {
-        const ValueSpec* spec = column(open, name);
+    // The customer id a reference column names, kept in `slot` when it was built in scratch.
+    std::string_view reference(const std::vector<std::string_view>& fields, const ValueSpec* spec,
+                               const ValueSpec* list, std::string_view item, std::string& scratch, std::string& slot) {
         if (!spec) return {};
-        return resolve(*spec, spec == list ? item : text(*spec, fields, scratch));
+        const bool from_scratch = spec == list ? built(list) : built(spec);
+        const std::string_view raw = spec == list ? item : text(*spec, fields, scratch);
+        return keep(resolve(*spec, raw), from_scratch && spec->key.empty(), slot);
     }
 
-    void relationship(const Open& open, const std::vector<std::string_view>& fields, const ValueSpec* list,
-                      std::string_view item, std::string& scratch) {
-        std::string source_text, target_text, type_text;
+    RelationshipRow relationship(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
+                                 const ValueSpec* list, std::string_view item, std::string& scratch,
+                                 std::string* slots) {
         RelationshipRow row;
-        source_text = reference(open, fields, list, item, "source", scratch);
-        target_text = reference(open, fields, list, item, "target", scratch);
-        row.source = source_text;
-        row.target = target_text;
-        if (const ValueSpec* type = column(open, "type")) {
-            std::string raw;
-            const std::string_view label_text = type == list ? item : raw_text(*type, fields, raw);
-            if (type->reversed.contains(fold(label_text))) std::swap(row.source, row.target);
-            if (type == list) {
-                const auto mapped = type->map.find(fold(item));
-                type_text = mapped != type->map.end() ? mapped->second : std::string(item);
-            } else {
-                type_text = text(*type, fields, scratch);
+        row.source = reference(fields, columns.source, list, item, scratch, slots[0]);
+        row.target = reference(fields, columns.target, list, item, scratch, slots[1]);
+        if (const ValueSpec* type = columns.type) {
+            if (!type->reversed.empty()) {
+                const std::string_view label_text = type == list ? item : raw_text(*type, fields, scratch);
+                if (type->reversed.contains(fold(label_text))) std::swap(row.source, row.target);
             }
-            row.type = type_text;
+            if (type == list) {
+                const auto mapped = type->map.empty() ? type->map.end() : type->map.find(fold(item));
+                row.type = mapped != type->map.end() ? std::string_view(mapped->second) : keep(item, built(list), slots[2]);
+            } else {
+                row.type = keep(text(*type, fields, scratch), built(type), slots[2]);
+            }
         }
-        if (const ValueSpec* weight = column(open, "weight"))
-            row.weight = number(open.spec, *weight, text(*weight, fields, scratch), where(open)).value_or(1.0);
-        if (const ValueSpec* probability = column(open, "probability"))
-            row.probability = number(open.spec, *probability, text(*probability, fields, scratch), where(open));
-        if (const ValueSpec* date_spec = column(open, "date")) row.date = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
-        if (const ValueSpec* directed = column(open, "directed")) row.directed = boolean(*directed, text(*directed, fields, scratch));
+        if (const ValueSpec* weight = columns.weight)
+            row.weight = number(open, *weight, text(*weight, fields, scratch)).value_or(1.0);
+        if (const ValueSpec* probability = columns.probability)
+            row.probability = number(open, *probability, text(*probability, fields, scratch));
+        if (const ValueSpec* date_spec = columns.date) row.date = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
+        if (const ValueSpec* directed = columns.directed) row.directed = boolean(*directed, text(*directed, fields, scratch));
+        return row;
+    }
+
+    void deliver(const RelationshipRow& row) {
         try {
             sink_.relationship(row);
         } catch (const RowError& error) {
@@ -1336,42 +1484,40 @@ private:
         }
     }
 
-    void referral(const Open& open, const std::vector<std::string_view>& fields, const ValueSpec* list,
-                  std::string_view item, std::string& scratch) {
+    void referral(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
+                  const ValueSpec* list, std::string_view item, std::string& scratch) {
         ReferralRow row;
-        const std::string referrer(reference(open, fields, list, item, "referrer", scratch));
-        const std::string referred(reference(open, fields, list, item, "referred", scratch));
-        row.referrer = referrer;
-        row.referred = referred;
-        if (const ValueSpec* date_spec = column(open, "date")) row.date = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
-        if (const ValueSpec* converted = column(open, "converted"))
+        std::string referrer, referred;  // used when a template builds the id
+        row.referrer = reference(fields, columns.referrer, list, item, scratch, referrer);
+        row.referred = reference(fields, columns.referred, list, item, scratch, referred);
+        if (const ValueSpec* date_spec = columns.date) row.date = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
+        if (const ValueSpec* converted = columns.converted)
             row.converted = boolean(*converted, text(*converted, fields, scratch)).value_or(true);
-        if (const ValueSpec* reward = column(open, "reward"))
-            row.reward = number(open.spec, *reward, text(*reward, fields, scratch), where(open)).value_or(0.0);
+        if (const ValueSpec* reward = columns.reward)
+            row.reward = number(open, *reward, text(*reward, fields, scratch)).value_or(0.0);
         sink_.referral(row);
     }
 
-    void transaction(const Open& open, const std::vector<std::string_view>& fields, const ValueSpec* list,
-                     std::string_view item, std::string& scratch) {
+    TransactionRow transaction(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
+                               const ValueSpec* list, std::string_view item, std::string& scratch, std::string* slots) {
         TransactionRow row;
-        const std::string customer(reference(open, fields, list, item, "customer", scratch));
-        const std::string on_behalf(reference(open, fields, list, item, "on_behalf_of", scratch));
-        row.customer = customer;
-        row.on_behalf_of = on_behalf;
-        const ValueSpec* date_spec = column(open, "date");
+        row.customer = reference(fields, columns.customer, list, item, scratch, slots[0]);
+        row.on_behalf_of = reference(fields, columns.on_behalf_of, list, item, scratch, slots[1]);
+        const ValueSpec* date_spec = columns.date;
         const auto day = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
         if (!day) throw RowError("date", "is empty (every transaction needs a date)");
         row.date = *day;
-        const ValueSpec* amount_spec = column(open, "amount");
-        auto amount = number(open.spec, *amount_spec, text(*amount_spec, fields, scratch), where(open));
+        const ValueSpec* amount_spec = columns.amount;
+        auto amount = number(open, *amount_spec, text(*amount_spec, fields, scratch));
         if (!amount) throw RowError("amount", "is empty (every transaction needs an amount)");
         if (!amount_spec->currency.empty()) *amount *= rate(open, *amount_spec, fields[amount_spec->currency_index]);
         row.amount = *amount;
-        const std::string channel(value_of(open, fields, list, item, "channel", scratch));
-        const std::string order(value_of(open, fields, list, item, "order_id", scratch));
-        row.channel = channel;
-        row.order_id = order;
-        sink_.transaction(row);
+        const auto owned_value = [&](const ValueSpec* spec, std::string& slot) {
+            return keep(value_of(fields, spec, list, item, scratch), spec == list ? built(list) : built(spec), slot);
+        };
+        row.channel = owned_value(columns.channel, slots[2]);
+        row.order_id = owned_value(columns.order_id, slots[3]);
+        return row;
     }
 
     // The factor that turns an amount in this row's currency into the base currency.

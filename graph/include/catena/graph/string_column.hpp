@@ -55,6 +55,8 @@ public:
     // Registers row `row` of `column` (which must not be present yet); `row_hash` is its hash.
     void insert(const StringColumn& column, std::uint32_t row, std::uint64_t row_hash);
     void insert(const StringColumn& column, std::uint32_t row) { insert(column, row, hash(column[row])); }
+    // Makes room for `rows` strings in all, so inserting them does not grow the table again.
+    void reserve(const StringColumn& column, std::size_t rows);
     std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
     // Hints the processor to fetch the slot a lookup of a string with this hash starts at.
     void prefetch(std::uint64_t text_hash) const {
@@ -69,7 +71,7 @@ private:
     };
     static Slot make_slot(std::string_view text, std::uint64_t text_hash, std::uint32_t row);
     void place(const Slot& slot, std::uint64_t text_hash);
-    void grow(const StringColumn& column);
+    void grow(const StringColumn& column, std::size_t slots);
     std::vector<Slot> slots_;
     std::size_t count_ = 0;
 };

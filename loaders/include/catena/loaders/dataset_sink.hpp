@@ -41,10 +41,14 @@ public:
     // `implicit`: the customer was not listed but named by an edge list (stores keep the flag).
     virtual void customer(const CustomerRow& row) = 0;
     virtual void relationship(const RelationshipRow& row) = 0;
-    // A hint before a batch of relationship() calls with these rows; changes nothing.
+    // Hints before a batch of relationship() or transaction() calls with these rows (the sink
+    // may start fetching the customers they name); they change nothing.
     virtual void prefetch(std::span<const RelationshipRow> rows) { (void)rows; }
-    // A hint that about `rows` relationship rows are coming (an estimate); changes nothing.
+    virtual void prefetch(std::span<const TransactionRow> rows) { (void)rows; }
+    // Hints that about `rows` more rows of a table are coming (estimates); they change nothing.
+    virtual void expect_customers(std::size_t rows) { (void)rows; }
     virtual void expect_relationships(std::size_t rows) { (void)rows; }
+    virtual void expect_transactions(std::size_t rows) { (void)rows; }
     virtual void referral(const ReferralRow& row) = 0;
     virtual void transaction(const TransactionRow& row) = 0;
 };
@@ -64,7 +68,10 @@ public:
     void customer(const CustomerRow& row) override;
     void relationship(const RelationshipRow& row) override;
     void prefetch(std::span<const RelationshipRow> rows) override;
+    void prefetch(std::span<const TransactionRow> rows) override;
+    void expect_customers(std::size_t rows) override { builder().expect_customers(rows); }
     void expect_relationships(std::size_t rows) override { builder().expect_relationships(rows); }
+    void expect_transactions(std::size_t rows) override;
     void referral(const ReferralRow& row) override;
     void transaction(const TransactionRow& row) override;
 
@@ -85,6 +92,8 @@ private:
     std::vector<Referral> referrals_;
     Transactions transactions_;
     std::unordered_map<std::string, std::uint32_t> channel_codes_;
+    std::string last_channel_;  // rows often repeat the channel before: its code without a lookup
+    std::uint32_t last_channel_code_ = 0;
     std::unordered_map<NodeId, std::vector<NodeId>> referred_by_;  // referrer -> the customers they referred
     std::vector<std::uint32_t> referral_parent_;  // union-find over customers joined by referrals
 };
