@@ -2,7 +2,9 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <bit>
+#include <cmath>
 #include <numeric>
 #include <random>
 
@@ -327,4 +329,323 @@ TEST_CASE("email-Enron, k = 50, eps = 0.1: on a 5,000-customer sample the seeds 
                  << " +- " << theirs.standard_error);
     CHECK(ours.expected_spread >= 0.98 * theirs.expected_spread);
     CHECK(chosen.certified_approximation >= chosen.approximation);
+}
+
+// --- Edge cases (issue 14): the empty graph, one customer, self-loops, zero weights ----------
+
+namespace {
+
+const DiffusionModel kBothModels[] = {DiffusionModel::independent_cascade,
+                                      DiffusionModel::linear_threshold};
+
+const char* model_name(DiffusionModel model) {
+    return model == DiffusionModel::linear_threshold ? "LT" : "IC";
+}
+
+// The weights each model takes: weighted-cascade probabilities for IC, threshold weights for LT.
+std::vector<double> default_weights(const InfluenceGraph& g, DiffusionModel model) {
+    return model == DiffusionModel::linear_threshold ? threshold_weights(g)
+                                                     : edge_probabilities(g, {});
+}
+
+std::vector<double> constant_weights(const InfluenceGraph& g, double p) {
+    ProbabilityModel model;
+    model.kind = ProbabilityModel::Kind::constant;
+    model.constant = p;
+    return edge_probabilities(g, model);
+}
+
+// One customer "0" worth 4 and costing 3; `self_loop` adds a self-loop row, which the builder
+// drops.
+InfluenceGraph lone_customer(bool opt_out = false, bool self_loop = false) {
+    GraphBuilder builder;
+    CustomerRow customer;
+    customer.id = "0";
+    customer.value = 4.0;
+    customer.cost = 3.0;
+    customer.opt_out = opt_out;
+    builder.add_customer(customer);
+    if (self_loop) {
+        RelationshipRow row;
+        row.source = "0";
+        row.target = "0";
+        row.type = "influences";
+        builder.add_relationship(row);
+    }
+    return builder.build();
+}
+
+SeedSelectionParams params_for(std::uint32_t k, DiffusionModel model) {
+    SeedSelectionParams params;
+    params.k = k;
+    params.model = model;
+    params.seed = 5;
+    return params;
+}
+
+// Same nodes and edges (with strengths) in the same order; the build reports may differ.
+bool same_structure(const InfluenceGraph& a, const InfluenceGraph& b) {
+    const auto same = [](auto x, auto y) {
+        return std::equal(x.begin(), x.end(), y.begin(), y.end());
+    };
+    return a.num_nodes() == b.num_nodes() && same(a.out_offsets(), b.out_offsets()) &&
+           same(a.out_targets(), b.out_targets()) && same(a.in_offsets(), b.in_offsets()) &&
+           same(a.in_sources(), b.in_sources()) && same(a.strengths(), b.strengths());
+}
+
+bool distinct(std::vector<NodeId> nodes) {
+    std::sort(nodes.begin(), nodes.end());
+    return std::adjacent_find(nodes.begin(), nodes.end()) == nodes.end();
+}
+
+}  // namespace
+
+TEST_CASE("Seed selection on the empty graph is a usage error, not a crash",
+          "[algorithms][seeds][edge-cases]") {
+    const InfluenceGraph empty = GraphBuilder().build();
+    const std::vector<double> no_weights;
+    for (const DiffusionModel model : kBothModels) {
+        INFO(model_name(model));
+        for (const std::uint32_t k : {0u, 1u, 50u}) {
+            INFO("k = " << k);
+            CHECK_THROWS_AS(select_seeds(empty, no_weights, params_for(k, model)), UsageError);
+            CHECK_THROWS_AS(celf_seeds(empty, no_weights, params_for(k, model), 100), UsageError);
+        }
+        SeedSelectionParams by_value = params_for(1, model);
+        by_value.value_objective = true;
+        CHECK_THROWS_AS(select_seeds(empty, no_weights, by_value), UsageError);
+    }
+}
+
+TEST_CASE("Seed selection with one customer: the lone seed reaches exactly 1",
+          "[algorithms][seeds][edge-cases]") {
+    for (const bool self_loop : {false, true}) {
+        const InfluenceGraph g = lone_customer(false, self_loop);
+        REQUIRE(g.num_edges() == 0);
+        const std::vector<double> no_weights;
+        for (const DiffusionModel model : kBothModels) {
+            INFO(model_name(model) << (self_loop ? ", with a self-loop row" : ""));
+            const SeedSelectionResult result = select_seeds(g, no_weights, params_for(1, model));
+            CHECK(result.seeds == std::vector<NodeId>{0});
+            CHECK(result.marginal_estimate == std::vector<double>{1.0});
+            CHECK(result.estimated_spread == 1.0);  // every RR set is {0}, and 0 covers it
+            CHECK(result.rr_sets > 0);
+            CHECK(result.rr_entries == result.rr_sets);
+            CHECK(result.guarantee_holds);
+            CHECK(result.certified_approximation <= 1.0);
+            // The value objective: the customer's own value, exactly.
+            SeedSelectionParams by_value = params_for(1, model);
+            by_value.value_objective = true;
+            const SeedSelectionResult valued = select_seeds(g, no_weights, by_value);
+            CHECK(valued.seeds == std::vector<NodeId>{0});
+            CHECK(valued.estimated_spread == 4.0);
+            // CELF agrees.
+            const SeedSelectionResult celf = celf_seeds(g, no_weights, params_for(1, model), 200);
+            CHECK(celf.seeds == std::vector<NodeId>{0});
+            CHECK(celf.estimated_spread == 1.0);
+            // k larger than the graph, or nobody allowed: usage errors.
+            CHECK_THROWS_AS(select_seeds(g, no_weights, params_for(2, model)), UsageError);
+            CHECK_THROWS_AS(celf_seeds(g, no_weights, params_for(2, model), 200), UsageError);
+            SeedSelectionParams nobody = params_for(1, model);
+            nobody.candidates = {0};
+            CHECK_THROWS_AS(select_seeds(g, no_weights, nobody), UsageError);
+            CHECK_THROWS_AS(celf_seeds(g, no_weights, nobody, 200), UsageError);
+        }
+    }
+    // A lone customer who opted out can never be chosen.
+    const InfluenceGraph opted_out = lone_customer(true);
+    CHECK_THROWS_AS(select_seeds(opted_out, std::vector<double>{},
+                                 params_for(1, DiffusionModel::independent_cascade)),
+                    UsageError);
+    CHECK_THROWS_AS(celf_seeds(opted_out, std::vector<double>{},
+                               params_for(1, DiffusionModel::independent_cascade), 200),
+                    UsageError);
+}
+
+TEST_CASE("Seed selection with a budget: the lone customer when affordable, nobody when not",
+          "[algorithms][seeds][edge-cases]") {
+    // The customer costs 3.
+    const InfluenceGraph g = lone_customer();
+    SeedSelectionParams params = params_for(1, DiffusionModel::independent_cascade);
+    params.budget = 3.0;
+    const SeedSelectionResult affordable = select_seeds(g, std::vector<double>{}, params);
+    CHECK(affordable.seeds == std::vector<NodeId>{0});
+    CHECK(affordable.estimated_spread == 1.0);
+    // Total cost at most the budget: below the only cost, no seed at all (and no crash).
+    params.budget = 2.0;
+    const SeedSelectionResult unaffordable = select_seeds(g, std::vector<double>{}, params);
+    CHECK(unaffordable.seeds.empty());
+    CHECK(unaffordable.estimated_spread == 0.0);
+}
+
+TEST_CASE("Self-loops change nothing in seed selection", "[algorithms][seeds][edge-cases]") {
+    // A triangle 0-1-2 and a path 3-4-5 (undirected), once with self-loop rows on 0, 3 and 5.
+    const InfluenceGraph with = test::make_graph(6,
+                                                 {{"0", "1"},
+                                                  {"0", "0"},
+                                                  {"1", "2"},
+                                                  {"2", "0"},
+                                                  {"3", "3"},
+                                                  {"3", "4"},
+                                                  {"4", "5"},
+                                                  {"5", "5"}},
+                                                 false);
+    const InfluenceGraph without =
+        test::make_graph(6, {{"0", "1"}, {"1", "2"}, {"2", "0"}, {"3", "4"}, {"4", "5"}}, false);
+    CHECK(with.report().self_loops_dropped == 3);
+    REQUIRE(same_structure(with, without));
+    for (const DiffusionModel model : kBothModels) {
+        INFO(model_name(model));
+        const SeedSelectionParams params = params_for(2, model);
+        const SeedSelectionResult a = select_seeds(with, default_weights(with, model), params);
+        const SeedSelectionResult b =
+            select_seeds(without, default_weights(without, model), params);
+        CHECK(a.seeds == b.seeds);
+        CHECK(a.marginal_estimate == b.marginal_estimate);
+        CHECK(a.estimated_spread == b.estimated_spread);
+        CHECK(a.rr_sets == b.rr_sets);
+        CHECK(a.rr_entries == b.rr_entries);
+        CHECK(a.estimated_spread >= 2.0 * 0.9);  // at least the seeds, up to sampling
+        const SeedSelectionResult celf_a =
+            celf_seeds(with, default_weights(with, model), params, 300);
+        const SeedSelectionResult celf_b =
+            celf_seeds(without, default_weights(without, model), params, 300);
+        CHECK(celf_a.seeds == celf_b.seeds);
+        CHECK(celf_a.estimated_spread == celf_b.estimated_spread);
+    }
+}
+
+TEST_CASE(
+    "Zero-probability edges: every RR set is its root alone, and the seeds reach only themselves",
+    "[algorithms][seeds][edge-cases]") {
+    // A cycle 0 -> 1 -> 2 -> 0 with a tail 2 -> 3 -> 4, and 5 alone; once with probability 0
+    // on every edge (IC), once with weight 0 on every relationship (weighted cascade and LT give
+    // those 0).
+    const InfluenceGraph g =
+        test::make_graph(6, {{"0", "1"}, {"1", "2"}, {"2", "0"}, {"2", "3"}, {"3", "4"}}, true);
+    const InfluenceGraph weightless = test::make_graph(
+        6, {{"0", "1", 0}, {"1", "2", 0}, {"2", "0", 0}, {"2", "3", 0}, {"3", "4", 0}}, true);
+    struct Case {
+        const char* name;
+        const InfluenceGraph& graph;
+        std::vector<double> weights;
+        DiffusionModel model;
+    };
+    const Case cases[] = {
+        {"IC, constant 0", g, constant_weights(g, 0.0), DiffusionModel::independent_cascade},
+        {"IC, zero weights", weightless,
+         default_weights(weightless, DiffusionModel::independent_cascade),
+         DiffusionModel::independent_cascade},
+        {"LT, zero weights", weightless,
+         default_weights(weightless, DiffusionModel::linear_threshold),
+         DiffusionModel::linear_threshold},
+    };
+    for (const Case& c : cases) {
+        INFO(c.name);
+        REQUIRE(c.weights == std::vector<double>(c.graph.num_edges(), 0.0));
+        const SeedSelectionResult result = select_seeds(c.graph, c.weights, params_for(2, c.model));
+        REQUIRE(result.seeds.size() == 2);
+        CHECK(distinct(result.seeds));
+        CHECK(result.rr_entries == result.rr_sets);
+        // The estimate is unbiased for the 2 seeds' exact spread, 2: within 4 standard errors
+        // of a binomial share 2/6 over the R2 sets.
+        const double r2_sets = static_cast<double>(result.rr_sets) / 2.0;
+        const double standard_error = 6.0 * std::sqrt((2.0 / 6.0) * (4.0 / 6.0) / r2_sets);
+        INFO("estimated " << result.estimated_spread << ", standard error " << standard_error);
+        CHECK(std::abs(result.estimated_spread - 2.0) <= 4.0 * standard_error);
+        // CELF's worlds keep no edge: each seed adds exactly itself.
+        const SeedSelectionResult celf =
+            celf_seeds(c.graph, c.weights, params_for(2, c.model), 300);
+        REQUIRE(celf.seeds.size() == 2);
+        CHECK(distinct(celf.seeds));
+        CHECK(celf.marginal_estimate == std::vector<double>{1.0, 1.0});
+        CHECK(celf.estimated_spread == 2.0);
+        // Everyone as a seed reaches everyone, exactly.
+        SeedSelectionResult all = select_seeds(c.graph, c.weights, params_for(6, c.model));
+        std::sort(all.seeds.begin(), all.seeds.end());
+        CHECK(all.seeds == std::vector<NodeId>{0, 1, 2, 3, 4, 5});
+        CHECK(all.estimated_spread == 6.0);
+    }
+}
+
+TEST_CASE("k equal to the number of customers picks everyone; k above it is a usage error",
+          "[algorithms][seeds][edge-cases]") {
+    const InfluenceGraph g =
+        test::make_graph(5, {{"0", "1"}, {"1", "2"}, {"2", "3"}, {"3", "4"}}, false);
+    for (const DiffusionModel model : kBothModels) {
+        INFO(model_name(model));
+        const std::vector<double> weights = model == DiffusionModel::linear_threshold
+                                                ? threshold_weights(g)
+                                                : constant_weights(g, 0.5);
+        SeedSelectionResult result = select_seeds(g, weights, params_for(5, model));
+        std::sort(result.seeds.begin(), result.seeds.end());
+        CHECK(result.seeds == std::vector<NodeId>{0, 1, 2, 3, 4});
+        CHECK(result.estimated_spread == 5.0);  // every RR set holds its root, a seed
+        double total = 0.0;
+        for (const double gain : result.marginal_estimate) total += gain;
+        CHECK(total == Approx(5.0));
+        SeedSelectionResult celf = celf_seeds(g, weights, params_for(5, model), 300);
+        std::sort(celf.seeds.begin(), celf.seeds.end());
+        CHECK(celf.seeds == std::vector<NodeId>{0, 1, 2, 3, 4});
+        CHECK(celf.estimated_spread == Approx(5.0));
+        CHECK_THROWS_AS(select_seeds(g, weights, params_for(6, model)), UsageError);
+        CHECK_THROWS_AS(celf_seeds(g, weights, params_for(6, model), 300), UsageError);
+    }
+}
+
+TEST_CASE("Once the RR sets are all covered, the remaining seeds come back with gain 0",
+          "[algorithms][seeds][edge-cases]") {
+    // A directed cycle 0 -> 1 -> 2 -> 0 with certain edges: every RR set is {0, 1, 2} (IC with
+    // p = 1, or LT where each node's one in-edge has b = 1). The first seed covers them all; the
+    // header promises k seeds anyway, the rest with gain 0.
+    const InfluenceGraph cycle = test::make_graph(3, {{"0", "1"}, {"1", "2"}, {"2", "0"}}, true);
+    for (const DiffusionModel model : kBothModels) {
+        INFO(model_name(model));
+        const std::vector<double> weights = model == DiffusionModel::linear_threshold
+                                                ? threshold_weights(cycle)
+                                                : constant_weights(cycle, 1.0);
+        REQUIRE(weights == std::vector<double>(3, 1.0));
+        const SeedSelectionResult result = select_seeds(cycle, weights, params_for(2, model));
+        REQUIRE(result.seeds.size() == 2);
+        CHECK(distinct(result.seeds));
+        CHECK(result.marginal_estimate == std::vector<double>{3.0, 0.0});
+        CHECK(result.estimated_spread == 3.0);
+        CHECK(result.rr_entries == 3 * result.rr_sets);
+    }
+    // A hub: 3 -> 0 joins the cycle, so 3 is in every RR set (IC, p = 1) and comes first with
+    // everyone; the second seed adds nothing.
+    const InfluenceGraph hub =
+        test::make_graph(4, {{"0", "1"}, {"1", "2"}, {"2", "0"}, {"3", "0"}}, true);
+    const SeedSelectionResult result = select_seeds(
+        hub, constant_weights(hub, 1.0), params_for(2, DiffusionModel::independent_cascade));
+    REQUIRE(result.seeds.size() == 2);
+    CHECK(result.seeds[0] == 3);
+    CHECK(result.seeds[1] != 3);
+    CHECK(result.marginal_estimate == std::vector<double>{4.0, 0.0});
+    CHECK(result.estimated_spread == 4.0);
+}
+
+TEST_CASE("Seed selection rejects malformed weights with typed errors",
+          "[algorithms][seeds][edge-cases]") {
+    const InfluenceGraph g = test::make_graph(3, {{"0", "1"}, {"1", "2"}}, true);
+    for (const DiffusionModel model : kBothModels) {
+        INFO(model_name(model));
+        const SeedSelectionParams params = params_for(1, model);
+        CHECK_THROWS_AS(select_seeds(g, std::vector<double>{-0.1, 0.5}, params), UsageError);
+        CHECK_THROWS_AS(select_seeds(g, std::vector<double>{std::nan(""), 0.5}, params),
+                        UsageError);
+        // One weight per edge is the caller's duty: a bug, not bad input.
+        CHECK_THROWS_AS(select_seeds(g, std::vector<double>{0.5}, params), InternalError);
+        CHECK_THROWS_AS(celf_seeds(g, std::vector<double>{0.5}, params, 100), InternalError);
+    }
+}
+
+TEST_CASE("CELF rejects probabilities outside [0, 1] as select_seeds does",
+          "[algorithms][seeds][edge-cases][celf][!mayfail]") {
+    // errors.hpp: a probability of 2 is a UsageError. select_seeds checks; celf_seeds does not.
+    const InfluenceGraph g = test::make_graph(3, {{"0", "1"}, {"1", "2"}}, true);
+    const SeedSelectionParams params = params_for(1, DiffusionModel::independent_cascade);
+    CHECK_THROWS_AS(celf_seeds(g, std::vector<double>{1.5, 0.5}, params, 100), UsageError);
+    CHECK_THROWS_AS(celf_seeds(g, std::vector<double>{-0.5, 0.5}, params, 100), UsageError);
+    CHECK_THROWS_AS(celf_seeds(g, std::vector<double>{std::nan(""), 0.5}, params, 100), UsageError);
 }
