@@ -2,7 +2,8 @@
 // input through loaders/, computes through algorithms/ and prints through reports/.
 //
 // Exit codes: 0 success, 2 usage error (bad option or parameter), 3 input error (bad data, file
-// or database), 1 anything else (including internal errors).
+// or database), 4 output error (a file or workspace that cannot be written), 1 anything else
+// (including internal errors).
 #include <unistd.h>
 
 #include <chrono>
@@ -21,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
+#include "catena/graph/output.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/mapping.hpp"
 #include "catena/loaders/store.hpp"
@@ -43,7 +45,7 @@ namespace {
 
 using namespace catena;
 
-constexpr int kExitOther = 1, kExitUsage = 2, kExitInput = 3;
+constexpr int kExitOther = 1, kExitUsage = 2, kExitInput = 3, kExitOutput = 4;
 
 // Options every command accepts.
 struct CommonOptions {
@@ -145,9 +147,8 @@ void report_skipped(const std::vector<SkippedRow>& skipped, const std::filesyste
                rejects.empty() ? " (give --rejects FILE to list them)" : "; listed in " + rejects.string());
 }
 
-DiffusionModel parse_diffusion_model(const std::string& text) {
-    if (text == "ic") return DiffusionModel::independent_cascade;
-    if (text == "lt") return DiffusionModel::linear_threshold;
+DiffusionModel diffusion_model_option(const std::string& text) {
+    if (const auto model = parse_diffusion_model(text)) return *model;
     throw UsageError("--model must be ic or lt, not '" + text + "'");
 }
 
@@ -523,7 +524,7 @@ int run(int argc, char** argv) {
         const std::string draft = suggest_mapping(suggest_dir);
         if (suggest_out.empty()) print_text(draft);
         else {
-            write_text_file(suggest_out, draft);
+            write_file(suggest_out, draft);
             if (!common.quiet) fmt::print(stderr, "catena: wrote a draft mapping to {}; check every guess\n", suggest_out);
         }
         return 0;
@@ -636,7 +637,7 @@ int run(int argc, char** argv) {
     }
     if (compare_command->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        compare_options.simulation.model = parse_diffusion_model(compare_model);
+        compare_options.simulation.model = diffusion_model_option(compare_model);
         compare_options.probability = ProbabilityModel::parse(compare_probability);
         const Dataset dataset = load_input(common, "compare");
         const std::string started = utc_now();
@@ -662,7 +663,7 @@ int run(int argc, char** argv) {
     }
     if (seeds_command->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        seeds_options.params.model = parse_diffusion_model(seeds_model);
+        seeds_options.params.model = diffusion_model_option(seeds_model);
         if (seeds_objective == "value") seeds_options.params.value_objective = true;
         else if (seeds_objective != "customers")
             throw UsageError("--objective must be customers or value, not '" + seeds_objective + "'");
@@ -694,7 +695,7 @@ int run(int argc, char** argv) {
     }
     if (simulate_command->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        simulate_options.params.model = parse_diffusion_model(diffusion);
+        simulate_options.params.model = diffusion_model_option(diffusion);
         simulate_options.probability = ProbabilityModel::parse(probability);
         if (!seed_list.empty() && !seeds_file.empty()) throw UsageError("give --seeds or --seeds-file, not both");
         if (!seeds_file.empty()) simulate_options.seed_ids = read_seed_file(seeds_file);
@@ -727,7 +728,7 @@ int run(int argc, char** argv) {
     }
     if (value_command->parsed()) {
         const OutputFormat format = parse_output_format(common.format);
-        value_options.params.network.model = parse_diffusion_model(value_model);
+        value_options.params.network.model = diffusion_model_option(value_model);
         value_options.probability = ProbabilityModel::parse(value_probability);
         value_options.params.referral.converted_only = !value_all_referrals;
         value_options.params.own_threshold = own_threshold;
@@ -793,25 +794,7 @@ int run(int argc, char** argv) {
         if (export_out.empty()) {
             print_text(text);
         } else {
-            // Through a temporary name, so a failed write leaves no half-written file, unless the
-            // target is not a regular file (a device such as /dev/stdout): that is written directly.
-            std::error_code status_error;
-            const auto status = std::filesystem::status(export_out, status_error);
-            const bool direct = std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
-            const std::string partial = direct ? export_out : export_out + ".partial";
-            std::FILE* file = std::fopen(partial.c_str(), "wb");
-            if (!file) throw InputError(export_out, "", "cannot write the file");
-            const bool written = std::fwrite(text.data(), 1, text.size(), file) == text.size();
-            std::error_code error;
-            if (std::fclose(file) != 0 || !written) {
-                if (!direct) std::filesystem::remove(partial, error);
-                throw InputError(export_out, "", "cannot write the file (disk full?)");
-            }
-            if (!direct) std::filesystem::rename(partial, export_out, error);
-            if (error) {
-                std::filesystem::remove(partial, error);
-                throw InputError(export_out, "", "cannot write the file: " + error.message());
-            }
+            write_file(export_out, text);
             if (!common.quiet)
                 fmt::print(stderr, "catena: wrote {} customers and {} relationships to {}\n", dataset.graph.num_nodes(),
                            dataset.graph.num_edges(), export_out);
@@ -834,7 +817,7 @@ int main(int argc, char** argv) {
         const int code = run(argc, argv);
         // Output that could not be written (a full disk, a closed file) is an error, not a success.
         if (std::fflush(stdout) != 0 || std::ferror(stdout))
-            throw catena::InputError("standard output", "", "cannot write (disk full?)");
+            throw catena::OutputError("standard output", "cannot write (disk full?)");
         return code;
     } catch (const EstimateOnly&) {
         return 0;
@@ -850,6 +833,9 @@ int main(int argc, char** argv) {
             start = end + 1;
         }
         return kExitInput;
+    } catch (const catena::OutputError& error) {
+        fmt::print(stderr, "catena: output error: {}\n", error.what());
+        return kExitOutput;
     } catch (const catena::InternalError& error) {
         fmt::print(stderr, "catena: internal error (a bug in catena, please report it): {}\n",
                    error.what());

@@ -51,6 +51,22 @@ ProbabilityModel ProbabilityModel::parse(std::string_view text) {
                      std::string(text) + "'");
 }
 
+std::string_view to_string(DiffusionModel model) {
+    return model == DiffusionModel::linear_threshold ? "lt" : "ic";
+}
+
+std::optional<DiffusionModel> parse_diffusion_model(std::string_view text) {
+    if (text == "ic") return DiffusionModel::independent_cascade;
+    if (text == "lt") return DiffusionModel::linear_threshold;
+    return std::nullopt;
+}
+
+std::vector<double> diffusion_weights(const InfluenceGraph& graph, DiffusionModel model,
+                                      const ProbabilityModel& probability, std::span<const Referral> referrals) {
+    return model == DiffusionModel::linear_threshold ? threshold_weights(graph)
+                                                     : edge_probabilities(graph, probability, referrals);
+}
+
 std::vector<double> threshold_weights(const InfluenceGraph& graph, bool weighted) {
     const NodeId n = graph.num_nodes();
     const auto strengths = graph.strengths();

@@ -16,6 +16,9 @@ std::string compose(std::string_view where, std::string_view column, std::string
 InputError::InputError(std::string_view where, std::string_view column, std::string_view what)
     : Error(compose(where, column, what)) {}
 
+OutputError::OutputError(std::string_view path, std::string_view what)
+    : Error(std::string(path) + ": " + std::string(what)) {}
+
 std::string file_line(std::string_view file, std::uint64_t line) {
     std::string out(file);
     out += ':';

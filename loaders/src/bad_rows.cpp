@@ -4,25 +4,6 @@
 
 namespace catena {
 
-std::string csv_record(const std::vector<std::string_view>& fields, char delimiter) {
-    std::string line;
-    for (std::size_t index = 0; index < fields.size(); ++index) {
-        if (index > 0) line += delimiter;
-        const std::string_view field = fields[index];
-        if (field.find_first_of(std::string{delimiter, '"', '\n', '\r'}) == std::string_view::npos) {
-            line += field;
-            continue;
-        }
-        line += '"';
-        for (const char c : field) {
-            if (c == '"') line += '"';
-            line += c;
-        }
-        line += '"';
-    }
-    return line;
-}
-
 std::string BadRows::classify(std::string_view message, std::string_view category) {
     const auto has = [&](std::string_view part) { return message.find(part) != std::string_view::npos; };
     if (has("unknown customer") || has("no customer has")) return "unknown customer";

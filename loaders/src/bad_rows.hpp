@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "catena/graph/dataset.hpp"
+#include "catena/graph/output.hpp"
 #include "catena/loaders/load.hpp"
 
 namespace catena {
@@ -47,7 +48,5 @@ private:
     std::vector<std::string> errors_;  // stop: "file:line: column: what"
 };
 
-// The fields of a record written back as one CSV line (quoted where needed).
-std::string csv_record(const std::vector<std::string_view>& fields, char delimiter = ',');
 
 }  // namespace catena

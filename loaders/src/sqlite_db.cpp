@@ -26,7 +26,7 @@ int first_read(sqlite3* handle) {
 
 }  // namespace
 
-Database::Database(const std::string& path, bool read_only) : path_(path) {
+Database::Database(const std::string& path, bool read_only) : path_(path), read_only_(read_only) {
     try {
         const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         int code = open_handle(path, flags, db_);
@@ -78,6 +78,11 @@ void Database::fail(int code, std::string_view doing) {
         what = "cannot open the database file (check that the folder exists and is writable)";
     else
         what = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
+    // Failing to write the workspace is an output error; a database that cannot be read, an input error.
+    const bool writing = primary == SQLITE_READONLY || primary == SQLITE_FULL || code == SQLITE_IOERR_WRITE ||
+                         code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_TRUNCATE ||
+                         (primary == SQLITE_CANTOPEN && !read_only_);
+    if (writing && code != SQLITE_READONLY_ROLLBACK) throw OutputError(path_, what + " (while " + std::string(doing) + ")");
     throw InputError(path_, "", what + " (while " + std::string(doing) + ")");
 }
 

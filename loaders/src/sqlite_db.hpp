@@ -61,11 +61,13 @@ public:
     bool has_table(const char* name);
     sqlite3* handle() { return db_; }
     const std::string& path() const { return path_; }
-    // Throws the InputError for SQLite result `code` while doing `doing`.
+    // Throws the error for SQLite result `code` while doing `doing`: OutputError when the
+    // workspace cannot be written, else InputError.
     [[noreturn]] void fail(int code, std::string_view doing);
 
 private:
     std::string path_;
+    bool read_only_ = false;
     sqlite3* db_ = nullptr;
 };
 

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
+#include "catena/graph/output.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
 #include "catena/reports/html_report.hpp"
@@ -24,27 +25,6 @@ using json = nlohmann::ordered_json;
 
 std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
 
-// Writes `text` to `path` through a temporary file and a rename: a reader never sees half a file.
-void write_whole_file(const std::filesystem::path& path, const std::string& text) {
-    const std::filesystem::path partial = path.string() + ".partial";
-    {
-        std::ofstream out(partial, std::ios::binary | std::ios::trunc);
-        out.write(text.data(), static_cast<std::streamsize>(text.size()));
-        out.close();
-        if (!out) {
-            std::error_code ignored;
-            std::filesystem::remove(partial, ignored);
-            throw InputError(path.string(), "", "cannot write (disk full or no permission?)");
-        }
-    }
-    std::error_code error;
-    std::filesystem::rename(partial, path, error);
-    if (error) {
-        std::filesystem::remove(partial, error);
-        throw InputError(path.string(), "", "cannot write: " + error.message());
-    }
-}
-
 json customer_ref(const InfluenceGraph& graph, NodeId node) {
     return {{"id", graph.external_id(node)}, {"name", graph.name(node)}};
 }
@@ -55,7 +35,7 @@ json job_parameters(const JobSpec& job) {
     p["seed"] = job.seed;
     p["data"] = {{"folder", job.data_dir}, {"edges", job.edges_file}, {"nodes", job.nodes_file}, {"db", job.db_file},
                  {"directed", job.directed}, {"types", job.type_specs}};
-    p["model"] = {{"diffusion", job.model == DiffusionModel::linear_threshold ? "lt" : "ic"},
+    p["model"] = {{"diffusion", to_string(job.model)},
                   {"probability", job.probability}};
     if (job.run_rank)
         p["rank"] = {{"measure", to_string(job.rank.measure)}, {"top", job.rank.top},
@@ -166,7 +146,7 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
     std::error_code error;
     std::filesystem::create_directories(job.out_dir, error);
     if (error || !std::filesystem::is_directory(job.out_dir, error))
-        throw InputError(job.out_dir.string(), "", "cannot create the output folder");
+        throw OutputError(job.out_dir.string(), "cannot create the output folder");
     say("loading " + source.describe());
     const Dataset dataset = load_dataset(source, load_options);
     std::filesystem::path rejects_file;
@@ -212,7 +192,7 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
     outputs.folder = job.out_dir;
     const auto write_table = [&](const std::string& name, const std::string& text) {
         const std::filesystem::path path = job.out_dir / name;
-        write_whole_file(path, text);
+        write_file(path, text);
         outputs.tables.push_back(path);
     };
 
@@ -272,9 +252,7 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
         outputs.tables.push_back(job.out_dir / "communities.csv");
     }
 
-    const std::vector<double> weights = job.model == DiffusionModel::linear_threshold
-                                            ? threshold_weights(graph)
-                                            : edge_probabilities(graph, probability, dataset.referrals);
+    const std::vector<double> weights = diffusion_weights(graph, job.model, probability, dataset.referrals);
     SeedsReport seeds;
     if (job.run_seeds) {
         say("seeds: the best " + std::to_string(job.seeds.params.k) + " to start a campaign with");
@@ -447,10 +425,10 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
     }
     outputs.summary_json = summary.dump(2) + "\n";
     outputs.summary = job.out_dir / "summary.json";
-    write_whole_file(outputs.summary, outputs.summary_json);
+    write_file(outputs.summary, outputs.summary_json);
     outputs.html = job.out_dir / "report.html";
     say("writing " + outputs.html.string());
-    write_whole_file(outputs.html, render_html_report(outputs.summary_json));
+    write_file(outputs.html, render_html_report(outputs.summary_json));
     return outputs;
 }
 

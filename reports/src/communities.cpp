@@ -188,8 +188,6 @@ std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph, std::
 
 void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,
                           const std::vector<std::uint32_t>& community) {
-    std::FILE* file = std::fopen(path.c_str(), "wb");
-    if (!file) throw InputError(path.string(), "", std::string("cannot write: ") + std::strerror(errno));
     std::string buffer = "id,community,opt_out\n";
     for (NodeId node = 0; node < graph.num_nodes(); ++node) {
         buffer += csv_field(graph.external_id(node));
@@ -197,8 +195,7 @@ void write_membership_csv(const std::filesystem::path& path, const InfluenceGrap
         buffer += std::to_string(community[node]);
         buffer += graph.opt_out(node) ? ",true\n" : ",false\n";
     }
-    const bool failed = std::fwrite(buffer.data(), 1, buffer.size(), file) != buffer.size();
-    if (std::fclose(file) != 0 || failed) throw InputError(path.string(), "", "cannot write (is the disk full?)");
+    write_file(path, buffer);
 }
 
 }  // namespace catena

@@ -15,9 +15,7 @@ namespace catena {
 CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& options) {
     const InfluenceGraph& graph = dataset.graph;
     options.simulation.validate();
-    const std::vector<double> weights = options.simulation.model == DiffusionModel::linear_threshold
-                                            ? threshold_weights(graph)
-                                            : edge_probabilities(graph, options.probability, dataset.referrals);
+    const std::vector<double> weights = diffusion_weights(graph, options.simulation.model, options.probability, dataset.referrals);
     SeedSelectionParams params;
     params.k = options.k;
     params.epsilon = options.epsilon;
@@ -64,7 +62,7 @@ std::string render(const Dataset& dataset, const CompareReport& report, OutputFo
     }
     if (format == OutputFormat::json) {
         nlohmann::ordered_json json = {{"k", report.options.k},
-                                       {"model", report.options.simulation.model == DiffusionModel::linear_threshold ? "lt" : "ic"},
+                                       {"model", to_string(report.options.simulation.model)},
                                        {"simulations", report.options.simulation.simulations},
                                        {"seed", report.options.simulation.seed}};
         nlohmann::ordered_json curves = nlohmann::ordered_json::object();

@@ -19,16 +19,6 @@ std::string money(double value) {
     return (negative ? "-" : "") + count(cents / 100) + fmt::format(".{:02d}", cents % 100);
 }
 
-std::string csv_field(std::string_view text) {
-    if (text.find_first_of(",\"\r\n") == std::string_view::npos) return std::string(text);
-    std::string out = "\"";
-    for (const char c : text) {
-        if (c == '"') out += '"';
-        out += c;
-    }
-    return out + "\"";
-}
-
 std::string score(double value, int significant) {
     if (value == 0) return "0";
     const double magnitude = std::abs(value);

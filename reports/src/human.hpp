@@ -5,14 +5,14 @@
 #include <string>
 #include <string_view>
 
+#include "catena/graph/output.hpp"  // csv_field
+
 namespace catena {
 
 // 1234567 -> "1,234,567".
 std::string count(std::uint64_t value);
 // 1234.5 -> "1,234.50".
 std::string money(double value);
-// A CSV field: quoted (quotes doubled) when it holds a comma, quote or line break.
-std::string csv_field(std::string_view text);
 // A score with `significant` significant digits, in plain notation when it is readable.
 std::string score(double value, int significant = 4);
 

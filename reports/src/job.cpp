@@ -225,8 +225,8 @@ JobSpec parse_job_file(const std::filesystem::path& path) {
         Section model = section("model");
         std::string diffusion = "ic";
         model.string("diffusion", diffusion);
-        if (diffusion == "lt") job.model = DiffusionModel::linear_threshold;
-        else if (diffusion != "ic") model.fail_key("diffusion", "must be \"ic\" or \"lt\", not \"" + diffusion + "\"");
+        if (const auto parsed = parse_diffusion_model(diffusion)) job.model = *parsed;
+        else model.fail_key("diffusion", "must be \"ic\" or \"lt\", not \"" + diffusion + "\"");
         model.string("probability", job.probability);
         try {
             ProbabilityModel::parse(job.probability);

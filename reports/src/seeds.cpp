@@ -30,9 +30,7 @@ SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options) {
             options.params.candidates[node] = ok;
         }
     }
-    const std::vector<double> weights = options.params.model == DiffusionModel::linear_threshold
-                                            ? threshold_weights(graph)
-                                            : edge_probabilities(graph, options.probability, dataset.referrals);
+    const std::vector<double> weights = diffusion_weights(graph, options.params.model, options.probability, dataset.referrals);
     SeedsReport report;
     report.result = select_seeds(graph, weights, options.params);
     report.options = std::move(options);

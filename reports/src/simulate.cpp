@@ -17,9 +17,6 @@
 namespace catena {
 
 namespace {
-std::string_view model_name(DiffusionModel model) {
-    return model == DiffusionModel::linear_threshold ? "lt" : "ic";
-}
 std::string probability_name(const SimulateOptions& options) {
     if (options.params.model == DiffusionModel::linear_threshold) return "in-edge strengths normalised";
     switch (options.probability.kind) {
@@ -88,9 +85,7 @@ SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& opt
         throw UsageError("simulate: seed customer" + std::string(opted_out_count == 1 ? " " : "s ") + opted_out +
                          (opted_out_count == 1 ? " has" : " have") +
                          " opted out and may not be a campaign target; leave them out of the seeds");
-    const std::vector<double> weights = options.params.model == DiffusionModel::linear_threshold
-                                            ? threshold_weights(graph)
-                                            : edge_probabilities(graph, options.probability, dataset.referrals);
+    const std::vector<double> weights = diffusion_weights(graph, options.params.model, options.probability, dataset.referrals);
     report.result = simulate(graph, weights, report.seeds, options.params);
     return report;
 }
@@ -127,7 +122,7 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
         reached = std::move(listed);
     }
     if (format == OutputFormat::json || format == OutputFormat::csv) {
-        nlohmann::ordered_json json = {{"model", model_name(report.options.params.model)},
+        nlohmann::ordered_json json = {{"model", to_string(report.options.params.model)},
                                        {"probability", probability_name(report.options)},
                                        {"simulations", r.simulations},
                                        {"seed", report.options.params.seed},
@@ -158,7 +153,7 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
     }
     std::string out = fmt::format(
         "Simulated {} campaigns ({} model, p = {}, seed {}) from {} seed customer{}\n\n",
-        count(r.simulations), model_name(report.options.params.model) == "lt" ? "Linear Threshold" : "Independent Cascade",
+        count(r.simulations), to_string(report.options.params.model) == "lt" ? "Linear Threshold" : "Independent Cascade",
         probability_name(report.options), report.options.params.seed, report.seeds.size(),
         report.seeds.size() == 1 ? "" : "s");
     out += fmt::format("  expected customers reached  {:.2f} ± {:.2f}  (95% interval {:.2f} to {:.2f}; seeds included)\n",

@@ -13,10 +13,6 @@ namespace catena {
 
 namespace {
 
-std::string_view model_name(DiffusionModel model) {
-    return model == DiffusionModel::linear_threshold ? "lt" : "ic";
-}
-
 std::string probability_name(const ProbabilityModel& probability) {
     switch (probability.kind) {
         case ProbabilityModel::Kind::weighted_cascade:
@@ -79,7 +75,7 @@ nlohmann::ordered_json parameters(const ValueReport& report) {
     const CustomerValueResult& r = report.result;
     return {{"as_of", date_or_none(r.profile.as_of)},
             {"window_days", p.profile.window_days},
-            {"model", model_name(p.network.model)},
+            {"model", to_string(p.network.model)},
             {"probability", probability_name(report.options.probability)},
             {"eps", p.network.epsilon},
             {"delta", p.network.delta},
@@ -101,10 +97,7 @@ nlohmann::ordered_json parameters(const ValueReport& report) {
 ValueReport run_value(const Dataset& dataset, const ValueOptions& options) {
     const InfluenceGraph& graph = dataset.graph;
     options.params.validate();
-    const std::vector<double> weights =
-        options.params.network.model == DiffusionModel::linear_threshold
-            ? threshold_weights(graph)
-            : edge_probabilities(graph, options.probability, dataset.referrals);
+    const std::vector<double> weights = diffusion_weights(graph, options.params.network.model, options.probability, dataset.referrals);
     ValueReport report;
     report.options = options;
     report.result = customer_value(dataset, weights, options.params);

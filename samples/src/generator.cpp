@@ -12,6 +12,7 @@
 
 #include "catena/graph/date.hpp"
 #include "catena/graph/errors.hpp"
+#include "catena/graph/output.hpp"
 #include "catena/graph/relationship_types.hpp"
 
 namespace catena {
@@ -92,79 +93,6 @@ double power_law_mean(double low, double high, double g) {
            (std::pow(high, 1 - g) - std::pow(low, 1 - g));
 }
 
-// Buffered CSV writer with fast number formatting.
-class CsvWriter {
-public:
-    explicit CsvWriter(const std::filesystem::path& path) : path_(path) {
-        file_ = std::fopen(path.c_str(), "wb");
-        if (!file_) throw InputError(path.string(), "", std::string("cannot write: ") + std::strerror(errno));
-        buffer_.reserve(kFlushAt + 4096);
-    }
-    ~CsvWriter() {
-        if (file_) std::fclose(file_);
-    }
-    CsvWriter& text(std::string_view value) {
-        buffer_.append(value);
-        return *this;
-    }
-    // Quotes the value when it holds a comma, quote or line break.
-    CsvWriter& field(std::string_view value) {
-        if (value.find_first_of(",\"\r\n") == std::string_view::npos) return text(value);
-        buffer_ += '"';
-        for (const char c : value) {
-            if (c == '"') buffer_ += '"';
-            buffer_ += c;
-        }
-        buffer_ += '"';
-        return *this;
-    }
-    CsvWriter& integer(std::uint64_t value) {
-        char digits[24];
-        const auto end = std::to_chars(digits, digits + sizeof digits, value).ptr;
-        buffer_.append(digits, end);
-        return *this;
-    }
-    CsvWriter& fixed(double value, int decimals) {
-        char digits[64];
-        const auto end = std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, decimals).ptr;
-        buffer_.append(digits, end);
-        return *this;
-    }
-    CsvWriter& id(char prefix, std::uint32_t node) {
-        buffer_ += prefix;
-        return integer(node);
-    }
-    CsvWriter& date(Date day) {
-        buffer_.append(format_iso_date(day));
-        return *this;
-    }
-    CsvWriter& comma() {
-        buffer_ += ',';
-        return *this;
-    }
-    void end_row() {
-        buffer_ += '\n';
-        if (buffer_.size() >= kFlushAt) flush();
-    }
-    void close() {
-        flush();
-        const bool failed = std::fclose(file_) != 0;
-        file_ = nullptr;
-        if (failed) throw InputError(path_.string(), "", "cannot write (is the disk full?)");
-    }
-
-private:
-    static constexpr std::size_t kFlushAt = 1 << 20;
-    void flush() {
-        if (!buffer_.empty() && std::fwrite(buffer_.data(), 1, buffer_.size(), file_) != buffer_.size())
-            throw InputError(path_.string(), "", std::string("cannot write: ") + std::strerror(errno));
-        buffer_.clear();
-    }
-    std::filesystem::path path_;
-    std::FILE* file_ = nullptr;
-    std::string buffer_;
-};
-
 enum Segment : std::uint8_t { kRegular, kOccasional, kPremium, kSmb, kEnterprise, kHoreca };
 constexpr std::array<const char*, 6> kSegmentNames = {"consumer-regular", "consumer-occasional",
                                                       "consumer-premium", "smb", "enterprise", "horeca"};
@@ -218,7 +146,7 @@ GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::
     std::error_code error;
     const bool existed = std::filesystem::exists(out, error);
     std::filesystem::create_directories(out, error);
-    if (error) throw InputError(out.string(), "", "cannot create the folder: " + error.message());
+    if (error) throw OutputError(out.string(), "cannot create the folder: " + error.message());
     try {
         return generate_files(params, out);
     } catch (...) {
@@ -435,7 +363,7 @@ GeneratorSummary generate_files(const GeneratorParams& params, const std::filesy
             const std::uint64_t detail = mix(params.seed ^ 0xABCDEFull, a, b);
             const bool has_weight = unit(detail) < 0.4;
             const double weight = has_weight ? std::round((0.2 + 2.8 * unit(detail * 31 + 7)) * 100) / 100 : 1.0;
-            relationships.id(id_prefix(a), a).comma().id(id_prefix(b), b).comma().text(type).comma();
+            relationships.character(id_prefix(a)).integer(a).comma().character(id_prefix(b)).integer(b).comma().text(type).comma();
             if (has_weight) relationships.fixed(weight, 2);
             relationships.comma();
             if (unit(detail * 17 + 3) < 0.7)
@@ -443,11 +371,11 @@ GeneratorSummary generate_files(const GeneratorParams& params, const std::filesy
             relationships.end_row();
             if (edges) {
                 const double strength = types[*types.find(*type ? type : "knows")].strength * weight;
-                edges->id(id_prefix(a), a).comma().id(id_prefix(b), b).comma().fixed(strength, 3).end_row();
+                edges->character(id_prefix(a)).integer(a).comma().character(id_prefix(b)).integer(b).comma().fixed(strength, 3).end_row();
             }
         }
-        relationships.close();
-        if (edges) edges->close();
+        relationships.commit();
+        if (edges) edges->commit();
         summary.relationships = pairs.size();
         summary.realised_mixing = pairs.empty() ? 0.0 : static_cast<double>(across) / static_cast<double>(pairs.size());
     }
@@ -462,11 +390,11 @@ GeneratorSummary generate_files(const GeneratorParams& params, const std::filesy
             const std::uint32_t by = referrer[node];
             if (by == UINT32_MAX) continue;
             const bool converted = unit(mix(params.seed ^ 0x5EEDull, by, node)) < propensity[by];
-            referrals.id(id_prefix(by), by).comma().id(id_prefix(node), node).comma().date(join_date(node));
+            referrals.character(id_prefix(by)).integer(by).comma().character(id_prefix(node)).integer(node).comma().date(join_date(node));
             referrals.text(converted ? ",true," : ",false,");
             referrals.text(converted ? (business[by] && business[node] ? "100.00" : "10.00") : "0.00").end_row();
         }
-        referrals.close();
+        referrals.commit();
     }
 
     // --- customers.csv and transactions.csv, customer by customer. -------------------------------
@@ -506,12 +434,12 @@ GeneratorSummary generate_files(const GeneratorParams& params, const std::filesy
                 if (hidden[node]) amount = std::min(amount, 15.0);
                 amount = std::max(0.5, std::round(amount * 100) / 100);
                 if (day > as_of - 365) last_year += amount;
-                transactions.id(id_prefix(node), node).comma().date(day).comma().fixed(amount, 2).comma();
+                transactions.character(id_prefix(node)).integer(node).comma().date(day).comma().fixed(amount, 2).comma();
                 transactions.text(kPurchaseChannels[random.below(kPurchaseChannels.size())]).comma();
                 const std::uint32_t degree = offsets[node + 1] - offsets[node];
                 if (degree > 0 && random.chance(0.03)) {
                     const std::uint32_t other = neighbours[offsets[node] + random.below(degree)];
-                    transactions.id(id_prefix(other), other);
+                    transactions.character(id_prefix(other)).integer(other);
                 }
                 transactions.end_row();
             }
@@ -525,7 +453,7 @@ GeneratorSummary generate_files(const GeneratorParams& params, const std::filesy
                 name.append(kFirstNames[random.below(kFirstNames.size())]).append(" ");
                 name.append(kLastNames[random.below(kLastNames.size())]);
             }
-            customers.id(id_prefix(node), node).comma().text(business[node] ? "business" : "person").comma();
+            customers.character(id_prefix(node)).integer(node).comma().text(business[node] ? "business" : "person").comma();
             customers.field(name).comma().text(kSegmentNames[segment]).comma();
             if (business[node] || !random.chance(0.1)) customers.fixed(last_year, 2);
             customers.comma().fixed(business[node] ? 50 + 450 * random.uniform() : 5 + 25 * random.uniform(), 2);
@@ -533,11 +461,11 @@ GeneratorSummary generate_files(const GeneratorParams& params, const std::filesy
             customers.text(kChannels[random.below(kChannels.size())]).comma();
             if (!business[node]) customers.text(kAgeBands[random.below(kAgeBands.size())]);
             customers.end_row();
-            truth.id(id_prefix(node), node).comma().integer(community[node]).end_row();
+            truth.character(id_prefix(node)).integer(node).comma().integer(community[node]).end_row();
         }
-        customers.close();
-        transactions.close();
-        truth.close();
+        customers.commit();
+        transactions.commit();
+        truth.commit();
     }
     return summary;
 }

@@ -50,7 +50,10 @@ void check_clean_error(const test::RunResult& result, int code, const std::strin
     INFO("stderr: " << result.err);
     CHECK(result.exit_code == code);
     CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
-    CHECK(result.err.rfind(code == 2 ? "catena: usage error: " : "catena: input error: ", 0) == 0);
+    CHECK(result.err.rfind(code == 2   ? "catena: usage error: "
+                           : code == 4 ? "catena: output error: "
+                                       : "catena: input error: ",
+                           0) == 0);
     CHECK(result.err.find(message) != std::string::npos);
 }
 
@@ -592,19 +595,19 @@ TEST_CASE("Store safety: a full disk gives a clear error and leaves the workspac
         const auto fresh = scratch / "fresh";
         fs::create_directories(fresh);
         check_clean_error(
-            run_limited(64 * 1024, "import " + kSample + " --db " + shell(fresh / "w.db")), 3,
+            run_limited(64 * 1024, "import " + kSample + " --db " + shell(fresh / "w.db")), 4,
             "cannot write to the disk");
         CHECK(files_in(fresh).empty());
         check_clean_error(run_limited(64 * 1024, "export --data " + kSample + " -o " +
                                                      shell(fresh / "crm.graphml")),
-                          3, "disk full");
+                          4, "disk full");
         CHECK(files_in(fresh).empty());
         check_clean_error(run_limited(64 * 1024, "report --data " + kSample + " --quiet --out " +
                                                      shell(fresh / "r")),
-                          3, "cannot write");
+                          4, "cannot write");
         check_clean_error(run_limited(64 * 1024, "generate --customers 20000 --quiet --out " +
                                                      shell(fresh / "g")),
-                          3, "File too large");
+                          4, "File too large");
         // The workspace may not grow: every run that stores a row per customer needs new pages, so
         // it is refused and leaves the workspace as it was. (A run of a few rows may fit in the
         // pages the file has, so those are left to the tmpfs case.)
@@ -612,7 +615,7 @@ TEST_CASE("Store safety: a full disk gives a clear error and leaves the workspac
         for (const std::string analysis :
              {"rank", "communities", "value --eps 0.05", "simulate --seeds C0042 --sims 100"}) {
             INFO(analysis);
-            check_clean_error(run_limited(stored.size(), analysis + in), 3,
+            check_clean_error(run_limited(stored.size(), analysis + in), 4,
                               "cannot write to the disk");
             CHECK(test::read_file(db) == stored);
         }
@@ -631,23 +634,23 @@ TEST_CASE("Store safety: a full disk gives a clear error and leaves the workspac
         const auto full = scratch / "tiny";
         // A new workspace that does not fit: a clear error and no file left behind.
         check_clean_error(test::run_catena("import " + kSample + " --db " + shell(full / "w.db")),
-                          3, "the disk is full");
+                          4, "the disk is full");
         CHECK(files_in(full).empty());
         check_clean_error(
-            test::run_catena("export --data " + kSample + " -o " + shell(full / "crm.graphml")), 3,
+            test::run_catena("export --data " + kSample + " -o " + shell(full / "crm.graphml")), 4,
             "disk full");
         CHECK(files_in(full).empty());
         check_clean_error(test::run_catena("report --data " + kSample + " --quiet --out " +
                                            shell(full / "report")),
-                          3, "disk full");
+                          4, "disk full");
         check_clean_error(
             test::run_catena("generate --customers 20000 --quiet --out " + shell(full / "world")),
-            3, "No space left on device");
+            4, "No space left on device");
         for (const auto& name : files_in(full)) fs::remove_all(full / name);
         CHECK(fill_disk(full / "filler") > 0);
         check_clean_error(test::run_catena("communities --data " + kSample +
                                            " --quiet --membership-out " + shell(full / "m.csv")),
-                          3, "disk full");
+                          4, "disk full");
 
         // The workspace on a disk then filled up: every write fails cleanly, reads still work.
         Tmpfs room(scratch / "room", "2m");
@@ -658,10 +661,10 @@ TEST_CASE("Store safety: a full disk gives a clear error and leaves the workspac
         const std::string there = " --quiet --db " + shell(roomy);
         for (const std::string& analysis : writers) {
             INFO(analysis);
-            check_clean_error(test::run_catena(analysis + there), 3, "the disk is full");
+            check_clean_error(test::run_catena(analysis + there), 4, "the disk is full");
             CHECK(test::read_file(roomy) == stored);
         }
-        check_clean_error(test::run_catena("import tests/data/mini" + there), 3,
+        check_clean_error(test::run_catena("import tests/data/mini" + there), 4,
                           "the disk is full");
         CHECK(test::read_file(roomy) == stored);
         CHECK(test::run_catena("stats" + there).exit_code == 0);
@@ -684,19 +687,19 @@ TEST_CASE("Store safety: a read-only folder gives a clear error, and analyses st
     // Always possible: a file where a folder should be.
     const auto file = scratch / "a-file";
     test::write_file(file, "not a folder\n");
-    check_clean_error(test::run_catena("import " + kSample + " --db " + shell(file / "w.db")), 3,
+    check_clean_error(test::run_catena("import " + kSample + " --db " + shell(file / "w.db")), 4,
                       "");
     check_clean_error(
-        test::run_catena("export --data " + kSample + " -o " + shell(file / "x.gexf")), 3,
+        test::run_catena("export --data " + kSample + " -o " + shell(file / "x.gexf")), 4,
         "cannot write");
     check_clean_error(
-        test::run_catena("report --data " + kSample + " --quiet --out " + shell(file / "r")), 3,
+        test::run_catena("report --data " + kSample + " --quiet --out " + shell(file / "r")), 4,
         "");
     check_clean_error(test::run_catena("communities --data " + kSample +
                                        " --quiet --membership-out " + shell(file / "m.csv")),
-                      3, "");
+                      4, "");
     check_clean_error(
-        test::run_catena("generate --customers 100 --quiet --out " + shell(file / "g")), 3, "");
+        test::run_catena("generate --customers 100 --quiet --out " + shell(file / "g")), 4, "");
 
     // A read-only folder holding a workspace: a read-only tmpfs, else immutable files.
     const auto folder = scratch / "ro";
@@ -743,18 +746,18 @@ TEST_CASE("Store safety: a read-only folder gives a clear error, and analyses st
         CHECK(there.out == here);
     }
     // Writing is refused with one clear line.
-    check_clean_error(test::run_catena("rank" + in), 3, "read-only");
-    check_clean_error(test::run_catena("import " + kSample + " --db " + shell(ro_db)), 3, "");
+    check_clean_error(test::run_catena("rank" + in), 4, "read-only");
+    check_clean_error(test::run_catena("import " + kSample + " --db " + shell(ro_db)), 4, "");
     check_clean_error(test::run_catena("import " + kSample + " --db " + shell(folder / "new.db")),
-                      3, "");
+                      4, "");
     check_clean_error(
-        test::run_catena("export --data " + kSample + " -o " + shell(folder / "x.gexf")), 3,
+        test::run_catena("export --data " + kSample + " -o " + shell(folder / "x.gexf")), 4,
         "cannot write");
     check_clean_error(
-        test::run_catena("report --data " + kSample + " --quiet --out " + shell(folder / "r")), 3,
+        test::run_catena("report --data " + kSample + " --quiet --out " + shell(folder / "r")), 4,
         "");
     check_clean_error(
-        test::run_catena("generate --customers 100 --quiet --out " + shell(folder / "g")), 3, "");
+        test::run_catena("generate --customers 100 --quiet --out " + shell(folder / "g")), 4, "");
     CHECK(files_in(folder) == std::set<std::string>{"w.db"});
     CHECK(test::read_file(ro_db) == test::read_file(db));
 }
@@ -770,8 +773,8 @@ TEST_CASE(
                                 kSample + " >/dev/full 2>" + shell(scratch / "err");
     const int status = std::system(command.c_str());
     CHECK(WIFEXITED(status));
-    CHECK(WEXITSTATUS(status) == 3);
-    CHECK(test::read_file(scratch / "err").find("catena: input error:") == 0);
+    CHECK(WEXITSTATUS(status) == 4);
+    CHECK(test::read_file(scratch / "err").find("catena: output error:") == 0);
 
     // report: no temporary file of the table that did not fit stays; generate removes what it
     // started.
@@ -779,15 +782,15 @@ TEST_CASE(
     fs::create_directories(out);
     check_clean_error(run_limited(16 * 1024, "report --data " + kSample + " --quiet --out " +
                                                  shell(out / "report")),
-                      3, "cannot write");
+                      4, "cannot write");
     for (const auto& name : files_in(out / "report"))
         CHECK(name.find(".partial") == std::string::npos);
     check_clean_error(
         run_limited(64 * 1024, "generate --customers 20000 --quiet --out " + shell(out / "world")),
-        3, "File too large");
+        4, "File too large");
     CHECK(files_in(out / "world").empty());
     check_clean_error(
-        run_limited(16 * 1024, "export --data " + kSample + " -o " + shell(out / "crm.gexf")), 3,
+        run_limited(16 * 1024, "export --data " + kSample + " -o " + shell(out / "crm.gexf")), 4,
         "disk full");
     CHECK_FALSE(fs::exists(out / "crm.gexf"));
     CHECK_FALSE(fs::exists(out / "crm.gexf.partial"));

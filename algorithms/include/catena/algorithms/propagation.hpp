@@ -22,6 +22,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <span>
 #include <string>
 #include <vector>
@@ -32,6 +33,10 @@
 namespace catena {
 
 enum class DiffusionModel { independent_cascade, linear_threshold };
+// "ic" and "lt", the names options, job files and outputs use.
+std::string_view to_string(DiffusionModel model);
+// Parses "ic" or "lt"; nullopt for anything else (the caller says where it came from).
+std::optional<DiffusionModel> parse_diffusion_model(std::string_view text);
 
 struct ProbabilityModel {
     enum class Kind { weighted_cascade, constant, column, learned };
@@ -48,6 +53,11 @@ std::vector<double> edge_probabilities(const InfluenceGraph& graph, const Probab
 
 // b(u,v) for Linear Threshold: strengths normalised over each node's in-edges (EdgeId order).
 std::vector<double> threshold_weights(const InfluenceGraph& graph, bool weighted = true);
+
+// The weights simulate() and select_seeds() take for `model`: threshold_weights() for Linear
+// Threshold, edge_probabilities(graph, probability, referrals) for Independent Cascade.
+std::vector<double> diffusion_weights(const InfluenceGraph& graph, DiffusionModel model,
+                                      const ProbabilityModel& probability, std::span<const Referral> referrals = {});
 
 struct SimulationParams {
     DiffusionModel model = DiffusionModel::independent_cascade;

@@ -1,10 +1,12 @@
 // The typed errors of catena. Every module throws these; `cli/main.cpp` catches them once and maps
-// them to exit codes (2 usage, 3 input, 1 other).
+// them to exit codes (2 usage, 3 input, 4 output, 1 other).
 //
 // - InputError: the data is wrong. Its message always says where: `file:line: column: what` for a
 //   CSV file, `file: table T, row R: column: what` for a database, `file: what` for the file as a
 //   whole (missing, empty, not a database).
 // - UsageError: a parameter or option is impossible (k larger than the graph, a probability of 2).
+// - OutputError: a file or workspace catena writes cannot be written (no such folder, no
+//   permission, a read-only workspace, a full disk): `path: what`. What was there stays as it was.
 // - InternalError: a bug in catena, never the user's fault.
 #pragma once
 
@@ -31,6 +33,11 @@ public:
 class UsageError : public Error {
 public:
     using Error::Error;
+};
+
+class OutputError : public Error {
+public:
+    OutputError(std::string_view path, std::string_view what);
 };
 
 class InternalError : public Error {

@@ -57,11 +57,6 @@ struct LoadOptions {
     bool tables_optional = false;
 };
 
-// Writes `text` to `path` through a temporary name and a rename, so a reader never sees half a
-// file and a failed write leaves none; a path that is not a regular file (/dev/stdout) is written
-// directly. Throws InputError when it cannot be written.
-void write_text_file(const std::filesystem::path& path, std::string_view text);
-
 // How one source file was read: for `import --dry-run` and notes.
 struct SourceReport {
     std::string table;       // customers, relationships, referrals or transactions
