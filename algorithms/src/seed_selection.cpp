@@ -387,6 +387,8 @@ SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const doub
     if (params.budget > 0.0) throw UsageError("CELF cross-check: budgets are not supported");
     if (simulations < 1) throw UsageError("CELF cross-check: at least one simulation is needed");
     if (weights.size() != m) throw InternalError("celf_seeds: one weight per edge expected");
+    for (const double w : weights)
+        if (!(w >= 0.0 && w <= 1.0)) throw UsageError("seeds: edge probabilities must be in [0, 1]");
     std::vector<NodeId> candidates;
     for (NodeId node = 0; node < n; ++node)
         if (may_be_seed(graph, params.candidates, node)) candidates.push_back(node);

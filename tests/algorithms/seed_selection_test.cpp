@@ -641,8 +641,8 @@ TEST_CASE("Seed selection rejects malformed weights with typed errors",
 }
 
 TEST_CASE("CELF rejects probabilities outside [0, 1] as select_seeds does",
-          "[algorithms][seeds][edge-cases][celf][!mayfail]") {
-    // errors.hpp: a probability of 2 is a UsageError. select_seeds checks; celf_seeds does not.
+          "[algorithms][seeds][edge-cases][celf]") {
+    // errors.hpp: a probability of 2 is a UsageError, for the CELF cross-check as for OPIM-C.
     const InfluenceGraph g = test::make_graph(3, {{"0", "1"}, {"1", "2"}}, true);
     const SeedSelectionParams params = params_for(1, DiffusionModel::independent_cascade);
     CHECK_THROWS_AS(celf_seeds(g, std::vector<double>{1.5, 0.5}, params, 100), UsageError);
