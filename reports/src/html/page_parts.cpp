@@ -1,0 +1,49 @@
+#include <fmt/format.h>
+
+#include "format.hpp"
+#include "sections.hpp"
+
+namespace catena::html {
+
+std::string cards(const std::vector<Card>& items) {
+    std::string out = "<div class=\"cards\">\n";
+    for (const Card& card : items)
+        out += fmt::format(
+            "<div class=\"card\"><div class=\"card-value\">{}</div><div "
+            "class=\"card-label\">{}</div>{}</div>\n",
+            card.value, card.label,
+            card.note.empty() ? "" : "<div class=\"card-note\">" + card.note + "</div>");
+    return out + "</div>\n";
+}
+
+std::string customer_cell(const std::string& name, const std::string& id, double max_em) {
+    return fmt::format("{} <span class=\"id\">{}</span>", shortened(name, max_em),
+                       shortened(id, 9));
+}
+
+std::string table_end(std::size_t shown, std::size_t total, std::string_view what) {
+    if (shown >= total) return "</tbody>\n</table>\n";
+    return "</tbody>\n</table>\n" +
+           fmt::format(
+               "<p class=\"note\">Showing the first {} of {} {}; the CSV tables beside this "
+               "report have every row.</p>\n",
+               whole(static_cast<double>(shown)), whole(static_cast<double>(total)), what);
+}
+
+std::string empty_note(std::string_view sentence) {
+    return fmt::format("<p class=\"empty\">{}</p>\n", sentence);
+}
+
+std::string opted_out_note(const Json& parent, std::string_view key, const std::string& path,
+                           std::string_view what, bool ranked) {
+    const auto n = optional_number(parent, key, path);
+    if (!n || !(*n > 0)) return "";
+    return fmt::format(
+        "<p class=\"note opted-out\">{} customer{} who opted out {} not {}: they are never "
+        "campaign "
+        "targets.{}</p>\n",
+        whole(*n), *n == 1 ? "" : "s", *n == 1 ? "is" : "are", what,
+        ranked ? " Ranks count every customer." : "");
+}
+
+}  // namespace catena::html
