@@ -122,7 +122,7 @@ void GraphSink::transaction(const TransactionRow& row) {
     }
     std::uint32_t channel = 0;
     if (!row.channel.empty()) {
-        if (row.channel != last_channel_ || last_channel_.empty()) {
+        if (row.channel != last_channel_) {  // (never empty here, so a first row always looks up)
             auto [it, inserted] = channel_codes_.try_emplace(
                 std::string(row.channel), static_cast<std::uint32_t>(transactions_.channels.size()));
             if (inserted) transactions_.channels.emplace_back(row.channel);

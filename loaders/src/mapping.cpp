@@ -1103,11 +1103,14 @@ private:
     // A row of `open` at `line` that the mapping or the sink refused.
     void row_error(Open& open, const RowError& error, std::uint64_t line, const std::vector<std::string_view>& fields) {
         ++report_.sources[open.report].skipped;
-        std::string column = error.column();
-        for (const ValueSpec& spec : open.spec.columns)
-            if (spec.catena == column) column = label(spec);
-        bad_.add(kTableNames[static_cast<int>(open.spec.table)], open.reader->name(), line, column, error.column(),
-                 error.what(), fields);
+        bad_.add(kTableNames[static_cast<int>(open.spec.table)], open.reader->name(), line,
+                 source_column(open, error.column()), error.column(), error.what(), fields);
+    }
+
+    // The column of `open`'s file that feeds catena column `catena` (for messages), or `catena`.
+    std::string source_column(const Open& open, const std::string& catena) const {
+        const ValueSpec* spec = column(open, catena);
+        return spec ? label(*spec) : catena;
     }
 
     const ValueSpec* column(const Open& open, std::string_view catena) const {
@@ -1219,13 +1222,10 @@ private:
                 sink_.customer(to_row(record));
             } catch (const RowError& error) {
                 Open& open = sources_[record.source];
-                std::string column = error.column();
-                for (const ValueSpec& spec : open.spec.columns)
-                    if (spec.catena == column) column = label(spec);
                 ++report_.sources[open.report].skipped;
                 --report_.sources[open.report].rows;
-                bad_.add_line("customers", open.reader->name(), record.line, column, error.column(), error.what(),
-                              record.record);
+                bad_.add_line("customers", open.reader->name(), record.line, source_column(open, error.column()),
+                              error.column(), error.what(), record.record);
                 rejected_ids_.insert(record.id);
                 continue;
             }
