@@ -51,6 +51,18 @@ ProbabilityModel ProbabilityModel::parse(std::string_view text) {
                      std::string(text) + "'");
 }
 
+std::string to_string(const ProbabilityModel& model) {
+    switch (model.kind) {
+        case ProbabilityModel::Kind::weighted_cascade: return "weighted-cascade";
+        case ProbabilityModel::Kind::column: return "column";
+        case ProbabilityModel::Kind::learned: return "learned";
+        case ProbabilityModel::Kind::constant: break;
+    }
+    char number[32];
+    const auto end = std::to_chars(number, number + sizeof number, model.constant).ptr;  // shortest round trip
+    return "constant:" + std::string(number, end);
+}
+
 std::string_view to_string(DiffusionModel model) {
     return model == DiffusionModel::linear_threshold ? "lt" : "ic";
 }

@@ -4,7 +4,6 @@
 #include <chrono>
 #include <cstdio>
 #include <fstream>
-#include <random>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -13,6 +12,7 @@
 #include "catena/graph/output.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
+#include "catena/reports/command.hpp"
 #include "catena/reports/html_report.hpp"
 #include "catena/reports/stats.hpp"
 #include "human.hpp"
@@ -24,10 +24,6 @@ namespace {
 using json = nlohmann::ordered_json;
 
 std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
-
-json customer_ref(const InfluenceGraph& graph, NodeId node) {
-    return {{"id", graph.external_id(node)}, {"name", graph.name(node)}};
-}
 
 // The job's settings, for summary.json, the runs table and the report's parameter list.
 json job_parameters(const JobSpec& job) {
@@ -85,6 +81,64 @@ std::vector<std::uint32_t> referral_depths(const std::vector<NodeId>& referred_b
     return depth;
 }
 
+// The referral forest: cascades (roots who brought someone in), the deepest chain and how many
+// customers sit at each depth.
+json referral_summary(const InfluenceGraph& graph, const ReferralValueResult& referral) {
+    const std::vector<std::uint32_t> depth = referral_depths(referral.referred_by);
+    std::vector<std::uint64_t> histogram;
+    std::uint64_t cascades = 0;
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+        if (depth[node] > 0) {
+            if (histogram.size() < depth[node]) histogram.resize(depth[node], 0);
+            ++histogram[depth[node] - 1];
+        } else if (referral.direct_referrals[node] > 0) {
+            ++cascades;
+        }
+    }
+    json depths = json::array();
+    for (std::size_t level = 0; level < histogram.size(); ++level)
+        depths.push_back({{"depth", level + 1}, {"count", histogram[level]}});
+    return {{"cascades", cascades}, {"max_depth", histogram.size()}, {"depth_histogram", depths}};
+}
+
+// The analyses the job enables, in the order they run (rank first: communities ranks its top
+// members by rank's scores), each with the job's model of influence.
+std::vector<std::unique_ptr<Analysis>> job_analyses(const JobSpec& job) {
+    const ProbabilityModel probability = ProbabilityModel::parse(job.probability);
+    std::vector<std::unique_ptr<Analysis>> analyses;
+    if (job.run_rank) {
+        RankOptions options = job.rank;
+        options.top = 0;  // every customer, for the CSV and the database
+        analyses.push_back(make_rank_analysis(options, job.rank.top));
+    }
+    if (job.run_communities) analyses.push_back(make_communities_analysis(job.communities, 1));
+    if (job.run_seeds) {
+        SeedsOptions options = job.seeds;
+        options.params.model = job.model;
+        options.probability = probability;
+        analyses.push_back(make_seeds_analysis(options));
+    }
+    if (job.run_compare) {
+        CompareOptions options = job.compare;
+        options.simulation.model = job.model;
+        options.probability = probability;
+        analyses.push_back(make_compare_analysis(options));
+    }
+    if (job.run_value) {
+        ValueOptions options = job.value;
+        options.params.network.model = job.model;
+        options.probability = probability;
+        analyses.push_back(make_value_analysis(options, job.scatter_points));
+    }
+    if (job.run_simulate) {
+        SimulateOptions options = job.simulate;
+        options.params.model = job.model;
+        options.probability = probability;
+        analyses.push_back(make_simulate_analysis(options));
+    }
+    return analyses;
+}
+
 json data_summary(const Dataset& dataset) {
     const StatsSummary stats = summarize(dataset);
     json types = json::array(), segments = json::array();
@@ -125,18 +179,9 @@ json data_summary(const Dataset& dataset) {
     return data;
 }
 
-}  // namespace
-
-std::string data_summary_json(const Dataset& dataset) { return data_summary(dataset).dump(2); }
-
-BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::string&)>& progress) {
-    const auto say = [&](const std::string& line) {
-        if (progress) progress(line);
-    };
-    const std::string started = utc_now();
-    const std::string job_file = job.file.empty() ? std::string("(defaults)") : job.file.string();
-
-    // --- Everything that can be checked is checked before any analysis runs --------------------
+// The job's data, read as [data] and [input] say, after the output folder is made; skipped bad
+// rows go to `rejects_file`.
+Dataset load_job_data(const JobSpec& job, const Progress& say, std::filesystem::path& rejects_file) {
     InputSource source{job.data_dir, job.edges_file, job.nodes_file, job.db_file};
     LoadOptions load_options;
     for (const auto& spec : job.type_specs) load_options.types.declare(spec);
@@ -148,14 +193,19 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
     if (error || !std::filesystem::is_directory(job.out_dir, error))
         throw OutputError(job.out_dir.string(), "cannot create the output folder");
     say("loading " + source.describe());
-    const Dataset dataset = load_dataset(source, load_options);
-    std::filesystem::path rejects_file;
+    Dataset dataset = load_dataset(source, load_options);
     if (!dataset.input.skipped.empty()) {
         // Bad rows left out ([input] on_bad_row = "skip"): listed beside the report.
         rejects_file = job.rejects.empty() ? job.out_dir / "rejects.csv" : std::filesystem::path(job.rejects);
         write_rejects_csv(rejects_file, dataset.input.skipped);
     }
-    const InfluenceGraph& graph = dataset.graph;
+    return dataset;
+}
+
+// What the job names that the data must have: segments, simulate's seeds, values to maximise.
+// Checked before any analysis runs.
+void check_job_against(const JobSpec& job, const InfluenceGraph& graph) {
+    const std::string job_file = job.file.empty() ? std::string("(defaults)") : job.file.string();
     const auto& segment_names = graph.segment_names();
     for (const std::string& segment : job.named_segments())
         if (segment.empty() || std::find(segment_names.begin(), segment_names.end(), segment) == segment_names.end())
@@ -175,7 +225,55 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
         for (NodeId node = 0; node < graph.num_nodes() && !any; ++node) any = graph.value(node) > 0.0;
         if (!any) throw InputError(job_file, "", "seeds.objective = \"value\" but no customer has a value above 0");
     }
-    const ProbabilityModel probability = ProbabilityModel::parse(job.probability);
+}
+
+// Runs each analysis in turn: its section of `summary`, its files, then the referral summary.
+void run_analyses(const JobSpec& job, const Dataset& dataset, const std::vector<std::unique_ptr<Analysis>>& analyses,
+                  const Progress& say, json& summary, std::vector<std::filesystem::path>& tables) {
+    const InfluenceGraph& graph = dataset.graph;
+    AnalysisEnv env;
+    env.seed = job.seed;
+    if (!job.run_rank) {
+        env.scores = weighted_degree(graph, RankDirection::influence);
+        env.score_name = "weighted degree";
+    }
+    for (const auto& analysis : analyses) {
+        say(analysis->start_line(dataset));
+        const std::string prefix = std::string(analysis->name()) + ": ";
+        env.progress = [&say, prefix](const std::string& line) { say(prefix + line); };
+        analysis->compute(dataset, env);
+        summary[std::string(analysis->section())] = analysis->section_json(dataset, env);
+        analysis->write_files(dataset, job.out_dir, tables);
+    }
+    if (!env.referral) {
+        std::vector<double> own(graph.num_nodes());
+        for (NodeId node = 0; node < graph.num_nodes(); ++node) own[node] = graph.value(node);
+        env.referral =
+            std::make_shared<const ReferralValueResult>(referral_value(graph, dataset.referrals, own, kNoDate, {}));
+    }
+    summary["referrals"] = referral_summary(graph, *env.referral);
+    if (summary.contains("simulate")) {  // the last section, after referrals
+        json simulate = std::move(summary["simulate"]);
+        summary.erase("simulate");
+        summary["simulate"] = std::move(simulate);
+    }
+}
+
+}  // namespace
+
+std::string data_summary_json(const Dataset& dataset) { return data_summary(dataset).dump(2); }
+
+BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::string&)>& progress) {
+    const auto say = [&](const std::string& line) {
+        if (progress) progress(line);
+    };
+    const std::string started = utc_now();
+
+    // --- Everything that can be checked is checked before any analysis runs --------------------
+    std::filesystem::path rejects_file;
+    const Dataset dataset = load_job_data(job, say, rejects_file);
+    const InfluenceGraph& graph = dataset.graph;
+    check_job_against(job, graph);
 
     json summary;
     summary["catena_version"] = CATENA_VERSION;
@@ -190,219 +288,9 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
     BatchOutputs outputs;
     if (!rejects_file.empty()) outputs.tables.push_back(rejects_file);
     outputs.folder = job.out_dir;
-    const auto write_table = [&](const std::string& name, const std::string& text) {
-        const std::filesystem::path path = job.out_dir / name;
-        write_file(path, text);
-        outputs.tables.push_back(path);
-    };
 
-    // --- Analyses -------------------------------------------------------------------------------
-    std::vector<double> scores;
-    std::string score_name = "weighted degree";
-    RankResult ranked;
-    if (job.run_rank) {
-        say("rank: " + std::string(to_string(job.rank.measure)) + " over " + count(graph.num_nodes()) + " customers");
-        RankOptions options = job.rank;
-        options.top = 0;  // every customer, for the CSV and the database
-        ranked = rank_customers(dataset, options);
-        scores = ranked.scores;
-        score_name = std::string(to_string(job.rank.measure));
-        // ranked.top lists every customer who has not opted out, with ranks among all.
-        const std::size_t listed = std::min(job.rank.top, ranked.top.size());
-        const std::uint64_t opted_out_passed =
-            listed == ranked.top.size() ? ranked.opted_out_not_listed : listed == 0 ? 0 : ranked.top[listed - 1].rank - listed;
-        json top = json::array();
-        for (std::size_t index = 0; index < listed; ++index) {
-            const RankedCustomer& row = ranked.top[index];
-            top.push_back({{"rank", row.rank},
-                           {"id", graph.external_id(row.node)},
-                           {"name", graph.name(row.node)},
-                           {"kind", to_string(graph.kind(row.node))},
-                           {"segment", graph.segment(row.node)},
-                           {"score", row.score},
-                           {"own_value", graph.has_value(row.node) ? json(graph.value(row.node)) : json(nullptr)}});
-        }
-        summary["influencers"] = {
-            {"measure", to_string(job.rank.measure)}, {"top", top}, {"opted_out_not_listed", opted_out_passed}};
-        write_table("influencers.csv", render(dataset, ranked, OutputFormat::csv));
-    } else {
-        scores = weighted_degree(graph, RankDirection::influence);
-    }
-
-    CommunityReport communities;
-    if (job.run_communities) {
-        say("communities: " + std::string(to_string(job.communities.method)));
-        communities = summarize_communities(dataset, job.communities, detect_communities(graph, job.communities), scores,
-                                            score_name, 1);
-        json list = json::array();
-        std::uint64_t opted_out_passed = 0;
-        for (const CommunitySummary& c : communities.communities) {
-            json entry = {{"community", c.id}, {"size", c.size}, {"value", c.total_value}};
-            // The community's top influencer among those who have not opted out.
-            entry["top_influencer"] = c.top_members.empty() ? json(nullptr) : customer_ref(graph, c.top_members.front());
-            list.push_back(entry);
-            opted_out_passed += c.opted_out_not_listed;
-        }
-        summary["communities"] = {{"method", to_string(job.communities.method)},
-                                  {"count", communities.result.count},
-                                  {"modularity", communities.result.modularity},
-                                  {"list", list},
-                                  {"opted_out_not_listed", opted_out_passed}};
-        write_membership_csv(job.out_dir / "communities.csv", graph, communities.result.community);
-        outputs.tables.push_back(job.out_dir / "communities.csv");
-    }
-
-    const std::vector<double> weights = diffusion_weights(graph, job.model, probability, dataset.referrals);
-    SeedsReport seeds;
-    if (job.run_seeds) {
-        say("seeds: the best " + std::to_string(job.seeds.params.k) + " to start a campaign with");
-        SeedsOptions options = job.seeds;
-        options.params.model = job.model;
-        options.probability = probability;
-        options.params.progress = [&](const std::string& line) { say("seeds: " + line); };
-        seeds = choose_seeds(dataset, options);
-        seeds.options.params.progress = nullptr;
-        // Expected value reached, by the simulator (the RR estimate counts customers).
-        SimulationParams simulation;
-        simulation.model = job.model;
-        simulation.seed = job.seed;
-        const SimulationResult reach = simulate(graph, weights, seeds.result.seeds, simulation);
-        json list = json::array();
-        for (std::size_t index = 0; index < seeds.result.seeds.size(); ++index) {
-            const NodeId node = seeds.result.seeds[index];
-            list.push_back({{"order", index + 1},
-                            {"id", graph.external_id(node)},
-                            {"name", graph.name(node)},
-                            {"segment", graph.segment(node)},
-                            {"marginal_estimate", seeds.result.marginal_estimate[index]}});
-        }
-        summary["seeds"] = {{"k", job.seeds.params.k},
-                            {"objective", job.seeds.params.value_objective ? "value" : "customers"},
-                            {"estimated_spread", seeds.result.estimated_spread},
-                            {"simulated_spread", reach.expected_spread},
-                            {"expected_value", reach.expected_value},
-                            {"certified_approximation", seeds.result.certified_approximation},
-                            {"guarantee", seeds.result.approximation},
-                            {"rr_sets", seeds.result.rr_sets},
-                            {"list", list}};
-        write_table("seeds.csv", render(dataset, seeds, OutputFormat::csv));
-    }
-
-    CompareReport compared;
-    if (job.run_compare) {
-        say("compare: five strategies for k = 1.." + std::to_string(job.compare.k));
-        CompareOptions options = job.compare;
-        options.simulation.model = job.model;
-        options.probability = probability;
-        options.progress = [&](const std::string& line) { say("compare: " + line); };
-        compared = compare_strategies(dataset, options);
-        compared.options.progress = nullptr;
-        json strategies = json::array();
-        for (const StrategyCurve& curve : compared.strategies)
-            strategies.push_back({{"name", curve.name}, {"spread", curve.spread}, {"error", curve.error}, {"value", curve.value}});
-        summary["compare"] = {{"k", job.compare.k}, {"simulations", job.compare.simulation.simulations},
-                              {"strategies", strategies}};
-        write_table("compare.csv", render(dataset, compared, OutputFormat::csv));
-    }
-
-    ValueReport valued;
-    ReferralValueResult referral;
-    if (job.run_value) {
-        say("value: own, network and referral value of every customer");
-        ValueOptions options = job.value;
-        options.params.network.model = job.model;
-        options.probability = probability;
-        valued = run_value(dataset, options);
-        referral = valued.result.referral;
-        const CustomerValueResult& v = valued.result;
-        const auto point = [&](NodeId node) {
-            return json{{"rank", v.rank[node]},
-                        {"id", graph.external_id(node)},
-                        {"name", graph.name(node)},
-                        {"own", v.profile.own_value[node]},
-                        {"network", v.network.network_value[node]},
-                        {"referral", v.referral.referral_value[node]},
-                        {"influence", v.influence[node]},
-                        {"total", v.influence_weighted[node]},
-                        {"quadrant", to_string(v.quadrant[node])}};
-        };
-        // Customers who opted out are neither plotted nor listed (the quadrant counts include them).
-        ValueFilter everyone;
-        everyone.top = 0;
-        std::uint64_t opted_out = 0;
-        const std::vector<NodeId> listable = select_customers(dataset, valued, everyone, &opted_out);
-        // The scatter: every listable customer up to job.scatter_points; past that, the best half
-        // of the points by rank and the other half spread evenly over the rest.
-        json points = json::array(), top = json::array();
-        const std::size_t n = listable.size();
-        if (n <= job.scatter_points) {
-            for (const NodeId node : listable) points.push_back(point(node));
-        } else {
-            const std::size_t best = job.scatter_points / 2, rest = job.scatter_points - best;
-            for (std::size_t index = 0; index < best; ++index) points.push_back(point(listable[index]));
-            for (std::size_t index = 0; index < rest; ++index) points.push_back(point(listable[best + index * (n - best) / rest]));
-        }
-        std::uint64_t opted_out_in_top = 0;
-        ValueFilter best;
-        best.top = 20;
-        for (const NodeId node : select_customers(dataset, valued, best, &opted_out_in_top)) top.push_back(point(node));
-        json quadrants = json::array();
-        for (const ValueGroup& group : valued.quadrants)
-            quadrants.push_back({{"name", group.name},
-                                 {"count", group.customers},
-                                 {"own_value", group.own_value},
-                                 {"network_value", group.network_value},
-                                 {"referral_value", group.referral_value},
-                                 {"influence_weighted_value", group.influence_weighted_value}});
-        summary["value"] = {{"weights", {{"network", options.params.network_weight}, {"referral", options.params.referral_weight}}},
-                            {"thresholds", {{"own", v.own_threshold}, {"influence", v.influence_threshold}}},
-                            {"network_error_bound", v.network.error_bound},
-                            {"quadrants", quadrants},
-                            {"points", points},
-                            {"top", top},
-                            {"opted_out_not_plotted", opted_out},
-                            {"opted_out_not_listed", opted_out_in_top}};
-        ValueFilter all;
-        all.top = 0;
-        write_table("values.csv", format_value(dataset, valued, OutputFormat::csv, all));
-    } else {
-        std::vector<double> own(graph.num_nodes());
-        for (NodeId node = 0; node < graph.num_nodes(); ++node) own[node] = graph.value(node);
-        referral = referral_value(graph, dataset.referrals, own, kNoDate, {});
-    }
-    {
-        const std::vector<std::uint32_t> depth = referral_depths(referral.referred_by);
-        std::vector<std::uint64_t> histogram;
-        std::uint64_t cascades = 0;
-        for (NodeId node = 0; node < graph.num_nodes(); ++node) {
-            if (depth[node] > 0) {
-                if (histogram.size() < depth[node]) histogram.resize(depth[node], 0);
-                ++histogram[depth[node] - 1];
-            } else if (referral.direct_referrals[node] > 0) {
-                ++cascades;
-            }
-        }
-        json depths = json::array();
-        for (std::size_t level = 0; level < histogram.size(); ++level)
-            depths.push_back({{"depth", level + 1}, {"count", histogram[level]}});
-        summary["referrals"] = {{"cascades", cascades}, {"max_depth", histogram.size()}, {"depth_histogram", depths}};
-    }
-
-    SimulateReport simulated;
-    if (job.run_simulate) {
-        say("simulate: " + std::to_string(job.simulate.seed_ids.size()) + " seeds, " +
-            count(job.simulate.params.simulations) + " runs");
-        SimulateOptions options = job.simulate;
-        options.params.model = job.model;
-        options.probability = probability;
-        simulated = run_simulation(dataset, options);
-        const SimulationResult& r = simulated.result;
-        summary["simulate"] = {{"seeds", job.simulate.seed_ids},
-                               {"expected_spread", r.expected_spread},
-                               {"standard_error", r.standard_error},
-                               {"expected_value", r.expected_value}};
-        write_table("simulation.csv", render(dataset, simulated, OutputFormat::csv));
-    }
+    const std::vector<std::unique_ptr<Analysis>> analyses = job_analyses(job);
+    run_analyses(job, dataset, analyses, say, summary, outputs.tables);
 
     // --- Outputs ----------------------------------------------------------------------------------
     const std::string finished = utc_now();
@@ -414,12 +302,7 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
         if (summary.contains("communities")) headline["modularity"] = summary["communities"]["modularity"];
         RunWriter writer(job.db_file, {"report", job_parameters(job).dump(), started, finished, graph.fingerprint(),
                                        headline.dump()});
-        if (job.run_rank) writer.rank_scores(to_string(job.rank.measure), graph, ranked.scores);
-        if (job.run_communities) writer.communities(graph, communities.result.community);
-        if (job.run_seeds) writer.seeds(graph, seeds.result.seeds, seeds.result.marginal_estimate);
-        if (job.run_compare) writer.compare_points(graph, compare_points(compared));
-        if (job.run_value) writer.customer_values(graph, customer_value_rows(valued));
-        if (job.run_simulate) writer.activation(graph, simulated.result.activation_probability);
+        for (const auto& analysis : analyses) analysis->save(writer, dataset);
         outputs.run_id = writer.commit(finished);
         summary["run"]["saved_as_run"] = outputs.run_id;
     }

@@ -1,5 +1,6 @@
 #include "catena/reports/estimate.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <cmath>
 
@@ -23,45 +24,78 @@ std::string MemoryEstimate::describe() const {
     return text;
 }
 
-MemoryEstimate estimate_memory(std::string_view command, std::string_view detail, const InputSize& size, int threads) {
-    const double n = static_cast<double>(size.customers);
-    const double rows = static_cast<double>(size.relationship_rows);
-    const double arcs = 2.0 * rows;  // an undirected relationship is two arcs; at most this many
-    const double t = std::max(threads, 1);
-    const auto bytes = [](double value) { return static_cast<std::uint64_t>(std::max(0.0, value)); };
+namespace {
+
+std::uint64_t bytes(double value) { return static_cast<std::uint64_t>(std::max(0.0, value)); }
+double nodes(const InputSize& size) { return static_cast<double>(size.customers); }
+// An undirected relationship is two arcs; at most this many.
+double arcs(const InputSize& size) { return 2.0 * static_cast<double>(size.relationship_rows); }
+// Edge probabilities and the sampler's in-edge copy, plus RR sets: OPIM-C's typical need on
+// catena's graphs (a run stops before a round that would pass --memory-limit).
+double seed_selection_bytes(const InputSize& size) {
+    return 8.0 * arcs(size) + 8.0 * arcs(size) + 16.0 * nodes(size) + 64.0 * nodes(size) + 8.0 * arcs(size);
+}
+double simulation_bytes(const InputSize& size, int threads) {
+    return 8.0 * arcs(size) + 24.0 * nodes(size) * std::max(threads, 1);
+}
+double leiden_bytes(const InputSize& size) { return 14.0 * arcs(size) + 64.0 * nodes(size); }
+// The theta of the default eps and delta.
+double network_value_bytes(const InputSize& size) { return 16.0 * arcs(size) + 24.0 * nodes(size) + 72.0 * 230'000.0; }
+
+}  // namespace
+
+MemoryEstimate estimate_memory(const InputSize& size, MemoryPart working) {
     MemoryEstimate estimate;
     // The process and the loaded graph: measured peak of loading (ids, attributes, CSR arrays and
     // the staging the builder frees once the graph is built).
-    estimate.parts.push_back({"loaded graph", bytes(24.0 * (1 << 20) + 76.0 * rows + 160.0 * n +
-                                                      40.0 * static_cast<double>(size.referrals) +
+    estimate.parts.push_back({"loaded graph", bytes(24.0 * (1 << 20) + 76.0 * static_cast<double>(size.relationship_rows) +
+                                                      160.0 * nodes(size) + 40.0 * static_cast<double>(size.referrals) +
                                                       40.0 * static_cast<double>(size.transactions))});
-    const auto add = [&](std::string what, double value) { estimate.parts.push_back({std::move(what), bytes(value)}); };
-    const double probabilities = 8.0 * arcs;
-    const double seeds_fixed = probabilities + 8.0 * arcs + 16.0 * n;  // edge probabilities, sampler's in-edge copy
-    // RR sets: OPIM-C's typical need on catena's graphs; a run stops before a round that would
-    // pass --memory-limit.
-    const double rr_typical = 64.0 * n + 8.0 * arcs;
-    const double value_rr = 16.0 * arcs + 24.0 * n + 72.0 * 230'000.0;  // theta of the default eps, delta
-    const double communities = 14.0 * arcs + 64.0 * n;
-    const double simulate = probabilities + 24.0 * n * t;
-    if (command == "stats") add("statistics", 16.0 * n + 8.0 * arcs);
-    else if (command == "rank") {
-        if (detail == "betweenness" || detail == "closeness") add(std::string(detail), 8.0 * arcs + 48.0 * n * (t + 1));
-        else if (detail == "core") add("core numbers", 24.0 * n + 8.0 * arcs);
-        else if (detail == "degree") add("degree", 16.0 * n);
-        else add("PageRank", 32.0 * n + 8.0 * arcs);
-    } else if (command == "communities") {
-        add(detail == "lpa" ? "label propagation" : std::string(detail.empty() ? "leiden" : detail),
-            detail == "lpa" ? 12.0 * arcs + 24.0 * n : communities);
-    } else if (command == "simulate") add("simulation", simulate);
-    else if (command == "seeds") add("seed selection", seeds_fixed + rr_typical);
-    else if (command == "compare") add("seed selection and simulation", seeds_fixed + rr_typical + simulate);
-    else if (command == "value") add("network value", value_rr);
-    else if (command == "export") add("analyses and output", communities + value_rr + 300.0 * arcs + 500.0 * n);
-    else if (command == "report") add("analyses, one at a time (largest)", std::max({communities, value_rr, seeds_fixed + rr_typical + simulate}));
-    else if (command == "import") add("database writes", 16.0 * (1 << 20));
+    if (!working.what.empty()) estimate.parts.push_back(std::move(working));
     return estimate;
 }
+
+namespace memory {
+
+MemoryPart stats(const InputSize& size) { return {"statistics", bytes(16.0 * nodes(size) + 8.0 * arcs(size))}; }
+
+MemoryPart rank(RankMeasure measure, const InputSize& size, int threads) {
+    const double n = nodes(size), a = arcs(size);
+    switch (measure) {
+        case RankMeasure::betweenness:
+        case RankMeasure::closeness:
+            return {std::string(to_string(measure)), bytes(8.0 * a + 48.0 * n * (std::max(threads, 1) + 1))};
+        case RankMeasure::core: return {"core numbers", bytes(24.0 * n + 8.0 * a)};
+        case RankMeasure::degree: return {"degree", bytes(16.0 * n)};
+        case RankMeasure::pagerank: break;
+    }
+    return {"PageRank", bytes(32.0 * n + 8.0 * a)};
+}
+
+MemoryPart communities(CommunityMethod method, const InputSize& size) {
+    if (method == CommunityMethod::label_propagation)
+        return {"label propagation", bytes(12.0 * arcs(size) + 24.0 * nodes(size))};
+    return {std::string(to_string(method)), bytes(leiden_bytes(size))};
+}
+
+MemoryPart simulation(const InputSize& size, int threads) { return {"simulation", bytes(simulation_bytes(size, threads))}; }
+MemoryPart seed_selection(const InputSize& size) { return {"seed selection", bytes(seed_selection_bytes(size))}; }
+MemoryPart compare(const InputSize& size, int threads) {
+    return {"seed selection and simulation", bytes(seed_selection_bytes(size) + simulation_bytes(size, threads))};
+}
+MemoryPart network_value(const InputSize& size) { return {"network value", bytes(network_value_bytes(size))}; }
+MemoryPart export_graph(const InputSize& size) {
+    return {"analyses and output",
+            bytes(leiden_bytes(size) + network_value_bytes(size) + 300.0 * arcs(size) + 500.0 * nodes(size))};
+}
+MemoryPart report(const InputSize& size, int threads) {
+    return {"analyses, one at a time (largest)",
+            bytes(std::max({leiden_bytes(size), network_value_bytes(size),
+                            seed_selection_bytes(size) + simulation_bytes(size, threads)}))};
+}
+MemoryPart import() { return {"database writes", bytes(16.0 * (1 << 20))}; }
+
+}  // namespace memory
 
 std::uint64_t parse_memory_size(std::string_view text) {
     std::size_t index = 0;

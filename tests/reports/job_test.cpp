@@ -69,3 +69,12 @@ TEST_CASE("Job file: unknown keys, wrong types and bad values name the key and l
     CHECK(job_error("[data]\n") == "job.toml:1: column 1: [data] needs folder, edges or db");
     CHECK(job_error("[data]\nfolder = \"x\"\n[types.mentor]\ndirected = true\nstrength = 2\n") == "");
 }
+
+TEST_CASE("Job file: each section is checked by its algorithm's own validate(), and accepts what it accepts",
+          "[report][job]") {
+    // What the command line accepts, the job file accepts: tolerance 0, top 0 (everyone), many passes.
+    CHECK(job_error("[rank]\ntolerance = 0\ntop = 0\n[communities]\nmax_iterations = 5000\n") == "");
+    // Past the TOML types, the Params' validate() speaks, at the section's line.
+    CHECK(job_error("[seeds]\ndelta = 1\n") == "job.toml:1: column 1: [seeds]: seeds: delta must be in (0, 1)");
+    CHECK(job_error("\n[compare]\neps = 0.5\n") == "");
+}

@@ -46,6 +46,8 @@ struct ProbabilityModel {
     // Parses "weighted-cascade", "constant:P", "column" or "learned"; throws UsageError.
     static ProbabilityModel parse(std::string_view text);
 };
+// The text parse() reads back: "weighted-cascade", "constant:0.05", "column" or "learned".
+std::string to_string(const ProbabilityModel& model);
 
 // p(u,v) for every edge (EdgeId order). `referrals` are used by the learned model only.
 std::vector<double> edge_probabilities(const InfluenceGraph& graph, const ProbabilityModel& model,

@@ -7,6 +7,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -54,5 +55,10 @@ std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph, std::
 // it back (the opt_out column is there to filter on, not read).
 void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,
                           const std::vector<std::uint32_t>& community);
+
+class Analysis;
+// `catena communities` as an Analysis (command.hpp); `top_members`: each community's top customers
+// (the batch job lists one, its top influencer).
+std::unique_ptr<Analysis> make_communities_analysis(const CommunityParams& params = {}, std::size_t top_members = 3);
 
 }  // namespace catena

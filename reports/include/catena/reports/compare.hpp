@@ -4,6 +4,7 @@
 #pragma once
 
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -45,5 +46,9 @@ std::string render(const Dataset& dataset, const CompareReport& report, OutputFo
 
 // Every point of every curve, as stored in the workspace (compare_points).
 std::vector<ComparePoint> compare_points(const CompareReport& report);
+
+class Analysis;
+// `catena compare` as an Analysis (command.hpp).
+std::unique_ptr<Analysis> make_compare_analysis(const CompareOptions& options = {});
 
 }  // namespace catena

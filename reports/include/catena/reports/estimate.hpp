@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "catena/loaders/load.hpp"
+#include "catena/reports/communities.hpp"
+#include "catena/reports/rank.hpp"
 
 namespace catena {
 
@@ -26,9 +28,22 @@ struct MemoryEstimate {
     std::string describe() const;  // "about 123 MiB: loaded graph 100 MiB + PageRank 23 MiB"
 };
 
-// `command`: a catena subcommand; `detail`: its method where it matters (rank --by, communities
-// --method); `threads`: OpenMP threads.
-MemoryEstimate estimate_memory(std::string_view command, std::string_view detail, const InputSize& size, int threads);
+// The loaded graph, then `working` (the analysis's own memory; none when `what` is empty).
+MemoryEstimate estimate_memory(const InputSize& size, MemoryPart working);
+
+// Each analysis's working memory beyond the loaded graph; `threads`: OpenMP threads.
+namespace memory {
+MemoryPart stats(const InputSize& size);
+MemoryPart rank(RankMeasure measure, const InputSize& size, int threads);
+MemoryPart communities(CommunityMethod method, const InputSize& size);
+MemoryPart simulation(const InputSize& size, int threads);
+MemoryPart seed_selection(const InputSize& size);
+MemoryPart compare(const InputSize& size, int threads);
+MemoryPart network_value(const InputSize& size);
+MemoryPart export_graph(const InputSize& size);
+MemoryPart report(const InputSize& size, int threads);  // the largest of its analyses
+MemoryPart import();
+}  // namespace memory
 
 // Parses a size such as "800M", "2G", "1.5GiB", "500MB" or plain bytes; throws UsageError.
 std::uint64_t parse_memory_size(std::string_view text);

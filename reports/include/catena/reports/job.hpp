@@ -67,7 +67,12 @@ struct JobSpec {
 // key, a value of the wrong type or out of range.
 JobSpec parse_job_file(const std::filesystem::path& path);
 
-// The job without a file: every analysis with its defaults.
+// A report's seeds and comparison curves: a referral programme's first wave. The only default
+// of the batch job that is not its Params struct's (`catena seeds` keeps SeedSelectionParams'
+// k = 50, `catena compare` CompareOptions' k = 20).
+inline constexpr std::uint32_t kReportSeeds = 10;
+
+// The job without a file: every analysis with its defaults (k = kReportSeeds).
 JobSpec default_job();
 
 }  // namespace catena

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -62,5 +63,10 @@ std::vector<RankedCustomer> listed_ranking(const InfluenceGraph& graph, const st
 
 RankResult rank_customers(const Dataset& dataset, const RankOptions& options);
 std::string render(const Dataset& dataset, const RankResult& result, OutputFormat format);
+
+class Analysis;
+// `catena rank` as an Analysis (command.hpp); `listed`: customers the batch job's section lists
+// (the batch ranks with top 0, every customer, for its CSV and the workspace).
+std::unique_ptr<Analysis> make_rank_analysis(const RankOptions& options = {}, std::size_t listed = 20);
 
 }  // namespace catena

@@ -1,6 +1,7 @@
 // `catena seeds`: the k customers to start a referral campaign with (influence maximisation).
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -26,5 +27,9 @@ struct SeedsReport {
 // Throws UsageError for an unknown segment or kind.
 SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options);
 std::string render(const Dataset& dataset, const SeedsReport& report, OutputFormat format);
+
+class Analysis;
+// `catena seeds` as an Analysis (command.hpp).
+std::unique_ptr<Analysis> make_seeds_analysis(const SeedsOptions& options = {});
 
 }  // namespace catena

@@ -5,6 +5,7 @@
 // simulation_activation rows) keeps them, with an opt_out column to filter on.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -35,5 +36,9 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
 // header whose first column is `id` or `customer`, that column of the CSV (RFC 4180, so ids with
 // commas or quotes are quoted, as catena's own CSV output writes them).
 std::vector<std::string> read_seed_file(const std::string& path);
+
+class Analysis;
+// `catena simulate` as an Analysis (command.hpp).
+std::unique_ptr<Analysis> make_simulate_analysis(const SimulateOptions& options = {});
 
 }  // namespace catena

@@ -9,6 +9,7 @@
 
 #include <array>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -71,5 +72,10 @@ std::string value_summary_json(const Dataset& dataset, const ValueReport& report
 
 // Every customer's values, as stored in the workspace (customer_values).
 std::vector<CustomerValueRow> customer_value_rows(const ValueReport& report);
+
+class Analysis;
+// `catena value` as an Analysis (command.hpp); `scatter_points`: at most this many customers in
+// the batch job's value scatter plot.
+std::unique_ptr<Analysis> make_value_analysis(const ValueOptions& options = {}, std::size_t scatter_points = 2000);
 
 }  // namespace catena

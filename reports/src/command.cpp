@@ -1,0 +1,212 @@
+#include "catena/reports/command.hpp"
+
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <thread>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "catena/graph/errors.hpp"
+#include "catena/graph/output.hpp"
+#include "catena/loaders/load.hpp"
+#include "catena/loaders/store.hpp"
+#include "catena/reports/estimate.hpp"
+#include "catena/reports/communities.hpp"
+#include "catena/reports/compare.hpp"
+#include "catena/reports/rank.hpp"
+#include "catena/reports/seeds.hpp"
+#include "catena/reports/simulate.hpp"
+#include "catena/reports/stats.hpp"
+#include "catena/reports/value.hpp"
+#include "commands.hpp"
+
+namespace catena {
+
+InputSource CommonOptions::input() const { return {data_dir, edges_file, nodes_file, db_file}; }
+
+LoadOptions CommonOptions::load_options() const {
+    LoadOptions options;
+    for (const auto& spec : type_specs) options.types.declare(spec);
+    options.directed = directed;
+    options.mapping = mapping;
+    if (!on_bad_row.empty()) options.on_bad_row = parse_bad_row_policy(on_bad_row);
+    return options;
+}
+
+Progress CommonOptions::progress(const std::string& step) const {
+    if (quiet || !isatty(STDERR_FILENO)) return {};
+    const auto start = std::chrono::steady_clock::now();
+    return [step, start](const std::string& line) {
+        const std::chrono::duration<double> seconds = std::chrono::steady_clock::now() - start;
+        fmt::print(stderr, "catena: {}: {} [{:.1f} s]\n", step, line, seconds.count());
+    };
+}
+
+void CommonOptions::timing(std::string_view step, double seconds) const {
+    if (timings) fmt::print(stderr, "catena: timing: {} {:.3f} s\n", step, seconds);
+}
+
+void CommonOptions::note(std::string_view line) const {
+    if (!quiet) fmt::print(stderr, "catena: note: {}\n", line);
+}
+
+void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_input) {
+    command.add_option("--data", options.data_dir,
+                       "Data folder with customers.csv and relationships.csv (required) and "
+                       "referrals.csv, transactions.csv (optional)");
+    command.add_option("--edges", options.edges_file,
+                       "Edge list CSV: source,target[,weight] or any relationships columns");
+    command.add_option("--nodes", options.nodes_file,
+                       "Customers CSV for --edges (without it every id named is a person)");
+    if (with_db_input) command.add_option("--db", options.db_file, "Workspace database written by catena import");
+    command.add_option("--mapping", options.mapping,
+                       "Mapping file (TOML) saying how the files of the --data folder feed catena's tables "
+                       "(column names, keys, date and number formats, value maps); see README \"CRM exports\"");
+    command.add_option("--on-bad-row", options.on_bad_row,
+                       "stop: list up to 20 bad rows and stop (default); skip: leave them out, count them "
+                       "by reason and write them to --rejects");
+    command.add_option("--rejects", options.rejects,
+                       "With --on-bad-row skip: write the skipped rows here (CSV: file, line, table, column, "
+                       "reason, message, record)");
+    command.add_flag("--directed", options.directed,
+                     "Rows without a type are directed 'influences' (source -> target) instead of "
+                     "undirected 'knows'");
+    command.add_option("--type", options.type_specs,
+                       "Declare or override a relationship type: NAME:directed|undirected[:STRENGTH] "
+                       "(repeatable), e.g. --type mentor:directed:1.5");
+    command.add_flag("-q,--quiet", options.quiet, "No notes or progress on stderr");
+    command.add_flag("--estimate", options.estimate,
+                     "Print the memory this run would need (from the input's size) and stop without running it");
+    command.add_option("--memory-limit", options.memory_limit,
+                       "Refuse to start (or, for seed selection, to draw another round of RR sets) when the run "
+                       "would need more memory than this, e.g. 800M or 2G");
+    command.add_flag("--timings", options.timings,
+                     "Print the wall time of each step on stderr ('catena: timing: STEP SECONDS s')");
+}
+
+int thread_count() {
+    if (const char* text = std::getenv("OMP_NUM_THREADS")) {
+        const int value = std::atoi(text);
+        if (value > 0) return value;
+    }
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+}
+
+std::uint64_t check_memory(const CommonOptions& common, const InputSource& input, std::string_view command,
+                           const std::function<MemoryPart(const InputSize&)>& working) {
+    if (!common.estimate && common.memory_limit.empty()) return 0;
+    const std::uint64_t limit = common.memory_limit.empty() ? 0 : parse_memory_size(common.memory_limit);
+    const InputSize size = measure_input(input);
+    const MemoryEstimate estimate = estimate_memory(size, working ? working(size) : MemoryPart{});
+    const double limit_mib = static_cast<double>(limit) / (1 << 20);
+    if (common.estimate) {
+        fmt::print("catena {}: {}{}\n", command, estimate.describe(),
+                   limit == 0 ? "" : fmt::format(" ({} the memory limit of {:.0f} MiB)",
+                                                 estimate.total() > limit ? "over" : "within", limit_mib));
+        throw EstimateOnly{};
+    }
+    if (estimate.total() > limit)
+        throw UsageError(fmt::format("{} would need {}, over --memory-limit {:.0f} MiB", command, estimate.describe(),
+                                     limit_mib));
+    return limit - std::min(limit, estimate.parts.front().bytes);
+}
+
+Dataset load_input(const CommonOptions& common) {
+    if (!common.rejects.empty() && common.on_bad_row != "skip")
+        throw UsageError("--rejects goes with --on-bad-row skip");
+    const auto start = std::chrono::steady_clock::now();
+    Dataset dataset = load_dataset(common.input(), common.load_options());
+    common.timing("load", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    for (const auto& warning : dataset.warnings) common.note(warning);
+    report_skipped(dataset.input.skipped, common.rejects, common);
+    return dataset;
+}
+
+void report_skipped(const std::vector<SkippedRow>& skipped, const std::filesystem::path& rejects,
+                    const CommonOptions& common) {
+    if (!rejects.empty()) write_rejects_csv(rejects, skipped);
+    if (skipped.empty()) return;
+    common.note(skipped_rows_summary(skipped) +
+                (rejects.empty() ? " (give --rejects FILE to list them)" : "; listed in " + rejects.string()));
+}
+
+void print_text(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+void ModelTexts::bind(CLI::App& app, const std::string& model_help) {
+    app.add_option("--model", model, model_help)->capture_default_str();
+    app.add_option("--probability", probability, "IC edge probabilities: weighted-cascade, constant:P, column or learned")
+        ->capture_default_str();
+}
+
+DiffusionModel ModelTexts::diffusion() const {
+    if (const auto parsed = parse_diffusion_model(model)) return *parsed;
+    throw UsageError("--model must be ic or lt, not '" + model + "'");
+}
+
+Json Analysis::summary(const Dataset&) const { return Json::object(); }
+
+void Analysis::write_files(const Dataset& dataset, const std::filesystem::path& folder,
+                           std::vector<std::filesystem::path>& written) const {
+    const std::filesystem::path path = folder / std::string(batch_file());
+    write_file(path, render(dataset, OutputFormat::csv));
+    written.push_back(path);
+}
+
+Command analysis_command(std::shared_ptr<Analysis> analysis) {
+    Command command{std::string(analysis->name()), std::string(analysis->help()), {}};
+    command.bind = [analysis](CLI::App& app, CommonOptions& common) -> std::function<int()> {
+        add_common_options(app, common, true);
+        app.add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
+        auto no_save = std::make_shared<bool>(false);
+        app.add_flag("--no-save", *no_save, "With --db: do not record the run in the database");
+        analysis->bind(app);
+        return [analysis, &common, no_save] {
+            const OutputFormat format = parse_output_format(common.format);
+            analysis->prepare(common);
+            const int threads = thread_count();
+            AnalysisEnv env;
+            env.memory_limit = check_memory(common, common.input(), analysis->name(), [&](const InputSize& size) {
+                return analysis->working_memory(size, threads);
+            });
+            const Dataset dataset = load_input(common);
+            const std::string started = utc_now();
+            env.progress = common.progress(std::string(analysis->name()));
+            const auto start = std::chrono::steady_clock::now();
+            analysis->compute(dataset, env);
+            common.timing(analysis->timing_step(),
+                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            print_text(analysis->render(dataset, format));
+            if (common.db_file.empty() || *no_save) return 0;
+            RunWriter writer(common.db_file, {std::string(analysis->name()), analysis->parameters().dump(), started, "",
+                                              dataset.graph.fingerprint(), analysis->summary(dataset).dump()});
+            analysis->save(writer, dataset);
+            const std::int64_t run_id = writer.commit(utc_now());
+            if (!common.quiet)
+                fmt::print(stderr, "catena: saved as run {} in {} (table {})\n", run_id, common.db_file,
+                           analysis->stored_table());
+            return 0;
+        };
+    };
+    return command;
+}
+
+std::vector<Command> command_table() {
+    return {import_command(),
+            mapping_command(),
+            stats_command(),
+            generate_command(),
+            analysis_command(make_rank_analysis()),
+            analysis_command(make_communities_analysis()),
+            analysis_command(make_simulate_analysis()),
+            analysis_command(make_seeds_analysis()),
+            analysis_command(make_compare_analysis()),
+            analysis_command(make_value_analysis()),
+            report_command(),
+            export_command()};
+}
+
+}  // namespace catena

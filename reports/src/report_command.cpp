@@ -1,0 +1,83 @@
+// `catena report`: the batch job (batch.hpp) from the command line. The command line's input and
+// reading options replace the job file's.
+#include <chrono>
+#include <memory>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "catena/graph/errors.hpp"
+#include "catena/reports/batch.hpp"
+#include "catena/reports/estimate.hpp"
+#include "catena/reports/job.hpp"
+#include "commands.hpp"
+
+namespace catena {
+
+namespace {
+
+struct ReportArgs {
+    std::string job_file, out;
+    bool no_save = false;
+};
+
+// The job of the job file (or the defaults), with what the command line says instead.
+JobSpec job_for(const ReportArgs& args, const CommonOptions& common) {
+    JobSpec job = args.job_file.empty() ? default_job() : parse_job_file(args.job_file);
+    if (!common.data_dir.empty() || !common.edges_file.empty() || !common.db_file.empty()) {
+        job.data_dir = common.data_dir;
+        job.edges_file = common.edges_file;
+        job.nodes_file = common.nodes_file;
+        job.db_file = common.db_file;
+    }
+    if (job.data_dir.empty() && job.edges_file.empty() && job.db_file.empty())
+        throw UsageError("report needs its input: --data DIR, --edges FILE or --db FILE, or a job file with [data]");
+    if (common.directed) job.directed = true;
+    if (!common.mapping.empty()) job.mapping = common.mapping;
+    if (!common.on_bad_row.empty()) {
+        parse_bad_row_policy(common.on_bad_row);
+        job.on_bad_row = common.on_bad_row;
+    }
+    if (!common.rejects.empty()) job.rejects = common.rejects;
+    for (const auto& spec : common.type_specs) job.type_specs.push_back(spec);
+    if (!args.out.empty()) job.out_dir = args.out;
+    if (args.no_save) job.save = false;
+    return job;
+}
+
+int run_report(const ReportArgs& args, const CommonOptions& common) {
+    const JobSpec job = job_for(args, common);
+    const int threads = thread_count();
+    check_memory(common, InputSource{job.data_dir, job.edges_file, job.nodes_file, job.db_file}, "report",
+                 [&](const InputSize& size) { return memory::report(size, threads); });
+    const auto start = std::chrono::steady_clock::now();
+    const BatchOutputs outputs = run_batch(job, common.progress("report"));
+    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    common.timing("report", seconds);
+    if (!common.quiet) fmt::print(stderr, "catena: report written in {:.1f} s\n", seconds);
+    fmt::print("Report: {}\nSummary: {}\n", outputs.html.string(), outputs.summary.string());
+    for (const auto& table : outputs.tables) fmt::print("Table: {}\n", table.string());
+    if (outputs.run_id) fmt::print("Saved as run {} in {}\n", outputs.run_id, job.db_file);
+    return 0;
+}
+
+}  // namespace
+
+Command report_command() {
+    return {"report",
+            "The batch job: run the analyses a job file lists (or all of them with their defaults) and write "
+            "report.html, summary.json and CSV tables into a folder, and the results into the workspace database "
+            "when the input is one",
+            [](CLI::App& app, CommonOptions& common) -> std::function<int()> {
+                add_common_options(app, common, true);
+                auto args = std::make_shared<ReportArgs>();
+                app.add_option("--job", args->job_file,
+                               "Job file (TOML); see samples/job.toml and README \"Batch reports\"");
+                app.add_option("--out", args->out,
+                               "Output folder (default: the job's [output] folder, or catena-report)");
+                app.add_flag("--no-save", args->no_save, "With --db: do not record the run in the database");
+                return [args, &common] { return run_report(*args, common); };
+            }};
+}
+
+}  // namespace catena
