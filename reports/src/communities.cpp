@@ -88,6 +88,38 @@ CommunityReport summarize_communities(const Dataset& dataset, const CommunityPar
     return report;
 }
 
+nlohmann::ordered_json to_json(const Dataset& dataset, const CommunityReport& report, std::size_t top) {
+    const InfluenceGraph& graph = dataset.graph;
+    const std::size_t shown = top == 0 ? report.communities.size() : std::min(top, report.communities.size());
+    std::uint64_t opted_out = 0;  // passed over by the listed communities' top customers
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (std::size_t index = 0; index < shown; ++index) {
+        const CommunitySummary& c = report.communities[index];
+        nlohmann::ordered_json members = nlohmann::ordered_json::array();
+        for (const NodeId node : c.top_members) members.push_back({{"id", graph.external_id(node)}, {"name", graph.name(node)}});
+        rows.push_back({{"community", c.id},
+                        {"size", c.size},
+                        {"people", c.people},
+                        {"businesses", c.businesses},
+                        {"total_value", c.total_value},
+                        {"mean_value", c.size ? c.total_value / c.size : 0.0},
+                        {"internal_strength", c.internal_strength},
+                        {"external_strength", c.external_strength},
+                        {"top_customers", members},
+                        {"opted_out_not_listed", c.opted_out_not_listed}});
+        opted_out += c.opted_out_not_listed;
+    }
+    return {{"method", to_string(report.params.method)},
+            {"resolution", report.params.resolution},
+            {"seed", report.params.seed},
+            {"count", report.result.count},
+            {"modularity", report.result.modularity},
+            {"iterations", report.result.iterations},
+            {"top_customers_by", report.score_name},
+            {"largest", rows},
+            {"opted_out_not_listed", opted_out}};
+}
+
 std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format, std::size_t top) {
     const InfluenceGraph& graph = dataset.graph;
     const std::size_t shown = top == 0 ? report.communities.size() : std::min(top, report.communities.size());
@@ -99,32 +131,7 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
     // Opted-out customers the listed communities' top customers passed over.
     std::uint64_t opted_out = 0;
     for (std::size_t index = 0; index < shown; ++index) opted_out += report.communities[index].opted_out_not_listed;
-    if (format == OutputFormat::json) {
-        nlohmann::ordered_json json = {{"method", to_string(report.params.method)},
-                                       {"resolution", report.params.resolution},
-                                       {"seed", report.params.seed},
-                                       {"communities", report.result.count},
-                                       {"modularity", report.result.modularity},
-                                       {"iterations", report.result.iterations},
-                                       {"top_customers_by", report.score_name}};
-        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-        for (std::size_t index = 0; index < shown; ++index) {
-            const CommunitySummary& c = report.communities[index];
-            rows.push_back({{"community", c.id},
-                            {"size", c.size},
-                            {"people", c.people},
-                            {"businesses", c.businesses},
-                            {"total_value", c.total_value},
-                            {"mean_value", c.size ? c.total_value / c.size : 0.0},
-                            {"internal_strength", c.internal_strength},
-                            {"external_strength", c.external_strength},
-                            {"top_customers", names(c)},
-                            {"opted_out_not_listed", c.opted_out_not_listed}});
-        }
-        json["largest"] = rows;
-        json["opted_out_not_listed"] = opted_out;
-        return json.dump(2) + "\n";
-    }
+    if (format == OutputFormat::json) return to_json(dataset, report, top).dump(2) + "\n";
     if (format == OutputFormat::csv) {
         std::string out = "community,size,people,businesses,total_value,mean_value,internal_strength,external_strength,top_customers\n";
         for (std::size_t index = 0; index < shown; ++index) {

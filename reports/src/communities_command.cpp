@@ -13,10 +13,6 @@ namespace catena {
 
 namespace {
 
-Json customer_ref(const InfluenceGraph& graph, NodeId node) {
-    return {{"id", graph.external_id(node)}, {"name", graph.name(node)}};
-}
-
 class CommunitiesAnalysis final : public Analysis {
 public:
     CommunitiesAnalysis(CommunityParams params, std::size_t top_members)
@@ -117,23 +113,7 @@ public:
         return "communities: " + std::string(to_string(params_.method));
     }
 
-    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override {
-        Json list = Json::array();
-        std::uint64_t opted_out_passed = 0;
-        for (const CommunitySummary& c : report_.communities) {
-            Json entry = {{"community", c.id}, {"size", c.size}, {"value", c.total_value}};
-            // The community's top influencer among those who have not opted out.
-            entry["top_influencer"] =
-                c.top_members.empty() ? Json(nullptr) : customer_ref(dataset.graph, c.top_members.front());
-            list.push_back(entry);
-            opted_out_passed += c.opted_out_not_listed;
-        }
-        return {{"method", to_string(params_.method)},
-                {"count", report_.result.count},
-                {"modularity", report_.result.modularity},
-                {"list", list},
-                {"opted_out_not_listed", opted_out_passed}};
-    }
+    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override { return to_json(dataset, report_, 0); }
 
 private:
     CommunityParams params_;

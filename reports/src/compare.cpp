@@ -49,6 +49,24 @@ CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& o
     return report;
 }
 
+nlohmann::ordered_json to_json(const Dataset& dataset, const CompareReport& report) {
+    nlohmann::ordered_json strategies = nlohmann::ordered_json::array();
+    for (const StrategyCurve& curve : report.strategies) {
+        std::vector<std::string> ids;
+        for (const NodeId node : curve.seeds) ids.emplace_back(dataset.graph.external_id(node));
+        strategies.push_back({{"name", curve.name},
+                              {"seeds", ids},
+                              {"expected_spread", curve.spread},
+                              {"standard_error", curve.error},
+                              {"expected_value", curve.value}});
+    }
+    return {{"k", report.options.k},
+            {"model", to_string(report.options.simulation.model)},
+            {"simulations", report.options.simulation.simulations},
+            {"seed", report.options.simulation.seed},
+            {"strategies", strategies}};
+}
+
 std::string render(const Dataset& dataset, const CompareReport& report, OutputFormat format) {
     (void)dataset;
     const auto& strategies = report.strategies;
@@ -60,21 +78,7 @@ std::string render(const Dataset& dataset, const CompareReport& report, OutputFo
                                    curve.error[index], curve.value[index]);
         return out;
     }
-    if (format == OutputFormat::json) {
-        nlohmann::ordered_json json = {{"k", report.options.k},
-                                       {"model", to_string(report.options.simulation.model)},
-                                       {"simulations", report.options.simulation.simulations},
-                                       {"seed", report.options.simulation.seed}};
-        nlohmann::ordered_json curves = nlohmann::ordered_json::object();
-        for (const StrategyCurve& curve : strategies) {
-            std::vector<std::string> ids;
-            for (const NodeId node : curve.seeds) ids.emplace_back(dataset.graph.external_id(node));
-            curves[curve.name] = {{"seeds", ids}, {"expected_spread", curve.spread}, {"standard_error", curve.error},
-                                  {"expected_value", curve.value}};
-        }
-        json["strategies"] = curves;
-        return json.dump(2) + "\n";
-    }
+    if (format == OutputFormat::json) return to_json(dataset, report).dump(2) + "\n";
     std::string out = fmt::format("Expected customers reached by k seeds, {} simulations per point (seed {})\n\n",
                                   count(report.options.simulation.simulations), report.options.simulation.seed);
     out += fmt::format("{:>4}", "k");

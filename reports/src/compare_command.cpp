@@ -54,7 +54,7 @@ public:
 
     Json parameters() const override {
         return {{"k", options_.k},
-                {"sims", options_.simulation.simulations},
+                {"simulations", options_.simulation.simulations},
                 {"model", to_string(options_.simulation.model)},
                 {"probability", to_string(options_.probability)},
                 {"eps", options_.epsilon},
@@ -78,13 +78,7 @@ public:
         return "compare: five strategies for k = 1.." + std::to_string(options_.k);
     }
 
-    Json section_json(const Dataset&, const AnalysisEnv&) const override {
-        Json strategies = Json::array();
-        for (const StrategyCurve& curve : report_.strategies)
-            strategies.push_back(
-                {{"name", curve.name}, {"spread", curve.spread}, {"error", curve.error}, {"value", curve.value}});
-        return {{"k", options_.k}, {"simulations", options_.simulation.simulations}, {"strategies", strategies}};
-    }
+    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override { return to_json(dataset, report_); }
 
 private:
     CompareOptions options_;

@@ -139,6 +139,37 @@ RankResult rank_customers(const Dataset& dataset, const RankOptions& options) {
     return result;
 }
 
+nlohmann::ordered_json to_json(const Dataset& dataset, const RankResult& result) {
+    const InfluenceGraph& graph = dataset.graph;
+    const RankOptions& options = result.options;
+    nlohmann::ordered_json json;
+    json["measure"] = to_string(options.measure);
+    if (options.measure == RankMeasure::pagerank || options.measure == RankMeasure::degree)
+        json["direction"] = to_string(options.pagerank.direction);
+    if (options.measure == RankMeasure::pagerank) {
+        json["damping"] = options.pagerank.damping;
+        json["tolerance"] = options.pagerank.tolerance;
+        json["iterations"] = result.iterations;
+        json["converged"] = result.converged;
+        json["personalize"] = options.personalize;
+    }
+    if (options.measure == RankMeasure::betweenness || options.measure == RankMeasure::closeness)
+        json["pivots"] = options.sampling.pivots;
+    json["customers"] = graph.num_nodes();
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const RankedCustomer& row : result.top)
+        rows.push_back({{"rank", row.rank},
+                        {"id", graph.external_id(row.node)},
+                        {"name", graph.name(row.node)},
+                        {"kind", to_string(graph.kind(row.node))},
+                        {"segment", graph.segment(row.node)},
+                        {"own_value", graph.has_value(row.node) ? nlohmann::ordered_json(graph.value(row.node)) : nullptr},
+                        {"score", row.score}});
+    json["top"] = rows;
+    json["opted_out_not_listed"] = result.opted_out_not_listed;
+    return json;
+}
+
 std::string render(const Dataset& dataset, const RankResult& result, OutputFormat format) {
     const InfluenceGraph& graph = dataset.graph;
     const RankOptions& options = result.options;
@@ -154,35 +185,7 @@ std::string render(const Dataset& dataset, const RankResult& result, OutputForma
                                    graph.has_value(row.node) ? fmt::format("{:.2f}", graph.value(row.node)) : "",
                                    row.score);
             return out;
-        case OutputFormat::json: {
-            nlohmann::ordered_json json;
-            json["measure"] = to_string(options.measure);
-            if (directional) json["direction"] = to_string(options.pagerank.direction);
-            if (options.measure == RankMeasure::pagerank) {
-                json["damping"] = options.pagerank.damping;
-                json["tolerance"] = options.pagerank.tolerance;
-                json["iterations"] = result.iterations;
-                json["converged"] = result.converged;
-                json["personalize"] = options.personalize;
-            }
-            if (options.measure == RankMeasure::betweenness || options.measure == RankMeasure::closeness)
-                json["pivots"] = options.sampling.pivots;
-            json["customers"] = graph.num_nodes();
-            nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-            for (const RankedCustomer& row : result.top) {
-                nlohmann::ordered_json entry = {{"rank", row.rank},
-                                                {"id", graph.external_id(row.node)},
-                                                {"name", graph.name(row.node)},
-                                                {"kind", to_string(graph.kind(row.node))},
-                                                {"segment", graph.segment(row.node)}};
-                entry["value"] = graph.has_value(row.node) ? nlohmann::ordered_json(graph.value(row.node)) : nullptr;
-                entry["score"] = row.score;
-                rows.push_back(entry);
-            }
-            json["top"] = rows;
-            json["opted_out_not_listed"] = result.opted_out_not_listed;
-            return json.dump(2) + "\n";
-        }
+        case OutputFormat::json: return to_json(dataset, result).dump(2) + "\n";
         case OutputFormat::table:
             break;
     }

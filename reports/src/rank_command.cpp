@@ -98,23 +98,13 @@ public:
 
     // The first `listed_` (0: all) of the ranking, computed with top 0: every customer not opted out.
     Json section_json(const Dataset& dataset, const AnalysisEnv&) const override {
-        const InfluenceGraph& graph = dataset.graph;
-        const std::size_t listed = listed_ == 0 ? result_.top.size() : std::min(listed_, result_.top.size());
-        const std::uint64_t opted_out_passed = listed == result_.top.size() ? result_.opted_out_not_listed
-                                               : listed == 0                ? 0
-                                                                            : result_.top[listed - 1].rank - listed;
-        Json top = Json::array();
-        for (std::size_t index = 0; index < listed; ++index) {
-            const RankedCustomer& row = result_.top[index];
-            top.push_back({{"rank", row.rank},
-                           {"id", graph.external_id(row.node)},
-                           {"name", graph.name(row.node)},
-                           {"kind", to_string(graph.kind(row.node))},
-                           {"segment", graph.segment(row.node)},
-                           {"score", row.score},
-                           {"own_value", graph.has_value(row.node) ? Json(graph.value(row.node)) : Json(nullptr)}});
+        RankResult listed = result_;
+        if (listed_ != 0 && listed_ < listed.top.size()) {
+            listed.top.resize(listed_);
+            listed.opted_out_not_listed = listed_ == 0 ? 0 : listed.top.back().rank - listed_;
         }
-        return {{"measure", to_string(options_.measure)}, {"top", top}, {"opted_out_not_listed", opted_out_passed}};
+        listed.scores.clear();
+        return to_json(dataset, listed);
     }
 
 private:

@@ -37,6 +37,36 @@ SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options) {
     return report;
 }
 
+nlohmann::ordered_json to_json(const Dataset& dataset, const SeedsReport& report) {
+    const InfluenceGraph& graph = dataset.graph;
+    const SeedSelectionResult& r = report.result;
+    const SeedSelectionParams& p = report.options.params;
+    nlohmann::ordered_json seeds = nlohmann::ordered_json::array();
+    for (std::size_t index = 0; index < r.seeds.size(); ++index) {
+        const NodeId node = r.seeds[index];
+        seeds.push_back({{"order", index + 1},
+                         {"id", graph.external_id(node)},
+                         {"name", graph.name(node)},
+                         {"kind", to_string(graph.kind(node))},
+                         {"segment", graph.segment(node)},
+                         {"cost", graph.cost(node)},
+                         {"marginal_estimate", r.marginal_estimate[index]}});
+    }
+    return {{"k", p.k},
+            {"objective", p.value_objective ? "value" : "customers"},
+            {"epsilon", p.epsilon},
+            {"delta", r.failure_probability},
+            {"budget", p.budget},
+            {"estimated_spread", r.estimated_spread},
+            {"approximation", r.approximation},
+            {"certified_approximation", r.certified_approximation},
+            {"guarantee_holds", r.guarantee_holds},
+            {"rr_sets", r.rr_sets},
+            {"rr_entries", r.rr_entries},
+            {"memory_bytes", r.memory_bytes},
+            {"seeds", seeds}};
+}
+
 std::string render(const Dataset& dataset, const SeedsReport& report, OutputFormat format) {
     const InfluenceGraph& graph = dataset.graph;
     const SeedSelectionResult& r = report.result;
@@ -52,27 +82,7 @@ std::string render(const Dataset& dataset, const SeedsReport& report, OutputForm
         }
         return out;
     }
-    if (format == OutputFormat::json) {
-        nlohmann::ordered_json seeds = nlohmann::ordered_json::array();
-        for (std::size_t index = 0; index < r.seeds.size(); ++index)
-            seeds.push_back({{"id", graph.external_id(r.seeds[index])},
-                             {"name", graph.name(r.seeds[index])},
-                             {"marginal_estimate", r.marginal_estimate[index]}});
-        const nlohmann::ordered_json json = {{"k", p.k},
-                                             {"objective", objective},
-                                             {"epsilon", p.epsilon},
-                                             {"delta", r.failure_probability},
-                                             {"budget", p.budget},
-                                             {"estimated_spread", r.estimated_spread},
-                                             {"approximation", r.approximation},
-                                             {"certified_approximation", r.certified_approximation},
-                                             {"guarantee_holds", r.guarantee_holds},
-                                             {"rr_sets", r.rr_sets},
-                                             {"rr_entries", r.rr_entries},
-                                             {"memory_bytes", r.memory_bytes},
-                                             {"seeds", seeds}};
-        return json.dump(2) + "\n";
-    }
+    if (format == OutputFormat::json) return to_json(dataset, report).dump(2) + "\n";
     std::string out = fmt::format("{} seed customers maximising expected {} reached{}\n", r.seeds.size(), objective,
                                   p.budget > 0 ? fmt::format(" within a budget of {}", money(p.budget)) : "");
     out += fmt::format("Estimated {} reached: {}   (at least {:.3f} of the best possible, with probability {:.4g}{})\n",

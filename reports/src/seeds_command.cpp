@@ -108,24 +108,13 @@ public:
         const std::vector<double> weights =
             diffusion_weights(graph, options_.params.model, options_.probability, dataset.referrals);
         const SimulationResult reach = simulate(graph, weights, r.seeds, simulation);
-        Json list = Json::array();
-        for (std::size_t index = 0; index < r.seeds.size(); ++index) {
-            const NodeId node = r.seeds[index];
-            list.push_back({{"order", index + 1},
-                            {"id", graph.external_id(node)},
-                            {"name", graph.name(node)},
-                            {"segment", graph.segment(node)},
-                            {"marginal_estimate", r.marginal_estimate[index]}});
-        }
-        return {{"k", options_.params.k},
-                {"objective", objective()},
-                {"estimated_spread", r.estimated_spread},
-                {"simulated_spread", reach.expected_spread},
-                {"expected_value", reach.expected_value},
-                {"certified_approximation", r.certified_approximation},
-                {"guarantee", r.approximation},
-                {"rr_sets", r.rr_sets},
-                {"list", list}};
+        Json json = to_json(dataset, report_);
+        Json seeds = std::move(json["seeds"]);
+        json.erase("seeds");
+        json["simulated_spread"] = reach.expected_spread;
+        json["expected_value"] = reach.expected_value;
+        json["seeds"] = std::move(seeds);
+        return json;
     }
 
 private:

@@ -90,11 +90,18 @@ SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& opt
     return report;
 }
 
-std::string render(const Dataset& dataset, const SimulateReport& report, OutputFormat format) {
-    const InfluenceGraph& graph = dataset.graph;
+namespace {
+
+// The most likely reached: never a seed nor an opted-out customer, at most options.top of them,
+// most likely first. `opted_out` counts those passed over (more likely reached than the last
+// listed, or all when the list runs out).
+struct Reached {
+    std::vector<NodeId> listed;
+    std::uint64_t opted_out = 0;
+};
+
+Reached most_likely_reached(const InfluenceGraph& graph, const SimulateReport& report) {
     const SimulationResult& r = report.result;
-    // The most likely reached: never a seed nor an opted-out customer. `opted_out` counts those
-    // passed over (more likely reached than the last listed, or all when the list runs out).
     std::vector<NodeId> reached(graph.num_nodes());
     std::iota(reached.begin(), reached.end(), NodeId{0});
     std::erase_if(reached, [&](NodeId node) {
@@ -110,47 +117,58 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
                           return pa != pb ? pa > pb : a < b;
                       });
     reached.resize(sorted);
-    std::uint64_t opted_out = 0;
-    {
-        std::vector<NodeId> listed;
-        for (const NodeId node : reached) {
-            if (listed.size() >= report.options.top) break;
-            if (graph.opt_out(node)) ++opted_out;
-            else listed.push_back(node);
-        }
-        if (listed.size() < report.options.top) opted_out = opted_out_reached;
-        reached = std::move(listed);
+    Reached out;
+    for (const NodeId node : reached) {
+        if (out.listed.size() >= report.options.top) break;
+        if (graph.opt_out(node)) ++out.opted_out;
+        else out.listed.push_back(node);
     }
-    if (format == OutputFormat::json || format == OutputFormat::csv) {
-        nlohmann::ordered_json json = {{"model", to_string(report.options.params.model)},
-                                       {"probability", probability_name(report.options)},
-                                       {"simulations", r.simulations},
-                                       {"seed", report.options.params.seed},
-                                       {"seeds", report.options.seed_ids},
-                                       {"expected_spread", r.expected_spread},
-                                       {"standard_error", r.standard_error},
-                                       {"ci95", {r.ci_low, r.ci_high}},
-                                       {"expected_value", r.expected_value},
-                                       {"value_standard_error", r.value_standard_error},
-                                       {"mean_by_depth", r.mean_by_depth}};
-        if (format == OutputFormat::json) {
-            nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-            for (const NodeId node : reached)
-                rows.push_back({{"id", graph.external_id(node)},
-                                {"name", graph.name(node)},
-                                {"probability", r.activation_probability[node]}});
-            json["most_likely_reached"] = rows;
-            json["opted_out_not_listed"] = opted_out;
-            return json.dump(2) + "\n";
-        }
-        // Every customer's probability, a prediction for analysis like the stored rows: the
-        // opted-out are in it, flagged by the opt_out column to filter on.
-        std::string out = "id,name,activation_probability,opt_out\n";
-        for (NodeId node = 0; node < graph.num_nodes(); ++node)
-            out += fmt::format("{},{},{:.17g},{}\n", csv_field(graph.external_id(node)), csv_field(graph.name(node)),
-                               r.activation_probability[node], graph.opt_out(node) ? "true" : "false");
-        return out;
-    }
+    if (out.listed.size() < report.options.top) out.opted_out = opted_out_reached;
+    return out;
+}
+
+// Every customer's probability, a prediction for analysis like the stored rows: the opted-out
+// are in it, flagged by the opt_out column to filter on.
+std::string activation_csv(const InfluenceGraph& graph, const SimulationResult& r) {
+    std::string out = "id,name,activation_probability,opt_out\n";
+    for (NodeId node = 0; node < graph.num_nodes(); ++node)
+        out += fmt::format("{},{},{:.17g},{}\n", csv_field(graph.external_id(node)), csv_field(graph.name(node)),
+                           r.activation_probability[node], graph.opt_out(node) ? "true" : "false");
+    return out;
+}
+
+}  // namespace
+
+nlohmann::ordered_json to_json(const Dataset& dataset, const SimulateReport& report) {
+    const InfluenceGraph& graph = dataset.graph;
+    const SimulationResult& r = report.result;
+    const Reached reached = most_likely_reached(graph, report);
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const NodeId node : reached.listed)
+        rows.push_back({{"id", graph.external_id(node)},
+                        {"name", graph.name(node)},
+                        {"probability", r.activation_probability[node]}});
+    return {{"model", to_string(report.options.params.model)},
+            {"probability", probability_name(report.options)},
+            {"simulations", r.simulations},
+            {"seed", report.options.params.seed},
+            {"seeds", report.options.seed_ids},
+            {"expected_spread", r.expected_spread},
+            {"standard_error", r.standard_error},
+            {"ci95", {r.ci_low, r.ci_high}},
+            {"expected_value", r.expected_value},
+            {"value_standard_error", r.value_standard_error},
+            {"mean_by_depth", r.mean_by_depth},
+            {"most_likely_reached", rows},
+            {"opted_out_not_listed", reached.opted_out}};
+}
+
+std::string render(const Dataset& dataset, const SimulateReport& report, OutputFormat format) {
+    const InfluenceGraph& graph = dataset.graph;
+    const SimulationResult& r = report.result;
+    if (format == OutputFormat::json) return to_json(dataset, report).dump(2) + "\n";
+    if (format == OutputFormat::csv) return activation_csv(graph, r);
+    const Reached reached = most_likely_reached(graph, report);
     std::string out = fmt::format(
         "Simulated {} campaigns ({} model, p = {}, seed {}) from {} seed customer{}\n\n",
         count(r.simulations), to_string(report.options.params.model) == "lt" ? "Linear Threshold" : "Independent Cascade",
@@ -164,15 +182,15 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
         out += fmt::format(" {}:{}", depth, score(r.mean_by_depth[depth], 3));
     if (r.mean_by_depth.size() > 12) out += " ...";
     out += "\n\n";
-    if (!reached.empty()) {
+    if (!reached.listed.empty()) {
         out += "Most likely to be reached\n";
-        for (const NodeId node : reached)
+        for (const NodeId node : reached.listed)
             out += fmt::format("  {:>6.1f}%  {} {}\n", 100 * r.activation_probability[node], graph.external_id(node),
                                graph.name(node));
     }
-    if (opted_out > 0)
+    if (reached.opted_out > 0)
         out += fmt::format("{} opted-out customer{} more likely reached than these not listed (counted in the spread)\n",
-                           count(opted_out), opted_out == 1 ? "" : "s");
+                           count(reached.opted_out), reached.opted_out == 1 ? "" : "s");
     return out;
 }
 

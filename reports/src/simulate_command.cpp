@@ -60,7 +60,7 @@ public:
         return {{"seeds", options_.seed_ids},
                 {"model", to_string(options_.params.model)},
                 {"probability", to_string(options_.probability)},
-                {"sims", options_.params.simulations},
+                {"simulations", options_.params.simulations},
                 {"seed", options_.params.seed}};
     }
 
@@ -83,13 +83,7 @@ public:
                count(options_.params.simulations) + " runs";
     }
 
-    Json section_json(const Dataset&, const AnalysisEnv&) const override {
-        const SimulationResult& r = report_.result;
-        return {{"seeds", options_.seed_ids},
-                {"expected_spread", r.expected_spread},
-                {"standard_error", r.standard_error},
-                {"expected_value", r.expected_value}};
-    }
+    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override { return to_json(dataset, report_); }
 
 private:
     SimulateOptions options_;

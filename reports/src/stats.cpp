@@ -130,91 +130,112 @@ void flatten(const nlohmann::ordered_json& json, const std::string& prefix, std:
     out += csv_field(prefix) + "," + csv_field(value) + "\n";
 }
 
-std::string render_table(const StatsSummary& stats) {
+// The table format: a heading per part and one aligned line per figure.
+struct StatsTable {
     std::string out;
-    const auto line = [&out](std::string_view label, std::string_view value, std::string_view note = {}) {
+    void line(std::string_view label, std::string_view value, std::string_view note = {}) {
         out += fmt::format("  {:<30} {:>12}", label, value);
         if (!note.empty()) out += fmt::format("  {}", note);
         out += '\n';
-    };
-    out += fmt::format("catena stats: {}\n\n", stats.source);
-    out += "Customers\n";
-    line("total", count(stats.nodes));
-    line("people", count(stats.people), percent(stats.people, stats.nodes));
-    line("businesses", count(stats.businesses), percent(stats.businesses, stats.nodes));
-    line("with a value", count(stats.with_value), percent(stats.with_value, stats.nodes));
-    line("opted out", count(stats.opted_out), percent(stats.opted_out, stats.nodes));
-    if (stats.build.implicit_nodes) line("named only by relationships", count(stats.build.implicit_nodes));
+    }
+};
+
+void customers_part(StatsTable& table, const StatsSummary& stats) {
+    table.out += fmt::format("catena stats: {}\n\n", stats.source);
+    table.out += "Customers\n";
+    table.line("total", count(stats.nodes));
+    table.line("people", count(stats.people), percent(stats.people, stats.nodes));
+    table.line("businesses", count(stats.businesses), percent(stats.businesses, stats.nodes));
+    table.line("with a value", count(stats.with_value), percent(stats.with_value, stats.nodes));
+    table.line("opted out", count(stats.opted_out), percent(stats.opted_out, stats.nodes));
+    if (stats.build.implicit_nodes) table.line("named only by relationships", count(stats.build.implicit_nodes));
     if (stats.segments.size() > 1 || (stats.segments.size() == 1 && !stats.segments[0].first.empty())) {
-        out += "\nSegments\n";
+        table.out += "\nSegments\n";
         for (const auto& [name, nodes] : stats.segments)
-            line(name.empty() ? "(none)" : name, count(nodes), percent(nodes, stats.nodes));
+            table.line(name.empty() ? "(none)" : name, count(nodes), percent(nodes, stats.nodes));
     }
     if (!stats.attributes.empty()) {
         std::string names;
         for (const auto& name : stats.attributes) names += (names.empty() ? "" : ", ") + name;
-        out += fmt::format("\nFurther attributes: {}\n", names);
+        table.out += fmt::format("\nFurther attributes: {}\n", names);
     }
-    out += "\nRelationships (rows)\n";
-    for (const TypeCount& type : stats.types)
-        line(type.name, count(type.rows),
-             fmt::format("{}, strength {}", type.directed ? "directed" : "undirected", type.strength));
-    line("total", count(stats.build.relationship_rows));
-    line("self-loops dropped", count(stats.build.self_loops_dropped));
-    line("merged into an earlier pair", count(stats.build.merged_rows));
-    if (stats.build.on_behalf_from_transactions)
-        line("on_behalf from transactions", count(stats.build.on_behalf_from_transactions), "distinct pairs");
-    if (stats.referrals)
-        line("referral from referrals", count(stats.build.referral_edges),
-             fmt::format("distinct pairs; {} already a referral relationship", count(stats.build.referrals_already_related)));
-    for (const auto& example : stats.build.merge_examples) out += fmt::format("    merged: {}\n", example);
+}
 
-    out += "\nInfluence edges (u -> v: u can influence v)\n";
-    line("edges", count(stats.edges));
+void relationships_part(StatsTable& table, const StatsSummary& stats) {
+    table.out += "\nRelationships (rows)\n";
+    for (const TypeCount& type : stats.types)
+        table.line(type.name, count(type.rows),
+             fmt::format("{}, strength {}", type.directed ? "directed" : "undirected", type.strength));
+    table.line("total", count(stats.build.relationship_rows));
+    table.line("self-loops dropped", count(stats.build.self_loops_dropped));
+    table.line("merged into an earlier pair", count(stats.build.merged_rows));
+    if (stats.build.on_behalf_from_transactions)
+        table.line("on_behalf from transactions", count(stats.build.on_behalf_from_transactions), "distinct pairs");
+    if (stats.referrals)
+        table.line("referral from referrals", count(stats.build.referral_edges),
+             fmt::format("distinct pairs; {} already a referral relationship", count(stats.build.referrals_already_related)));
+    for (const auto& example : stats.build.merge_examples) table.out += fmt::format("    merged: {}\n", example);
+
+}
+
+void edges_part(StatsTable& table, const StatsSummary& stats) {
+    table.out += "\nInfluence edges (u -> v: u can influence v)\n";
+    table.line("edges", count(stats.edges));
     const auto degrees = [&](std::string_view label, const DegreeSummary& degree) {
-        line(label, fmt::format("{:.2f}", degree.mean),
+        table.line(label, fmt::format("{:.2f}", degree.mean),
              fmt::format("mean; min {}, median {}, p90 {}, p99 {}, max {}", degree.min, degree.median,
                          degree.p90, degree.p99, degree.max));
     };
     degrees("out-degree", stats.out_degree);
     degrees("in-degree", stats.in_degree);
-    line("without out-edges", count(stats.without_out_edges), percent(stats.without_out_edges, stats.nodes));
-    line("isolated", count(stats.isolated), percent(stats.isolated, stats.nodes));
-    line("weakly connected components", count(stats.components));
-    line("largest component", count(stats.largest_component), percent(stats.largest_component, stats.nodes));
+    table.line("without out-edges", count(stats.without_out_edges), percent(stats.without_out_edges, stats.nodes));
+    table.line("isolated", count(stats.isolated), percent(stats.isolated, stats.nodes));
+    table.line("weakly connected components", count(stats.components));
+    table.line("largest component", count(stats.largest_component), percent(stats.largest_component, stats.nodes));
+}
 
+// Referrals, transactions, rows left out and the workspace's last imports.
+void events_part(StatsTable& table, const StatsSummary& stats) {
     if (stats.referrals) {
-        out += "\nReferrals\n";
-        line("total", count(stats.referrals));
-        line("converted", count(stats.converted_referrals), percent(stats.converted_referrals, stats.referrals));
-        line("referrers", count(stats.referrers));
+        table.out += "\nReferrals\n";
+        table.line("total", count(stats.referrals));
+        table.line("converted", count(stats.converted_referrals), percent(stats.converted_referrals, stats.referrals));
+        table.line("referrers", count(stats.referrers));
     }
     if (stats.transactions) {
-        out += "\nTransactions\n";
-        line("total", count(stats.transactions));
-        line("amount", money(stats.transaction_amount));
-        line("from", stats.first_transaction);
-        line("to", stats.last_transaction);
+        table.out += "\nTransactions\n";
+        table.line("total", count(stats.transactions));
+        table.line("amount", money(stats.transaction_amount));
+        table.line("from", stats.first_transaction);
+        table.line("to", stats.last_transaction);
     }
     if (!stats.input.skipped.empty() || stats.input.filtered || stats.input.merged_customers) {
-        out += "\nInput rows left out\n";
-        line("bad rows skipped", count(stats.input.skipped.size()));
-        for (const auto& [reason, rows] : skipped_by_reason(stats.input.skipped)) line("  " + reason, count(rows));
-        if (stats.input.filtered) line("filtered by the mapping", count(stats.input.filtered), "skip_if");
+        table.out += "\nInput rows left out\n";
+        table.line("bad rows skipped", count(stats.input.skipped.size()));
+        for (const auto& [reason, rows] : skipped_by_reason(stats.input.skipped)) table.line("  " + reason, count(rows));
+        if (stats.input.filtered) table.line("filtered by the mapping", count(stats.input.filtered), "skip_if");
         if (stats.input.merged_customers)
-            line("customers merged by key", count(stats.input.merged_customers), "duplicates of another customer");
+            table.line("customers merged by key", count(stats.input.merged_customers), "duplicates of another customer");
     }
     if (!stats.input.imports.empty()) {
-        out += "\nLast imports\n";
+        table.out += "\nLast imports\n";
         for (const ImportRecord& record : stats.input.imports) {
             std::string detail = fmt::format("{} added, {} updated, {} unchanged", count(record.added),
                                              count(record.updated), count(record.unchanged));
             if (record.skipped) detail += fmt::format(", {} skipped", count(record.skipped));
             if (record.filtered) detail += fmt::format(", {} filtered", count(record.filtered));
-            line(fmt::format("#{} {}", record.id, record.time), record.mode, detail);
+            table.line(fmt::format("#{} {}", record.id, record.time), record.mode, detail);
         }
     }
-    return out;
+}
+
+std::string render_table(const StatsSummary& stats) {
+    StatsTable table;
+    customers_part(table, stats);
+    relationships_part(table, stats);
+    edges_part(table, stats);
+    events_part(table, stats);
+    return table.out;
 }
 
 }  // namespace

@@ -92,7 +92,80 @@ nlohmann::ordered_json parameters(const ValueReport& report) {
                                         : nlohmann::ordered_json("median")}};
 }
 
+nlohmann::ordered_json customer_json(const InfluenceGraph& graph, const CustomerValueResult& r, NodeId node) {
+    const CustomerProfile& profile = r.profile.customers[node];
+    const bool bought = profile.recency_days >= 0;
+    const NodeId by = r.referral.referred_by[node];
+    nlohmann::ordered_json row = {
+        {"rank", r.rank[node]},
+        {"id", graph.external_id(node)},
+        {"name", graph.name(node)},
+        {"kind", to_string(graph.kind(node))},
+        {"segment", graph.segment(node)},
+        {"quadrant", to_string(r.quadrant[node])},
+        {"own_value", r.profile.own_value[node]},
+        {"own_value_source", r.profile.own_from_transactions[node] ? "transactions" : "value"},
+        {"network_value", r.network.network_value[node]},
+        {"network_standard_error", r.network.standard_error[node]},
+        {"network_half_width", r.network.half_width[node]},
+        {"referral_value", r.referral.referral_value[node]},
+        {"direct_referrals", r.referral.direct_referrals[node]},
+        {"direct_value", r.referral.direct_value[node]},
+        {"cascade_size", r.referral.cascade_size[node]},
+        {"cascade_depth", r.referral.cascade_depth[node]},
+        {"referred_by", by == kNoNode ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(graph.external_id(by))},
+        {"influence_value", r.influence[node]},
+        {"influence_weighted_value", r.influence_weighted[node]}};
+    row["rfm"] = {{"recency_days", bought ? nlohmann::ordered_json(profile.recency_days) : nullptr},
+                  {"frequency", profile.frequency},
+                  {"monetary", profile.monetary},
+                  {"tenure_days", bought ? nlohmann::ordered_json(profile.tenure_days) : nullptr},
+                  {"r", profile.r_score},
+                  {"f", profile.f_score},
+                  {"m", profile.m_score}};
+    return row;
+}
+
 }  // namespace
+
+nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report, const ValueFilter& filter) {
+    const InfluenceGraph& graph = dataset.graph;
+    const CustomerValueResult& r = report.result;
+    std::uint64_t opted_out_passed = 0;
+    const std::vector<NodeId> listed = select_customers(dataset, report, filter, &opted_out_passed);
+    nlohmann::ordered_json json;
+    json["customers"] = graph.num_nodes();
+    json["parameters"] = parameters(report);
+    json["window_start"] = date_or_none(r.profile.window_start);
+    json["transactions"] = {{"in_window", r.profile.transactions_in_window},
+                            {"before_window", r.profile.transactions_before_window},
+                            {"after_as_of", r.profile.transactions_after_as_of}};
+    json["network"] = {{"rr_sets", r.network.rr_sets},
+                       {"rr_entries", r.network.rr_entries},
+                       {"total_own_value", r.network.total_value},
+                       {"epsilon", r.network.epsilon},
+                       {"delta", r.network.delta},
+                       {"error_bound", r.network.error_bound}};
+    json["referrals"] = {{"credited", r.referral.referrals_used},
+                         {"not_converted", r.referral.referrals_not_converted},
+                         {"after_as_of", r.referral.referrals_after_as_of},
+                         {"duplicate", r.referral.referrals_duplicate}};
+    json["thresholds"] = {{"own_value", r.own_threshold}, {"influence_value", r.influence_threshold}};
+    json["notes"] = r.notes;
+    nlohmann::ordered_json quadrants = nlohmann::ordered_json::array();
+    for (const ValueGroup& group : report.quadrants) quadrants.push_back(group_json(group, false));
+    json["quadrants"] = quadrants;
+    nlohmann::ordered_json segments = nlohmann::ordered_json::array();
+    for (const ValueGroup& group : report.segments) segments.push_back(group_json(group, true));
+    json["segments"] = segments;
+    json["filter"] = {{"top", filter.top}, {"quadrant", filter.quadrant}, {"segment", filter.segment}};
+    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
+    for (const NodeId node : listed) rows.push_back(customer_json(graph, r, node));
+    json["top"] = rows;
+    json["opted_out_not_listed"] = opted_out_passed;
+    return json;
+}
+
 
 ValueReport run_value(const Dataset& dataset, const ValueOptions& options) {
     const InfluenceGraph& graph = dataset.graph;
@@ -186,77 +259,7 @@ std::string format_value(const Dataset& dataset, const ValueReport& report, Outp
         return out;
     }
 
-    if (format == OutputFormat::json) {
-        nlohmann::ordered_json json;
-        json["customers"] = graph.num_nodes();
-        json["parameters"] = parameters(report);
-        json["window_start"] = date_or_none(r.profile.window_start);
-        json["transactions"] = {{"in_window", r.profile.transactions_in_window},
-                                {"before_window", r.profile.transactions_before_window},
-                                {"after_as_of", r.profile.transactions_after_as_of}};
-        json["network"] = {{"rr_sets", r.network.rr_sets},
-                           {"rr_entries", r.network.rr_entries},
-                           {"total_own_value", r.network.total_value},
-                           {"epsilon", r.network.epsilon},
-                           {"delta", r.network.delta},
-                           {"error_bound", r.network.error_bound}};
-        json["referrals"] = {{"credited", r.referral.referrals_used},
-                             {"not_converted", r.referral.referrals_not_converted},
-                             {"after_as_of", r.referral.referrals_after_as_of},
-                             {"duplicate", r.referral.referrals_duplicate}};
-        json["thresholds"] = {{"own_value", r.own_threshold},
-                              {"influence_value", r.influence_threshold}};
-        json["notes"] = r.notes;
-        nlohmann::ordered_json quadrants = nlohmann::ordered_json::array();
-        for (const ValueGroup& group : report.quadrants)
-            quadrants.push_back(group_json(group, false));
-        json["quadrants"] = quadrants;
-        nlohmann::ordered_json segments = nlohmann::ordered_json::array();
-        for (const ValueGroup& group : report.segments) segments.push_back(group_json(group, true));
-        json["segments"] = segments;
-        json["filter"] = {
-            {"top", filter.top}, {"quadrant", filter.quadrant}, {"segment", filter.segment}};
-        nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-        for (const NodeId node : listed) {
-            const CustomerProfile& profile = r.profile.customers[node];
-            const bool bought = profile.recency_days >= 0;
-            nlohmann::ordered_json row = {
-                {"rank", r.rank[node]},
-                {"id", graph.external_id(node)},
-                {"name", graph.name(node)},
-                {"kind", to_string(graph.kind(node))},
-                {"segment", graph.segment(node)},
-                {"quadrant", to_string(r.quadrant[node])},
-                {"own_value", r.profile.own_value[node]},
-                {"own_value_source",
-                 r.profile.own_from_transactions[node] ? "transactions" : "value"},
-                {"network_value", r.network.network_value[node]},
-                {"network_standard_error", r.network.standard_error[node]},
-                {"network_half_width", r.network.half_width[node]},
-                {"referral_value", r.referral.referral_value[node]},
-                {"direct_referrals", r.referral.direct_referrals[node]},
-                {"direct_value", r.referral.direct_value[node]},
-                {"cascade_size", r.referral.cascade_size[node]},
-                {"cascade_depth", r.referral.cascade_depth[node]},
-                {"referred_by", r.referral.referred_by[node] == kNoNode
-                                    ? nlohmann::ordered_json(nullptr)
-                                    : nlohmann::ordered_json(referrer(node))},
-                {"influence_value", r.influence[node]},
-                {"influence_weighted_value", r.influence_weighted[node]}};
-            row["rfm"] = {
-                {"recency_days", bought ? nlohmann::ordered_json(profile.recency_days) : nullptr},
-                {"frequency", profile.frequency},
-                {"monetary", profile.monetary},
-                {"tenure_days", bought ? nlohmann::ordered_json(profile.tenure_days) : nullptr},
-                {"r", profile.r_score},
-                {"f", profile.f_score},
-                {"m", profile.m_score}};
-            rows.push_back(row);
-        }
-        json["top"] = rows;
-        json["opted_out_not_listed"] = opted_out_passed;
-        return json.dump(2) + "\n";
-    }
+    if (format == OutputFormat::json) return to_json(dataset, report, filter).dump(2) + "\n";
 
     // Table, for people.
     std::string out = fmt::format("Customer value of {} customers", count(graph.num_nodes()));

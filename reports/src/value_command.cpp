@@ -117,8 +117,8 @@ void ValueAnalysis::write_files(const Dataset& dataset, const std::filesystem::p
     written.push_back(folder / "values.csv");
 }
 
-// Quadrant totals, the scatter plot's points and the top 20. Customers who opted out are neither
-// plotted nor listed (the quadrant counts include them).
+// The command's JSON (its top 20) and the scatter plot's points. Customers who opted out are
+// neither plotted nor listed (the quadrant counts include them).
 Json ValueAnalysis::section_json(const Dataset& dataset, const AnalysisEnv&) const {
     const InfluenceGraph& graph = dataset.graph;
     const CustomerValueResult& v = report_.result;
@@ -126,12 +126,12 @@ Json ValueAnalysis::section_json(const Dataset& dataset, const AnalysisEnv&) con
         return Json{{"rank", v.rank[node]},
                     {"id", graph.external_id(node)},
                     {"name", graph.name(node)},
-                    {"own", v.profile.own_value[node]},
-                    {"network", v.network.network_value[node]},
-                    {"referral", v.referral.referral_value[node]},
-                    {"influence", v.influence[node]},
-                    {"total", v.influence_weighted[node]},
-                    {"quadrant", to_string(v.quadrant[node])}};
+                    {"quadrant", to_string(v.quadrant[node])},
+                    {"own_value", v.profile.own_value[node]},
+                    {"network_value", v.network.network_value[node]},
+                    {"referral_value", v.referral.referral_value[node]},
+                    {"influence_value", v.influence[node]},
+                    {"influence_weighted_value", v.influence_weighted[node]}};
     };
     ValueFilter everyone;
     everyone.top = 0;
@@ -139,7 +139,7 @@ Json ValueAnalysis::section_json(const Dataset& dataset, const AnalysisEnv&) con
     const std::vector<NodeId> listable = select_customers(dataset, report_, everyone, &opted_out);
     // Every listable customer up to scatter_points_; past that, the best half of the points by
     // rank and the other half spread evenly over the rest.
-    Json points = Json::array(), top = Json::array();
+    Json points = Json::array();
     const std::size_t n = listable.size();
     if (n <= scatter_points_) {
         for (const NodeId node : listable) points.push_back(point(node));
@@ -149,27 +149,12 @@ Json ValueAnalysis::section_json(const Dataset& dataset, const AnalysisEnv&) con
         for (std::size_t index = 0; index < rest; ++index)
             points.push_back(point(listable[best + index * (n - best) / rest]));
     }
-    std::uint64_t opted_out_in_top = 0;
     ValueFilter best;
     best.top = 20;
-    for (const NodeId node : select_customers(dataset, report_, best, &opted_out_in_top)) top.push_back(point(node));
-    Json quadrants = Json::array();
-    for (const ValueGroup& group : report_.quadrants)
-        quadrants.push_back({{"name", group.name},
-                             {"count", group.customers},
-                             {"own_value", group.own_value},
-                             {"network_value", group.network_value},
-                             {"referral_value", group.referral_value},
-                             {"influence_weighted_value", group.influence_weighted_value}});
-    const ValueParams& p = options_.params;
-    return {{"weights", {{"network", p.network_weight}, {"referral", p.referral_weight}}},
-            {"thresholds", {{"own", v.own_threshold}, {"influence", v.influence_threshold}}},
-            {"network_error_bound", v.network.error_bound},
-            {"quadrants", quadrants},
-            {"points", points},
-            {"top", top},
-            {"opted_out_not_plotted", opted_out},
-            {"opted_out_not_listed", opted_out_in_top}};
+    Json json = to_json(dataset, report_, best);
+    json["points"] = std::move(points);
+    json["opted_out_not_plotted"] = opted_out;
+    return json;
 }
 
 }  // namespace

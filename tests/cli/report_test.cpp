@@ -61,8 +61,8 @@ TEST_CASE("Golden: catena report on the sample job writes the expected summary, 
     CHECK(json["influencers"]["top"][0]["id"] == "C0042");
     CHECK(json["value"]["top"][0]["id"] == "C0042");
     CHECK(json["value"]["top"][0]["quadrant"] == "hidden-influencers");
-    for (const auto& seed : json["seeds"]["list"]) CHECK(seed["segment"] != "enterprise");
-    CHECK(json["seeds"]["list"].size() == 10);
+    for (const auto& seed : json["seeds"]["seeds"]) CHECK(seed["segment"] != "enterprise");
+    CHECK(json["seeds"]["seeds"].size() == 10);
     CHECK(json["compare"]["strategies"].size() == 5);
     CHECK(json["referrals"]["max_depth"] == 6);
 }

@@ -111,7 +111,7 @@ TEST_CASE("The fixture's report draws every chart from its data", "[report]") {
 
     // Communities: a size bar and a value bar for each of the 12 listed.
     const std::string communities = chart(html, "chart-communities");
-    REQUIRE(summary["communities"]["list"].size() == 12);
+    REQUIRE(summary["communities"]["largest"].size() == 12);
     CHECK(marks(communities, "bar") == 24);
     CHECK(elements(communities, "rect") == 24);
 
@@ -164,12 +164,12 @@ TEST_CASE("Huge, zero and tiny values render as finite, readable numbers", "[rep
     summary["influencers"]["top"][0]["score"] = 1e-12;
     summary["influencers"]["top"][1]["own_value"] = 1e9;
     for (Json& point : summary["value"]["points"])
-        for (const char* field : {"own", "network", "referral", "influence"}) point[field] = 0.0;
-    summary["value"]["thresholds"] = {{"own", 0.0}, {"influence", 0.0}};
+        for (const char* field : {"own_value", "network_value", "referral_value", "influence_value"}) point[field] = 0.0;
+    summary["value"]["thresholds"] = {{"own_value", 0.0}, {"influence_value", 0.0}};
     for (Json& row : summary["referrals"]["depth_histogram"]) row["count"] = 0;
     for (Json& strategy : summary["compare"]["strategies"])
-        for (Json& spread : strategy["spread"]) spread = 0.0;
-    summary["communities"]["list"][0]["value"] = 0.0;
+        for (Json& spread : strategy["expected_spread"]) spread = 0.0;
+    summary["communities"]["largest"][0]["total_value"] = 0.0;
     const std::string html = render(summary);
     CHECK(html.find(">1,000,000,000<") != std::string::npos);
     CHECK(html.find(">1,000,000,000.00<") != std::string::npos);
@@ -191,8 +191,8 @@ TEST_CASE("Names are escaped everywhere and long ones are cut with the full text
     summary["influencers"]["top"][0]["segment"] = hostile;
     summary["value"]["points"][0]["name"] = hostile;
     summary["value"]["top"][0]["name"] = hostile;
-    summary["communities"]["list"][0]["top_influencer"]["name"] = hostile;
-    summary["seeds"]["list"][0]["name"] = hostile;
+    summary["communities"]["largest"][0]["top_customers"][0]["name"] = hostile;
+    summary["seeds"]["seeds"][0]["name"] = hostile;
     summary["data"]["segments"][0]["name"] = hostile;
     summary["run"]["parameters"]["rank"]["personalize"] = hostile;
     summary["run"]["parameters"][hostile] = hostile;
@@ -285,7 +285,7 @@ TEST_CASE("An analysis the job did not run has no section and no chart", "[repor
     Json nulls = fixture();
     nulls["job"]["file"] = nullptr;
     nulls["influencers"]["top"][0]["own_value"] = nullptr;
-    nulls["communities"]["list"][0]["top_influencer"] = nullptr;
+    nulls["communities"]["largest"][0]["top_customers"] = Json::array();
     nulls["seeds"] = nullptr;
     CHECK_NOTHROW(render(nulls));
 }
@@ -294,7 +294,7 @@ TEST_CASE("A section with an empty list says so instead of drawing an empty char
     Json summary = fixture();
     summary["influencers"]["top"] = Json::array();
     summary["value"]["points"] = Json::array();
-    summary["communities"]["list"] = Json::array();
+    summary["communities"]["largest"] = Json::array();
     summary["compare"]["strategies"] = Json::array();
     summary["referrals"]["depth_histogram"] = Json::array();
     const std::string html = render(summary);
@@ -337,12 +337,12 @@ TEST_CASE("The same summary always gives the same bytes", "[report]") {
     CHECK(render_html_report(summary.dump(2)) == first);
 }
 
-TEST_CASE("The brief's field names work too: thresholds.network and points without influence",
+TEST_CASE("Points without influence_value, and a summary without simulated reach, still render",
           "[report]") {
     Json summary = fixture();
-    summary["value"]["thresholds"] = {{"own", 250.0}, {"network", 40.0}};
-    for (Json& point : summary["value"]["points"]) point.erase("influence");
-    summary["value"].erase("network_error_bound");
+    summary["value"]["thresholds"] = {{"own_value", 250.0}, {"influence_value", 40.0}};
+    for (Json& point : summary["value"]["points"]) point.erase("influence_value");
+    summary["value"].erase("network");
     summary["seeds"].erase("simulated_spread");
     const std::string html = render(summary);
     const std::string quadrants = chart(html, "chart-quadrants");
@@ -397,9 +397,9 @@ TEST_CASE("A summary without its required parts is an internal error naming the 
     CHECK_THAT(message_of(summary.dump()),
                Catch::Contains("report summary: influencers.top[3].score: expected a number"));
     summary = fixture();
-    summary["compare"]["strategies"][1]["spread"][4] = "x";
+    summary["compare"]["strategies"][1]["expected_spread"][4] = "x";
     CHECK_THAT(message_of(summary.dump()),
-               Catch::Contains("compare.strategies[1].spread[4]: expected a number"));
+               Catch::Contains("compare.strategies[1].expected_spread[4]: expected a number"));
     summary = fixture();
     summary["referrals"]["depth_histogram"] = 5;
     CHECK_THAT(message_of(summary.dump()),

@@ -15,7 +15,7 @@ namespace {
 std::string seeds_part(const Json& seeds) {
     const std::string path = "seeds";
     std::string out;
-    const Json& list = array(seeds, "list", path);
+    const Json& list = array(seeds, "seeds", path);
     const auto k = optional_number(seeds, "k", path);
     const std::string objective = optional_text(seeds, "objective", path).value_or("customers");
     const bool value_objective = objective == "value";
@@ -23,7 +23,7 @@ std::string seeds_part(const Json& seeds) {
     const auto simulated = optional_number(seeds, "simulated_spread", path);
     const auto expected_value = optional_number(seeds, "expected_value", path);
     const auto certified = optional_number(seeds, "certified_approximation", path);
-    const auto guarantee = optional_number(seeds, "guarantee", path);
+    const auto guarantee = optional_number(seeds, "approximation", path);
     const double chosen = static_cast<double>(list.size());
     // Reach and gains are customers, or value when the seeds maximise value.
     const auto reach_text = [&](double reach) {
@@ -58,7 +58,7 @@ std::string seeds_part(const Json& seeds) {
     const std::size_t shown = std::min(list.size(), kMaxTableRows);
     for (std::size_t index = 0; index < shown; ++index) {
         const Json& item = list[index];
-        const std::string item_path = index_path(path + ".list", index);
+        const std::string item_path = index_path(path + ".seeds", index);
         const auto gain = optional_number(item, "marginal_estimate", item_path);
         table += fmt::format(
             "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"nowrap\">{}</td>"
@@ -90,9 +90,9 @@ Comparison read_comparison(const Json& compare, const std::string& path) {
     for (std::size_t index = 0; index < strategies.size(); ++index) {
         const Json& item = strategies[index];
         const std::string item_path = index_path(path + ".strategies", index);
-        Curve curve{text(item, "name", item_path), numbers(item, "spread", item_path),
-                    numbers(item, "error", item_path), numbers(item, "value", item_path)};
-        if (!find(item, "spread")) malformed(item_path + ".spread", "missing");
+        Curve curve{text(item, "name", item_path), numbers(item, "expected_spread", item_path),
+                    numbers(item, "standard_error", item_path), numbers(item, "expected_value", item_path)};
+        if (!find(item, "expected_spread")) malformed(item_path + ".expected_spread", "missing");
         out.k = std::max(out.k, curve.spread.size());
         for (const double s : curve.spread) out.max_spread = std::max(out.max_spread, s);
         for (const double e : curve.error) out.max_error = std::max(out.max_error, e);

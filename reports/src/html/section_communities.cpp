@@ -24,13 +24,14 @@ std::vector<Community> read_communities(const Json& list, const std::string& pat
     std::vector<Community> rows;
     for (std::size_t index = 0; index < list.size(); ++index) {
         const Json& item = list[index];
-        const std::string item_path = index_path(path + ".list", index);
+        const std::string item_path = index_path(path + ".largest", index);
         Community row{number(item, "community", item_path), number(item, "size", item_path),
-                      optional_number(item, "value", item_path), "", ""};
-        if (const Json* leader = find(item, "top_influencer")) {
-            row.leader_id = text(*leader, "id", item_path + ".top_influencer");
-            row.leader_name =
-                optional_text(*leader, "name", item_path + ".top_influencer").value_or("");
+                      optional_number(item, "total_value", item_path), "", ""};
+        // The top customer by influence: the first of top_customers.
+        if (const Json* top = find_list(item, "top_customers", item_path); top && !top->empty()) {
+            const std::string leader_path = index_path(item_path + ".top_customers", 0);
+            row.leader_id = text((*top)[0], "id", leader_path);
+            row.leader_name = optional_text((*top)[0], "name", leader_path).value_or("");
         }
         rows.push_back(std::move(row));
     }
@@ -127,7 +128,7 @@ Section communities_section(const Json& communities) {
     const std::string path = "communities";
     Section section{"communities", "Communities", ""};
     std::string& out = section.html;
-    const Json& list = array(communities, "list", path);
+    const Json& list = array(communities, "largest", path);
     const auto total = optional_number(communities, "count", path);
     const auto modularity = optional_number(communities, "modularity", path);
     const std::string method = optional_text(communities, "method", path).value_or("");

@@ -36,17 +36,16 @@ struct Quadrants {
 
 ValueScale read_scale(const Json& value, const std::string& path) {
     ValueScale scale;
-    if (const Json* weights = find(value, "weights")) {
-        scale.network_weight = optional_number(*weights, "network", path + ".weights").value_or(1);
+    if (const Json* parameters = find(value, "parameters")) {
+        scale.network_weight =
+            optional_number(*parameters, "network_weight", path + ".parameters").value_or(1);
         scale.referral_weight =
-            optional_number(*weights, "referral", path + ".weights").value_or(0);
+            optional_number(*parameters, "referral_weight", path + ".parameters").value_or(0);
     }
     if (const Json* thresholds = find(value, "thresholds")) {
-        scale.own_threshold = optional_number(*thresholds, "own", path + ".thresholds");
-        scale.influence_threshold = optional_number(*thresholds, "influence", path + ".thresholds");
-        if (!scale.influence_threshold)  // the name in the report's first contract
-            scale.influence_threshold =
-                optional_number(*thresholds, "network", path + ".thresholds");
+        scale.own_threshold = optional_number(*thresholds, "own_value", path + ".thresholds");
+        scale.influence_threshold =
+            optional_number(*thresholds, "influence_value", path + ".thresholds");
     }
     return scale;
 }
@@ -56,13 +55,13 @@ ValuePoint read_value_point(const Json& item, const std::string& path, const Val
     p.id = text(item, "id", path);
     p.name = optional_text(item, "name", path).value_or("");
     p.quadrant = optional_text(item, "quadrant", path).value_or("");
-    p.own = number(item, "own", path);
-    p.network = optional_number(item, "network", path).value_or(0);
-    p.referral = optional_number(item, "referral", path).value_or(0);
+    p.own = number(item, "own_value", path);
+    p.network = optional_number(item, "network_value", path).value_or(0);
+    p.referral = optional_number(item, "referral_value", path).value_or(0);
     p.influence =
-        optional_number(item, "influence", path)
+        optional_number(item, "influence_value", path)
             .value_or(scale.network_weight * p.network + scale.referral_weight * p.referral);
-    p.total = optional_number(item, "total", path).value_or(p.own + p.influence);
+    p.total = optional_number(item, "influence_weighted_value", path).value_or(p.own + p.influence);
     p.rank = optional_number(item, "rank", path);
     return p;
 }
@@ -103,7 +102,7 @@ Quadrants read_quadrants(const Json& value, const std::string& path) {
     const std::string list_path = path + ".quadrants";
     for (std::size_t index = 0; index < quadrants->size(); ++index) {
         out.names.push_back(text((*quadrants)[index], "name", index_path(list_path, index)));
-        out.customers += number((*quadrants)[index], "count", index_path(list_path, index));
+        out.customers += number((*quadrants)[index], "customers", index_path(list_path, index));
     }
     out.table =
         "<table>\n<caption>Customers by quadrant</caption>\n<thead><tr><th>quadrant</th>"
@@ -112,7 +111,7 @@ Quadrants read_quadrants(const Json& value, const std::string& path) {
     for (std::size_t index = 0; index < quadrants->size(); ++index) {
         const Json& row = (*quadrants)[index];
         const std::string row_path = index_path(list_path, index);
-        const double customers = number(row, "count", row_path);
+        const double customers = number(row, "customers", row_path);
         const auto own = optional_number(row, "own_value", row_path);
         const auto network = optional_number(row, "network_value", row_path);
         out.table += fmt::format(
@@ -212,7 +211,8 @@ std::string points_figure(const Json& value, const std::string& path, const Valu
                           const Quadrants& quadrants, const QuadrantColours& colour_of) {
     const std::vector<ValuePoint> points = read_value_points(value, "points", scale);
     if (points.empty()) return empty_note("No customer values to plot.");
-    const auto bound = optional_number(value, "network_error_bound", path);
+    const Json* network = find(value, "network");
+    const auto bound = network ? optional_number(*network, "error_bound", path + ".network") : std::nullopt;
     const double shown = static_cast<double>(points.size());
     const double not_plotted = optional_number(value, "opted_out_not_plotted", path).value_or(0);
     const double plottable = quadrants.customers - std::max(0.0, not_plotted);

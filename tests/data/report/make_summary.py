@@ -5,7 +5,7 @@ The sections that catena already computes (stats, rank, communities, seeds, comp
 the catena binary's JSON output on samples/crm; the value section approximates network value by
 one step of the weighted cascade (sum over neighbours v of own(v) / in-degree(v)) because the
 fixture only needs realistic numbers, not catena's exact ones. Field names and shapes follow what
-`catena report` writes (reports/src/batch.cpp; e.g. quadrant names "hidden-influencers"). Run from the source folder:
+`catena report` writes (docs/json-schema.md; e.g. quadrant names "hidden-influencers"). Run from the source folder:
 
     python3 tests/data/report/make_summary.py build/catena > tests/data/report/summary.json
 """
@@ -79,10 +79,10 @@ def quadrant(cid):
 
 
 def point(cid):
-    return {"id": cid, "name": customers[cid]["name"], "own": own[cid], "network": network[cid],
-            "referral": referral[cid],
-            "influence": round(influence[cid], 2), "total": round(own[cid] + influence[cid], 2),
-            "quadrant": quadrant(cid)}
+    return {"id": cid, "name": customers[cid]["name"], "own_value": own[cid],
+            "network_value": network[cid], "referral_value": referral[cid],
+            "influence_value": round(influence[cid], 2),
+            "influence_weighted_value": round(own[cid] + influence[cid], 2), "quadrant": quadrant(cid)}
 
 
 by_total = sorted(customers, key=lambda cid: (-(own[cid] + influence[cid]), cid))
@@ -90,7 +90,7 @@ sampled = by_total[:30] + by_total[30::12][:30]  # the top 30 and every 12th of 
 quadrants = []
 for name in ("champions", "hidden-influencers", "high-value-loners", "others"):
     members = [cid for cid in customers if quadrant(cid) == name]
-    quadrants.append({"name": name, "count": len(members),
+    quadrants.append({"name": name, "customers": len(members),
                       "own_value": round(sum(own[c] for c in members), 2),
                       "network_value": round(sum(network[c] for c in members), 2),
                       "referral_value": round(sum(referral[c] for c in members), 2),
@@ -111,7 +111,7 @@ for root in roots:
     walk(root, 0)
 
 # --- the summary -------------------------------------------------------------------------------
-maximisation = compare["strategies"]["maximisation"]
+maximisation = next(row for row in compare["strategies"] if row["name"] == "maximisation")
 summary = {
     "catena_version": "0.1.0",
     "job": {"name": "Northwind referral programme", "file": "samples/job.toml"},
@@ -163,13 +163,12 @@ summary = {
     },
     "communities": {
         "method": communities["method"],
-        "count": communities["communities"],
+        "count": communities["count"],
         "modularity": communities["modularity"],
-        "list": [{"community": row["community"], "size": row["size"],
-                  "value": round(row["total_value"], 2),
-                  "top_influencer": {"id": row["top_customers"][0],
-                                     "name": customers[row["top_customers"][0]]["name"]}}
-                 for row in communities["largest"]],
+        "largest": [{"community": row["community"], "size": row["size"],
+                     "total_value": round(row["total_value"], 2),
+                     "top_customers": row["top_customers"][:1]}
+                    for row in communities["largest"]],
     },
     "seeds": {
         "k": seeds["k"],
@@ -178,25 +177,24 @@ summary = {
         "simulated_spread": maximisation["expected_spread"][-1],
         "expected_value": round(maximisation["expected_value"][-1], 2),
         "certified_approximation": seeds["certified_approximation"],
-        "guarantee": seeds["approximation"],
+        "approximation": seeds["approximation"],
         "rr_sets": seeds["rr_sets"],
-        "list": [{"order": index + 1, "id": row["id"], "name": row["name"],
-                  "segment": customers[row["id"]]["segment"],
-                  "marginal_estimate": row["marginal_estimate"]}
-                 for index, row in enumerate(seeds["seeds"])],
+        "seeds": [{"order": row["order"], "id": row["id"], "name": row["name"],
+                   "segment": row["segment"], "marginal_estimate": row["marginal_estimate"]}
+                  for row in seeds["seeds"]],
     },
     "compare": {
         "k": compare["k"],
         "simulations": compare["simulations"],
-        "strategies": [{"name": name, "spread": row["expected_spread"],
-                        "error": row["standard_error"],
-                        "value": [round(v, 2) for v in row["expected_value"]]}
-                       for name, row in compare["strategies"].items()],
+        "strategies": [{"name": row["name"], "expected_spread": row["expected_spread"],
+                        "standard_error": row["standard_error"],
+                        "expected_value": [round(v, 2) for v in row["expected_value"]]}
+                       for row in compare["strategies"]],
     },
     "value": {
-        "weights": {"network": 1.0, "referral": 0.5},
-        "thresholds": {"own": own_threshold, "influence": round(influence_threshold, 2)},
-        "network_error_bound": 61.2,
+        "parameters": {"network_weight": 1.0, "referral_weight": 0.5},
+        "thresholds": {"own_value": own_threshold, "influence_value": round(influence_threshold, 2)},
+        "network": {"error_bound": 61.2},
         "quadrants": quadrants,
         "points": [point(cid) for cid in sampled],
         "top": [point(cid) for cid in by_total[:20]],

@@ -11,6 +11,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "catena/algorithms/communities.hpp"
 #include "catena/graph/dataset.hpp"
 #include "catena/reports/output_format.hpp"
@@ -44,6 +46,9 @@ CommunityReport summarize_communities(const Dataset& dataset, const CommunityPar
                                       CommunityResult result, const std::vector<double>& score,
                                       std::string score_name, std::size_t top_members = 3);
 
+// The result as `--format json` prints it and the batch job's "communities" section holds, the
+// `top` (0: all) largest communities listed (docs/json-schema.md).
+nlohmann::ordered_json to_json(const Dataset& dataset, const CommunityReport& report, std::size_t top);
 // `top`: how many communities to list (0: all).
 std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format, std::size_t top);
 

@@ -8,6 +8,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "catena/algorithms/propagation.hpp"
 #include "catena/algorithms/seed_selection.hpp"
 #include "catena/graph/dataset.hpp"
@@ -42,6 +44,9 @@ struct CompareReport {
 };
 
 CompareReport compare_strategies(const Dataset& dataset, const CompareOptions& options);
+// The result as `--format json` prints it and the batch job's "compare" section holds: the
+// strategies in order, each with its seeds and its curves for 1..k (docs/json-schema.md).
+nlohmann::ordered_json to_json(const Dataset& dataset, const CompareReport& report);
 std::string render(const Dataset& dataset, const CompareReport& report, OutputFormat format);
 
 // Every point of every curve, as stored in the workspace (compare_points).

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "catena/algorithms/centrality.hpp"
 #include "catena/algorithms/pagerank.hpp"
 #include "catena/graph/dataset.hpp"
@@ -62,6 +64,9 @@ std::vector<RankedCustomer> listed_ranking(const InfluenceGraph& graph, const st
                                            std::size_t top, std::uint64_t& opted_out_passed);
 
 RankResult rank_customers(const Dataset& dataset, const RankOptions& options);
+// The result as `--format json` prints it and the batch job's "influencers" section holds
+// (docs/json-schema.md).
+nlohmann::ordered_json to_json(const Dataset& dataset, const RankResult& result);
 std::string render(const Dataset& dataset, const RankResult& result, OutputFormat format);
 
 class Analysis;

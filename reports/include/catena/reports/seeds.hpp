@@ -5,6 +5,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "catena/algorithms/propagation.hpp"
 #include "catena/algorithms/seed_selection.hpp"
 #include "catena/graph/dataset.hpp"
@@ -26,6 +28,9 @@ struct SeedsReport {
 
 // Throws UsageError for an unknown segment or kind.
 SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options);
+// The result as `--format json` prints it and the batch job's "seeds" section holds (which adds
+// the simulated reach: docs/json-schema.md).
+nlohmann::ordered_json to_json(const Dataset& dataset, const SeedsReport& report);
 std::string render(const Dataset& dataset, const SeedsReport& report, OutputFormat format);
 
 class Analysis;

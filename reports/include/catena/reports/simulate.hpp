@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "catena/algorithms/propagation.hpp"
 #include "catena/graph/dataset.hpp"
 #include "catena/reports/output_format.hpp"
@@ -31,6 +33,8 @@ struct SimulateReport {
 // Throws UsageError for an unknown, repeated or opted-out seed id, or no seeds.
 SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& options);
 std::string render(const Dataset& dataset, const SimulateReport& report, OutputFormat format);
+// The result as `--format json` prints it and the batch job's "simulate" section holds.
+nlohmann::ordered_json to_json(const Dataset& dataset, const SimulateReport& report);
 
 // Customer ids from a file: one per line, each line taken whole; or, when the first line is a
 // header whose first column is `id` or `customer`, that column of the CSV (RFC 4180, so ids with

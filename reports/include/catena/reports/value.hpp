@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "catena/algorithms/customer_value.hpp"
 #include "catena/algorithms/propagation.hpp"
 #include "catena/graph/dataset.hpp"
@@ -61,6 +63,9 @@ struct ValueFilter {
 std::vector<NodeId> select_customers(const Dataset& dataset, const ValueReport& report,
                                      const ValueFilter& filter, std::uint64_t* opted_out_passed = nullptr);
 
+// The result as `--format json` prints it and the batch job's "value" section holds (which adds
+// the scatter plot's points): docs/json-schema.md.
+nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report, const ValueFilter& filter = {});
 // table: parameters, notes, quadrant and segment summaries, then the listed customers;
 // csv: one row per listed customer with every column; json: all of it.
 std::string format_value(const Dataset& dataset, const ValueReport& report, OutputFormat format,
