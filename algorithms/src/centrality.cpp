@@ -4,10 +4,10 @@
 
 #include <algorithm>
 #include <numeric>
-#include <random>
 #include <string>
 
 #include "catena/graph/errors.hpp"
+#include "random_stream.hpp"
 #include "undirected.hpp"
 
 namespace catena {
@@ -24,11 +24,8 @@ std::vector<NodeId> choose_pivots(NodeId n, const SamplingParams& params) {
     std::vector<NodeId> nodes(n);
     std::iota(nodes.begin(), nodes.end(), NodeId{0});
     if (params.pivots == 0 || params.pivots >= n) return nodes;
-    std::mt19937_64 random(params.seed);
-    for (NodeId index = 0; index < params.pivots; ++index) {
-        std::uniform_int_distribution<NodeId> pick(index, n - 1);
-        std::swap(nodes[index], nodes[pick(random)]);
-    }
+    RandomStream random{params.seed};
+    partial_shuffle(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(params.pivots), nodes.end(), random);
     nodes.resize(params.pivots);
     std::sort(nodes.begin(), nodes.end());
     return nodes;

@@ -3,11 +3,11 @@
 #include <algorithm>
 #include <cmath>
 #include <numeric>
-#include <random>
 #include <string>
 #include <unordered_set>
 
 #include "catena/graph/errors.hpp"
+#include "random_stream.hpp"
 #include "undirected.hpp"
 
 namespace catena {
@@ -122,7 +122,7 @@ struct NeighbourWeights {
 // Moves single nodes to the community that improves modularity most, until none does. Louvain
 // sweeps over all nodes in a random order; Leiden's variant (`queue_based`) then only revisits
 // the neighbours of nodes that moved. Returns whether any node moved.
-bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double resolution, std::mt19937_64& random,
+bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double resolution, RandomStream& random,
                 bool queue_based) {
     // No tie weighs anything: every partition has modularity 0, and the gains below would divide
     // by zero. Everyone stays where they are.
@@ -170,7 +170,7 @@ bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double res
 
     std::vector<std::uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
-    std::shuffle(order.begin(), order.end(), random);
+    catena::shuffle(order.begin(), order.end(), random);
     bool any_move = false;
     if (queue_based) {
         std::vector<std::uint8_t> queued(n, 1);
@@ -207,7 +207,7 @@ bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double res
 // Leiden's refinement: inside each community, nodes that are still alone merge into a
 // well-connected sub-community, chosen at random with odds exp(gain / theta).
 std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uint32_t>& part, double resolution,
-                                  double theta, std::mt19937_64& random) {
+                                  double theta, RandomStream& random) {
     const std::uint32_t n = net.size();
     const double scale = resolution / (2.0 * net.total);
     std::vector<std::uint32_t> refined(n);
@@ -222,11 +222,10 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
             if (part[net.neighbours[e]] == part[node]) outside[node] += net.weights[e];
     std::vector<std::uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
-    std::shuffle(order.begin(), order.end(), random);
+    catena::shuffle(order.begin(), order.end(), random);
     NeighbourWeights weights(n);
     std::vector<std::uint32_t> candidates;
     std::vector<double> odds;
-    std::uniform_real_distribution<double> unit(0.0, 1.0);
     for (const std::uint32_t node : order) {
         if (sub_size[refined[node]] != 1 || refined[node] != node) continue;  // no longer alone
         const std::uint32_t c = part[node];
@@ -258,7 +257,7 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
         if (candidates.empty()) continue;
         double sum = 0.0;
         for (double& value : odds) sum += value = std::exp((value - best_gain) / theta);
-        double pick = unit(random) * sum;
+        double pick = random.uniform() * sum;
         std::size_t chosen = 0;
         while (chosen + 1 < candidates.size() && pick >= odds[chosen]) pick -= odds[chosen++];
         const std::uint32_t t = candidates[chosen];
@@ -302,7 +301,7 @@ std::vector<std::uint32_t> starting_partition(const CommunityParams& params, Nod
 
 // Leiden or Louvain, from `part` on the original network; returns the number of levels or passes.
 std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& part, const CommunityParams& params,
-                         std::mt19937_64& random) {
+                         RandomStream& random) {
     const bool leiden = params.method == CommunityMethod::leiden;
     std::uint32_t passes = 0;
     for (std::uint32_t pass = 0; pass < params.max_iterations; ++pass) {
@@ -343,7 +342,7 @@ std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& pa
     return passes;
 }
 
-std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& labels, std::mt19937_64& random) {
+std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& labels, RandomStream& random) {
     const std::uint32_t n = net.size();
     std::vector<std::uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
@@ -353,7 +352,7 @@ std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& 
     constexpr std::uint32_t cap = 100;
     for (bool changed = true; changed && sweeps < cap; ++sweeps) {
         changed = false;
-        std::shuffle(order.begin(), order.end(), random);
+        catena::shuffle(order.begin(), order.end(), random);
         for (const std::uint32_t node : order) {
             weights.collect(net, node, labels);
             if (weights.touched.empty()) continue;
@@ -368,7 +367,7 @@ std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& 
             }
             if (std::find(best.begin(), best.end(), labels[node]) != best.end()) continue;  // already a top label
             std::sort(best.begin(), best.end());
-            labels[node] = best[std::uniform_int_distribution<std::size_t>(0, best.size() - 1)(random)];
+            labels[node] = best[random.below(best.size())];
             changed = true;
         }
     }
@@ -427,7 +426,7 @@ CommunityResult detect_communities(const InfluenceGraph& graph, const CommunityP
     params.validate(n);
     CommunityResult result;
     const Network net = undirected_view(graph);
-    std::mt19937_64 random(params.seed);
+    RandomStream random{params.seed};
     result.community = starting_partition(params, n);
     if (params.method == CommunityMethod::label_propagation)
         result.iterations = label_propagation(net, result.community, random);

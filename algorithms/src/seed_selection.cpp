@@ -7,7 +7,6 @@
 #include <functional>
 #include <limits>
 #include <numeric>
-#include <random>
 #include <string>
 
 #include "catena/graph/errors.hpp"
@@ -373,9 +372,11 @@ std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<cons
 std::vector<NodeId> random_seeds(const InfluenceGraph& graph, std::uint32_t k, std::uint64_t seed,
                                  std::span<const std::uint8_t> candidates) {
     std::vector<NodeId> nodes = allowed_nodes(graph, candidates);
-    std::mt19937_64 random(seed);
-    std::shuffle(nodes.begin(), nodes.end(), random);
-    nodes.resize(std::min<std::size_t>(k, nodes.size()));
+    // Only the first k places are drawn: the same k as a full shuffle would put first.
+    const std::size_t keep = std::min<std::size_t>(k, nodes.size());
+    RandomStream random{seed};
+    partial_shuffle(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(), random);
+    nodes.resize(keep);
     return nodes;
 }
 

@@ -89,8 +89,9 @@ inline bool may_be_seed(const InfluenceGraph& graph, std::span<const std::uint8_
 // Baseline strategies, to compare with select_seeds under the same candidate rule (fewer than k
 // come back when fewer customers may be chosen):
 // - the k allowed customers with the highest `score` (one per customer), ties by lower NodeId;
-// - k allowed customers in a random order (std::shuffle of the allowed NodeIds by a
-//   std::mt19937_64 seeded with `seed`: the same seed gives the same customers).
+// - k allowed customers in a random order (the first k of a Fisher-Yates shuffle of the allowed
+//   NodeIds by catena's own generator seeded with `seed`: the same seed gives the same customers
+//   with any compiler and standard library).
 // Throw UsageError for a candidate mask or score vector of the wrong size.
 std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<const double> score, std::uint32_t k,
                                      std::span<const std::uint8_t> candidates = {});
