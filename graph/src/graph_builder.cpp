@@ -74,6 +74,209 @@ std::vector<EdgeId> bucket_sort(std::size_t items, NodeId buckets, const ForEach
     return start;
 }
 
+// Sorts each pair as (smaller, larger) and keeps each distinct pair once, in order.
+void keep_distinct_unordered_pairs(std::vector<std::pair<NodeId, NodeId>>& pairs) {
+    for (auto& [a, b] : pairs)
+        if (a > b) std::swap(a, b);
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
+}
+
+// The staged edges bucketed by source: each source's keys (target << 32 | row) sit in
+// keys[start[source], start[source + 1]), sorted by target and then by row.
+struct SourceBuckets {
+    std::vector<std::uint64_t> keys;
+    std::vector<EdgeId> start;
+    NodeId target(EdgeId position) const { return static_cast<NodeId>(keys[position] >> 32); }
+    std::uint32_t row(EdgeId position) const { return static_cast<std::uint32_t>(keys[position]); }
+};
+
+// Buckets the staged rows' edges by source (one scattered write per edge, after which everything
+// reads sequentially), then sorts each source's edges by target and row: the order rows arrived in.
+template <typename StagedRow>
+SourceBuckets bucket_by_source(const std::vector<StagedRow>& staged, NodeId n) {
+    std::size_t m = 0;
+    for (const StagedRow& row : staged) m += row.both_ways ? 2 : 1;
+    if (m >= UINT32_MAX) throw UsageError("more than 4 billion influence edges");
+    SourceBuckets buckets;
+    std::vector<std::uint64_t>& keys = buckets.keys;
+    resize_huge(keys, m);
+    buckets.start = bucket_sort<std::uint64_t>(
+        staged.size(), n,
+        [&staged](std::size_t index, auto&& emit) {
+            const StagedRow& row = staged[index];
+            emit(row.source, (static_cast<std::uint64_t>(row.target) << 32) | index);
+            if (row.both_ways) emit(row.target, (static_cast<std::uint64_t>(row.source) << 32) | index);
+        },
+        [&keys](EdgeId position, std::uint64_t key) { keys[position] = key; });
+    const std::vector<EdgeId>& start = buckets.start;
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (NodeId node = 0; node < n; ++node)
+        if (start[node + 1] - start[node] > 1)
+            std::sort(keys.begin() + start[node], keys.begin() + start[node + 1]);
+    return buckets;
+}
+
+// The out-edge CSR's row starts once repeated pairs merge: counts the distinct targets of each
+// source. Sets merged_edges to the number of edges that merge into an earlier one.
+std::vector<EdgeId> count_distinct_targets(const SourceBuckets& buckets, NodeId n, std::uint64_t& merged_edges) {
+    const std::vector<EdgeId>& start = buckets.start;
+    std::vector<EdgeId> rowstart(static_cast<std::size_t>(n) + 1, 0);
+    std::uint64_t merged = 0;
+#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : merged)
+    for (NodeId node = 0; node < n; ++node) {
+        EdgeId distinct = 0;
+        for (EdgeId position = start[node]; position < start[node + 1]; ++position)
+            distinct += position == start[node] || buckets.target(position) != buckets.target(position - 1);
+        rowstart[node + 1] = distinct;
+        merged += start[node + 1] - start[node] - distinct;
+    }
+    for (NodeId node = 0; node < n; ++node) rowstart[node + 1] += rowstart[node];
+    merged_edges = merged;
+    return rowstart;
+}
+
+// The staged rows and their optional columns (each read only when some row states a value).
+template <typename StagedRow>
+struct StagedColumns {
+    const std::vector<StagedRow>& rows;
+    const std::vector<double>& probability;
+    const std::vector<Date>& date;
+    bool has_probability, has_date;
+};
+
+// The graph's per-edge arrays, filled in place, and the targets of the out-edge CSR.
+struct EdgeColumns {
+    std::vector<double>& strength;
+    std::vector<RelationshipTypeId>& type;
+    std::vector<double>& probability;  // left empty when no row states one
+    std::vector<Date>& date;           // left empty when no row states one
+    std::vector<NodeId> targets;
+};
+
+// Sizes the edge arrays for edge_count edges (the optional ones only when some row has a value).
+template <typename StagedRow>
+void allocate_edges(EdgeColumns& edges, EdgeId edge_count, const StagedColumns<StagedRow>& staged) {
+    resize_huge(edges.targets, edge_count);
+    resize_huge(edges.strength, edge_count);
+    resize_huge(edges.type, edge_count);
+    if (staged.has_probability) resize_huge(edges.probability, edge_count);
+    if (staged.has_date) resize_huge(edges.date, edge_count);
+}
+
+// Fills each source's slice of the edge arrays independently: a row whose target repeats the
+// previous one merges into that edge (strengths add, probabilities combine, the earliest date and
+// the first type stay).
+template <typename StagedRow>
+void fill_edges(const SourceBuckets& buckets, const std::vector<EdgeId>& rowstart,
+                const StagedColumns<StagedRow>& staged, EdgeColumns& edges) {
+    const auto n = static_cast<NodeId>(rowstart.size() - 1);
+    const std::vector<EdgeId>& start = buckets.start;
+    const std::vector<double>& staged_probability = staged.probability;
+    const std::vector<Date>& staged_date = staged.date;
+    const bool has_probability = staged.has_probability;
+    const bool has_date = staged.has_date;
+    std::vector<NodeId>& targets = edges.targets;
+    std::vector<double>& strength = edges.strength;
+    std::vector<RelationshipTypeId>& type = edges.type;
+    std::vector<double>& probability = edges.probability;
+    std::vector<Date>& dates = edges.date;
+#pragma omp parallel for schedule(dynamic, 4096)
+    for (NodeId node = 0; node < n; ++node) {
+        EdgeId out = rowstart[node];
+        for (EdgeId position = start[node]; position < start[node + 1]; ++position) {
+            const std::uint32_t index = buckets.row(position);
+            const StagedRow& row = staged.rows[index];
+            if (position > start[node] && buckets.target(position) == buckets.target(position - 1)) {
+                const EdgeId edge = out - 1;
+                strength[edge] += row.strength;
+                if (has_probability && !std::isnan(staged_probability[index])) {
+                    double& p = probability[edge];
+                    p = std::isnan(p) ? staged_probability[index]
+                                      : 1.0 - (1.0 - p) * (1.0 - staged_probability[index]);
+                }
+                if (has_date && staged_date[index] != kNoDate) {
+                    Date& date = dates[edge];
+                    if (date == kNoDate || staged_date[index] < date) date = staged_date[index];
+                }
+                continue;
+            }
+            targets[out] = buckets.target(position);
+            strength[out] = row.strength;
+            type[out] = row.type;
+            if (has_probability) probability[out] = staged_probability[index];
+            if (has_date) dates[out] = staged_date[index];
+            ++out;
+        }
+    }
+}
+
+// Counts merged rows (a row counts once, even when both its edges merged) and keeps the first
+// few as examples, in node order; only sources with repeated targets need a look.
+void count_merged_rows(const SourceBuckets& buckets, const std::vector<EdgeId>& rowstart,
+                       std::size_t staged_rows, const StringColumn& ids, BuildReport& report) {
+    const auto n = static_cast<NodeId>(rowstart.size() - 1);
+    const std::vector<EdgeId>& start = buckets.start;
+    std::vector<bool> row_merged(staged_rows, false);
+    for (NodeId node = 0; node < n; ++node) {
+        if (rowstart[node + 1] - rowstart[node] == start[node + 1] - start[node]) continue;
+        for (EdgeId position = start[node] + 1; position < start[node + 1]; ++position) {
+            if (buckets.target(position) != buckets.target(position - 1)) continue;
+            const std::uint32_t index = buckets.row(position);
+            if (row_merged[index]) continue;
+            row_merged[index] = true;
+            ++report.merged_rows;
+            if (report.merge_examples.size() < 5) {
+                std::string example(ids[node]);
+                example += " -> ";
+                example += ids[buckets.target(position)];
+                report.merge_examples.push_back(std::move(example));
+            }
+        }
+    }
+}
+
+// The in-edge index: for each target, its in-edges' sources and forward EdgeIds.
+struct InEdges {
+    std::vector<EdgeId> start;
+    std::vector<NodeId> sources;
+    std::vector<EdgeId> edges;
+};
+
+// Buckets the out-edges by target, stably, so each node's in-edges are in EdgeId order (and so by
+// source).
+InEdges index_in_edges(const std::vector<EdgeId>& rowstart, const std::vector<NodeId>& targets, NodeId n) {
+    InEdges in;
+    resize_huge(in.sources, targets.size());
+    resize_huge(in.edges, targets.size());
+    in.start = bucket_sort<std::uint64_t>(
+        n, n,
+        [&](std::size_t source, auto&& emit) {
+            for (EdgeId edge = rowstart[source]; edge < rowstart[source + 1]; ++edge)
+                emit(targets[edge], (static_cast<std::uint64_t>(source) << 32) | edge);
+        },
+        [&in](EdgeId position, std::uint64_t entry) {
+            in.sources[position] = static_cast<NodeId>(entry >> 32);
+            in.edges[position] = static_cast<EdgeId>(entry);
+        });
+    return in;
+}
+
+// Throws when rows merged into one edge add up to a strength that is not finite (finite rows
+// can still overflow together).
+void check_merged_strengths(const InfluenceGraph::Csr& csr, const std::vector<double>& strength,
+                            const StringColumn& ids, const std::string& relationships_name) {
+    const auto& rowstart = csr.m_forward.m_rowstart;
+    const auto n = static_cast<NodeId>(rowstart.size() - 1);
+    for (NodeId node = 0; node < n; ++node)
+        for (EdgeId edge = rowstart[node]; edge < rowstart[node + 1]; ++edge)
+            if (!std::isfinite(strength[edge]))
+                throw InputError(relationships_name, "weight",
+                                 "the relationships from '" + std::string(ids[node]) + "' to '" +
+                                     std::string(ids[csr.m_forward.m_column[edge]]) +
+                                     "' add up to a strength too large to compute with");
+}
+
 }  // namespace
 
 GraphBuilder::GraphBuilder(GraphBuilderOptions options) : options_(std::move(options)) {
@@ -292,13 +495,9 @@ void GraphBuilder::add_on_behalf(NodeId customer, NodeId beneficiary) {
 
 InfluenceGraph GraphBuilder::build() {
     BuildReport& report = graph_.report_;
-
     // Purchases on behalf of another customer: one on_behalf relationship per distinct pair.
     if (!on_behalf_.empty()) {
-        for (auto& [a, b] : on_behalf_)
-            if (a > b) std::swap(a, b);
-        std::sort(on_behalf_.begin(), on_behalf_.end());
-        on_behalf_.erase(std::unique(on_behalf_.begin(), on_behalf_.end()), on_behalf_.end());
+        keep_distinct_unordered_pairs(on_behalf_);
         const RelationshipTypeId type = *graph_.types_.find("on_behalf");
         const RelationshipType& info = graph_.types_[type];
         for (const auto& [a, b] : on_behalf_)
@@ -310,143 +509,31 @@ InfluenceGraph GraphBuilder::build() {
         report.rows_by_type.resize(graph_.types_.size(), 0);
 
     const NodeId n = num_nodes();
-    std::size_t m = 0;
-    for (const StagedRow& row : staged_) m += row.both_ways ? 2 : 1;
-    if (m >= UINT32_MAX) throw UsageError("more than 4 billion influence edges");
-
-    // Bucket the edges by source as keys (target << 32 | row): one scattered write per edge,
-    // after which everything reads sequentially.
-    std::vector<std::uint64_t> keys;
-    resize_huge(keys, m);
-    std::vector<EdgeId> start = bucket_sort<std::uint64_t>(
-        staged_.size(), n,
-        [this](std::size_t index, auto&& emit) {
-            const StagedRow& row = staged_[index];
-            emit(row.source, (static_cast<std::uint64_t>(row.target) << 32) | index);
-            if (row.both_ways) emit(row.target, (static_cast<std::uint64_t>(row.source) << 32) | index);
-        },
-        [&keys](EdgeId position, std::uint64_t key) { keys[position] = key; });
-    // Each source's edges by target, then by row: the order rows arrived in.
-#pragma omp parallel for schedule(dynamic, 4096)
-    for (NodeId node = 0; node < n; ++node)
-        if (start[node + 1] - start[node] > 1)
-            std::sort(keys.begin() + start[node], keys.begin() + start[node + 1]);
-
-    // Merge repeated pairs into the out-edge CSR: count the distinct targets of each source, then
-    // fill each source's slice independently.
-    const auto target_of = [&keys](EdgeId position) { return static_cast<NodeId>(keys[position] >> 32); };
-    std::vector<EdgeId> rowstart(static_cast<std::size_t>(n) + 1, 0);
-    std::uint64_t merged_edges = 0;
-#pragma omp parallel for schedule(dynamic, 4096) reduction(+ : merged_edges)
-    for (NodeId node = 0; node < n; ++node) {
-        EdgeId distinct = 0;
-        for (EdgeId position = start[node]; position < start[node + 1]; ++position)
-            distinct += position == start[node] || target_of(position) != target_of(position - 1);
-        rowstart[node + 1] = distinct;
-        merged_edges += start[node + 1] - start[node] - distinct;
-    }
-    for (NodeId node = 0; node < n; ++node) rowstart[node + 1] += rowstart[node];
+    SourceBuckets buckets = bucket_by_source(staged_, n);
+    std::vector<EdgeId> rowstart = count_distinct_targets(buckets, n, report.merged_edges);
     const EdgeId edge_count = rowstart[n];
-    report.merged_edges = merged_edges;
-
-    const bool has_probability = has_probability_;
-    const bool has_date = has_date_;
-    std::vector<NodeId> targets;
-    resize_huge(targets, edge_count);
-    resize_huge(graph_.strength_, edge_count);
-    resize_huge(graph_.type_, edge_count);
-    if (has_probability) resize_huge(graph_.probability_, edge_count);
-    if (has_date) resize_huge(graph_.date_, edge_count);
-#pragma omp parallel for schedule(dynamic, 4096)
-    for (NodeId node = 0; node < n; ++node) {
-        EdgeId out = rowstart[node];
-        for (EdgeId position = start[node]; position < start[node + 1]; ++position) {
-            const auto index = static_cast<std::uint32_t>(keys[position]);
-            const StagedRow& row = staged_[index];
-            if (position > start[node] && target_of(position) == target_of(position - 1)) {
-                const EdgeId edge = out - 1;
-                graph_.strength_[edge] += row.strength;
-                if (has_probability && !std::isnan(staged_probability_[index])) {
-                    double& p = graph_.probability_[edge];
-                    p = std::isnan(p) ? staged_probability_[index]
-                                      : 1.0 - (1.0 - p) * (1.0 - staged_probability_[index]);
-                }
-                if (has_date && staged_date_[index] != kNoDate) {
-                    Date& date = graph_.date_[edge];
-                    if (date == kNoDate || staged_date_[index] < date) date = staged_date_[index];
-                }
-                continue;
-            }
-            targets[out] = target_of(position);
-            graph_.strength_[out] = row.strength;
-            graph_.type_[out] = row.type;
-            if (has_probability) graph_.probability_[out] = staged_probability_[index];
-            if (has_date) graph_.date_[out] = staged_date_[index];
-            ++out;
-        }
-    }
-    // Count merged rows (a row counts once, even when both its edges merged) and keep the first
-    // few as examples, in node order; only sources with repeated targets need a look.
-    if (merged_edges > 0) {
-        std::vector<bool> row_merged(staged_.size(), false);
-        for (NodeId node = 0; node < n; ++node) {
-            if (rowstart[node + 1] - rowstart[node] == start[node + 1] - start[node]) continue;
-            for (EdgeId position = start[node] + 1; position < start[node + 1]; ++position) {
-                if (target_of(position) != target_of(position - 1)) continue;
-                const auto index = static_cast<std::uint32_t>(keys[position]);
-                if (row_merged[index]) continue;
-                row_merged[index] = true;
-                ++report.merged_rows;
-                if (report.merge_examples.size() < 5) {
-                    std::string example(graph_.ids_[node]);
-                    example += " -> ";
-                    example += graph_.ids_[target_of(position)];
-                    report.merge_examples.push_back(std::move(example));
-                }
-            }
-        }
-    }
+    const StagedColumns staged{staged_, staged_probability_, staged_date_, has_probability_, has_date_};
+    EdgeColumns edges{graph_.strength_, graph_.type_, graph_.probability_, graph_.date_, {}};
+    allocate_edges(edges, edge_count, staged);
+    fill_edges(buckets, rowstart, staged, edges);
+    if (report.merged_edges > 0) count_merged_rows(buckets, rowstart, staged_.size(), graph_.ids_, report);
     // Free the staging arrays before the in-edge index is built.
-    keys = {};
-    start = {};
+    buckets = {};
     staged_ = {};
     staged_probability_ = {};
     staged_date_ = {};
 
-    // In-edges: bucket the edges by target, stably, so each node's in-edges are in EdgeId order
-    // (and so by source).
-    std::vector<NodeId> in_sources;
-    std::vector<EdgeId> in_edges;
-    resize_huge(in_sources, edge_count);
-    resize_huge(in_edges, edge_count);
-    std::vector<EdgeId> in_start = bucket_sort<std::uint64_t>(
-        n, n,
-        [&](std::size_t source, auto&& emit) {
-            for (EdgeId edge = rowstart[source]; edge < rowstart[source + 1]; ++edge)
-                emit(targets[edge], (static_cast<std::uint64_t>(source) << 32) | edge);
-        },
-        [&](EdgeId position, std::uint64_t entry) {
-            in_sources[position] = static_cast<NodeId>(entry >> 32);
-            in_edges[position] = static_cast<EdgeId>(entry);
-        });
-
+    InEdges in = index_in_edges(rowstart, edges.targets, n);
     // Hand the arrays to Boost's CSR graph without copying: forward (source -> target) and
     // backward (target -> source, with the forward EdgeId as its edge property) structures.
     graph_.csr_ = InfluenceGraph::Csr(n);
     graph_.csr_.m_forward.m_rowstart = std::move(rowstart);
-    graph_.csr_.m_forward.m_column = std::move(targets);
-    graph_.csr_.m_backward.m_rowstart = std::move(in_start);
-    graph_.csr_.m_backward.m_column = std::move(in_sources);
-    graph_.csr_.m_backward.*BackwardEdgeIds::member() = std::move(in_edges);
+    graph_.csr_.m_forward.m_column = std::move(edges.targets);
+    graph_.csr_.m_backward.m_rowstart = std::move(in.start);
+    graph_.csr_.m_backward.m_column = std::move(in.sources);
+    graph_.csr_.m_backward.*BackwardEdgeIds::member() = std::move(in.edges);
 
-    // Rows merged into one edge add their strengths: finite rows can still overflow together.
-    for (NodeId node = 0; node < n; ++node)
-        for (EdgeId edge = graph_.csr_.m_forward.m_rowstart[node]; edge < graph_.csr_.m_forward.m_rowstart[node + 1]; ++edge)
-            if (!std::isfinite(graph_.strength_[edge]))
-                throw InputError(options_.relationships_name, "weight",
-                                 "the relationships from '" + std::string(graph_.ids_[node]) + "' to '" +
-                                     std::string(graph_.ids_[graph_.csr_.m_forward.m_column[edge]]) +
-                                     "' add up to a strength too large to compute with");
+    check_merged_strengths(graph_.csr_, graph_.strength_, graph_.ids_, options_.relationships_name);
     graph_.strength_.shrink_to_fit();
     graph_.type_.shrink_to_fit();
     graph_.probability_.shrink_to_fit();
