@@ -8,6 +8,7 @@
 #include "catena/graph/graph_builder.hpp"
 #include "catena/loaders/csv_reader.hpp"
 #include "catena/loaders/load.hpp"
+
 #include "test_util.hpp"
 
 namespace catena::test {
@@ -43,7 +44,8 @@ inline InfluenceGraph make_graph(int nodes, std::initializer_list<Arc> arcs, boo
 inline Dataset load_shared(const std::string& name, bool directed = false) {
     InputSource source;
     source.edges_file = dataset(name + ".edges.csv");
-    if (std::filesystem::exists(dataset(name + ".nodes.csv"))) source.nodes_file = dataset(name + ".nodes.csv");
+    if (std::filesystem::exists(dataset(name + ".nodes.csv")))
+        source.nodes_file = dataset(name + ".nodes.csv");
     LoadOptions options;
     options.directed = directed;
     return load_dataset(source, options);
@@ -54,7 +56,8 @@ inline std::vector<std::pair<std::string, double>> read_oracle(const std::string
     std::vector<std::pair<std::string, double>> values;
     CsvReader reader = CsvReader::open(data_dir() / "oracles" / file);
     std::vector<std::string_view> fields;
-    while (reader.next(fields)) values.emplace_back(std::string(fields[0]), std::stod(std::string(fields[1])));
+    while (reader.next(fields))
+        values.emplace_back(std::string(fields[0]), std::stod(std::string(fields[1])));
     return values;
 }
 

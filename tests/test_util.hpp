@@ -1,8 +1,6 @@
 // Helpers shared by the tests: scratch folders, files, and running the catena binary.
 #pragma once
 
-#include <sys/wait.h>
-
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -10,18 +8,24 @@
 #include <sstream>
 #include <string>
 
+#include <sys/wait.h>
+
 namespace catena::test {
 
 inline std::filesystem::path data_dir() { return CATENA_TEST_DATA; }
-inline std::filesystem::path dataset(const std::string& file) { return data_dir() / "datasets" / file; }
+inline std::filesystem::path dataset(const std::string& file) {
+    return data_dir() / "datasets" / file;
+}
 inline std::filesystem::path source_dir() { return CATENA_SOURCE_DIR; }
 
 // A fresh, empty folder under the system temp dir, removed when the object goes.
 class ScratchDir {
-public:
+  public:
     ScratchDir() {
         // mkdtemp replaces the six trailing X characters.
-        std::string pattern = (std::filesystem::temp_directory_path() / ("catena-test-" + std::string(6, 'X'))).string();
+        std::string pattern =
+            (std::filesystem::temp_directory_path() / ("catena-test-" + std::string(6, 'X')))
+                .string();
         if (!mkdtemp(pattern.data())) throw std::runtime_error("mkdtemp failed");
         path_ = pattern;
     }
@@ -36,7 +40,7 @@ public:
     const std::filesystem::path& path() const { return path_; }
     std::filesystem::path operator/(const std::string& name) const { return path_ / name; }
 
-private:
+  private:
     std::filesystem::path path_;
 };
 

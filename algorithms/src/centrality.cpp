@@ -1,14 +1,14 @@
 #include "catena/algorithms/centrality.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <numeric>
 #include <string>
 
 #include "catena/graph/errors.hpp"
+
 #include "random_stream.hpp"
 #include "undirected.hpp"
+#include <omp.h>
 
 namespace catena {
 
@@ -25,7 +25,8 @@ std::vector<NodeId> choose_pivots(NodeId n, const SamplingParams& params) {
     std::iota(nodes.begin(), nodes.end(), NodeId{0});
     if (params.pivots == 0 || params.pivots >= n) return nodes;
     RandomStream random{params.seed};
-    partial_shuffle(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(params.pivots), nodes.end(), random);
+    partial_shuffle(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(params.pivots),
+                    nodes.end(), random);
     nodes.resize(params.pivots);
     std::sort(nodes.begin(), nodes.end());
     return nodes;
@@ -40,7 +41,8 @@ std::vector<double> sum_over_parts(NodeId n, const std::vector<NodeId>& sources,
     for (int part = 0; part < kParts; ++part) {
         std::vector<double>& sum = parts[static_cast<std::size_t>(part)];
         sum.assign(n, 0.0);
-        for (std::size_t index = static_cast<std::size_t>(part); index < sources.size(); index += kParts)
+        for (std::size_t index = static_cast<std::size_t>(part); index < sources.size();
+             index += kParts)
             visit(sources[index], sum);
     }
     std::vector<double> total(n, 0.0);
@@ -53,8 +55,9 @@ std::vector<double> sum_over_parts(NodeId n, const std::vector<NodeId>& sources,
 
 void SamplingParams::validate(NodeId num_nodes) const {
     if (pivots > num_nodes)
-        throw UsageError("pivots (" + std::to_string(pivots) + ") cannot exceed the number of customers (" +
-                         std::to_string(num_nodes) + ")");
+        throw UsageError("pivots (" + std::to_string(pivots) +
+                         ") cannot exceed the number of customers (" + std::to_string(num_nodes) +
+                         ")");
 }
 
 std::vector<double> weighted_degree(const InfluenceGraph& graph, RankDirection direction) {
@@ -65,7 +68,8 @@ std::vector<double> weighted_degree(const InfluenceGraph& graph, RankDirection d
         const auto offsets = graph.out_offsets();
 #pragma omp parallel for schedule(dynamic, 1024)
         for (NodeId node = 0; node < n; ++node)
-            for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge) degree[node] += strengths[edge];
+            for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge)
+                degree[node] += strengths[edge];
     } else {
         const auto offsets = graph.in_offsets();
         const auto edges = graph.in_edge_ids();
@@ -99,7 +103,8 @@ std::vector<std::uint32_t> core_numbers(const InfluenceGraph& graph) {
     std::vector<NodeId> neighbours;
     neighbours.reserve(graph.num_edges());
     for (NodeId node = 0; node < n; ++node) {
-        for_each_undirected_neighbour(graph, node, [&](NodeId other, double) { neighbours.push_back(other); });
+        for_each_undirected_neighbour(graph, node,
+                                      [&](NodeId other, double) { neighbours.push_back(other); });
         start[node + 1] = static_cast<EdgeId>(neighbours.size());
     }
     // Batagelj & Zaversnik (2003): peel nodes in order of current degree with bucket queues.
@@ -148,47 +153,49 @@ std::vector<double> betweenness(const InfluenceGraph& graph, const SamplingParam
     const std::vector<NodeId> sources = choose_pivots(n, params);
     const auto offsets = graph.out_offsets();
     const auto targets = graph.out_targets();
-    std::vector<double> result = sum_over_parts(n, sources, [&](NodeId source, std::vector<double>& sum) {
-        // Brandes: BFS from the source counting shortest paths, then dependencies in reverse.
-        thread_local std::vector<std::int64_t> distance;
-        thread_local std::vector<double> paths, dependency;
-        thread_local std::vector<NodeId> visited;
-        if (distance.size() != n) {
-            distance.assign(n, -1);
-            paths.assign(n, 0.0);
-            dependency.assign(n, 0.0);
-        }
-        visited.clear();
-        distance[source] = 0;
-        paths[source] = 1.0;
-        visited.push_back(source);
-        for (std::size_t head = 0; head < visited.size(); ++head) {
-            const NodeId node = visited[head];
-            for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge) {
-                const NodeId next = targets[edge];
-                if (distance[next] < 0) {
-                    distance[next] = distance[node] + 1;
-                    visited.push_back(next);
+    std::vector<double> result =
+        sum_over_parts(n, sources, [&](NodeId source, std::vector<double>& sum) {
+            // Brandes: BFS from the source counting shortest paths, then dependencies in reverse.
+            thread_local std::vector<std::int64_t> distance;
+            thread_local std::vector<double> paths, dependency;
+            thread_local std::vector<NodeId> visited;
+            if (distance.size() != n) {
+                distance.assign(n, -1);
+                paths.assign(n, 0.0);
+                dependency.assign(n, 0.0);
+            }
+            visited.clear();
+            distance[source] = 0;
+            paths[source] = 1.0;
+            visited.push_back(source);
+            for (std::size_t head = 0; head < visited.size(); ++head) {
+                const NodeId node = visited[head];
+                for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge) {
+                    const NodeId next = targets[edge];
+                    if (distance[next] < 0) {
+                        distance[next] = distance[node] + 1;
+                        visited.push_back(next);
+                    }
+                    if (distance[next] == distance[node] + 1) paths[next] += paths[node];
                 }
-                if (distance[next] == distance[node] + 1) paths[next] += paths[node];
             }
-        }
-        for (std::size_t index = visited.size(); index-- > 0;) {
-            const NodeId node = visited[index];
-            for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge) {
-                const NodeId next = targets[edge];
-                if (distance[next] == distance[node] + 1)
-                    dependency[node] += paths[node] / paths[next] * (1.0 + dependency[next]);
+            for (std::size_t index = visited.size(); index-- > 0;) {
+                const NodeId node = visited[index];
+                for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge) {
+                    const NodeId next = targets[edge];
+                    if (distance[next] == distance[node] + 1)
+                        dependency[node] += paths[node] / paths[next] * (1.0 + dependency[next]);
+                }
+                if (node != source) sum[node] += dependency[node];
             }
-            if (node != source) sum[node] += dependency[node];
-        }
-        for (const NodeId node : visited) {
-            distance[node] = -1;
-            paths[node] = 0.0;
-            dependency[node] = 0.0;
-        }
-    });
-    const double scale = (is_symmetric(graph) ? 0.5 : 1.0) * static_cast<double>(n) / static_cast<double>(sources.size());
+            for (const NodeId node : visited) {
+                distance[node] = -1;
+                paths[node] = 0.0;
+                dependency[node] = 0.0;
+            }
+        });
+    const double scale = (is_symmetric(graph) ? 0.5 : 1.0) * static_cast<double>(n) /
+                         static_cast<double>(sources.size());
     for (double& value : result) value *= scale;
     return result;
 }
@@ -201,26 +208,27 @@ std::vector<double> harmonic_closeness(const InfluenceGraph& graph, const Sampli
     // BFS from each pivot against the edges gives hops(node -> pivot) for every node.
     const auto offsets = graph.in_offsets();
     const auto sources = graph.in_sources();
-    std::vector<double> result = sum_over_parts(n, pivots, [&](NodeId pivot, std::vector<double>& sum) {
-        thread_local std::vector<std::int64_t> distance;
-        thread_local std::vector<NodeId> visited;
-        if (distance.size() != n) distance.assign(n, -1);
-        visited.clear();
-        distance[pivot] = 0;
-        visited.push_back(pivot);
-        for (std::size_t head = 0; head < visited.size(); ++head) {
-            const NodeId node = visited[head];
-            if (node != pivot) sum[node] += 1.0 / static_cast<double>(distance[node]);
-            for (EdgeId position = offsets[node]; position < offsets[node + 1]; ++position) {
-                const NodeId previous = sources[position];
-                if (distance[previous] < 0) {
-                    distance[previous] = distance[node] + 1;
-                    visited.push_back(previous);
+    std::vector<double> result =
+        sum_over_parts(n, pivots, [&](NodeId pivot, std::vector<double>& sum) {
+            thread_local std::vector<std::int64_t> distance;
+            thread_local std::vector<NodeId> visited;
+            if (distance.size() != n) distance.assign(n, -1);
+            visited.clear();
+            distance[pivot] = 0;
+            visited.push_back(pivot);
+            for (std::size_t head = 0; head < visited.size(); ++head) {
+                const NodeId node = visited[head];
+                if (node != pivot) sum[node] += 1.0 / static_cast<double>(distance[node]);
+                for (EdgeId position = offsets[node]; position < offsets[node + 1]; ++position) {
+                    const NodeId previous = sources[position];
+                    if (distance[previous] < 0) {
+                        distance[previous] = distance[node] + 1;
+                        visited.push_back(previous);
+                    }
                 }
             }
-        }
-        for (const NodeId node : visited) distance[node] = -1;
-    });
+            for (const NodeId node : visited) distance[node] = -1;
+        });
     const double scale = static_cast<double>(n) / static_cast<double>(pivots.size());
     for (double& value : result) value *= scale;
     return result;

@@ -7,6 +7,7 @@
 #include <unordered_set>
 
 #include "catena/graph/errors.hpp"
+
 #include "random_stream.hpp"
 #include "undirected.hpp"
 
@@ -93,7 +94,8 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
 
 // Renumbers labels 0..count-1 in order of first appearance; returns the count.
 std::uint32_t renumber(std::vector<std::uint32_t>& labels) {
-    std::vector<std::uint32_t> id(labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1, UINT32_MAX);
+    std::vector<std::uint32_t> id(
+        labels.empty() ? 0 : *std::max_element(labels.begin(), labels.end()) + 1, UINT32_MAX);
     std::uint32_t count = 0;
     for (auto& label : labels) {
         if (id[label] == UINT32_MAX) id[label] = count++;
@@ -122,13 +124,13 @@ struct NeighbourWeights {
 // Moves single nodes to the community that improves modularity most, until none does. Louvain
 // sweeps over all nodes in a random order; Leiden's variant (`queue_based`) then only revisits
 // the neighbours of nodes that moved. Returns whether any node moved.
-bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double resolution, RandomStream& random,
-                bool queue_based) {
+bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double resolution,
+                RandomStream& random, bool queue_based) {
     // No tie weighs anything: every partition has modularity 0, and the gains below would divide
     // by zero. Everyone stays where they are.
     if (!(net.total > 0.0)) return false;
     const std::uint32_t n = net.size();
-    std::vector<double> total(n, 0.0);  // degree of each community; labels are < n
+    std::vector<double> total(n, 0.0);      // degree of each community; labels are < n
     std::vector<std::uint32_t> size(n, 0);  // members (a node of degree 0 still counts)
     for (std::uint32_t node = 0; node < n; ++node) {
         total[part[node]] += net.degree[node];
@@ -206,8 +208,8 @@ bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double res
 
 // Leiden's refinement: inside each community, nodes that are still alone merge into a
 // well-connected sub-community, chosen at random with odds exp(gain / theta).
-std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uint32_t>& part, double resolution,
-                                  double theta, RandomStream& random) {
+std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uint32_t>& part,
+                                  double resolution, double theta, RandomStream& random) {
     const std::uint32_t n = net.size();
     const double scale = resolution / (2.0 * net.total);
     std::vector<std::uint32_t> refined(n);
@@ -247,7 +249,8 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
         double best_gain = 0.0;
         for (const std::uint32_t t : weights.touched) {
             if (t == node) continue;
-            if (outside[t] < sub_degree[t] * (community_degree[c] - sub_degree[t]) * scale) continue;
+            if (outside[t] < sub_degree[t] * (community_degree[c] - sub_degree[t]) * scale)
+                continue;
             const double gain = weights.weight[t] - k * sub_degree[t] * scale;
             if (gain < 0.0) continue;
             candidates.push_back(t);
@@ -272,7 +275,8 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
     return refined;
 }
 
-double network_modularity(const Network& net, const std::vector<std::uint32_t>& part, double resolution) {
+double network_modularity(const Network& net, const std::vector<std::uint32_t>& part,
+                          double resolution) {
     if (net.total <= 0.0) return 0.0;
     const std::uint32_t count = part.empty() ? 0 : *std::max_element(part.begin(), part.end()) + 1;
     std::vector<double> inside(count, 0.0), degree(count, 0.0);
@@ -285,13 +289,15 @@ double network_modularity(const Network& net, const std::vector<std::uint32_t>& 
     }
     double q = 0.0;
     for (std::uint32_t c = 0; c < count; ++c)
-        q += inside[c] / net.total - resolution * (degree[c] / (2.0 * net.total)) * (degree[c] / (2.0 * net.total));
+        q += inside[c] / net.total -
+             resolution * (degree[c] / (2.0 * net.total)) * (degree[c] / (2.0 * net.total));
     return q;
 }
 
 std::vector<std::uint32_t> starting_partition(const CommunityParams& params, NodeId n) {
     std::vector<std::uint32_t> part(n);
-    if (params.initial.empty()) std::iota(part.begin(), part.end(), 0u);
+    if (params.initial.empty())
+        std::iota(part.begin(), part.end(), 0u);
     else {
         part = params.initial;
         renumber(part);
@@ -300,8 +306,8 @@ std::vector<std::uint32_t> starting_partition(const CommunityParams& params, Nod
 }
 
 // Leiden or Louvain, from `part` on the original network; returns the number of levels or passes.
-std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& part, const CommunityParams& params,
-                         RandomStream& random) {
+std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& part,
+                         const CommunityParams& params, RandomStream& random) {
     const bool leiden = params.method == CommunityMethod::leiden;
     std::uint32_t passes = 0;
     for (std::uint32_t pass = 0; pass < params.max_iterations; ++pass) {
@@ -310,7 +316,7 @@ std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& pa
         // The current level's network: the original (not copied) until the first aggregation.
         Network aggregated;
         const Network* level = &original;
-        std::vector<std::uint32_t> level_part = part;  // labels on the current level's nodes
+        std::vector<std::uint32_t> level_part = part;         // labels on the current level's nodes
         std::vector<std::uint32_t> node_of(original.size());  // original node -> current level node
         std::iota(node_of.begin(), node_of.end(), 0u);
         for (;;) {
@@ -327,7 +333,8 @@ std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& pa
             }
             // The aggregated nodes start in the community their members were in.
             std::vector<std::uint32_t> next_part(by_count);
-            for (std::uint32_t node = 0; node < net.size(); ++node) next_part[by[node]] = level_part[node];
+            for (std::uint32_t node = 0; node < net.size(); ++node)
+                next_part[by[node]] = level_part[node];
             for (auto& node : node_of) node = by[node];
             Network next = aggregate(net, by, by_count);
             aggregated = std::move(next);
@@ -335,14 +342,16 @@ std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& pa
             level_part = std::move(next_part);
             if (!leiden && by_count == level->size() && !moved) break;
         }
-        for (std::uint32_t node = 0; node < original.size(); ++node) part[node] = level_part[node_of[node]];
+        for (std::uint32_t node = 0; node < original.size(); ++node)
+            part[node] = level_part[node_of[node]];
         renumber(part);
         if (!leiden || part == before) break;
     }
     return passes;
 }
 
-std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& labels, RandomStream& random) {
+std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& labels,
+                                RandomStream& random) {
     const std::uint32_t n = net.size();
     std::vector<std::uint32_t> order(n);
     std::iota(order.begin(), order.end(), 0u);
@@ -363,9 +372,11 @@ std::uint32_t label_propagation(const Network& net, std::vector<std::uint32_t>& 
                 if (weight > top * (1 + 1e-12)) {
                     top = weight;
                     best.assign(1, label);
-                } else if (weight >= top * (1 - 1e-12)) best.push_back(label);
+                } else if (weight >= top * (1 - 1e-12))
+                    best.push_back(label);
             }
-            if (std::find(best.begin(), best.end(), labels[node]) != best.end()) continue;  // already a top label
+            if (std::find(best.begin(), best.end(), labels[node]) != best.end())
+                continue;  // already a top label
             std::sort(best.begin(), best.end());
             labels[node] = best[random.below(best.size())];
             changed = true;
@@ -381,7 +392,8 @@ void keep_initial_labels(std::vector<std::uint32_t>& community, std::uint32_t co
                          const std::vector<std::uint32_t>& initial) {
     std::vector<std::pair<std::uint64_t, std::uint64_t>> pairs;  // (community, initial label)
     pairs.reserve(community.size());
-    for (std::size_t node = 0; node < community.size(); ++node) pairs.emplace_back(community[node], initial[node]);
+    for (std::size_t node = 0; node < community.size(); ++node)
+        pairs.emplace_back(community[node], initial[node]);
     std::sort(pairs.begin(), pairs.end());
     struct Overlap {
         std::uint64_t size, community, label;
@@ -393,7 +405,8 @@ void keep_initial_labels(std::vector<std::uint32_t>& community, std::uint32_t co
         overlaps.push_back({last - first, pairs[first].first, pairs[first].second});
         first = last;
     }
-    std::stable_sort(overlaps.begin(), overlaps.end(), [](const Overlap& a, const Overlap& b) { return a.size > b.size; });
+    std::stable_sort(overlaps.begin(), overlaps.end(),
+                     [](const Overlap& a, const Overlap& b) { return a.size > b.size; });
     std::vector<std::uint32_t> label_of(count, UINT32_MAX);
     std::unordered_set<std::uint64_t> used;
     for (const Overlap& overlap : overlaps)
@@ -415,10 +428,12 @@ void CommunityParams::validate(NodeId num_nodes) const {
     if (!(randomness > 0.0) || !std::isfinite(randomness))
         throw UsageError("communities: randomness (theta) must be a number > 0");
     if (!initial.empty() && initial.size() != num_nodes)
-        throw UsageError("communities: the starting partition has " + std::to_string(initial.size()) +
-                         " labels for " + std::to_string(num_nodes) + " customers");
+        throw UsageError("communities: the starting partition has " +
+                         std::to_string(initial.size()) + " labels for " +
+                         std::to_string(num_nodes) + " customers");
     for (const std::uint32_t label : initial)
-        if (label >= (1u << 31)) throw UsageError("communities: starting labels must be below 2^31");
+        if (label >= (1u << 31))
+            throw UsageError("communities: starting labels must be below 2^31");
 }
 
 CommunityResult detect_communities(const InfluenceGraph& graph, const CommunityParams& params) {
@@ -434,11 +449,13 @@ CommunityResult detect_communities(const InfluenceGraph& graph, const CommunityP
         result.iterations = multilevel(net, result.community, params, random);
     result.count = renumber(result.community);
     result.modularity = network_modularity(net, result.community, params.resolution);
-    if (!params.initial.empty()) keep_initial_labels(result.community, result.count, params.initial);
+    if (!params.initial.empty())
+        keep_initial_labels(result.community, result.count, params.initial);
     return result;
 }
 
-double modularity(const InfluenceGraph& graph, const std::vector<std::uint32_t>& community, double resolution) {
+double modularity(const InfluenceGraph& graph, const std::vector<std::uint32_t>& community,
+                  double resolution) {
     if (community.size() != graph.num_nodes())
         throw UsageError("modularity: one community label per customer expected");
     std::vector<std::uint32_t> labels = community;
@@ -446,7 +463,8 @@ double modularity(const InfluenceGraph& graph, const std::vector<std::uint32_t>&
     return network_modularity(undirected_view(graph), labels, resolution);
 }
 
-bool communities_connected(const InfluenceGraph& graph, const std::vector<std::uint32_t>& community) {
+bool communities_connected(const InfluenceGraph& graph,
+                           const std::vector<std::uint32_t>& community) {
     const Network net = undirected_view(graph);
     std::vector<std::uint32_t> labels = community;
     const std::uint32_t count = renumber(labels);

@@ -1,7 +1,5 @@
 #include "catena/algorithms/customer_value.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
@@ -9,8 +7,10 @@
 #include <string>
 
 #include "catena/graph/errors.hpp"
+
 #include "random_stream.hpp"
 #include "reverse_sampler.hpp"
+#include <omp.h>
 
 namespace catena {
 

@@ -1,13 +1,13 @@
 #include "catena/algorithms/pagerank.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <span>
 #include <string>
 
 #include "catena/graph/errors.hpp"
+
+#include <omp.h>
 
 namespace catena {
 
@@ -33,9 +33,10 @@ PullGraph make_pull_graph(const InfluenceGraph& graph, const PageRankParams& par
     const auto strengths = graph.strengths();
     // Equal positive strengths everywhere make the walk unweighted: skip the weight stream. (All
     // strengths 0 do not: then no edge can be followed and every node is dangling.)
-    const bool weighted = params.weighted && !strengths.empty() &&
-                          (strengths[0] == 0.0 ||
-                           std::any_of(strengths.begin(), strengths.end(), [&](double w) { return w != strengths[0]; }));
+    const bool weighted =
+        params.weighted && !strengths.empty() &&
+        (strengths[0] == 0.0 || std::any_of(strengths.begin(), strengths.end(),
+                                            [&](double w) { return w != strengths[0]; }));
     PullGraph pull;
     pull.leaving.assign(n, 0.0);
     if (params.direction == RankDirection::authority) {
@@ -54,7 +55,8 @@ PullGraph make_pull_graph(const InfluenceGraph& graph, const PageRankParams& par
 #pragma omp parallel for schedule(dynamic, 1024)
         for (NodeId u = 0; u < n; ++u) {
             double total = 0.0;
-            for (EdgeId edge = out[u]; edge < out[u + 1]; ++edge) total += weighted ? strengths[edge] : 1.0;
+            for (EdgeId edge = out[u]; edge < out[u + 1]; ++edge)
+                total += weighted ? strengths[edge] : 1.0;
             pull.leaving[u] = total;
         }
     } else {
@@ -89,8 +91,10 @@ void pull_sweep(const PullGraph& pull, const std::vector<double>& share, double 
     for (NodeId node = 0; node < n; ++node) {
         double sum = 0.0;
         for (EdgeId step = offsets[node]; step < offsets[node + 1]; ++step) {
-            if constexpr (kWeighted) sum += shares[from[step]] * weights[step];
-            else sum += shares[from[step]];
+            if constexpr (kWeighted)
+                sum += shares[from[step]] * weights[step];
+            else
+                sum += shares[from[step]];
         }
         next[node] = d * sum + jump * teleport[node];
     }
@@ -154,8 +158,10 @@ PageRankResult pagerank(const InfluenceGraph& graph, const PageRankParams& param
     // Teleport distribution.
     std::vector<double> teleport(n, 1.0 / n);
     if (!params.personalization.empty()) {
-        const double total = block_sum(n, partial, [&](NodeId node) { return params.personalization[node]; });
-        for (NodeId node = 0; node < n; ++node) teleport[node] = params.personalization[node] / total;
+        const double total =
+            block_sum(n, partial, [&](NodeId node) { return params.personalization[node]; });
+        for (NodeId node = 0; node < n; ++node)
+            teleport[node] = params.personalization[node] / total;
     }
 
     const PullGraph pull = make_pull_graph(graph, params);
@@ -171,7 +177,8 @@ PageRankResult pagerank(const InfluenceGraph& graph, const PageRankParams& param
             const NodeId last = std::min<NodeId>(n, (block + 1) * kBlock);
             for (NodeId node = block * kBlock; node < last; ++node) {
                 const double leaving = pull.leaving[node];
-                if (leaving > 0.0) share[node] = rank[node] / leaving;
+                if (leaving > 0.0)
+                    share[node] = rank[node] / leaving;
                 else {
                     share[node] = 0.0;
                     dangling += rank[node];
@@ -182,13 +189,16 @@ PageRankResult pagerank(const InfluenceGraph& graph, const PageRankParams& param
         double dangling_mass = 0.0;
         for (const double value : partial) dangling_mass += value;
         const double jump = d * dangling_mass + (1.0 - d);
-        if (pull.weights.empty()) pull_sweep<false>(pull, share, d, jump, teleport, next);
-        else pull_sweep<true>(pull, share, d, jump, teleport, next);
+        if (pull.weights.empty())
+            pull_sweep<false>(pull, share, d, jump, teleport, next);
+        else
+            pull_sweep<true>(pull, share, d, jump, teleport, next);
         // Renormalise away rounding drift, then measure the change.
         const double total = block_sum(n, partial, [&](NodeId node) { return next[node]; });
 #pragma omp parallel for schedule(static)
         for (NodeId node = 0; node < n; ++node) next[node] /= total;
-        result.last_change = block_sum(n, partial, [&](NodeId node) { return std::abs(next[node] - rank[node]); });
+        result.last_change =
+            block_sum(n, partial, [&](NodeId node) { return std::abs(next[node] - rank[node]); });
         rank.swap(next);
         ++result.iterations;
         if (result.last_change < params.tolerance) {

@@ -1,13 +1,13 @@
 #include "catena/algorithms/propagation.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <charconv>
 #include <cmath>
 
 #include "catena/graph/errors.hpp"
+
 #include "random_stream.hpp"
+#include <omp.h>
 
 namespace catena {
 
@@ -42,24 +42,31 @@ ProbabilityModel ProbabilityModel::parse(std::string_view text) {
         double p = -1;
         const auto [end, error] = std::from_chars(number.data(), number.data() + number.size(), p);
         if (error != std::errc() || end != number.data() + number.size() || !(p >= 0.0 && p <= 1.0))
-            throw UsageError("--probability constant:P needs P in [0, 1], not '" + std::string(number) + "'");
+            throw UsageError("--probability constant:P needs P in [0, 1], not '" +
+                             std::string(number) + "'");
         model.kind = Kind::constant;
         model.constant = p;
         return model;
     }
-    throw UsageError("--probability must be weighted-cascade, constant:P, column or learned, not '" +
-                     std::string(text) + "'");
+    throw UsageError(
+        "--probability must be weighted-cascade, constant:P, column or learned, not '" +
+        std::string(text) + "'");
 }
 
 std::string to_string(const ProbabilityModel& model) {
     switch (model.kind) {
-        case ProbabilityModel::Kind::weighted_cascade: return "weighted-cascade";
-        case ProbabilityModel::Kind::column: return "column";
-        case ProbabilityModel::Kind::learned: return "learned";
-        case ProbabilityModel::Kind::constant: break;
+        case ProbabilityModel::Kind::weighted_cascade:
+            return "weighted-cascade";
+        case ProbabilityModel::Kind::column:
+            return "column";
+        case ProbabilityModel::Kind::learned:
+            return "learned";
+        case ProbabilityModel::Kind::constant:
+            break;
     }
     char number[32];
-    const auto end = std::to_chars(number, number + sizeof number, model.constant).ptr;  // shortest round trip
+    const auto end =
+        std::to_chars(number, number + sizeof number, model.constant).ptr;  // shortest round trip
     return "constant:" + std::string(number, end);
 }
 
@@ -74,9 +81,11 @@ std::optional<DiffusionModel> parse_diffusion_model(std::string_view text) {
 }
 
 std::vector<double> diffusion_weights(const InfluenceGraph& graph, DiffusionModel model,
-                                      const ProbabilityModel& probability, std::span<const Referral> referrals) {
-    return model == DiffusionModel::linear_threshold ? threshold_weights(graph)
-                                                     : edge_probabilities(graph, probability, referrals);
+                                      const ProbabilityModel& probability,
+                                      std::span<const Referral> referrals) {
+    return model == DiffusionModel::linear_threshold
+               ? threshold_weights(graph)
+               : edge_probabilities(graph, probability, referrals);
 }
 
 std::vector<double> threshold_weights(const InfluenceGraph& graph, bool weighted) {
@@ -113,14 +122,16 @@ std::vector<double> edge_probabilities(const InfluenceGraph& graph, const Probab
         std::vector<std::uint32_t> sent(graph.num_nodes(), 0), converted(graph.num_nodes(), 0);
         std::uint64_t total_sent = 0, total_converted = 0;
         for (const Referral& referral : referrals) {
-            if (referral.referrer >= graph.num_nodes()) throw InternalError("learned probabilities: bad referrer");
+            if (referral.referrer >= graph.num_nodes())
+                throw InternalError("learned probabilities: bad referrer");
             ++sent[referral.referrer];
             converted[referral.referrer] += referral.converted;
             ++total_sent;
             total_converted += referral.converted;
         }
         if (total_sent > 0) {
-            const double overall = static_cast<double>(total_converted) / static_cast<double>(total_sent);
+            const double overall =
+                static_cast<double>(total_converted) / static_cast<double>(total_sent);
             const double a = 2.0 * overall, b = 2.0 * (1.0 - overall);
             const auto offsets = graph.out_offsets();
             for (NodeId u = 0; u < graph.num_nodes(); ++u) {
@@ -134,22 +145,26 @@ std::vector<double> edge_probabilities(const InfluenceGraph& graph, const Probab
 }
 
 void SimulationParams::validate() const {
-    if (simulations == 0) throw UsageError("simulate: the number of simulations must be at least 1");
+    if (simulations == 0)
+        throw UsageError("simulate: the number of simulations must be at least 1");
 }
 
 SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> weights,
                           std::span<const NodeId> seeds, const SimulationParams& params) {
     params.validate();
     const NodeId n = graph.num_nodes();
-    if (weights.size() != graph.num_edges()) throw InternalError("simulate: one weight per edge expected");
+    if (weights.size() != graph.num_edges())
+        throw InternalError("simulate: one weight per edge expected");
     for (const double w : weights)
-        if (!(w >= 0.0 && w <= 1.0)) throw UsageError("simulate: edge probabilities must be in [0, 1]");
+        if (!(w >= 0.0 && w <= 1.0))
+            throw UsageError("simulate: edge probabilities must be in [0, 1]");
     {
         std::vector<NodeId> sorted(seeds.begin(), seeds.end());
         std::sort(sorted.begin(), sorted.end());
         if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
             throw UsageError("simulate: a seed customer is given twice");
-        if (!sorted.empty() && sorted.back() >= n) throw UsageError("simulate: a seed is not a customer");
+        if (!sorted.empty() && sorted.back() >= n)
+            throw UsageError("simulate: a seed is not a customer");
     }
     const auto offsets = graph.out_offsets();
     const auto targets = graph.out_targets();
@@ -197,7 +212,8 @@ SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> w
                                 work.threshold[v] = random.uniform();
                             }
                             work.level[v] += weights[edge];
-                            activate = work.level[v] >= work.threshold[v] && work.threshold[v] > 0.0;
+                            activate =
+                                work.level[v] >= work.threshold[v] && work.threshold[v] > 0.0;
                         } else {
                             activate = random.uniform() < weights[edge];
                         }
@@ -219,7 +235,8 @@ SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> w
     SimulationResult result;
     result.simulations = params.simulations;
     const double count = params.simulations;
-    const auto mean_and_error = [count](const std::vector<double>& samples, double& mean, double& error) {
+    const auto mean_and_error = [count](const std::vector<double>& samples, double& mean,
+                                        double& error) {
         double sum = 0.0;
         for (const double sample : samples) sum += sample;
         mean = sum / count;
@@ -237,10 +254,12 @@ SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> w
         for (NodeId node = 0; node < n; ++node)
             result.activation_probability[node] += static_cast<double>(work.activations[node]);
         if (by_depth.size() < work.by_depth.size()) by_depth.resize(work.by_depth.size(), 0);
-        for (std::size_t depth = 0; depth < work.by_depth.size(); ++depth) by_depth[depth] += work.by_depth[depth];
+        for (std::size_t depth = 0; depth < work.by_depth.size(); ++depth)
+            by_depth[depth] += work.by_depth[depth];
     }
     for (double& probability : result.activation_probability) probability /= count;
-    for (const auto total : by_depth) result.mean_by_depth.push_back(static_cast<double>(total) / count);
+    for (const auto total : by_depth)
+        result.mean_by_depth.push_back(static_cast<double>(total) / count);
     return result;
 }
 

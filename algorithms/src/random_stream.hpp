@@ -42,7 +42,7 @@ struct RandomStream {
         return RandomStream{mixer.next()};
     }
 
-private:
+  private:
     // a * b as 128 bits: returns the low half, `high` gets the high half.
     static std::uint64_t multiply(std::uint64_t a, std::uint64_t b, std::uint64_t& high) {
 #if defined(__SIZEOF_INT128__)
@@ -72,7 +72,8 @@ void partial_shuffle(Iterator first, Iterator middle, Iterator last, RandomStrea
     const Difference size = last - first;
     const Difference steps = middle - first < size ? middle - first : size - 1;
     for (Difference index = 0; index < steps; ++index) {
-        const auto other = index + static_cast<Difference>(random.below(static_cast<std::uint64_t>(size - index)));
+        const auto other =
+            index + static_cast<Difference>(random.below(static_cast<std::uint64_t>(size - index)));
         if (other != index) std::iter_swap(first + index, first + other);
     }
 }

@@ -13,13 +13,15 @@
 
 #include "catena/algorithms/propagation.hpp"
 #include "catena/graph/influence_graph.hpp"
+
 #include "random_stream.hpp"
 
 namespace catena {
 
 class ReverseSampler {
-public:
-    ReverseSampler(const InfluenceGraph& graph, std::span<const double> weights, DiffusionModel model)
+  public:
+    ReverseSampler(const InfluenceGraph& graph, std::span<const double> weights,
+                   DiffusionModel model)
         : graph_(graph), weights_(weights), model_(model) {
         // Per node, the largest probability of its in-edges, and whether they all share it. The
         // reverse BFS jumps straight to the next in-edge that a coin of that largest probability
@@ -49,11 +51,14 @@ public:
         for (NodeId v = 0; v < graph.num_nodes(); ++v)
             for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position)
                 in_[position] = {in_sources[position],
-                                 max_p_[v] > 0.0 ? static_cast<float>(weights[in_edges[position]] / max_p_[v]) : 0.0f};
+                                 max_p_[v] > 0.0
+                                     ? static_cast<float>(weights[in_edges[position]] / max_p_[v])
+                                     : 0.0f};
     }
 
     std::size_t memory_bytes() const {
-        return in_.capacity() * sizeof(InEdge) + max_p_.capacity() * sizeof(double) + same_p_.capacity();
+        return in_.capacity() * sizeof(InEdge) + max_p_.capacity() * sizeof(double) +
+               same_p_.capacity();
     }
 
     // Per-thread scratch: a stamp per node (2 bytes, so more of it stays in cache).
@@ -64,7 +69,8 @@ public:
     };
 
     // The RR set of `root` into `members` (root first).
-    void draw(NodeId root, RandomStream& random, Scratch& scratch, std::vector<NodeId>& members) const {
+    void draw(NodeId root, RandomStream& random, Scratch& scratch,
+              std::vector<NodeId>& members) const {
         if (++scratch.mark == 0) {  // wrapped: clear the stamps
             std::fill(scratch.stamp.begin(), scratch.stamp.end(), 0);
             scratch.mark = 1;
@@ -108,7 +114,8 @@ public:
                 for (EdgeId position = first; position < last; ++position)
                     if (same || random.uniform() < in_[position].ratio) keep(in_[position].source);
             } else if (p_max > 0.0) {
-                // The gap to the next edge a p_max-coin keeps is geometric: floor(log U / log(1 - p_max)).
+                // The gap to the next edge a p_max-coin keeps is geometric: floor(log U / log(1 -
+                // p_max)).
                 const double log_miss = std::log1p(-p_max);
                 for (double position = first;;) {
                     position += std::floor(std::log(1.0 - random.uniform()) / log_miss);
@@ -121,7 +128,7 @@ public:
         }
     }
 
-private:
+  private:
     struct InEdge {
         NodeId source;
         float ratio;  // p(u,v) / p_max(v)

@@ -1,7 +1,5 @@
 #include "catena/algorithms/seed_selection.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <functional>
@@ -10,8 +8,10 @@
 #include <string>
 
 #include "catena/graph/errors.hpp"
+
 #include "random_stream.hpp"
 #include "reverse_sampler.hpp"
+#include <omp.h>
 
 namespace catena {
 
@@ -42,7 +42,7 @@ struct RootSampler {
 // Draws RR sets in bulk, in parallel: set number i from its own stream (seed, i), rooted by the
 // RootSampler, so the collection is the same at any thread count.
 class Sampler {
-public:
+  public:
     Sampler(const InfluenceGraph& graph, std::span<const double> weights, DiffusionModel model,
             const RootSampler& roots, std::uint64_t seed)
         : graph_(graph), reverse_(graph, weights, model), roots_(roots), seed_(seed) {}
@@ -73,11 +73,12 @@ public:
         for (const RRSets& part : parts) {
             const std::uint64_t base = out.members.size();
             out.members.insert(out.members.end(), part.members.begin(), part.members.end());
-            for (std::size_t r = 1; r < part.offsets.size(); ++r) out.offsets.push_back(base + part.offsets[r]);
+            for (std::size_t r = 1; r < part.offsets.size(); ++r)
+                out.offsets.push_back(base + part.offsets[r]);
         }
     }
 
-private:
+  private:
     const InfluenceGraph& graph_;
     ReverseSampler reverse_;
     const RootSampler& roots_;
@@ -88,17 +89,18 @@ struct Coverage {
     std::vector<NodeId> seeds;
     std::vector<std::uint64_t> gains;  // RR sets newly covered by each seed
     std::uint64_t covered = 0;
-    // An upper bound on the RR sets the best allowed set (at most k seeds, within the budget) covers:
-    // the least, over the greedy's steps, of (covered so far + the k largest marginal coverages),
-    // and covered / (the greedy's ratio) (Tang et al. 2018, "OPIM").
+    // An upper bound on the RR sets the best allowed set (at most k seeds, within the budget)
+    // covers: the least, over the greedy's steps, of (covered so far + the k largest marginal
+    // coverages), and covered / (the greedy's ratio) (Tang et al. 2018, "OPIM").
     double best_upper_bound = 0.0;
     std::size_t memory_bytes = 0;
 };
 
 // Greedy maximum coverage of the RR sets by k allowed nodes (at most k within the budget, by gain
 // per cost, if there is one).
-Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k, const std::vector<std::uint8_t>& allowed,
-                const InfluenceGraph& graph, double budget) {
+Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k,
+                const std::vector<std::uint8_t>& allowed, const InfluenceGraph& graph,
+                double budget) {
     // Index: the RR sets each node is in.
     std::vector<std::uint64_t> start(static_cast<std::size_t>(n) + 1, 0);
     for (const NodeId node : rr.members) ++start[node + 1];
@@ -116,13 +118,15 @@ Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k, const std::vector<s
     std::vector<std::uint32_t> degree(n, 0);
     for (NodeId node = 0; node < n; ++node) {
         degree[node] = static_cast<std::uint32_t>(start[node + 1] - start[node]);
-        if (allowed[node] && degree[node] > 0 && (!budgeted || graph.cost(node) <= budget)) active.push_back(node);
+        if (allowed[node] && degree[node] > 0 && (!budgeted || graph.cost(node) <= budget))
+            active.push_back(node);
     }
     std::vector<std::uint8_t> covered(rr.count(), 0);
     Coverage result;
-    result.memory_bytes = start.capacity() * sizeof(std::uint64_t) + sets_of.capacity() * sizeof(std::uint32_t) +
-                          degree.capacity() * sizeof(std::uint32_t) + active.capacity() * sizeof(NodeId) +
-                          covered.capacity();
+    result.memory_bytes = start.capacity() * sizeof(std::uint64_t) +
+                          sets_of.capacity() * sizeof(std::uint32_t) +
+                          degree.capacity() * sizeof(std::uint32_t) +
+                          active.capacity() * sizeof(NodeId) + covered.capacity();
     double spent = 0.0;
     double upper = std::numeric_limits<double>::infinity();
     std::vector<std::uint32_t> top;  // min-heap of the k largest marginal coverages
@@ -143,14 +147,16 @@ Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k, const std::vector<s
                 std::push_heap(top.begin(), top.end(), std::greater<>());
             }
             if (budgeted && spent + graph.cost(node) > budget) continue;
-            const double score = budgeted ? gain / std::max(graph.cost(node), 1e-12) : static_cast<double>(gain);
+            const double score =
+                budgeted ? gain / std::max(graph.cost(node), 1e-12) : static_cast<double>(gain);
             if (score > best_score) {
                 best = node;
                 best_score = score;
             }
         }
         upper = std::min(upper, static_cast<double>(result.covered) +
-                                    static_cast<double>(std::accumulate(top.begin(), top.end(), std::uint64_t{0})));
+                                    static_cast<double>(
+                                        std::accumulate(top.begin(), top.end(), std::uint64_t{0})));
         if (best == kNoNode || result.seeds.size() == k) break;
         spent += budgeted ? graph.cost(best) : 0.0;
         result.seeds.push_back(best);
@@ -175,8 +181,9 @@ Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k, const std::vector<s
             if (allowed[node] && !chosen[node]) rest.push_back(node);
         const auto alone = [&](NodeId node) { return start[node + 1] - start[node]; };
         const auto fill = std::min<std::size_t>(k - result.seeds.size(), rest.size());
-        std::partial_sort(rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(fill), rest.end(),
-                          [&](NodeId a, NodeId b) { return alone(a) != alone(b) ? alone(a) > alone(b) : a < b; });
+        std::partial_sort(
+            rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(fill), rest.end(),
+            [&](NodeId a, NodeId b) { return alone(a) != alone(b) ? alone(a) > alone(b) : a < b; });
         for (std::size_t index = 0; index < fill; ++index) {
             result.seeds.push_back(rest[index]);
             result.gains.push_back(0);
@@ -206,9 +213,11 @@ Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k, const std::vector<s
 }
 
 // RR sets in `rr` newly covered by each of `seeds` in turn.
-std::vector<std::uint64_t> coverage_gains(const RRSets& rr, NodeId n, const std::vector<NodeId>& seeds) {
+std::vector<std::uint64_t> coverage_gains(const RRSets& rr, NodeId n,
+                                          const std::vector<NodeId>& seeds) {
     std::vector<std::uint32_t> order(n, std::numeric_limits<std::uint32_t>::max());
-    for (std::size_t index = 0; index < seeds.size(); ++index) order[seeds[index]] = static_cast<std::uint32_t>(index);
+    for (std::size_t index = 0; index < seeds.size(); ++index)
+        order[seeds[index]] = static_cast<std::uint32_t>(index);
     std::vector<std::uint64_t> gains(seeds.size(), 0);
     for (std::uint64_t r = 0; r < rr.count(); ++r) {
         std::uint32_t first = std::numeric_limits<std::uint32_t>::max();
@@ -219,7 +228,9 @@ std::vector<std::uint64_t> coverage_gains(const RRSets& rr, NodeId n, const std:
     return gains;
 }
 
-double log_binomial(double n, double k) { return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1); }
+double log_binomial(double n, double k) {
+    return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
+}
 
 }  // namespace
 
@@ -227,7 +238,8 @@ void SeedSelectionParams::validate(NodeId num_nodes) const {
     if (k < 1) throw UsageError("seeds: k must be at least 1");
     if (!(epsilon > 0.0 && epsilon < 1.0)) throw UsageError("seeds: eps must be in (0, 1)");
     if (!(delta >= 0.0 && delta < 1.0)) throw UsageError("seeds: delta must be in (0, 1)");
-    if (!(budget >= 0.0) || !std::isfinite(budget)) throw UsageError("seeds: the budget must be a number >= 0");
+    if (!(budget >= 0.0) || !std::isfinite(budget))
+        throw UsageError("seeds: the budget must be a number >= 0");
     if (!candidates.empty() && candidates.size() != num_nodes)
         throw UsageError("seeds: the candidate mask must have one entry per customer");
 }
@@ -236,9 +248,11 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
                                  const SeedSelectionParams& params) {
     const NodeId n = graph.num_nodes();
     params.validate(n);
-    if (weights.size() != graph.num_edges()) throw InternalError("select_seeds: one weight per edge expected");
+    if (weights.size() != graph.num_edges())
+        throw InternalError("select_seeds: one weight per edge expected");
     for (const double w : weights)
-        if (!(w >= 0.0 && w <= 1.0)) throw UsageError("seeds: edge probabilities must be in [0, 1]");
+        if (!(w >= 0.0 && w <= 1.0))
+            throw UsageError("seeds: edge probabilities must be in [0, 1]");
     std::vector<std::uint8_t> allowed(n, 1);
     NodeId candidate_count = 0;
     for (NodeId node = 0; node < n; ++node) {
@@ -246,23 +260,26 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
         candidate_count += allowed[node];
     }
     if (params.k > candidate_count)
-        throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " + std::to_string(candidate_count) +
+        throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " +
+                         std::to_string(candidate_count) +
                          " customers may be chosen (opt-outs and filters excluded)");
 
     RootSampler roots;
     roots.n = n;
-    double scale = n;               // the most the objective can reach
+    double scale = n;                 // the most the objective can reach
     double optimum_floor = params.k;  // the least the best k seeds reach: themselves
     if (params.value_objective) {
         roots.cumulative.resize(n);
         double total = 0.0;
         for (NodeId node = 0; node < n; ++node) roots.cumulative[node] = total += graph.value(node);
-        if (!(total > 0.0)) throw UsageError("seeds: the value objective needs customers with a value above 0");
+        if (!(total > 0.0))
+            throw UsageError("seeds: the value objective needs customers with a value above 0");
         scale = total;
         std::vector<double> values;
         for (NodeId node = 0; node < n; ++node)
             if (allowed[node]) values.push_back(graph.value(node));
-        const auto keep = static_cast<std::ptrdiff_t>(std::min<std::size_t>(params.k, values.size()));
+        const auto keep =
+            static_cast<std::ptrdiff_t>(std::min<std::size_t>(params.k, values.size()));
         std::nth_element(values.begin(), values.begin() + keep - 1, values.end(), std::greater<>());
         optimum_floor = std::accumulate(values.begin(), values.begin() + keep, 0.0);
     }
@@ -283,9 +300,11 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
     const double theta_0 = std::ceil(2.0 * std::pow(e_factor * alpha + beta, 2.0));
     const double theta_max = optimum_floor > 0.0 ? theta_0 * scale / (optimum_floor * eps * eps)
                                                  : std::numeric_limits<double>::infinity();
-    const int rounds = std::isfinite(theta_max)
-                           ? std::max(1, static_cast<int>(std::ceil(std::log2(std::max(theta_max / theta_0, 1.0)))) + 1)
-                           : 64;
+    const int rounds =
+        std::isfinite(theta_max)
+            ? std::max(
+                  1, static_cast<int>(std::ceil(std::log2(std::max(theta_max / theta_0, 1.0)))) + 1)
+            : 64;
     const double a = std::log(3.0 * rounds / delta);
 
     SeedSelectionResult result;
@@ -303,52 +322,66 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
         }
         const Coverage coverage = greedy(r1, n, params.k, allowed, graph, params.budget);
         const std::vector<std::uint64_t> gains = coverage_gains(r2, n, coverage.seeds);
-        const double covered_r2 = static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
+        const double covered_r2 =
+            static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
         const double count = static_cast<double>(theta);
         const double lower = std::max(
-            0.0, (std::pow(std::sqrt(covered_r2 + 2.0 * a / 9.0) - std::sqrt(a / 2.0), 2.0) - a / 18.0) * scale / count);
-        const double upper = std::pow(std::sqrt(coverage.best_upper_bound + a / 2.0) + std::sqrt(a / 2.0), 2.0) * scale / count;
+            0.0,
+            (std::pow(std::sqrt(covered_r2 + 2.0 * a / 9.0) - std::sqrt(a / 2.0), 2.0) - a / 18.0) *
+                scale / count);
+        const double upper =
+            std::pow(std::sqrt(coverage.best_upper_bound + a / 2.0) + std::sqrt(a / 2.0), 2.0) *
+            scale / count;
         const double certified = upper > 0.0 ? lower / upper : 0.0;
-        result.memory_bytes = std::max(result.memory_bytes, sampler.memory_bytes() + r1.memory_bytes() + r2.memory_bytes() +
-                                                                coverage.memory_bytes);
+        result.memory_bytes =
+            std::max(result.memory_bytes, sampler.memory_bytes() + r1.memory_bytes() +
+                                              r2.memory_bytes() + coverage.memory_bytes);
         // Also ask that the chosen seeds' estimated reach be precise: relative standard error of
         // the R2 estimate at most eps / 5 (so the reach reported is good to about +-2 eps / 5).
         const double hit = covered_r2 / count;
-        const bool precise = hit > 0.0 && (1.0 - hit) / (hit * count) <= std::pow(params.epsilon / 10.0, 2.0);
+        const bool precise =
+            hit > 0.0 && (1.0 - hit) / (hit * count) <= std::pow(params.epsilon / 10.0, 2.0);
         const bool reached = certified >= target && precise;
         const bool last = round >= rounds || (params.max_rr_sets && theta >= params.max_rr_sets);
         if (params.progress)
-            params.progress("round " + std::to_string(round) + "/" + std::to_string(rounds) + ": 2 x " +
-                            std::to_string(theta) + " RR sets, certified ratio " + std::to_string(certified) +
-                            " (target " + std::to_string(target) + ")");
+            params.progress("round " + std::to_string(round) + "/" + std::to_string(rounds) +
+                            ": 2 x " + std::to_string(theta) + " RR sets, certified ratio " +
+                            std::to_string(certified) + " (target " + std::to_string(target) + ")");
         if (reached || last) {
             result.seeds = coverage.seeds;
-            for (const auto gain : gains) result.marginal_estimate.push_back(scale * static_cast<double>(gain) / count);
-            result.estimated_spread = scale * covered_r2 / count;  // from R2: unbiased for the chosen seeds
+            for (const auto gain : gains)
+                result.marginal_estimate.push_back(scale * static_cast<double>(gain) / count);
+            result.estimated_spread =
+                scale * covered_r2 / count;  // from R2: unbiased for the chosen seeds
             result.certified_approximation = certified;
             result.rr_sets = r1.count() + r2.count();
             result.rr_entries = r1.members.size() + r2.members.size();
             result.rounds = round;
             // Past theta_max the target holds by OPIM-C's analysis (without a budget); otherwise it
             // holds when the certified ratio reached it.
-            result.guarantee_holds = certified >= target || (round >= rounds && !budgeted && std::isfinite(theta_max) &&
-                                                 !(params.max_rr_sets && theta >= params.max_rr_sets &&
-                                                   static_cast<double>(theta) < theta_max));
+            result.guarantee_holds =
+                certified >= target || (round >= rounds && !budgeted && std::isfinite(theta_max) &&
+                                        !(params.max_rr_sets && theta >= params.max_rr_sets &&
+                                          static_cast<double>(theta) < theta_max));
             return result;
         }
         theta *= 2;
         // The next round holds twice the RR sets (and their index) of this one.
-        const std::size_t next = sampler.memory_bytes() + 2 * (r1.memory_bytes() + r2.memory_bytes() + coverage.memory_bytes);
+        const std::size_t next =
+            sampler.memory_bytes() +
+            2 * (r1.memory_bytes() + r2.memory_bytes() + coverage.memory_bytes);
         if (params.memory_limit && next > params.memory_limit)
             throw UsageError("seeds: round " + std::to_string(round + 1) + " would need about " +
-                             std::to_string(next >> 20) + " MiB for its RR sets, over the memory limit of " +
+                             std::to_string(next >> 20) +
+                             " MiB for its RR sets, over the memory limit of " +
                              std::to_string(params.memory_limit >> 20) +
                              " MiB (raise --memory-limit, or eps for fewer RR sets)");
     }
 }
 
 namespace {
-std::vector<NodeId> allowed_nodes(const InfluenceGraph& graph, std::span<const std::uint8_t> candidates) {
+std::vector<NodeId> allowed_nodes(const InfluenceGraph& graph,
+                                  std::span<const std::uint8_t> candidates) {
     if (!candidates.empty() && candidates.size() != graph.num_nodes())
         throw UsageError("seeds: the candidate mask must have one entry per customer");
     std::vector<NodeId> nodes;
@@ -358,13 +391,15 @@ std::vector<NodeId> allowed_nodes(const InfluenceGraph& graph, std::span<const s
 }
 }  // namespace
 
-std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<const double> score, std::uint32_t k,
-                                     std::span<const std::uint8_t> candidates) {
-    if (score.size() != graph.num_nodes()) throw UsageError("seeds: the scores must have one entry per customer");
+std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<const double> score,
+                                     std::uint32_t k, std::span<const std::uint8_t> candidates) {
+    if (score.size() != graph.num_nodes())
+        throw UsageError("seeds: the scores must have one entry per customer");
     std::vector<NodeId> nodes = allowed_nodes(graph, candidates);
     const std::size_t keep = std::min<std::size_t>(k, nodes.size());
-    std::partial_sort(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(),
-                      [&](NodeId a, NodeId b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
+    std::partial_sort(
+        nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(),
+        [&](NodeId a, NodeId b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
     nodes.resize(keep);
     return nodes;
 }
@@ -375,7 +410,8 @@ std::vector<NodeId> random_seeds(const InfluenceGraph& graph, std::uint32_t k, s
     // Only the first k places are drawn: the same k as a full shuffle would put first.
     const std::size_t keep = std::min<std::size_t>(k, nodes.size());
     RandomStream random{seed};
-    partial_shuffle(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(), random);
+    partial_shuffle(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(),
+                    random);
     nodes.resize(keep);
     return nodes;
 }
@@ -389,13 +425,14 @@ SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const doub
     if (simulations < 1) throw UsageError("CELF cross-check: at least one simulation is needed");
     if (weights.size() != m) throw InternalError("celf_seeds: one weight per edge expected");
     for (const double w : weights)
-        if (!(w >= 0.0 && w <= 1.0)) throw UsageError("seeds: edge probabilities must be in [0, 1]");
+        if (!(w >= 0.0 && w <= 1.0))
+            throw UsageError("seeds: edge probabilities must be in [0, 1]");
     std::vector<NodeId> candidates;
     for (NodeId node = 0; node < n; ++node)
         if (may_be_seed(graph, params.candidates, node)) candidates.push_back(node);
     if (params.k > candidates.size())
-        throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " + std::to_string(candidates.size()) +
-                         " customers may be chosen");
+        throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " +
+                         std::to_string(candidates.size()) + " customers may be chosen");
 
     // Live-edge worlds (Kempe, Kleinberg & Tardos 2003): IC keeps each edge with probability
     // p(u,v); LT lets each node keep at most one in-edge, (u,v) with probability b(u,v). The spread
@@ -408,7 +445,8 @@ SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const doub
     const auto in_edges = graph.in_edge_ids();
 #pragma omp parallel for schedule(dynamic, 8)
     for (std::int64_t world = 0; world < static_cast<std::int64_t>(simulations); ++world) {
-        RandomStream random = RandomStream::for_index(params.seed, static_cast<std::uint64_t>(world));
+        RandomStream random =
+            RandomStream::for_index(params.seed, static_cast<std::uint64_t>(world));
         std::uint64_t* bits = live.data() + static_cast<std::size_t>(world) * edge_words;
         if (params.model == DiffusionModel::linear_threshold) {
             for (NodeId v = 0; v < n; ++v) {
@@ -430,7 +468,9 @@ SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const doub
     }
     const auto out_offsets = graph.out_offsets();
     const auto targets = graph.out_targets();
-    const auto worth = [&](NodeId node) { return params.value_objective ? graph.value(node) : 1.0; };
+    const auto worth = [&](NodeId node) {
+        return params.value_objective ? graph.value(node) : 1.0;
+    };
     // What `source` adds in each world beyond what is covered: a BFS over live edges that stops
     // at covered customers (what they reach is covered already). With `take`, marks it covered.
     std::vector<double> per_world(simulations);
@@ -441,9 +481,12 @@ SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const doub
             std::vector<std::uint64_t> seen(node_words);
 #pragma omp for schedule(dynamic, 16)
             for (std::int64_t world = 0; world < static_cast<std::int64_t>(simulations); ++world) {
-                const std::uint64_t* bits = live.data() + static_cast<std::size_t>(world) * edge_words;
+                const std::uint64_t* bits =
+                    live.data() + static_cast<std::size_t>(world) * edge_words;
                 std::uint64_t* done = covered.data() + static_cast<std::size_t>(world) * node_words;
-                const auto is_done = [&](NodeId v) { return (done[v / 64] >> (v % 64) & 1) || (seen[v / 64] >> (v % 64) & 1); };
+                const auto is_done = [&](NodeId v) {
+                    return (done[v / 64] >> (v % 64) & 1) || (seen[v / 64] >> (v % 64) & 1);
+                };
                 double added = 0.0;
                 queue.clear();
                 if (!is_done(source)) {
@@ -468,7 +511,8 @@ SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const doub
                 per_world[static_cast<std::size_t>(world)] = added;
             }
         }
-        return std::accumulate(per_world.begin(), per_world.end(), 0.0) / simulations;  // fixed order
+        return std::accumulate(per_world.begin(), per_world.end(), 0.0) /
+               simulations;  // fixed order
     };
     // CELF (Leskovec et al. 2007): marginal gains only shrink, so a gain computed in an earlier
     // round is an upper bound; re-evaluate the top until it is fresh.
@@ -478,7 +522,9 @@ SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const doub
         std::uint32_t round;
     };
     std::vector<Entry> heap;
-    const auto less = [](const Entry& a, const Entry& b) { return a.gain != b.gain ? a.gain < b.gain : a.node > b.node; };
+    const auto less = [](const Entry& a, const Entry& b) {
+        return a.gain != b.gain ? a.gain < b.gain : a.node > b.node;
+    };
     for (const NodeId node : candidates) heap.push_back({gain(node, false), node, 0});
     std::make_heap(heap.begin(), heap.end(), less);
     SeedSelectionResult result;

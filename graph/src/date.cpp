@@ -28,7 +28,8 @@ bool valid_time(std::string_view time) {
     // HH:MM, HH:MM:SS, optionally with fractional seconds and a zone; checked loosely but the
     // hour and minute must be there and in range.
     int hour = 0, minute = 0;
-    if (time.size() < 5 || time[2] != ':' || !digits(time, 0, 2, hour) || !digits(time, 3, 2, minute))
+    if (time.size() < 5 || time[2] != ':' || !digits(time, 0, 2, hour) ||
+        !digits(time, 3, 2, minute))
         return false;
     return hour < 24 && minute < 60;
 }
@@ -41,7 +42,8 @@ Date days_from_civil(int year, unsigned month, unsigned day) {
     const int era = (year >= 0 ? year : year - 399) / 400;
     const unsigned year_of_era = static_cast<unsigned>(year - era * 400);
     const unsigned day_of_year = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1;
-    const unsigned day_of_era = year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
+    const unsigned day_of_era =
+        year_of_era * 365 + year_of_era / 4 - year_of_era / 100 + day_of_year;
     return static_cast<Date>(era * 146097 + static_cast<int>(day_of_era) - 719468);
 }
 
@@ -68,7 +70,8 @@ std::string format_iso_date(Date date) {
     const unsigned year_of_era =
         (day_of_era - day_of_era / 1460 + day_of_era / 36524 - day_of_era / 146096) / 365;
     const int year = static_cast<int>(year_of_era) + era * 400;
-    const unsigned day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
+    const unsigned day_of_year =
+        day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     const unsigned mp = (5 * day_of_year + 2) / 153;
     const unsigned day = day_of_year - (153 * mp + 2) / 5 + 1;
     const unsigned month = mp < 10 ? mp + 3 : mp - 9;

@@ -1,12 +1,12 @@
 #include "catena/graph/graph_builder.hpp"
 
-#include <omp.h>
-
 #include <algorithm>
 #include <cmath>
 #include <string>
 
 #include "catena/graph/errors.hpp"
+
+#include <omp.h>
 
 namespace catena {
 
@@ -38,11 +38,12 @@ struct BackwardEdgeIds : BackwardStructure {
 // the item puts in a bucket; place(position, value) stores a value at its sorted position. Each
 // bucket's values are placed in item order whatever the thread count. Returns the bucket starts.
 template <typename Value, typename ForEachEntry, typename Place>
-std::vector<EdgeId> bucket_sort(std::size_t items, NodeId buckets, const ForEachEntry& for_each_entry,
-                                const Place& place) {
+std::vector<EdgeId> bucket_sort(std::size_t items, NodeId buckets,
+                                const ForEachEntry& for_each_entry, const Place& place) {
     const int threads = static_cast<int>(
         std::clamp<std::size_t>(items / 65536, 1, static_cast<std::size_t>(omp_get_max_threads())));
-    std::vector<std::vector<EdgeId>> next(static_cast<std::size_t>(threads), std::vector<EdgeId>(buckets, 0));
+    std::vector<std::vector<EdgeId>> next(static_cast<std::size_t>(threads),
+                                          std::vector<EdgeId>(buckets, 0));
     std::vector<EdgeId> start(static_cast<std::size_t>(buckets) + 1, 0);
 #pragma omp parallel num_threads(threads)
     {
@@ -69,7 +70,9 @@ std::vector<EdgeId> bucket_sort(std::size_t items, NodeId buckets, const ForEach
             start[buckets] = position;
         }
         for (std::size_t item = first; item < last; ++item)
-            for_each_entry(item, [&mine, &place](NodeId bucket, Value value) { place(mine[bucket]++, value); });
+            for_each_entry(item, [&mine, &place](NodeId bucket, Value value) {
+                place(mine[bucket]++, value);
+            });
     }
     return start;
 }
@@ -106,7 +109,8 @@ SourceBuckets bucket_by_source(const std::vector<StagedRow>& staged, NodeId n) {
         [&staged](std::size_t index, auto&& emit) {
             const StagedRow& row = staged[index];
             emit(row.source, (static_cast<std::uint64_t>(row.target) << 32) | index);
-            if (row.both_ways) emit(row.target, (static_cast<std::uint64_t>(row.source) << 32) | index);
+            if (row.both_ways)
+                emit(row.target, (static_cast<std::uint64_t>(row.source) << 32) | index);
         },
         [&keys](EdgeId position, std::uint64_t key) { keys[position] = key; });
     const std::vector<EdgeId>& start = buckets.start;
@@ -119,7 +123,8 @@ SourceBuckets bucket_by_source(const std::vector<StagedRow>& staged, NodeId n) {
 
 // The out-edge CSR's row starts once repeated pairs merge: counts the distinct targets of each
 // source. Sets merged_edges to the number of edges that merge into an earlier one.
-std::vector<EdgeId> count_distinct_targets(const SourceBuckets& buckets, NodeId n, std::uint64_t& merged_edges) {
+std::vector<EdgeId> count_distinct_targets(const SourceBuckets& buckets, NodeId n,
+                                           std::uint64_t& merged_edges) {
     const std::vector<EdgeId>& start = buckets.start;
     std::vector<EdgeId> rowstart(static_cast<std::size_t>(n) + 1, 0);
     std::uint64_t merged = 0;
@@ -127,7 +132,8 @@ std::vector<EdgeId> count_distinct_targets(const SourceBuckets& buckets, NodeId 
     for (NodeId node = 0; node < n; ++node) {
         EdgeId distinct = 0;
         for (EdgeId position = start[node]; position < start[node + 1]; ++position)
-            distinct += position == start[node] || buckets.target(position) != buckets.target(position - 1);
+            distinct +=
+                position == start[node] || buckets.target(position) != buckets.target(position - 1);
         rowstart[node + 1] = distinct;
         merged += start[node + 1] - start[node] - distinct;
     }
@@ -187,7 +193,8 @@ void fill_edges(const SourceBuckets& buckets, const std::vector<EdgeId>& rowstar
         for (EdgeId position = start[node]; position < start[node + 1]; ++position) {
             const std::uint32_t index = buckets.row(position);
             const StagedRow& row = staged.rows[index];
-            if (position > start[node] && buckets.target(position) == buckets.target(position - 1)) {
+            if (position > start[node] &&
+                buckets.target(position) == buckets.target(position - 1)) {
                 const EdgeId edge = out - 1;
                 strength[edge] += row.strength;
                 if (has_probability && !std::isnan(staged_probability[index])) {
@@ -245,7 +252,8 @@ struct InEdges {
 
 // Buckets the out-edges by target, stably, so each node's in-edges are in EdgeId order (and so by
 // source).
-InEdges index_in_edges(const std::vector<EdgeId>& rowstart, const std::vector<NodeId>& targets, NodeId n) {
+InEdges index_in_edges(const std::vector<EdgeId>& rowstart, const std::vector<NodeId>& targets,
+                       NodeId n) {
     InEdges in;
     resize_huge(in.sources, targets.size());
     resize_huge(in.edges, targets.size());
@@ -284,16 +292,18 @@ GraphBuilder::GraphBuilder(GraphBuilderOptions options) : options_(std::move(opt
     graph_.attribute_names_ = options_.attribute_names;
     graph_.attributes_.resize(options_.attribute_names.size());
     default_type_ = graph_.types_.find(options_.directed_by_default ? RelationshipTypes::kInfluences
-                                                                     : RelationshipTypes::kKnows);
+                                                                    : RelationshipTypes::kKnows);
     segment_codes_.emplace("", 0);
     referral_type_ = graph_.types_.find("referral");
 }
 
-RelationshipTypeId check_relationship_row(const RelationshipRow& row, const RelationshipTypes& types,
+RelationshipTypeId check_relationship_row(const RelationshipRow& row,
+                                          const RelationshipTypes& types,
                                           bool directed_by_default) {
-    const auto type = types.find(row.type.empty() ? (directed_by_default ? RelationshipTypes::kInfluences
-                                                                         : RelationshipTypes::kKnows)
-                                                  : row.type);
+    const auto type =
+        types.find(row.type.empty() ? (directed_by_default ? RelationshipTypes::kInfluences
+                                                           : RelationshipTypes::kKnows)
+                                    : row.type);
     if (!type)
         throw RowError("type", "unknown relationship type " + quoted(row.type) +
                                    " (declare it with --type NAME:directed|undirected[:STRENGTH])");
@@ -331,7 +341,8 @@ NodeId GraphBuilder::add_node(std::string_view id, std::string_view name,
     graph_.cost_.push_back(1.0);
     graph_.flags_.push_back(0);
     for (std::size_t column = 0; column < graph_.attributes_.size(); ++column)
-        graph_.attributes_[column].push_back(column < attributes.size() ? attributes[column] : std::string_view());
+        graph_.attributes_[column].push_back(column < attributes.size() ? attributes[column]
+                                                                        : std::string_view());
     return node;
 }
 
@@ -359,9 +370,8 @@ NodeId GraphBuilder::add_customer(const CustomerRow& row) {
     if (row.implicit) ++graph_.report_.implicit_nodes;
     graph_.flags_[node] = flags;
     if (!row.segment.empty()) {
-        auto [it, inserted] = segment_codes_.try_emplace(std::string(row.segment),
-                                                         static_cast<std::uint32_t>(
-                                                             graph_.segment_names_.size()));
+        auto [it, inserted] = segment_codes_.try_emplace(
+            std::string(row.segment), static_cast<std::uint32_t>(graph_.segment_names_.size()));
         if (inserted) graph_.segment_names_.emplace_back(row.segment);
         graph_.segment_[node] = it->second;
     }
@@ -374,8 +384,8 @@ NodeId GraphBuilder::resolve(std::string_view external_id, const char* column) {
     if (row != StringIndex::kNone) return row;
     if (external_id.empty()) throw RowError(column, "customer id is empty");
     if (!options_.implicit_nodes)
-        throw RowError(column, "unknown customer " + quoted(external_id) +
-                                   " (not in the customers table)");
+        throw RowError(column,
+                       "unknown customer " + quoted(external_id) + " (not in the customers table)");
     ++graph_.report_.implicit_nodes;
     return add_node(external_id, {}, {}, id_hash);
 }
@@ -453,21 +463,24 @@ void GraphBuilder::add_relationship(const RelationshipRow& row) {
         return;
     }
     const double strength = info.strength * row.weight;
-    if (!std::isfinite(strength)) throw RowError("weight", "times the type's strength is too large to compute with");
+    if (!std::isfinite(strength))
+        throw RowError("weight", "times the type's strength is too large to compute with");
     const bool directed = row.directed.value_or(info.directed);
     ++(directed ? report.directed_rows : report.undirected_rows);
     stage(source, target, strength, *type, !directed, row.probability, row.date);
     if (*type == referral_type_) {
         related_by_referral_.push_back((static_cast<std::uint64_t>(source) << 32) | target);
-        if (!directed) related_by_referral_.push_back((static_cast<std::uint64_t>(target) << 32) | source);
+        if (!directed)
+            related_by_referral_.push_back((static_cast<std::uint64_t>(target) << 32) | source);
     }
 }
 
 bool GraphBuilder::related_contains(std::uint64_t pair) {
     if (related_sorted_ != related_by_referral_.size()) {
         std::sort(related_by_referral_.begin(), related_by_referral_.end());
-        related_by_referral_.erase(std::unique(related_by_referral_.begin(), related_by_referral_.end()),
-                                   related_by_referral_.end());
+        related_by_referral_.erase(
+            std::unique(related_by_referral_.begin(), related_by_referral_.end()),
+            related_by_referral_.end());
         related_sorted_ = related_by_referral_.size();
     }
     return std::binary_search(related_by_referral_.begin(), related_by_referral_.end(), pair);
@@ -512,11 +525,13 @@ InfluenceGraph GraphBuilder::build() {
     SourceBuckets buckets = bucket_by_source(staged_, n);
     std::vector<EdgeId> rowstart = count_distinct_targets(buckets, n, report.merged_edges);
     const EdgeId edge_count = rowstart[n];
-    const StagedColumns staged{staged_, staged_probability_, staged_date_, has_probability_, has_date_};
+    const StagedColumns staged{staged_, staged_probability_, staged_date_, has_probability_,
+                               has_date_};
     EdgeColumns edges{graph_.strength_, graph_.type_, graph_.probability_, graph_.date_, {}};
     allocate_edges(edges, edge_count, staged);
     fill_edges(buckets, rowstart, staged, edges);
-    if (report.merged_edges > 0) count_merged_rows(buckets, rowstart, staged_.size(), graph_.ids_, report);
+    if (report.merged_edges > 0)
+        count_merged_rows(buckets, rowstart, staged_.size(), graph_.ids_, report);
     // Free the staging arrays before the in-edge index is built.
     buckets = {};
     staged_ = {};

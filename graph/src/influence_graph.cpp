@@ -73,7 +73,8 @@ struct Digest {
     std::uint64_t state = 0xCBF29CE484222325ull;
     void bytes(const void* data, std::size_t size) {
         const auto* byte = static_cast<const unsigned char*>(data);
-        for (std::size_t index = 0; index < size; ++index) state = (state ^ byte[index]) * 0x100000001B3ull;
+        for (std::size_t index = 0; index < size; ++index)
+            state = (state ^ byte[index]) * 0x100000001B3ull;
     }
     template <typename T>
     void array(std::span<const T> values) {
@@ -119,11 +120,11 @@ bool operator==(const InfluenceGraph& a, const InfluenceGraph& b) {
            std::equal(in_ids_a.begin(), in_ids_a.end(), in_ids_b.begin(), in_ids_b.end()) &&
            a.strength_ == b.strength_ && a.type_ == b.type_ &&
            same_doubles(a.probability_, b.probability_) && a.date_ == b.date_ &&
-           a.types_ == b.types_ && a.ids_ == b.ids_ && a.kind_ == b.kind_ &&
-           a.names_ == b.names_ && a.segment_ == b.segment_ &&
-           a.segment_names_ == b.segment_names_ && a.value_ == b.value_ && a.cost_ == b.cost_ &&
-           a.flags_ == b.flags_ && a.attribute_names_ == b.attribute_names_ &&
-           a.attributes_ == b.attributes_ && a.report_ == b.report_;
+           a.types_ == b.types_ && a.ids_ == b.ids_ && a.kind_ == b.kind_ && a.names_ == b.names_ &&
+           a.segment_ == b.segment_ && a.segment_names_ == b.segment_names_ &&
+           a.value_ == b.value_ && a.cost_ == b.cost_ && a.flags_ == b.flags_ &&
+           a.attribute_names_ == b.attribute_names_ && a.attributes_ == b.attributes_ &&
+           a.report_ == b.report_;
 }
 
 }  // namespace catena

@@ -28,7 +28,8 @@ std::string reason(int error) {
     if (error == ENOSPC) return "No space left on device (disk full)";
     if (error == EFBIG) return "File too large (over a file size limit, or disk full?)";
     if (error == EISDIR) return "it is a folder";
-    return error != 0 ? std::string(std::strerror(error)) + " (disk full?)" : "disk full or failing";
+    return error != 0 ? std::string(std::strerror(error)) + " (disk full?)"
+                      : "disk full or failing";
 }
 
 }  // namespace
@@ -89,7 +90,9 @@ CsvWriter& CsvWriter::integer(std::uint64_t value) {
 
 CsvWriter& CsvWriter::fixed(double value, int decimals) {
     char digits[64];
-    const auto end = std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, decimals).ptr;
+    const auto end =
+        std::to_chars(digits, digits + sizeof digits, value, std::chars_format::fixed, decimals)
+            .ptr;
     buffer_.append(digits, end);
     return *this;
 }

@@ -9,11 +9,10 @@ namespace catena {
 
 RelationshipTypes::RelationshipTypes()
     : types_{
-          {"referral", true, 1.0},      {"family", false, 1.0},   {"friend", false, 0.8},
-          {"coworker", false, 0.6},     {"professional", false, 0.5},
-          {"investor", false, 0.7},     {"on_behalf", false, 1.0}, {"supplier", false, 0.6},
-          {"intermediary", false, 0.5}, {"partner", false, 0.7},  {"knows", false, 1.0},
-          {"influences", true, 1.0},
+          {"referral", true, 1.0},   {"family", false, 1.0},       {"friend", false, 0.8},
+          {"coworker", false, 0.6},  {"professional", false, 0.5}, {"investor", false, 0.7},
+          {"on_behalf", false, 1.0}, {"supplier", false, 0.6},     {"intermediary", false, 0.5},
+          {"partner", false, 0.7},   {"knows", false, 1.0},        {"influences", true, 1.0},
       } {}
 
 std::string normalize_type_name(std::string_view name) {

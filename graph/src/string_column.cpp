@@ -1,14 +1,16 @@
 #include "catena/graph/string_column.hpp"
 
-#include "catena/graph/huge_pages.hpp"
-
 #include <algorithm>
 #include <cstring>
 #include <functional>
 
+#include "catena/graph/huge_pages.hpp"
+
 namespace catena {
 
-std::uint64_t StringIndex::hash(std::string_view text) { return std::hash<std::string_view>{}(text); }
+std::uint64_t StringIndex::hash(std::string_view text) {
+    return std::hash<std::string_view>{}(text);
+}
 
 StringIndex::Slot StringIndex::make_slot(std::string_view text, std::uint64_t text_hash,
                                          std::uint32_t row) {

@@ -5,26 +5,33 @@
 namespace catena {
 
 std::string BadRows::classify(std::string_view message, std::string_view category) {
-    const auto has = [&](std::string_view part) { return message.find(part) != std::string_view::npos; };
+    const auto has = [&](std::string_view part) {
+        return message.find(part) != std::string_view::npos;
+    };
     if (has("unknown customer") || has("no customer has")) return "unknown customer";
     if (has("referral cycle")) return "referral cycle";
-    if (has("duplicate customer id") || has("also belongs to customer")) return "duplicate customer";
+    if (has("duplicate customer id") || has("also belongs to customer"))
+        return "duplicate customer";
     if (has("fields (as in the header)")) return "wrong number of fields";
     if (has("not valid UTF-8")) return "not UTF-8 text";
     if (has("customer id is empty")) return "empty customer id";
-    if (has("unknown relationship type") || has("unknown label")) return "unknown relationship type";
+    if (has("unknown relationship type") || has("unknown label"))
+        return "unknown relationship type";
     if (has("refer themselves") || has("on behalf of the buyer")) return "same customer twice";
     if (category.empty()) return "bad row";
     return "bad " + std::string(category);
 }
 
-void BadRows::add(std::string_view table, std::string_view file, std::uint64_t line, std::string_view column,
-                  std::string_view category, std::string_view message, const std::vector<std::string_view>& fields) {
-    add_line(table, file, line, column, category, message, skipping() ? csv_record(fields) : std::string());
+void BadRows::add(std::string_view table, std::string_view file, std::uint64_t line,
+                  std::string_view column, std::string_view category, std::string_view message,
+                  const std::vector<std::string_view>& fields) {
+    add_line(table, file, line, column, category, message,
+             skipping() ? csv_record(fields) : std::string());
 }
 
-void BadRows::add_line(std::string_view table, std::string_view file, std::uint64_t line, std::string_view column,
-                       std::string_view category, std::string_view message, std::string record) {
+void BadRows::add_line(std::string_view table, std::string_view file, std::uint64_t line,
+                       std::string_view column, std::string_view category, std::string_view message,
+                       std::string record) {
     if (skipping()) {
         SkippedRow row;
         row.table = table;
@@ -53,8 +60,9 @@ void BadRows::throw_errors(bool stopped_early) const {
         message += "stopped at " + std::to_string(errors_.size()) + " bad rows (there may be more)";
     else
         message += std::to_string(errors_.size()) + " bad rows";
-    message += "; nothing was loaded or stored. Fix them, or give --on-bad-row skip to leave bad rows out "
-               "(each is counted and written to a rejects file)";
+    message +=
+        "; nothing was loaded or stored. Fix them, or give --on-bad-row skip to leave bad rows out "
+        "(each is counted and written to a rejects file)";
     throw InputError(message);
 }
 

@@ -14,7 +14,7 @@
 namespace catena {
 
 class BadRows {
-public:
+  public:
     BadRows(BadRowPolicy policy, std::size_t max_errors, InputReport& report)
         : policy_(policy), max_errors_(max_errors == 0 ? 1 : max_errors), report_(report) {}
 
@@ -24,12 +24,14 @@ public:
     // `category` the catena column it feeds (for the reason's name), `fields` the record. Skip:
     // recorded, and the caller goes on. Stop: kept; at the limit, throws the InputError listing
     // every error so far.
-    void add(std::string_view table, std::string_view file, std::uint64_t line, std::string_view column,
-             std::string_view category, std::string_view message, const std::vector<std::string_view>& fields);
+    void add(std::string_view table, std::string_view file, std::uint64_t line,
+             std::string_view column, std::string_view category, std::string_view message,
+             const std::vector<std::string_view>& fields);
 
     // The same with the record already written as a CSV line.
-    void add_line(std::string_view table, std::string_view file, std::uint64_t line, std::string_view column,
-                  std::string_view category, std::string_view message, std::string record);
+    void add_line(std::string_view table, std::string_view file, std::uint64_t line,
+                  std::string_view column, std::string_view category, std::string_view message,
+                  std::string record);
 
     // Stop policy: throws an InputError listing the errors collected, if any.
     void finish() const;
@@ -39,7 +41,7 @@ public:
     // A short reason for a row's error message: "unknown customer", "referral cycle", "bad date".
     static std::string classify(std::string_view message, std::string_view category);
 
-private:
+  private:
     [[noreturn]] void throw_errors(bool stopped_early) const;
 
     BadRowPolicy policy_;
@@ -47,6 +49,5 @@ private:
     InputReport& report_;
     std::vector<std::string> errors_;  // stop: "file:line: column: what"
 };
-
 
 }  // namespace catena

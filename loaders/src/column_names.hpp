@@ -22,7 +22,7 @@ std::size_t edit_distance(std::string_view a, std::string_view b);
 // any name that contains opt-out words (optout, optedout, unsubscribe, donotcontact, donotemail,
 // donotcall, nocontact, emailoptout, suppressed).
 // `words` off: spelling only (for names a mapping gives its attributes on purpose).
-std::optional<std::string> looks_like(std::string_view column, const std::vector<std::string>& known,
-                                      bool words = true);
+std::optional<std::string> looks_like(std::string_view column,
+                                      const std::vector<std::string>& known, bool words = true);
 
 }  // namespace catena::columns

@@ -9,6 +9,7 @@
 #include "catena/graph/errors.hpp"
 #include "catena/graph/huge_pages.hpp"
 #include "catena/graph/relationship_types.hpp"
+
 #include "field_parse.hpp"
 
 namespace catena {
@@ -17,12 +18,12 @@ namespace {
 
 std::string read_file(const std::filesystem::path& path) {
     std::error_code error;
-    if (!std::filesystem::exists(path, error))
-        throw InputError(path.string(), "", "no such file");
+    if (!std::filesystem::exists(path, error)) throw InputError(path.string(), "", "no such file");
     if (std::filesystem::is_directory(path, error))
         throw InputError(path.string(), "", "is a folder, not a CSV file");
     std::FILE* file = std::fopen(path.c_str(), "rb");
-    if (!file) throw InputError(path.string(), "", std::string("cannot open: ") + std::strerror(errno));
+    if (!file)
+        throw InputError(path.string(), "", std::string("cannot open: ") + std::strerror(errno));
     std::string contents;
     char chunk[1 << 16];
     std::size_t got = 0;
@@ -48,10 +49,13 @@ char detect_delimiter(std::string_view text) {
     bool quoted = false;
     for (std::size_t at = 0; at < text.size(); ++at) {
         const char c = text[at];
-        if (c == '"') quoted = !quoted;
-        else if (!quoted && (c == '\n' || c == '\r')) break;
+        if (c == '"')
+            quoted = !quoted;
+        else if (!quoted && (c == '\n' || c == '\r'))
+            break;
         else if (!quoted)
-            for (int candidate = 0; candidate < 4; ++candidate) counts[candidate] += c == kCandidates[candidate];
+            for (int candidate = 0; candidate < 4; ++candidate)
+                counts[candidate] += c == kCandidates[candidate];
     }
     int best = 0;
     for (int candidate = 1; candidate < 4; ++candidate)
@@ -70,7 +74,8 @@ constexpr char16_t kWindows1252[32] = {
 std::optional<TextEncoding> parse_text_encoding(std::string_view name) {
     std::string key;
     for (const char c : name)
-        if (c != '-' && c != '_' && c != ' ') key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (c != '-' && c != '_' && c != ' ')
+            key += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     if (key == "utf8") return TextEncoding::utf8;
     if (key == "latin1" || key == "iso88591") return TextEncoding::latin1;
     if (key == "windows1252" || key == "cp1252") return TextEncoding::windows1252;
@@ -79,9 +84,12 @@ std::optional<TextEncoding> parse_text_encoding(std::string_view name) {
 
 std::string_view to_string(TextEncoding encoding) {
     switch (encoding) {
-        case TextEncoding::latin1: return "latin-1";
-        case TextEncoding::windows1252: return "windows-1252";
-        case TextEncoding::utf8: break;
+        case TextEncoding::latin1:
+            return "latin-1";
+        case TextEncoding::windows1252:
+            return "windows-1252";
+        case TextEncoding::utf8:
+            break;
     }
     return "utf-8";
 }
@@ -117,7 +125,8 @@ std::string to_utf8(std::string text, TextEncoding encoding, std::string_view na
                 char hex[8];
                 std::snprintf(hex, sizeof hex, "0x%02X", byte);
                 throw InputError(file_line(name, line), "",
-                                 std::string("byte ") + hex + " is not a windows-1252 character (is the file latin-1?)");
+                                 std::string("byte ") + hex +
+                                     " is not a windows-1252 character (is the file latin-1?)");
             }
             append(code);
         } else {
@@ -128,7 +137,8 @@ std::string to_utf8(std::string text, TextEncoding encoding, std::string_view na
 }
 
 CsvReader CsvReader::open(const std::filesystem::path& path, const CsvOptions& options) {
-    return CsvReader(path.string(), to_utf8(read_file(path), options.encoding, path.string()), options);
+    return CsvReader(path.string(), to_utf8(read_file(path), options.encoding, path.string()),
+                     options);
 }
 
 CsvReader::CsvReader(std::string name, std::string contents, const CsvOptions& options)
@@ -137,7 +147,8 @@ CsvReader::CsvReader(std::string name, std::string contents, const CsvOptions& o
     delimiter_ = options.delimiter;
     if (delimiter_ == 0) {
         std::size_t header = pos_;  // the header is the first line that is not empty
-        while (header < buffer_.size() && (buffer_[header] == '\n' || buffer_[header] == '\r')) ++header;
+        while (header < buffer_.size() && (buffer_[header] == '\n' || buffer_[header] == '\r'))
+            ++header;
         delimiter_ = detect_delimiter(std::string_view(buffer_).substr(header));
         delimiter_detected_ = true;
     }
@@ -181,12 +192,14 @@ void CsvReader::check_utf8(const std::vector<std::string_view>& fields) {
         if (fields::find_invalid_utf8(fields[index]) == std::string_view::npos) continue;
         invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);  // for a caller that goes on
         if (header_.empty())
-            throw InputError(where, "header", "column " + std::to_string(index + 1) +
-                                                  "'s name is not valid UTF-8 (save the file as UTF-8, or give "
-                                                  "its encoding in a mapping: encoding = \"windows-1252\")");
-        throw BadRecord(where, column_label(index),
-                        "is not valid UTF-8 text (save the file as UTF-8, or give its encoding in a mapping: "
-                        "encoding = \"windows-1252\")");
+            throw InputError(where, "header",
+                             "column " + std::to_string(index + 1) +
+                                 "'s name is not valid UTF-8 (save the file as UTF-8, or give "
+                                 "its encoding in a mapping: encoding = \"windows-1252\")");
+        throw BadRecord(
+            where, column_label(index),
+            "is not valid UTF-8 text (save the file as UTF-8, or give its encoding in a mapping: "
+            "encoding = \"windows-1252\")");
     }
     invalid_utf8_ = fields::find_invalid_utf8(buffer_, pos_);
 }
@@ -196,8 +209,8 @@ bool CsvReader::next(std::vector<std::string_view>& fields) {
     check_utf8(fields);
     if (fields.size() != header_.size())
         throw BadRecord(where(), "",
-                         "expected " + std::to_string(header_.size()) + " fields (as in the header), found " +
-                             std::to_string(fields.size()));
+                        "expected " + std::to_string(header_.size()) +
+                            " fields (as in the header), found " + std::to_string(fields.size()));
     return true;
 }
 
@@ -223,8 +236,7 @@ bool CsvReader::parse_record(std::vector<std::string_view>& fields) {
             const std::size_t begin = read;
             for (;;) {
                 if (read >= size)
-                    throw InputError(file_line(name_, quote_line),
-                                     column_label(fields.size()),
+                    throw InputError(file_line(name_, quote_line), column_label(fields.size()),
                                      "unterminated quoted field (no closing \")");
                 const char c = data[read];
                 if (c == '"') {
@@ -236,21 +248,24 @@ bool CsvReader::parse_record(std::vector<std::string_view>& fields) {
                     ++read;  // closing quote
                     break;
                 }
-                if (c == '\n') ++line_;
-                else if (c == '\r' && !(read + 1 < size && data[read + 1] == '\n')) ++line_;
+                if (c == '\n')
+                    ++line_;
+                else if (c == '\r' && !(read + 1 < size && data[read + 1] == '\n'))
+                    ++line_;
                 data[write++] = c;
                 ++read;
             }
             fields.emplace_back(data + begin, write - begin);
             pos_ = read;
             if (pos_ < size && data[pos_] != separator && data[pos_] != '\n' && data[pos_] != '\r')
-                throw InputError(file_line(name_, line_),
-                                 column_label(fields.size() - 1),
+                throw InputError(file_line(name_, line_), column_label(fields.size() - 1),
                                  "unexpected character after a closing quote (quotes inside a "
                                  "quoted field must be doubled)");
         } else {
             const std::size_t begin = pos_;
-            while (pos_ < size && data[pos_] != separator && data[pos_] != '\n' && data[pos_] != '\r') ++pos_;
+            while (pos_ < size && data[pos_] != separator && data[pos_] != '\n' &&
+                   data[pos_] != '\r')
+                ++pos_;
             fields.emplace_back(data + begin, pos_ - begin);
         }
         // After a field: a comma, an end of line, or the end of the file.

@@ -1,9 +1,9 @@
 // Reading the CSV tables (data folder or edge list) into a DatasetSink.
 #include <array>
-#include <unordered_map>
 #include <span>
 #include <string>
 #include <type_traits>
+#include <unordered_map>
 #include <vector>
 
 #include "catena/graph/errors.hpp"
@@ -11,6 +11,7 @@
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/mapping.hpp"
 #include "catena/loaders/store.hpp"
+
 #include "bad_rows.hpp"
 #include "column_names.hpp"
 #include "field_parse.hpp"
@@ -67,16 +68,21 @@ struct ColumnMap {
                 for (const char* alias : spec.aliases)
                     if (name == alias) name = spec.name;
             throw InputError(reader.where(), column,
-                             "looks like catena's '" + name + "' column but is not spelled as it is, so it would "
-                             "not be read as " + name + "; rename it to " + name +
-                             ", or give a mapping file (--mapping) that maps it or declares it an attribute");
+                             "looks like catena's '" + name +
+                                 "' column but is not spelled as it is, so it would "
+                                 "not be read as " +
+                                 name + "; rename it to " + name +
+                                 ", or give a mapping file (--mapping) that maps it or declares it "
+                                 "an attribute");
         }
         for (std::size_t spec = 0; spec < specs.size(); ++spec) {
             if (index[spec] || !specs[spec].required) continue;
             std::string message = std::string("missing required column '") + specs[spec].name + "'";
-            if (reader.header().size() == 1 && reader.header()[0].find_first_of(";\t|") != std::string::npos)
-                message += " (the header is one column: is the file separated by something other than "
-                           "commas? a mapping file can say so with delimiter = \";\")";
+            if (reader.header().size() == 1 &&
+                reader.header()[0].find_first_of(";\t|") != std::string::npos)
+                message +=
+                    " (the header is one column: is the file separated by something other than "
+                    "commas? a mapping file can say so with delimiter = \";\")";
             throw InputError(reader.where(), "header", message);
         }
     }
@@ -88,16 +94,19 @@ struct ColumnMap {
 
 // What happened to one file, for the read report.
 SourceReport& begin_source(ReadReport& report, const CsvReader& reader, std::string_view table,
-                           const std::vector<ColumnSpec>& specs, const ColumnMap& columns, bool extra_are_attributes) {
+                           const std::vector<ColumnSpec>& specs, const ColumnMap& columns,
+                           bool extra_are_attributes) {
     SourceReport source;
     source.table = table;
     source.file = reader.name();
     source.delimiter = reader.delimiter() == '\t' ? "tab" : std::string(1, reader.delimiter());
     source.delimiter_detected = reader.delimiter_detected();
     for (std::size_t spec = 0; spec < specs.size(); ++spec)
-        if (columns.index[spec]) source.mapped.emplace_back(specs[spec].name, reader.header()[*columns.index[spec]]);
+        if (columns.index[spec])
+            source.mapped.emplace_back(specs[spec].name, reader.header()[*columns.index[spec]]);
     for (const std::size_t position : columns.extra)
-        (extra_are_attributes ? source.attributes : source.unmapped).push_back(reader.header()[position]);
+        (extra_are_attributes ? source.attributes : source.unmapped)
+            .push_back(reader.header()[position]);
     if (reader.delimiter() != ',')
         report.warnings.push_back(reader.name() + ": fields separated by '" + source.delimiter +
                                   "' (detected from the header)");
@@ -118,7 +127,8 @@ void for_each_record(CsvReader& reader, std::string_view table, BadRows& bad, So
         } catch (const BadRecord& error) {
             ++source.records;
             ++source.skipped;
-            bad.add(table, reader.name(), reader.line(), error.column(), "", error.problem(), fields);
+            bad.add(table, reader.name(), reader.line(), error.column(), "", error.problem(),
+                    fields);
             continue;
         }
         ++source.records;
@@ -127,7 +137,8 @@ void for_each_record(CsvReader& reader, std::string_view table, BadRows& bad, So
             ++source.rows;
         } catch (const RowError& error) {
             ++source.skipped;
-            bad.add(table, reader.name(), reader.line(), error.column(), error.column(), error.what(), fields);
+            bad.add(table, reader.name(), reader.line(), error.column(), error.column(),
+                    error.what(), fields);
         }
     }
 }
@@ -148,9 +159,12 @@ void warn_unused(const CsvReader& reader, const ColumnMap& columns,
 
 enum CustomerColumn { kId, kKind, kName, kSegment, kValue, kCost, kOptOut };
 const std::vector<ColumnSpec> kCustomerColumns = {
-    {"id", {"customer_id", "customer"}, true}, {"kind", {}, false},
-    {"name", {"label"}, false},                {"segment", {}, false},
-    {"value", {}, false},                      {"cost", {}, false},
+    {"id", {"customer_id", "customer"}, true},
+    {"kind", {}, false},
+    {"name", {"label"}, false},
+    {"segment", {}, false},
+    {"value", {}, false},
+    {"cost", {}, false},
     {"opt_out", {"optout", "opt-out"}, false},
 };
 
@@ -164,46 +178,54 @@ const std::vector<ColumnSpec> kRelationshipColumns = {
 
 enum ReferralColumn { kReferrer, kReferred, kRefDate, kConverted, kReward };
 const std::vector<ColumnSpec> kReferralColumns = {
-    {"referrer", {}, true},        {"referred", {}, true}, {"date", {}, false},
-    {"converted", {}, false},      {"reward", {}, false},
+    {"referrer", {}, true},   {"referred", {}, true}, {"date", {}, false},
+    {"converted", {}, false}, {"reward", {}, false},
 };
 
 enum TransactionColumn { kCustomer, kTxDate, kAmount, kChannel, kOnBehalfOf, kOrderId };
 const std::vector<ColumnSpec> kTransactionColumns = {
-    {"customer", {"customer_id", "id"}, true}, {"date", {}, true}, {"amount", {}, true},
-    {"channel", {}, false},                    {"on_behalf_of", {"on_behalf"}, false},
+    {"customer", {"customer_id", "id"}, true},
+    {"date", {}, true},
+    {"amount", {}, true},
+    {"channel", {}, false},
+    {"on_behalf_of", {"on_behalf"}, false},
     {"order_id", {"order"}, false},
 };
 
 void read_customers(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
     const ColumnMap columns(reader, kCustomerColumns);
-    SourceReport& source = begin_source(report, reader, "customers", kCustomerColumns, columns, true);
+    SourceReport& source =
+        begin_source(report, reader, "customers", kCustomerColumns, columns, true);
     std::vector<std::string> attribute_names;
-    for (const std::size_t position : columns.extra) attribute_names.push_back(reader.header()[position]);
+    for (const std::size_t position : columns.extra)
+        attribute_names.push_back(reader.header()[position]);
     sink.begin_customers(attribute_names);
     std::vector<std::string_view> attributes(columns.extra.size());
     std::uint8_t given = 0;
     const std::pair<CustomerColumn, std::uint8_t> kGiven[] = {
-        {kKind, CustomerColumns::kind},   {kName, CustomerColumns::name}, {kSegment, CustomerColumns::segment},
-        {kValue, CustomerColumns::value}, {kCost, CustomerColumns::cost}, {kOptOut, CustomerColumns::opt_out}};
+        {kKind, CustomerColumns::kind},       {kName, CustomerColumns::name},
+        {kSegment, CustomerColumns::segment}, {kValue, CustomerColumns::value},
+        {kCost, CustomerColumns::cost},       {kOptOut, CustomerColumns::opt_out}};
     for (const auto& [column, bit] : kGiven)
         if (columns.index[column]) given |= bit;
-    for_each_record(reader, "customers", bad, source, [&](const std::vector<std::string_view>& fields) {
-        CustomerRow row;
-        row.given = given;
-        row.id = columns.get(fields, kId);
-        row.kind = fields::kind(columns.get(fields, kKind), "kind");
-        row.name = columns.get(fields, kName);
-        row.segment = fields::trim(columns.get(fields, kSegment));
-        row.value = fields::number(columns.get(fields, kValue), "value");
-        row.cost = fields::number(columns.get(fields, kCost), "cost");
-        row.opt_out = fields::boolean(columns.get(fields, kOptOut), "opt_out").value_or(false);
-        for (std::size_t index = 0; index < columns.extra.size(); ++index)
-            attributes[index] = fields[columns.extra[index]];
-        row.attributes = attributes;
-        sink.customer(row);
-        if (source.rows + 1 == kRecordsBeforeEstimate) sink.expect_customers(records_left(reader, source.records));
-    });
+    for_each_record(
+        reader, "customers", bad, source, [&](const std::vector<std::string_view>& fields) {
+            CustomerRow row;
+            row.given = given;
+            row.id = columns.get(fields, kId);
+            row.kind = fields::kind(columns.get(fields, kKind), "kind");
+            row.name = columns.get(fields, kName);
+            row.segment = fields::trim(columns.get(fields, kSegment));
+            row.value = fields::number(columns.get(fields, kValue), "value");
+            row.cost = fields::number(columns.get(fields, kCost), "cost");
+            row.opt_out = fields::boolean(columns.get(fields, kOptOut), "opt_out").value_or(false);
+            for (std::size_t index = 0; index < columns.extra.size(); ++index)
+                attributes[index] = fields[columns.extra[index]];
+            row.attributes = attributes;
+            sink.customer(row);
+            if (source.rows + 1 == kRecordsBeforeEstimate)
+                sink.expect_customers(records_left(reader, source.records));
+        });
     bad.finish();
 }
 
@@ -211,20 +233,25 @@ void read_customers(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRepor
 // reach the sink in batches (RowBatch) after a prefetch; after_flush(batches) is called after
 // each full batch.
 template <typename Row, typename Parse, typename AfterFlush>
-void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink& sink, BadRows& bad,
-                          SourceReport& source, Parse&& parse, AfterFlush&& after_flush) {
+void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink& sink,
+                          BadRows& bad, SourceReport& source, Parse&& parse,
+                          AfterFlush&& after_flush) {
     RowBatch<Row> batch(bad.skipping());
     std::size_t batches = 0;
     const auto flush = [&] {
         batch.flush([&](std::span<const Row> rows) { sink.prefetch(rows); },
                     [&](const Row& row) {
-                        if constexpr (std::is_same_v<Row, RelationshipRow>) sink.relationship(row);
-                        else sink.transaction(row);
+                        if constexpr (std::is_same_v<Row, RelationshipRow>)
+                            sink.relationship(row);
+                        else
+                            sink.transaction(row);
                         ++source.rows;
                     },
-                    [&](const RowError& error, std::uint64_t line, const std::vector<std::string_view>& fields) {
+                    [&](const RowError& error, std::uint64_t line,
+                        const std::vector<std::string_view>& fields) {
                         ++source.skipped;
-                        bad.add(table, reader.name(), line, error.column(), error.column(), error.what(), fields);
+                        bad.add(table, reader.name(), line, error.column(), error.column(),
+                                error.what(), fields);
                     });
     };
     std::vector<std::string_view> fields;
@@ -236,7 +263,8 @@ void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink
             flush();  // earlier rows first: their errors come first in the file
             ++source.records;
             ++source.skipped;
-            bad.add(table, reader.name(), reader.line(), error.column(), "", error.problem(), fields);
+            bad.add(table, reader.name(), reader.line(), error.column(), "", error.problem(),
+                    fields);
             continue;
         } catch (const InputError&) {
             flush();  // a malformed record is reported after the rows before it
@@ -249,7 +277,8 @@ void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink
         } catch (const RowError& error) {
             flush();
             ++source.skipped;
-            bad.add(table, reader.name(), reader.line(), error.column(), error.column(), error.what(), fields);
+            bad.add(table, reader.name(), reader.line(), error.column(), error.column(),
+                    error.what(), fields);
             continue;
         }
         if (batch.full()) {
@@ -262,7 +291,8 @@ void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink
 
 void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
     const ColumnMap columns(reader, kRelationshipColumns);
-    SourceReport& source = begin_source(report, reader, "relationships", kRelationshipColumns, columns, false);
+    SourceReport& source =
+        begin_source(report, reader, "relationships", kRelationshipColumns, columns, false);
     warn_unused(reader, columns, report.warnings);
     const auto parse = [&](const std::vector<std::string_view>& fields) {
         RelationshipRow row;
@@ -275,29 +305,34 @@ void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadR
         row.directed = fields::boolean(columns.get(fields, kDirected), "directed");
         return row;
     };
-    for_each_row_batched<RelationshipRow>(reader, "relationships", sink, bad, source, parse, [&](std::size_t batches) {
-        if (batches == 16) sink.expect_relationships(records_left(reader, source.records));
-    });
+    for_each_row_batched<RelationshipRow>(
+        reader, "relationships", sink, bad, source, parse, [&](std::size_t batches) {
+            if (batches == 16) sink.expect_relationships(records_left(reader, source.records));
+        });
 }
 
 void read_referrals(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
     const ColumnMap columns(reader, kReferralColumns);
-    SourceReport& source = begin_source(report, reader, "referrals", kReferralColumns, columns, false);
+    SourceReport& source =
+        begin_source(report, reader, "referrals", kReferralColumns, columns, false);
     warn_unused(reader, columns, report.warnings);
-    for_each_record(reader, "referrals", bad, source, [&](const std::vector<std::string_view>& fields) {
-        ReferralRow row;
-        row.referrer = columns.get(fields, kReferrer);
-        row.referred = columns.get(fields, kReferred);
-        row.date = fields::date(columns.get(fields, kRefDate), "date");
-        row.converted = fields::boolean(columns.get(fields, kConverted), "converted").value_or(true);
-        row.reward = fields::number(columns.get(fields, kReward), "reward").value_or(0.0);
-        sink.referral(row);
-    });
+    for_each_record(
+        reader, "referrals", bad, source, [&](const std::vector<std::string_view>& fields) {
+            ReferralRow row;
+            row.referrer = columns.get(fields, kReferrer);
+            row.referred = columns.get(fields, kReferred);
+            row.date = fields::date(columns.get(fields, kRefDate), "date");
+            row.converted =
+                fields::boolean(columns.get(fields, kConverted), "converted").value_or(true);
+            row.reward = fields::number(columns.get(fields, kReward), "reward").value_or(0.0);
+            sink.referral(row);
+        });
 }
 
 void read_transactions(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
     const ColumnMap columns(reader, kTransactionColumns);
-    SourceReport& source = begin_source(report, reader, "transactions", kTransactionColumns, columns, false);
+    SourceReport& source =
+        begin_source(report, reader, "transactions", kTransactionColumns, columns, false);
     warn_unused(reader, columns, report.warnings);
     const auto parse = [&](const std::vector<std::string_view>& fields) {
         TransactionRow row;
@@ -313,9 +348,10 @@ void read_transactions(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRe
         row.order_id = fields::trim(columns.get(fields, kOrderId));
         return row;
     };
-    for_each_row_batched<TransactionRow>(reader, "transactions", sink, bad, source, parse, [&](std::size_t batches) {
-        if (batches == 16) sink.expect_transactions(records_left(reader, source.records));
-    });
+    for_each_row_batched<TransactionRow>(
+        reader, "transactions", sink, bad, source, parse, [&](std::size_t batches) {
+            if (batches == 16) sink.expect_transactions(records_left(reader, source.records));
+        });
 }
 
 }  // namespace
@@ -328,8 +364,7 @@ BadRowPolicy parse_bad_row_policy(std::string_view text) {
 
 void InputSource::validate() const {
     const int given = !data_dir.empty() + !edges_file.empty() + !db_file.empty();
-    if (given == 0)
-        throw UsageError("no input: give --data DIR, --edges FILE or --db FILE");
+    if (given == 0) throw UsageError("no input: give --data DIR, --edges FILE or --db FILE");
     if (given > 1) throw UsageError("give only one of --data, --edges and --db");
     if (!nodes_file.empty() && edges_file.empty())
         throw UsageError("--nodes goes with --edges (a data folder has its own customers.csv)");
@@ -357,8 +392,10 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
     }
     BadRows bad(options.on_bad_row.value_or(BadRowPolicy::stop), options.max_errors, report.input);
     if (!source.edges_file.empty()) {
-        if (!source.nodes_file.empty()) read_customers(CsvReader::open(source.nodes_file), sink, bad, report);
-        else sink.begin_customers({});
+        if (!source.nodes_file.empty())
+            read_customers(CsvReader::open(source.nodes_file), sink, bad, report);
+        else
+            sink.begin_customers({});
         read_relationships(CsvReader::open(source.edges_file), sink, bad, report);
         bad.finish();
         return;
@@ -372,10 +409,11 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
         return std::filesystem::exists(table(file), error);
     };
     if (options.tables_optional) {
-        if (!present("customers.csv") && !present("relationships.csv") && !present("referrals.csv") &&
-            !present("transactions.csv"))
+        if (!present("customers.csv") && !present("relationships.csv") &&
+            !present("referrals.csv") && !present("transactions.csv"))
             throw InputError(source.data_dir.string(), "",
-                             "none of customers.csv, relationships.csv, referrals.csv, transactions.csv is there");
+                             "none of customers.csv, relationships.csv, referrals.csv, "
+                             "transactions.csv is there");
     }
     if (!options.tables_optional || present("customers.csv"))
         read_customers(CsvReader::open(table("customers.csv")), sink, bad, report);
@@ -383,7 +421,8 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
         sink.begin_customers({});
     if (!options.tables_optional || present("relationships.csv"))
         read_relationships(CsvReader::open(table("relationships.csv")), sink, bad, report);
-    if (present("referrals.csv")) read_referrals(CsvReader::open(table("referrals.csv")), sink, bad, report);
+    if (present("referrals.csv"))
+        read_referrals(CsvReader::open(table("referrals.csv")), sink, bad, report);
     if (present("transactions.csv"))
         read_transactions(CsvReader::open(table("transactions.csv")), sink, bad, report);
     bad.finish();
@@ -392,9 +431,11 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
 Dataset load_dataset(const InputSource& source, const LoadOptions& options) {
     source.validate();
     if (!source.db_file.empty()) return load_store(source.db_file, options);
-    GraphSink sink({options.types, options.directed,
-                    /*implicit_nodes=*/source.nodes_file.empty() && !source.edges_file.empty(),
-                    (source.edges_file.empty() ? source.data_dir / "relationships.csv" : source.edges_file).string()});
+    GraphSink sink(
+        {options.types, options.directed,
+         /*implicit_nodes=*/source.nodes_file.empty() && !source.edges_file.empty(),
+         (source.edges_file.empty() ? source.data_dir / "relationships.csv" : source.edges_file)
+             .string()});
     ReadReport report;
     read_csv_input(source, options, sink, report);
     Dataset dataset = sink.finish(source.describe());
@@ -407,9 +448,11 @@ Dataset load_dataset(const InputSource& source, const LoadOptions& options) {
 
 namespace catena {
 
-std::vector<std::uint32_t> read_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph) {
+std::vector<std::uint32_t> read_membership_csv(const std::filesystem::path& path,
+                                               const InfluenceGraph& graph) {
     CsvReader reader = CsvReader::open(path);
-    const std::vector<ColumnSpec> specs = {{"id", {"customer", "customer_id"}, true}, {"community", {}, true}};
+    const std::vector<ColumnSpec> specs = {{"id", {"customer", "customer_id"}, true},
+                                           {"community", {}, true}};
     const ColumnMap columns(reader, specs);
     std::vector<std::uint32_t> labels(graph.num_nodes(), UINT32_MAX);
     std::unordered_map<std::string, std::uint32_t> label_of;
@@ -417,11 +460,16 @@ std::vector<std::uint32_t> read_membership_csv(const std::filesystem::path& path
     while (reader.next(fields)) {
         const std::string_view id = columns.get(fields, 0);
         const auto node = graph.find(id);
-        if (!node) throw InputError(reader.where(), "id", "unknown customer '" + std::string(id) + "'");
-        if (labels[*node] != UINT32_MAX) throw InputError(reader.where(), "id", "customer '" + std::string(id) + "' listed twice");
+        if (!node)
+            throw InputError(reader.where(), "id", "unknown customer '" + std::string(id) + "'");
+        if (labels[*node] != UINT32_MAX)
+            throw InputError(reader.where(), "id",
+                             "customer '" + std::string(id) + "' listed twice");
         const std::string_view label = fields::trim(columns.get(fields, 1));
         if (label.empty()) throw InputError(reader.where(), "community", "is empty");
-        labels[*node] = label_of.emplace(std::string(label), static_cast<std::uint32_t>(label_of.size())).first->second;
+        labels[*node] =
+            label_of.emplace(std::string(label), static_cast<std::uint32_t>(label_of.size()))
+                .first->second;
     }
     auto next = static_cast<std::uint32_t>(label_of.size());
     for (auto& label : labels)

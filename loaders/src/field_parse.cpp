@@ -81,7 +81,8 @@ std::size_t find_invalid_utf8(std::string_view text, std::size_t from) {
             continue;
         }
         // Length of the sequence and the range of its second byte (Unicode Table 3-7).
-        if (lead < 0xC2 || lead > 0xF4) return at;  // a continuation byte, overlong or beyond U+10FFFF
+        if (lead < 0xC2 || lead > 0xF4)
+            return at;  // a continuation byte, overlong or beyond U+10FFFF
         const std::size_t length = lead < 0xE0 ? 2 : lead < 0xF0 ? 3 : 4;
         const unsigned char low = lead == 0xE0 ? 0xA0 : lead == 0xF0 ? 0x90 : 0x80;
         const unsigned char high = lead == 0xED ? 0x9F : lead == 0xF4 ? 0x8F : 0xBF;

@@ -57,7 +57,8 @@ void GraphSink::referral(const ReferralRow& row) {
     const NodeId referred = graph.resolve(row.referred, "referred");
     if (referrer == referred) throw RowError("referred", "a customer cannot refer themselves");
     check_referral_cycle(referrer, referred);
-    referrals_.push_back({referrer, referred, row.date.value_or(kNoDate), row.converted, row.reward});
+    referrals_.push_back(
+        {referrer, referred, row.date.value_or(kNoDate), row.converted, row.reward});
     referred_by_.try_emplace(referrer).first->second.push_back(referred);
     graph.add_referral(referrer, referred, row.date);
 }
@@ -66,7 +67,8 @@ std::uint32_t GraphSink::referral_root(std::uint32_t node) {
     if (referral_parent_.size() <= node) {
         const auto old = static_cast<std::uint32_t>(referral_parent_.size());
         referral_parent_.resize(std::max<std::size_t>(node + 1, num_nodes()));
-        for (auto index = old; index < referral_parent_.size(); ++index) referral_parent_[index] = index;
+        for (auto index = old; index < referral_parent_.size(); ++index)
+            referral_parent_[index] = index;
     }
     while (referral_parent_[node] != node) {
         referral_parent_[node] = referral_parent_[referral_parent_[node]];  // path halving
@@ -97,11 +99,14 @@ void GraphSink::check_referral_cycle(NodeId referrer, NodeId referred) {
                 std::vector<NodeId> path{referrer};
                 for (NodeId at = referrer; at != referred;) path.push_back(at = came_from[at]);
                 std::string chain;
-                for (auto it = path.rbegin(); it != path.rend(); ++it) chain += std::string(external_id(*it)) + " -> ";
+                for (auto it = path.rbegin(); it != path.rend(); ++it)
+                    chain += std::string(external_id(*it)) + " -> ";
                 chain += std::string(external_id(referred));
-                throw RowError("referred", "closes a referral cycle: " + chain +
-                                               " (a customer cannot be referred, directly or down the cascade, by "
-                                               "someone they referred)");
+                throw RowError(
+                    "referred",
+                    "closes a referral cycle: " + chain +
+                        " (a customer cannot be referred, directly or down the cascade, by "
+                        "someone they referred)");
             }
             stack.push_back(child);
         }
@@ -124,7 +129,8 @@ void GraphSink::transaction(const TransactionRow& row) {
     if (!row.channel.empty()) {
         if (row.channel != last_channel_) {  // (never empty here, so a first row always looks up)
             auto [it, inserted] = channel_codes_.try_emplace(
-                std::string(row.channel), static_cast<std::uint32_t>(transactions_.channels.size()));
+                std::string(row.channel),
+                static_cast<std::uint32_t>(transactions_.channels.size()));
             if (inserted) transactions_.channels.emplace_back(row.channel);
             last_channel_ = row.channel;
             last_channel_code_ = it->second;
@@ -136,8 +142,12 @@ void GraphSink::transaction(const TransactionRow& row) {
 }
 
 Dataset GraphSink::finish(std::string source) {
-    Dataset dataset{builder().build(), std::move(referrals_), std::move(transactions_),
-                    std::move(source), {}, {}};
+    Dataset dataset{builder().build(),
+                    std::move(referrals_),
+                    std::move(transactions_),
+                    std::move(source),
+                    {},
+                    {}};
     builder_.reset();
     return dataset;
 }

@@ -3,6 +3,7 @@
 
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
+
 #include "sqlite_db.hpp"
 
 namespace catena {
@@ -44,7 +45,8 @@ InputSize measure_input(const InputSource& source) {
     if (!source.db_file.empty()) {
         std::error_code error;
         if (!std::filesystem::exists(source.db_file, error))
-            throw InputError(source.db_file.string(), "", "no such database file (create one with catena import)");
+            throw InputError(source.db_file.string(), "",
+                             "no such database file (create one with catena import)");
         sqlite::Database db(source.db_file.string(), true);
         size.customers = table_rows(db, "customers");
         size.relationship_rows = table_rows(db, "relationships");
@@ -53,7 +55,8 @@ InputSize measure_input(const InputSource& source) {
     } else if (!source.edges_file.empty()) {
         size.relationship_rows = data_lines(source.edges_file, true);
         // Without a customers table: a CRM graph's typical 8 relationship ends per customer.
-        size.customers = source.nodes_file.empty() ? (size.relationship_rows + 3) / 4 : data_lines(source.nodes_file, true);
+        size.customers = source.nodes_file.empty() ? (size.relationship_rows + 3) / 4
+                                                   : data_lines(source.nodes_file, true);
     } else {
         size.customers = data_lines(source.data_dir / "customers.csv", true);
         size.relationship_rows = data_lines(source.data_dir / "relationships.csv", true);

@@ -1,11 +1,12 @@
 // Reading a data folder through a mapping: read_mapped_input, and MappedReader's opening of the
 // source files (finding the mapped columns in each header, the import report's account of each
 // source) and its check that no unmapped column looks like a catena column.
+#include "mapped_reader.hpp"
+
 #include <algorithm>
 #include <map>
 
 #include "column_names.hpp"
-#include "mapped_reader.hpp"
 
 namespace catena {
 
@@ -14,7 +15,8 @@ namespace mapping_detail {
 // Opens every source file and finds each column the mapping names in its header.
 void MappedReader::open_sources() {
     std::error_code error;
-    if (!std::filesystem::is_directory(dir_, error)) throw InputError(dir_.string(), "", "no such folder");
+    if (!std::filesystem::is_directory(dir_, error))
+        throw InputError(dir_.string(), "", "no such folder");
     for (const SourceSpec& spec : mapping_.sources) {
         Open open;
         open.spec = spec;
@@ -27,17 +29,20 @@ void MappedReader::open_sources() {
             const auto index = reader.column(column);
             if (!index) {
                 std::string header;
-                for (const auto& existing : reader.header()) header += (header.empty() ? "" : ", ") + existing;
-                throw InputError(where + ": column '" + column + "' is not in " + spec.file + " (its columns: " +
-                                 header + ")");
+                for (const auto& existing : reader.header())
+                    header += (header.empty() ? "" : ", ") + existing;
+                throw InputError(where + ": column '" + column + "' is not in " + spec.file +
+                                 " (its columns: " + header + ")");
             }
             return *index;
         };
         const auto resolve = [&](ValueSpec& value) {
-            if (value.from == ValueSpec::From::column) value.index = find(value.column, value.where);
+            if (value.from == ValueSpec::From::column)
+                value.index = find(value.column, value.where);
             for (TemplatePart& part : value.parts)
                 if (part.column) part.index = find(part.text, value.where);
-            if (!value.currency.empty()) value.currency_index = find(value.currency, value.where + ".currency");
+            if (!value.currency.empty())
+                value.currency_index = find(value.currency, value.where + ".currency");
         };
         for (ValueSpec& value : open.spec.columns) resolve(value);
         // TOML tables are unordered (toml++ iterates them by name): put the columns in the
@@ -48,10 +53,12 @@ void MappedReader::open_sources() {
                 if (part.column) return part.index;
             return SIZE_MAX;
         };
-        std::stable_sort(open.spec.columns.begin(), open.spec.columns.end(),
-                         [&](const ValueSpec& a, const ValueSpec& b) { return position(a) < position(b); });
+        std::stable_sort(
+            open.spec.columns.begin(), open.spec.columns.end(),
+            [&](const ValueSpec& a, const ValueSpec& b) { return position(a) < position(b); });
         for (auto& [key, value] : open.spec.keys) resolve(value);
-        for (const auto& [column, values] : open.spec.skip_if) open.spec.skip_if_index.push_back(find(column, spec.where + ": skip_if"));
+        for (const auto& [column, values] : open.spec.skip_if)
+            open.spec.skip_if_index.push_back(find(column, spec.where + ": skip_if"));
         for (const std::string& column : open.spec.ignore) find(column, spec.where + ": ignore");
 
         SourceReport source;
@@ -62,10 +69,13 @@ void MappedReader::open_sources() {
         source.encoding = to_string(spec.encoding);
         for (const ValueSpec& value : open.spec.columns) {
             std::string from;
-            if (value.from == ValueSpec::From::column) from = "'" + value.column + "'";
-            else if (value.from == ValueSpec::From::constant) from = "constant '" + value.constant + "'";
+            if (value.from == ValueSpec::From::column)
+                from = "'" + value.column + "'";
+            else if (value.from == ValueSpec::From::constant)
+                from = "constant '" + value.constant + "'";
             else {
-                for (const TemplatePart& part : value.parts) from += part.column ? "{" + part.text + "}" : part.text;
+                for (const TemplatePart& part : value.parts)
+                    from += part.column ? "{" + part.text + "}" : part.text;
                 from = "template '" + from + "'";
             }
             if (!value.key.empty()) from += " by key " + value.key;
@@ -75,15 +85,20 @@ void MappedReader::open_sources() {
             if (!value.currency.empty())
                 from += mapping_.base_currency.empty()
                             ? ", in the currency of '" + value.currency + "' (one currency only)"
-                            : ", converted to " + mapping_.base_currency + " by '" + value.currency + "'";
-            const bool known = std::any_of(catena_columns(spec.table).begin(), catena_columns(spec.table).end(),
-                                           [&](const CatenaColumn& column) { return value.catena == column.name; });
-            if (known) source.mapped.emplace_back(value.catena, from);
-            else source.attributes.push_back(value.catena + " <- " + from);
+                            : ", converted to " + mapping_.base_currency + " by '" +
+                                  value.currency + "'";
+            const bool known = std::any_of(
+                catena_columns(spec.table).begin(), catena_columns(spec.table).end(),
+                [&](const CatenaColumn& column) { return value.catena == column.name; });
+            if (known)
+                source.mapped.emplace_back(value.catena, from);
+            else
+                source.attributes.push_back(value.catena + " <- " + from);
         }
         if (source.delimiter_detected && reader.delimiter() != ',')
-            report_.warnings.push_back(name + ": fields separated by '" + source.delimiter +
-                                       "' (detected from the header; set delimiter in the mapping to be sure)");
+            report_.warnings.push_back(
+                name + ": fields separated by '" + source.delimiter +
+                "' (detected from the header; set delimiter in the mapping to be sure)");
         open.report = report_.sources.size();
         report_.sources.push_back(std::move(source));
         sources_.push_back(std::move(open));
@@ -94,7 +109,8 @@ void MappedReader::open_sources() {
 // catena column of a table the file feeds (an opt-out flag must never be dropped unnoticed).
 void MappedReader::check_unmapped_columns() {
     std::map<std::string, std::vector<std::size_t>> by_file;
-    for (std::size_t index = 0; index < sources_.size(); ++index) by_file[sources_[index].spec.file].push_back(index);
+    for (std::size_t index = 0; index < sources_.size(); ++index)
+        by_file[sources_[index].spec.file].push_back(index);
     for (const auto& [file, indexes] : by_file) {
         const CsvReader& reader = *sources_[indexes.front()].reader;
         std::vector<bool> used(reader.header().size(), false);
@@ -124,17 +140,20 @@ void MappedReader::check_unmapped_columns() {
                                      "\"), make it an attribute, or list it in ignore = [...]");
             unmapped.push_back(column);
         }
-        for (const std::size_t index : indexes) report_.sources[sources_[index].report].unmapped = unmapped;
+        for (const std::size_t index : indexes)
+            report_.sources[sources_[index].report].unmapped = unmapped;
         if (!unmapped.empty()) {
             std::string names;
             for (const auto& name : unmapped) names += (names.empty() ? "'" : ", '") + name + "'";
-            report_.warnings.push_back(file_name(sources_[indexes.front()].spec) + ": not used by the mapping: " + names);
+            report_.warnings.push_back(file_name(sources_[indexes.front()].spec) +
+                                       ": not used by the mapping: " + names);
         }
     }
 }
 
 // A row of `open` at `line` that the mapping or the sink refused.
-void MappedReader::row_error(Open& open, const RowError& error, std::uint64_t line, const std::vector<std::string_view>& fields) {
+void MappedReader::row_error(Open& open, const RowError& error, std::uint64_t line,
+                             const std::vector<std::string_view>& fields) {
     ++report_.sources[open.report].skipped;
     bad_.add(kTableNames[static_cast<int>(open.spec.table)], open.reader->name(), line,
              source_column(open, error.column()), error.column(), error.what(), fields);
@@ -148,8 +167,8 @@ std::string MappedReader::source_column(const Open& open, const std::string& cat
 
 }  // namespace mapping_detail
 
-void read_mapped_input(const Mapping& mapping, const std::filesystem::path& data_dir, const LoadOptions& options,
-                       DatasetSink& sink, ReadReport& report) {
+void read_mapped_input(const Mapping& mapping, const std::filesystem::path& data_dir,
+                       const LoadOptions& options, DatasetSink& sink, ReadReport& report) {
     mapping_detail::MappedReader(mapping, data_dir, options, sink, report).run();
 }
 

@@ -22,6 +22,7 @@
 #include "catena/loaders/csv_reader.hpp"
 #include "catena/loaders/dataset_sink.hpp"
 #include "catena/loaders/load.hpp"
+
 #include "bad_rows.hpp"
 #include "mapping_internal.hpp"
 #include "row_batch.hpp"
@@ -34,17 +35,18 @@ struct CustomerRecord {
     std::optional<double> value, cost;
     bool opt_out = false;
     NodeKind node_kind = NodeKind::person;
-    std::vector<std::string> attributes;  // per attribute name
-    std::uint8_t given = 0;  // CustomerColumns the source maps
+    std::vector<std::string> attributes;                    // per attribute name
+    std::uint8_t given = 0;                                 // CustomerColumns the source maps
     std::vector<std::pair<std::string, std::string>> keys;  // key name -> normalised value
     std::size_t source = 0;
     std::uint64_t line = 0;
-    std::string record;  // the CSV record, kept when skipping
+    std::string record;   // the CSV record, kept when skipping
     bool merged = false;  // merged into another
 
     // Empty again, with `attribute_count` empty attributes (strings keep their capacity).
     void clear(std::size_t attribute_count) {
-        for (std::string* text : {&id, &kind, &name, &segment, &value_text, &cost_text, &opt_out_text, &record})
+        for (std::string* text :
+             {&id, &kind, &name, &segment, &value_text, &cost_text, &opt_out_text, &record})
             text->clear();
         value.reset();
         cost.reset();
@@ -61,9 +63,9 @@ struct CustomerRecord {
 };
 
 class MappedReader {
-public:
-    MappedReader(const Mapping& mapping, const std::filesystem::path& dir, const LoadOptions& options,
-                 DatasetSink& sink, ReadReport& report)
+  public:
+    MappedReader(const Mapping& mapping, const std::filesystem::path& dir,
+                 const LoadOptions& options, DatasetSink& sink, ReadReport& report)
         : mapping_(mapping),
           dir_(dir),
           sink_(sink),
@@ -83,7 +85,7 @@ public:
         bad_.finish();
     }
 
-private:
+  private:
     struct Open {
         SourceSpec spec;  // with column positions filled in
         std::optional<CsvReader> reader;
@@ -102,7 +104,8 @@ private:
     // --- Field values ---------------------------------------------------------------------
 
     // The text of `spec` for the current record as the file has it (trimmed), in `out` if built.
-    std::string_view raw_text(const ValueSpec& spec, const std::vector<std::string_view>& fields, std::string& out) const {
+    std::string_view raw_text(const ValueSpec& spec, const std::vector<std::string_view>& fields,
+                              std::string& out) const {
         switch (spec.from) {
             case ValueSpec::From::column:
                 return fields::trim(fields[spec.index]);
@@ -112,7 +115,8 @@ private:
                 break;
         }
         out.clear();
-        for (const TemplatePart& part : spec.parts) out += part.column ? fields::trim(fields[part.index]) : part.text;
+        for (const TemplatePart& part : spec.parts)
+            out += part.column ? fields::trim(fields[part.index]) : part.text;
         // Empty parts leave doubled or outer spaces: "{First} {Last}" with no first name.
         std::string collapsed;
         for (const char c : out)
@@ -123,7 +127,8 @@ private:
     }
 
     // The same after the value map.
-    std::string_view text(const ValueSpec& spec, const std::vector<std::string_view>& fields, std::string& out) const {
+    std::string_view text(const ValueSpec& spec, const std::vector<std::string_view>& fields,
+                          std::string& out) const {
         const std::string_view value = raw_text(spec, fields, out);
         if (!spec.map.empty()) {
             const auto mapped = spec.map.find(fold(value));
@@ -139,7 +144,8 @@ private:
 
     std::optional<double> number(const Open& open, const ValueSpec& spec, std::string_view text);
 
-    std::optional<Date> date(const SourceSpec& source, const ValueSpec& spec, std::string_view text) const;
+    std::optional<Date> date(const SourceSpec& source, const ValueSpec& spec,
+                             std::string_view text) const;
 
     std::optional<bool> boolean(const ValueSpec& spec, std::string_view text) const;
 
@@ -150,7 +156,9 @@ private:
 
     bool filtered(const Open& open, const std::vector<std::string_view>& fields) const {
         for (std::size_t filter = 0; filter < open.spec.skip_if.size(); ++filter)
-            if (open.spec.skip_if[filter].second.contains(fold(fields[open.spec.skip_if_index[filter]]))) return true;
+            if (open.spec.skip_if[filter].second.contains(
+                    fold(fields[open.spec.skip_if_index[filter]])))
+                return true;
         return false;
     }
 
@@ -172,7 +180,8 @@ private:
                 flush();
                 ++report.records;
                 ++report.skipped;
-                bad_.add(table, reader.name(), reader.line(), error.column(), "", error.problem(), fields);
+                bad_.add(table, reader.name(), reader.line(), error.column(), "", error.problem(),
+                         fields);
                 continue;
             } catch (const InputError&) {
                 flush();  // a malformed record is reported after the rows before it
@@ -201,7 +210,8 @@ private:
     }
 
     // A row of `open` at `line` that the mapping or the sink refused.
-    void row_error(Open& open, const RowError& error, std::uint64_t line, const std::vector<std::string_view>& fields);
+    void row_error(Open& open, const RowError& error, std::uint64_t line,
+                   const std::vector<std::string_view>& fields);
 
     // The column of `open`'s file that feeds catena column `catena` (for messages), or `catena`.
     std::string source_column(const Open& open, const std::string& catena) const;
@@ -217,12 +227,16 @@ private:
     void read_customers();
     std::vector<std::string> customer_attribute_names() const;
     bool merging_customers() const;
-    static std::vector<std::size_t> attribute_slots(const Open& open, const std::vector<std::string>& attribute_names);
+    static std::vector<std::size_t> attribute_slots(
+        const Open& open, const std::vector<std::string>& attribute_names);
     static std::uint8_t given_columns(const Open& open);
     void read_customer(const Open& open, const std::vector<std::string_view>& fields,
-                       const std::vector<std::size_t>& attribute_slot, std::string& scratch, CustomerRecord& record);
-    static CustomerRow customer_row(const CustomerRecord& record, std::vector<std::string_view>& attributes);
-    void deliver_merged(std::vector<CustomerRecord>& records, const std::vector<std::string>& attribute_names);
+                       const std::vector<std::size_t>& attribute_slot, std::string& scratch,
+                       CustomerRecord& record);
+    static CustomerRow customer_row(const CustomerRecord& record,
+                                    std::vector<std::string_view>& attributes);
+    void deliver_merged(std::vector<CustomerRecord>& records,
+                        const std::vector<std::string>& attribute_names);
 
     // Customers with equal normalised keys are one customer: the later rows fill the first's
     // empty fields (an opt-out in any of them holds for all), or are errors when the key says so.
@@ -232,9 +246,11 @@ private:
 
     // The source columns that feed each catena column of a row table (null: not mapped).
     struct RowColumns {
-        const ValueSpec *source, *target, *type, *weight, *probability, *date, *directed;  // relationships
-        const ValueSpec *referrer, *referred, *converted, *reward;                          // referrals
-        const ValueSpec *customer, *on_behalf_of, *amount, *channel, *order_id;             // transactions (and date)
+        const ValueSpec *source, *target, *type, *weight, *probability, *date,
+            *directed;                                              // relationships
+        const ValueSpec *referrer, *referred, *converted, *reward;  // referrals
+        const ValueSpec *customer, *on_behalf_of, *amount, *channel,
+            *order_id;  // transactions (and date)
     };
 
     RowColumns row_columns(const Open& open) const;
@@ -252,31 +268,37 @@ private:
         return slot;
     }
 
-    static bool built(const ValueSpec* spec) { return spec && spec->from == ValueSpec::From::templated; }
+    static bool built(const ValueSpec* spec) {
+        return spec && spec->from == ValueSpec::From::templated;
+    }
 
     void read_rows(std::size_t index);
-    bool list_items(const ValueSpec* list, const std::vector<std::string_view>& fields, std::string& scratch,
-                    std::vector<std::string_view>& items) const;
+    bool list_items(const ValueSpec* list, const std::vector<std::string_view>& fields,
+                    std::string& scratch, std::vector<std::string_view>& items) const;
 
     // The text of catena column `spec` for this record: the list item when it is the list.
-    std::string_view value_of(const std::vector<std::string_view>& fields, const ValueSpec* spec, const ValueSpec* list,
-                              std::string_view item, std::string& scratch) const;
+    std::string_view value_of(const std::vector<std::string_view>& fields, const ValueSpec* spec,
+                              const ValueSpec* list, std::string_view item,
+                              std::string& scratch) const;
 
     // The customer id a reference column names, kept in `slot` when it was built in scratch.
     std::string_view reference(const std::vector<std::string_view>& fields, const ValueSpec* spec,
-                               const ValueSpec* list, std::string_view item, std::string& scratch, std::string& slot);
+                               const ValueSpec* list, std::string_view item, std::string& scratch,
+                               std::string& slot);
 
-    RelationshipRow relationship(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
-                                 const ValueSpec* list, std::string_view item, std::string& scratch,
-                                 std::string* slots);
+    RelationshipRow relationship(const Open& open, const RowColumns& columns,
+                                 const std::vector<std::string_view>& fields, const ValueSpec* list,
+                                 std::string_view item, std::string& scratch, std::string* slots);
 
     void deliver(const RelationshipRow& row);
 
-    void referral(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
-                  const ValueSpec* list, std::string_view item, std::string& scratch);
+    void referral(const Open& open, const RowColumns& columns,
+                  const std::vector<std::string_view>& fields, const ValueSpec* list,
+                  std::string_view item, std::string& scratch);
 
-    TransactionRow transaction(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
-                               const ValueSpec* list, std::string_view item, std::string& scratch, std::string* slots);
+    TransactionRow transaction(const Open& open, const RowColumns& columns,
+                               const std::vector<std::string_view>& fields, const ValueSpec* list,
+                               std::string_view item, std::string& scratch, std::string* slots);
 
     // The factor that turns an amount in this row's currency into the base currency.
     double rate(const Open& open, const ValueSpec& spec, std::string_view code_text);
@@ -288,9 +310,11 @@ private:
     BadRows bad_;
     std::vector<Open> sources_;
     std::unordered_map<std::string, std::unordered_map<std::string, std::string>> key_index_;
-    std::unordered_map<std::string, std::string> aliases_;  // merged id -> the id it was merged into
+    std::unordered_map<std::string, std::string>
+        aliases_;  // merged id -> the id it was merged into
     std::unordered_set<std::string> rejected_ids_;
-    std::unordered_map<const ValueSpec*, std::pair<std::string, std::string>> symbols_;  // symbol, where first seen
+    std::unordered_map<const ValueSpec*, std::pair<std::string, std::string>>
+        symbols_;  // symbol, where first seen
     std::unordered_map<const ValueSpec*, std::pair<std::string, std::string>> currency_seen_;
 };
 

@@ -9,23 +9,26 @@ namespace catena::mapping_detail {
 
 MappedReader::RowColumns MappedReader::row_columns(const Open& open) const {
     const auto get = [&](std::string_view name) { return column(open, name); };
-    return {get("source"),   get("target"),   get("type"),      get("weight"),       get("probability"),
-            get("date"),     get("directed"), get("referrer"),  get("referred"),     get("converted"),
-            get("reward"),   get("customer"), get("on_behalf_of"), get("amount"),    get("channel"),
-            get("order_id")};
+    return {get("source"),       get("target"),    get("type"),     get("weight"),
+            get("probability"),  get("date"),      get("directed"), get("referrer"),
+            get("referred"),     get("converted"), get("reward"),   get("customer"),
+            get("on_behalf_of"), get("amount"),    get("channel"),  get("order_id")};
 }
 
 // The text of catena column `spec` for this record: the list item when it is the list.
-std::string_view MappedReader::value_of(const std::vector<std::string_view>& fields, const ValueSpec* spec, const ValueSpec* list,
-                          std::string_view item, std::string& scratch) const {
+std::string_view MappedReader::value_of(const std::vector<std::string_view>& fields,
+                                        const ValueSpec* spec, const ValueSpec* list,
+                                        std::string_view item, std::string& scratch) const {
     if (!spec) return {};
     if (spec == list) return item;
     return text(*spec, fields, scratch);
 }
 
 // The customer id a reference column names, kept in `slot` when it was built in scratch.
-std::string_view MappedReader::reference(const std::vector<std::string_view>& fields, const ValueSpec* spec,
-                           const ValueSpec* list, std::string_view item, std::string& scratch, std::string& slot) {
+std::string_view MappedReader::reference(const std::vector<std::string_view>& fields,
+                                         const ValueSpec* spec, const ValueSpec* list,
+                                         std::string_view item, std::string& scratch,
+                                         std::string& slot) {
     if (!spec) return {};
     const bool from_scratch = spec == list ? built(list) : built(spec);
     const std::string_view raw = spec == list ? item : text(*spec, fields, scratch);
@@ -34,14 +37,15 @@ std::string_view MappedReader::reference(const std::vector<std::string_view>& fi
 
 // This record's items of the source's list column, or one empty item when it has none; false
 // when the record gives no rows.
-bool MappedReader::list_items(const ValueSpec* list, const std::vector<std::string_view>& fields, std::string& scratch,
-                              std::vector<std::string_view>& items) const {
+bool MappedReader::list_items(const ValueSpec* list, const std::vector<std::string_view>& fields,
+                              std::string& scratch, std::vector<std::string_view>& items) const {
     items.clear();
     if (!list) {
         items.push_back({});
         return true;
     }
-    const std::string_view whole = raw_text(*list, fields, scratch);  // a type list is mapped item by item
+    const std::string_view whole =
+        raw_text(*list, fields, scratch);  // a type list is mapped item by item
     for (std::size_t at = 0; at <= whole.size();) {
         std::size_t end = whole.find(list->list, at);
         if (end == std::string_view::npos) end = whole.size();
@@ -72,7 +76,8 @@ void MappedReader::read_rows(std::size_t index) {
     RowBatch<TransactionRow> transactions(bad_.skipping());
     SourceReport& report = report_.sources[open.report];
     std::size_t batches = 0;
-    const auto fail = [&](const RowError& error, std::uint64_t line, const std::vector<std::string_view>& fields) {
+    const auto fail = [&](const RowError& error, std::uint64_t line,
+                          const std::vector<std::string_view>& fields) {
         row_error(open, error, line, fields);
     };
     const auto flush = [&] {
@@ -98,21 +103,27 @@ void MappedReader::read_rows(std::size_t index) {
                 switch (open.spec.table) {
                     case Table::relationships: {
                         std::string* slots = &(*owned)[relationships.size() * kOwned];
-                        relationships.push(relationship(open, columns, fields, list, item, scratch, slots),
-                                           open.reader->line(), fields);
+                        relationships.push(
+                            relationship(open, columns, fields, list, item, scratch, slots),
+                            open.reader->line(), fields);
                         if (relationships.full()) {
                             flush();
-                            if (++batches == 16) sink_.expect_relationships(records_left(*open.reader, report.records));
+                            if (++batches == 16)
+                                sink_.expect_relationships(
+                                    records_left(*open.reader, report.records));
                         }
                         break;
                     }
                     case Table::transactions: {
                         std::string* slots = &(*owned)[transactions.size() * kOwned];
-                        transactions.push(transaction(open, columns, fields, list, item, scratch, slots),
-                                          open.reader->line(), fields);
+                        transactions.push(
+                            transaction(open, columns, fields, list, item, scratch, slots),
+                            open.reader->line(), fields);
                         if (transactions.full()) {
                             flush();
-                            if (++batches == 16) sink_.expect_transactions(records_left(*open.reader, report.records));
+                            if (++batches == 16)
+                                sink_.expect_transactions(
+                                    records_left(*open.reader, report.records));
                         }
                         break;
                     }
@@ -120,7 +131,8 @@ void MappedReader::read_rows(std::size_t index) {
                         referral(open, columns, fields, list, item, scratch);
                         ++rows;
                         break;
-                    case Table::customers: break;
+                    case Table::customers:
+                        break;
                 }
             }
             return rows;
@@ -128,20 +140,23 @@ void MappedReader::read_rows(std::size_t index) {
         flush);
 }
 
-RelationshipRow MappedReader::relationship(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
-                             const ValueSpec* list, std::string_view item, std::string& scratch,
-                             std::string* slots) {
+RelationshipRow MappedReader::relationship(const Open& open, const RowColumns& columns,
+                                           const std::vector<std::string_view>& fields,
+                                           const ValueSpec* list, std::string_view item,
+                                           std::string& scratch, std::string* slots) {
     RelationshipRow row;
     row.source = reference(fields, columns.source, list, item, scratch, slots[0]);
     row.target = reference(fields, columns.target, list, item, scratch, slots[1]);
     if (const ValueSpec* type = columns.type) {
         if (!type->reversed.empty()) {
-            const std::string_view label_text = type == list ? item : raw_text(*type, fields, scratch);
+            const std::string_view label_text =
+                type == list ? item : raw_text(*type, fields, scratch);
             if (type->reversed.contains(fold(label_text))) std::swap(row.source, row.target);
         }
         if (type == list) {
             const auto mapped = type->map.empty() ? type->map.end() : type->map.find(fold(item));
-            row.type = mapped != type->map.end() ? std::string_view(mapped->second) : keep(item, built(list), slots[2]);
+            row.type = mapped != type->map.end() ? std::string_view(mapped->second)
+                                                 : keep(item, built(list), slots[2]);
         } else {
             row.type = keep(text(*type, fields, scratch), built(type), slots[2]);
         }
@@ -150,8 +165,10 @@ RelationshipRow MappedReader::relationship(const Open& open, const RowColumns& c
         row.weight = number(open, *weight, text(*weight, fields, scratch)).value_or(1.0);
     if (const ValueSpec* probability = columns.probability)
         row.probability = number(open, *probability, text(*probability, fields, scratch));
-    if (const ValueSpec* date_spec = columns.date) row.date = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
-    if (const ValueSpec* directed = columns.directed) row.directed = boolean(*directed, text(*directed, fields, scratch));
+    if (const ValueSpec* date_spec = columns.date)
+        row.date = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
+    if (const ValueSpec* directed = columns.directed)
+        row.directed = boolean(*directed, text(*directed, fields, scratch));
     return row;
 }
 
@@ -160,19 +177,23 @@ void MappedReader::deliver(const RelationshipRow& row) {
         sink_.relationship(row);
     } catch (const RowError& error) {
         if (error.column() != "type") throw;
-        throw RowError("type", std::string(error.what()) +
-                                   "; or map the file's label to a type: type = { column = \"...\", map = { \"" +
-                                   std::string(row.type.substr(0, 40)) + "\" = \"friend\" } }");
+        throw RowError(
+            "type",
+            std::string(error.what()) +
+                "; or map the file's label to a type: type = { column = \"...\", map = { \"" +
+                std::string(row.type.substr(0, 40)) + "\" = \"friend\" } }");
     }
 }
 
-void MappedReader::referral(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
-              const ValueSpec* list, std::string_view item, std::string& scratch) {
+void MappedReader::referral(const Open& open, const RowColumns& columns,
+                            const std::vector<std::string_view>& fields, const ValueSpec* list,
+                            std::string_view item, std::string& scratch) {
     ReferralRow row;
     std::string referrer, referred;  // used when a template builds the id
     row.referrer = reference(fields, columns.referrer, list, item, scratch, referrer);
     row.referred = reference(fields, columns.referred, list, item, scratch, referred);
-    if (const ValueSpec* date_spec = columns.date) row.date = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
+    if (const ValueSpec* date_spec = columns.date)
+        row.date = date(open.spec, *date_spec, text(*date_spec, fields, scratch));
     if (const ValueSpec* converted = columns.converted)
         row.converted = boolean(*converted, text(*converted, fields, scratch)).value_or(true);
     if (const ValueSpec* reward = columns.reward)
@@ -180,8 +201,10 @@ void MappedReader::referral(const Open& open, const RowColumns& columns, const s
     sink_.referral(row);
 }
 
-TransactionRow MappedReader::transaction(const Open& open, const RowColumns& columns, const std::vector<std::string_view>& fields,
-                           const ValueSpec* list, std::string_view item, std::string& scratch, std::string* slots) {
+TransactionRow MappedReader::transaction(const Open& open, const RowColumns& columns,
+                                         const std::vector<std::string_view>& fields,
+                                         const ValueSpec* list, std::string_view item,
+                                         std::string& scratch, std::string* slots) {
     TransactionRow row;
     row.customer = reference(fields, columns.customer, list, item, scratch, slots[0]);
     row.on_behalf_of = reference(fields, columns.on_behalf_of, list, item, scratch, slots[1]);
@@ -192,10 +215,12 @@ TransactionRow MappedReader::transaction(const Open& open, const RowColumns& col
     const ValueSpec* amount_spec = columns.amount;
     auto amount = number(open, *amount_spec, text(*amount_spec, fields, scratch));
     if (!amount) throw RowError("amount", "is empty (every transaction needs an amount)");
-    if (!amount_spec->currency.empty()) *amount *= rate(open, *amount_spec, fields[amount_spec->currency_index]);
+    if (!amount_spec->currency.empty())
+        *amount *= rate(open, *amount_spec, fields[amount_spec->currency_index]);
     row.amount = *amount;
     const auto owned_value = [&](const ValueSpec* spec, std::string& slot) {
-        return keep(value_of(fields, spec, list, item, scratch), spec == list ? built(list) : built(spec), slot);
+        return keep(value_of(fields, spec, list, item, scratch),
+                    spec == list ? built(list) : built(spec), slot);
     };
     row.channel = owned_value(columns.channel, slots[2]);
     row.order_id = owned_value(columns.order_id, slots[3]);

@@ -8,7 +8,8 @@
 
 namespace catena::mapping_detail {
 
-std::optional<double> MappedReader::number(const Open& open, const ValueSpec& spec, std::string_view text) {
+std::optional<double> MappedReader::number(const Open& open, const ValueSpec& spec,
+                                           std::string_view text) {
     const SourceSpec& source = open.spec;
     text = fields::trim(text);
     if (text.empty()) return std::nullopt;
@@ -16,7 +17,8 @@ std::optional<double> MappedReader::number(const Open& open, const ValueSpec& sp
     if (source.decimal == '.' && text.find_first_not_of("0123456789.-") == std::string_view::npos) {
         double value = 0.0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (error == std::errc() && end == text.data() + text.size() && std::isfinite(value)) return value;
+        if (error == std::errc() && end == text.data() + text.size() && std::isfinite(value))
+            return value;
     }
     std::string cleaned;
     std::string symbol;
@@ -34,7 +36,8 @@ std::optional<double> MappedReader::number(const Open& open, const ValueSpec& sp
             at += 3;
             continue;
         }
-        if (byte == 0xC2 && (text.substr(at, 2) == "\xC2\xA3" || text.substr(at, 2) == "\xC2\xA5")) {
+        if (byte == 0xC2 &&
+            (text.substr(at, 2) == "\xC2\xA3" || text.substr(at, 2) == "\xC2\xA5")) {
             symbol = std::string(text.substr(at, 2));
             at += 2;
             continue;
@@ -60,52 +63,63 @@ std::optional<double> MappedReader::number(const Open& open, const ValueSpec& sp
     }
     if (!symbol.empty()) {
         auto seen = symbols_.find(&spec);
-        if (seen == symbols_.end()) seen = symbols_.try_emplace(&spec, symbol, open.reader->where()).first;
+        if (seen == symbols_.end())
+            seen = symbols_.try_emplace(&spec, symbol, open.reader->where()).first;
         if (seen->second.first != symbol)
-            throw InputError(open.reader->where(), label(spec),
-                             "amount in '" + symbol + "' but " + seen->second.second + " was in '" +
-                                 seen->second.first +
-                                 "': amounts in different currencies are never summed as one; give a currency "
-                                 "column and [currency] rates in the mapping");
+            throw InputError(
+                open.reader->where(), label(spec),
+                "amount in '" + symbol + "' but " + seen->second.second + " was in '" +
+                    seen->second.first +
+                    "': amounts in different currencies are never summed as one; give a currency "
+                    "column and [currency] rates in the mapping");
     }
     double value = 0.0;
     const char* begin = cleaned.data();
     if (!cleaned.empty() && cleaned.front() == '+') ++begin;
     const auto [end, error] = std::from_chars(begin, cleaned.data() + cleaned.size(), value);
-    if (cleaned.empty() || error != std::errc() || end != cleaned.data() + cleaned.size() || !std::isfinite(value)) {
+    if (cleaned.empty() || error != std::errc() || end != cleaned.data() + cleaned.size() ||
+        !std::isfinite(value)) {
         std::string hint;
-        if (source.thousands == 0 && text.find(source.decimal == '.' ? ',' : '.') != std::string_view::npos)
+        if (source.thousands == 0 &&
+            text.find(source.decimal == '.' ? ',' : '.') != std::string_view::npos)
             hint = std::string(" (if '") + (source.decimal == '.' ? ',' : '.') +
-                   "' separates thousands, say numbers = { thousands = \"" + (source.decimal == '.' ? ',' : '.') +
-                   "\" } in the mapping)";
-        throw RowError(spec.catena, "not a number: '" + std::string(text.substr(0, 40)) + "'" + hint);
+                   "' separates thousands, say numbers = { thousands = \"" +
+                   (source.decimal == '.' ? ',' : '.') + "\" } in the mapping)";
+        throw RowError(spec.catena,
+                       "not a number: '" + std::string(text.substr(0, 40)) + "'" + hint);
     }
     return value;
 }
 
-std::optional<Date> MappedReader::date(const SourceSpec& source, const ValueSpec& spec, std::string_view text) const {
+std::optional<Date> MappedReader::date(const SourceSpec& source, const ValueSpec& spec,
+                                       std::string_view text) const {
     text = fields::trim(text);
     if (text.empty()) return std::nullopt;
     const std::vector<std::string>& patterns = !spec.dates.empty() ? spec.dates : source.dates;
     if (patterns.empty()) {
         if (auto parsed = parse_iso_date(text)) return parsed;
-        throw RowError(spec.catena, "not a date: '" + std::string(text.substr(0, 40)) +
-                                        "' (expected YYYY-MM-DD; give the file's format in the mapping: "
-                                        "dates = [\"%m/%d/%Y\"])");
+        throw RowError(spec.catena,
+                       "not a date: '" + std::string(text.substr(0, 40)) +
+                           "' (expected YYYY-MM-DD; give the file's format in the mapping: "
+                           "dates = [\"%m/%d/%Y\"])");
     }
     for (const std::string& pattern : patterns)
         if (auto parsed = parse_date_with(pattern, text)) return parsed;
     std::string list;
-    for (const std::string& pattern : patterns) list += (list.empty() ? "'" : ", '") + pattern + "'";
-    throw RowError(spec.catena, "not a date matching " + list + ": '" + std::string(text.substr(0, 40)) + "'");
+    for (const std::string& pattern : patterns)
+        list += (list.empty() ? "'" : ", '") + pattern + "'";
+    throw RowError(spec.catena,
+                   "not a date matching " + list + ": '" + std::string(text.substr(0, 40)) + "'");
 }
 
 std::optional<bool> MappedReader::boolean(const ValueSpec& spec, std::string_view text) const {
     try {
         return fields::boolean(text, "");
     } catch (const RowError&) {
-        throw RowError(spec.catena, "not true or false: '" + std::string(text.substr(0, 40)) +
-                                        "' (map the file's words to true/false with map = { \"Yes\" = true, ... })");
+        throw RowError(
+            spec.catena,
+            "not true or false: '" + std::string(text.substr(0, 40)) +
+                "' (map the file's words to true/false with map = { \"Yes\" = true, ... })");
     }
 }
 
@@ -134,7 +148,8 @@ std::string_view MappedReader::resolve(const ValueSpec& spec, std::string_view r
     const auto& index = key_index_[spec.key];
     const auto found = index.find(normalize_key(spec.key, raw));
     if (found == index.end())
-        throw RowError(spec.catena, "no customer has " + spec.key + " '" + std::string(raw.substr(0, 80)) + "'");
+        throw RowError(spec.catena,
+                       "no customer has " + spec.key + " '" + std::string(raw.substr(0, 80)) + "'");
     return found->second;
 }
 
@@ -147,16 +162,19 @@ double MappedReader::rate(const Open& open, const ValueSpec& spec, std::string_v
         // No rates: every row must be in one currency.
         const auto [seen, inserted] = currency_seen_.try_emplace(&spec, code, open.reader->where());
         if (!inserted && seen->second.first != code)
-            throw InputError(open.reader->where(), spec.currency,
-                             "'" + code + "' but " + seen->second.second + " was in '" + seen->second.first +
-                                 "': amounts in different currencies are never summed as one; give [currency] "
-                                 "base and rates in " + mapping_.file);
+            throw InputError(
+                open.reader->where(), spec.currency,
+                "'" + code + "' but " + seen->second.second + " was in '" + seen->second.first +
+                    "': amounts in different currencies are never summed as one; give [currency] "
+                    "base and rates in " +
+                    mapping_.file);
         return 1.0;
     }
     if (code == mapping_.base_currency) return 1.0;
     const auto found = mapping_.rates.find(code);
     if (found == mapping_.rates.end())
-        throw RowError(spec.currency, "no rate for currency '" + code + "' in " + mapping_.file + " [currency] rates");
+        throw RowError(spec.currency, "no rate for currency '" + code + "' in " + mapping_.file +
+                                          " [currency] rates");
     return found->second;
 }
 

@@ -9,28 +9,33 @@ namespace catena::mapping_detail {
 
 const std::vector<CatenaColumn>& catena_columns(Table table) {
     static const std::vector<CatenaColumn> customers = {
-        {"id", ColumnKind::id, true},          {"kind", ColumnKind::text, false},
-        {"name", ColumnKind::text, false},     {"segment", ColumnKind::text, false},
-        {"value", ColumnKind::number, false},  {"cost", ColumnKind::number, false},
+        {"id", ColumnKind::id, true},           {"kind", ColumnKind::text, false},
+        {"name", ColumnKind::text, false},      {"segment", ColumnKind::text, false},
+        {"value", ColumnKind::number, false},   {"cost", ColumnKind::number, false},
         {"opt_out", ColumnKind::boolean, false}};
     static const std::vector<CatenaColumn> relationships = {
-        {"source", ColumnKind::reference, true},     {"target", ColumnKind::reference, true},
-        {"type", ColumnKind::text, false},           {"weight", ColumnKind::number, false},
-        {"probability", ColumnKind::number, false},  {"date", ColumnKind::date, false},
+        {"source", ColumnKind::reference, true},    {"target", ColumnKind::reference, true},
+        {"type", ColumnKind::text, false},          {"weight", ColumnKind::number, false},
+        {"probability", ColumnKind::number, false}, {"date", ColumnKind::date, false},
         {"directed", ColumnKind::boolean, false}};
-    static const std::vector<CatenaColumn> referrals = {
-        {"referrer", ColumnKind::reference, true}, {"referred", ColumnKind::reference, true},
-        {"date", ColumnKind::date, false},         {"converted", ColumnKind::boolean, false},
-        {"reward", ColumnKind::number, false}};
+    static const std::vector<CatenaColumn> referrals = {{"referrer", ColumnKind::reference, true},
+                                                        {"referred", ColumnKind::reference, true},
+                                                        {"date", ColumnKind::date, false},
+                                                        {"converted", ColumnKind::boolean, false},
+                                                        {"reward", ColumnKind::number, false}};
     static const std::vector<CatenaColumn> transactions = {
         {"customer", ColumnKind::reference, true},      {"date", ColumnKind::date, true},
         {"amount", ColumnKind::number, true},           {"channel", ColumnKind::text, false},
         {"on_behalf_of", ColumnKind::reference, false}, {"order_id", ColumnKind::text, false}};
     switch (table) {
-        case Table::customers: return customers;
-        case Table::relationships: return relationships;
-        case Table::referrals: return referrals;
-        case Table::transactions: break;
+        case Table::customers:
+            return customers;
+        case Table::relationships:
+            return relationships;
+        case Table::referrals:
+            return referrals;
+        case Table::transactions:
+            break;
     }
     return transactions;
 }
@@ -45,8 +50,9 @@ std::vector<std::string> catena_names(Table table) {
 
 namespace {
 
-constexpr const char* kMonths[] = {"january", "february", "march",     "april",   "may",      "june",
-                                   "july",    "august",   "september", "october", "november", "december"};
+constexpr const char* kMonths[] = {"january",   "february", "march",    "april",
+                                   "may",       "june",     "july",     "august",
+                                   "september", "october",  "november", "december"};
 
 // What a pattern read from a text; checked once the whole text is read.
 struct DateFields {
@@ -57,7 +63,7 @@ struct DateFields {
 // Reads a text from the front, one element of a pattern at a time; each step is false when the
 // text does not match it.
 class DateScanner {
-public:
+  public:
     explicit DateScanner(std::string_view text) : text_(text) {}
 
     bool done() const { return at_ == text_.size(); }
@@ -71,8 +77,8 @@ public:
 
     // Any other character: itself, in any case.
     bool literal(char c) {
-        if (at_ >= text_.size() ||
-            std::tolower(static_cast<unsigned char>(text_[at_])) != std::tolower(static_cast<unsigned char>(c)))
+        if (at_ >= text_.size() || std::tolower(static_cast<unsigned char>(text_[at_])) !=
+                                       std::tolower(static_cast<unsigned char>(c)))
             return false;
         ++at_;
         return true;
@@ -81,36 +87,49 @@ public:
     bool directive(char directive, DateFields& date) {
         int ignored = 0;
         switch (directive) {
-            case 'Y': return digits(4, 4, date.year);
+            case 'Y':
+                return digits(4, 4, date.year);
             case 'y':
                 if (!digits(2, 2, date.year)) return false;
                 date.year += date.year < 70 ? 2000 : 1900;
                 return true;
-            case 'm': return digits(1, 2, date.month);
+            case 'm':
+                return digits(1, 2, date.month);
             case 'd':
-            case 'e': return digits(1, 2, date.day);
-            case 'H': return digits(1, 2, date.hour) && date.hour <= 23;
+            case 'e':
+                return digits(1, 2, date.day);
+            case 'H':
+                return digits(1, 2, date.hour) && date.hour <= 23;
             case 'I':
                 if (!digits(1, 2, date.hour) || date.hour < 1 || date.hour > 12) return false;
                 date.twelve_hour = true;
                 return true;
-            case 'M': return digits(2, 2, date.minute) && date.minute <= 59;
-            case 'S': return digits(2, 2, date.second) && date.second <= 60;
-            case 'f': return digits(1, 9, ignored);
-            case 'p': return am_pm(date);
+            case 'M':
+                return digits(2, 2, date.minute) && date.minute <= 59;
+            case 'S':
+                return digits(2, 2, date.second) && date.second <= 60;
+            case 'f':
+                return digits(1, 9, ignored);
+            case 'p':
+                return am_pm(date);
             case 'b':
-            case 'B': return month_name(date.month);
-            case 'z': return zone();
-            case '%': return literal('%');
-            default: return false;
+            case 'B':
+                return month_name(date.month);
+            case 'z':
+                return zone();
+            case '%':
+                return literal('%');
+            default:
+                return false;
         }
     }
 
-private:
+  private:
     bool digits(std::size_t min, std::size_t max, int& out) {
         std::size_t count = 0;
         int value = 0;
-        while (at_ < text_.size() && count < max && std::isdigit(static_cast<unsigned char>(text_[at_]))) {
+        while (at_ < text_.size() && count < max &&
+               std::isdigit(static_cast<unsigned char>(text_[at_]))) {
             value = value * 10 + (text_[at_] - '0');
             ++at_;
             ++count;
@@ -136,7 +155,8 @@ private:
         month = -1;
         for (int index = 0; index < 12; ++index) {
             const std::string full = kMonths[index];
-            if (word == full || (word.size() == 3 && full.compare(0, 3, word) == 0) || (word == "sept" && index == 8))
+            if (word == full || (word.size() == 3 && full.compare(0, 3, word) == 0) ||
+                (word == "sept" && index == 8))
                 month = index + 1;
         }
         if (month < 0) return false;
@@ -168,7 +188,8 @@ std::optional<Date> calendar_day(const DateFields& date) {
     static const int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
     const bool leap = (date.year % 4 == 0 && date.year % 100 != 0) || date.year % 400 == 0;
     if (date.day > kDays[date.month - 1] + (date.month == 2 && leap)) return std::nullopt;
-    return days_from_civil(date.year, static_cast<unsigned>(date.month), static_cast<unsigned>(date.day));
+    return days_from_civil(date.year, static_cast<unsigned>(date.month),
+                           static_cast<unsigned>(date.day));
 }
 
 }  // namespace
@@ -178,9 +199,10 @@ std::optional<Date> parse_date_with(std::string_view pattern, std::string_view t
     DateFields date;
     for (std::size_t p = 0; p < pattern.size(); ++p) {
         const char c = pattern[p];
-        const bool matched = c == ' '                                 ? scanner.spaces()
-                             : c != '%' || p + 1 >= pattern.size() ? scanner.literal(c)
-                                                                   : scanner.directive(pattern[++p], date);
+        const bool matched = c == ' ' ? scanner.spaces()
+                             : c != '%' || p + 1 >= pattern.size()
+                                 ? scanner.literal(c)
+                                 : scanner.directive(pattern[++p], date);
         if (!matched) return std::nullopt;
     }
     if (!scanner.done()) return std::nullopt;
@@ -204,7 +226,8 @@ std::string check_date_pattern(std::string_view pattern) {
         ampm |= d == 'p';
     }
     if (!year || !month || !day)
-        return "parses no date: a pattern needs a year (%Y or %y), a month (%m, %b or %B) and a day (%d)";
+        return "parses no date: a pattern needs a year (%Y or %y), a month (%m, %b or %B) and a "
+               "day (%d)";
     if (hour12 != ampm) return "uses %I (12-hour clock) without %p (AM/PM), or %p without %I";
     return "";
 }

@@ -15,6 +15,7 @@
 
 #include "catena/loaders/csv_reader.hpp"
 #include "catena/loaders/mapping.hpp"
+
 #include "field_parse.hpp"
 
 namespace catena {
@@ -22,7 +23,8 @@ namespace catena {
 namespace mapping_detail {
 
 enum class Table { customers, relationships, referrals, transactions };
-inline constexpr const char* kTableNames[] = {"customers", "relationships", "referrals", "transactions"};
+inline constexpr const char* kTableNames[] = {"customers", "relationships", "referrals",
+                                              "transactions"};
 
 enum class ColumnKind { id, reference, text, boolean, number, date, attribute };
 struct CatenaColumn {
@@ -53,24 +55,24 @@ std::string check_date_pattern(std::string_view pattern);
 
 struct TemplatePart {
     bool column = false;
-    std::string text;  // literal text, or the column's name
+    std::string text;       // literal text, or the column's name
     std::size_t index = 0;  // the column's position in the file, once opened
 };
 
 // Where one catena column's value comes from.
 struct ValueSpec {
     enum class From { column, templated, constant } from = From::column;
-    std::string column;  // From::column
-    std::vector<TemplatePart> parts;  // From::templated
-    std::string constant;  // From::constant
+    std::string column;                                // From::column
+    std::vector<TemplatePart> parts;                   // From::templated
+    std::string constant;                              // From::constant
     std::unordered_map<std::string, std::string> map;  // folded field -> value
-    std::string key;  // references: the key looked up ("" = a customer id as stored)
+    std::string key;   // references: the key looked up ("" = a customer id as stored)
     std::string list;  // the field holds a list separated by this
-    std::unordered_set<std::string> reversed;  // type: folded labels read target -> source
-    std::vector<std::string> dates;  // date patterns; empty: the source's, else ISO
-    std::string currency;  // amount: the column with each row's currency
+    std::unordered_set<std::string> reversed;   // type: folded labels read target -> source
+    std::vector<std::string> dates;             // date patterns; empty: the source's, else ISO
+    std::string currency;                       // amount: the column with each row's currency
     std::size_t index = 0, currency_index = 0;  // positions in the file, once opened
-    std::string where;  // "crm.toml:12: customers.columns.opt_out" for errors
+    std::string where;   // "crm.toml:12: customers.columns.opt_out" for errors
     std::string catena;  // the catena column (or attribute) it feeds
     ColumnKind kind = ColumnKind::text;
 };
@@ -90,11 +92,12 @@ struct SourceSpec {
     std::vector<std::pair<std::string, ValueSpec>> keys;  // key name -> the column holding it
     std::vector<std::string> dates;
     char decimal = '.', thousands = 0;
-    std::vector<std::pair<std::string, std::unordered_set<std::string>>> skip_if;  // column -> folded values
+    std::vector<std::pair<std::string, std::unordered_set<std::string>>>
+        skip_if;  // column -> folded values
     std::vector<std::size_t> skip_if_index;
     std::vector<std::string> ignore;
     std::vector<ValueSpec> columns;  // in the order written
-    std::string where;  // "crm.toml:8: customers[1]"
+    std::string where;               // "crm.toml:8: customers[1]"
 };
 
 }  // namespace mapping_detail

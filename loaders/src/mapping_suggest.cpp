@@ -48,7 +48,8 @@ std::string aligned(const std::string& text, const std::string& comment, std::si
 
 std::string Suggester::render(const Block& block) const {
     std::string out;
-    out += "# --- " + block.file + " -> " + block.table + (block.heading.empty() ? "" : ": " + block.heading) + "\n";
+    out += "# --- " + block.file + " -> " + block.table +
+           (block.heading.empty() ? "" : ": " + block.heading) + "\n";
     out += "[[" + block.table + "]]\n";
     out += aligned("file = " + quote(block.file), "");
     const FileSample* s = nullptr;
@@ -57,48 +58,61 @@ std::string Suggester::render(const Block& block) const {
     const std::string delimiter = s->delimiter == '\t' ? "tab" : std::string(1, s->delimiter);
     out += aligned("delimiter = " + quote(delimiter), "detected from the header");
     if (s->encoding)
-        out += aligned("encoding = " + quote(s->encoding == TextEncoding::latin1 ? "latin-1" : "windows-1252"),
-                       "guess: the file is not UTF-8; check accented letters after loading");
-    for (const Entry& entry : block.settings) out += aligned(entry.key + " = " + entry.value, entry.comment);
+        out += aligned(
+            "encoding = " + quote(s->encoding == TextEncoding::latin1 ? "latin-1" : "windows-1252"),
+            "guess: the file is not UTF-8; check accented letters after loading");
+    for (const Entry& entry : block.settings)
+        out += aligned(entry.key + " = " + entry.value, entry.comment);
     if (block.table == "customers") {
         const CustomerFile* c = nullptr;
         for (const CustomerFile& file : customers_)
             if (file.sample == s) c = &file;
         std::vector<std::string> keys;
         std::string why;
-        if (c && c->prefix && c->id) keys.push_back(c->entity + "_id = " + quote(s->header[*c->id])), why = "other files name these records by id";
+        if (c && c->prefix && c->id)
+            keys.push_back(c->entity + "_id = " + quote(s->header[*c->id])),
+                why = "other files name these records by id";
         if (c && c->email && email_key_used_) {
             keys.push_back("email = " + quote(s->header[*c->email]));
-            why += std::string(why.empty() ? "" : "; ") + join(email_users_, ", ") + " name customers by e-mail";
+            why += std::string(why.empty() ? "" : "; ") + join(email_users_, ", ") +
+                   " name customers by e-mail";
         }
         if (!keys.empty()) out += aligned("keys = { " + join(keys, ", ") + " }", "guess: " + why);
     }
     if (!block.dates.empty()) {
         std::vector<std::string> patterns = block.dates;
-        out += aligned("dates = " + toml_array(patterns), "guess: from the values seen; check (tried in order)");
+        out += aligned("dates = " + toml_array(patterns),
+                       "guess: from the values seen; check (tried in order)");
     }
     const NumberStyle& n = block.numbers;
     if (n.known && (n.decimal != '.' || n.thousands != 0)) {
         std::string text = "numbers = { decimal = " + quote(std::string(1, n.decimal));
         if (n.thousands) text += ", thousands = " + quote(std::string(1, n.thousands));
         text += " }";
-        out += aligned(text, std::string("guess: ") + (n.decimal == ',' ? "decimal comma" : "decimal point") +
-                                 (n.thousands ? std::string(", thousands separated by '") + n.thousands + "'" : "") +
-                                 (n.symbols.empty() ? "" : "; amounts carry " + n.symbols) + ": check");
+        out += aligned(
+            text,
+            std::string("guess: ") + (n.decimal == ',' ? "decimal comma" : "decimal point") +
+                (n.thousands ? std::string(", thousands separated by '") + n.thousands + "'" : "") +
+                (n.symbols.empty() ? "" : "; amounts carry " + n.symbols) + ": check");
     } else if (!n.symbols.empty())
-        out += "# guess: amounts carry " + n.symbols + " (e.g. \"$10.00\"); check they read as numbers\n";
+        out += "# guess: amounts carry " + n.symbols +
+               " (e.g. \"$10.00\"); check they read as numbers\n";
     if (!block.skip_order.empty()) {
         std::vector<std::string> parts;
-        for (const std::string& column : block.skip_order) parts.push_back(toml_key(column) + " = " + toml_array(block.skip_if.at(column)));
-        out += aligned("skip_if = { " + join(parts, ", ") + " }", "guess: drops " + join(block.skip_notes, "; "));
+        for (const std::string& column : block.skip_order)
+            parts.push_back(toml_key(column) + " = " + toml_array(block.skip_if.at(column)));
+        out += aligned("skip_if = { " + join(parts, ", ") + " }",
+                       "guess: drops " + join(block.skip_notes, "; "));
     }
     if (!block.ignore.empty()) {
         out += "ignore = [                              # columns not used: check none is needed\n";
-        for (const auto& [column, comment] : block.ignore) out += aligned("    " + quote(column) + ",", comment);
+        for (const auto& [column, comment] : block.ignore)
+            out += aligned("    " + quote(column) + ",", comment);
         out += "]\n";
     }
     out += "\n[" + block.table + ".columns]\n";
-    for (const Entry& entry : block.columns) out += aligned(toml_key(entry.key) + " = " + entry.value, entry.comment);
+    for (const Entry& entry : block.columns)
+        out += aligned(toml_key(entry.key) + " = " + entry.value, entry.comment);
     return out + "\n";
 }
 
@@ -111,16 +125,20 @@ CustomerFile Suggester::customer_file(const FileSample& s) const {
     c.id = find(s, kIdNames);
     c.email = find(s, kEmailNames);
     // catena's own customers.csv: an `id` (or `customer_id`) column spelled so, and catena's names.
-    c.own_format = c.id && (lower(s.header[*c.id]) == "id" || lower(s.header[*c.id]) == "customer_id") &&
-                   std::any_of(s.header.begin(), s.header.end(), [](const std::string& h) {
-                       const std::string l = lower(h);
-                       return l == "kind" || l == "segment" || l == "value" || l == "opt_out" || l == "cost";
-                   });
-    const bool company_columns = find(s, {"companyname", "industry", "annualrevenue", "numberofemployees",
-                                          "companydomainname", "website", "domain"}).has_value();
+    c.own_format =
+        c.id && (lower(s.header[*c.id]) == "id" || lower(s.header[*c.id]) == "customer_id") &&
+        std::any_of(s.header.begin(), s.header.end(), [](const std::string& h) {
+            const std::string l = lower(h);
+            return l == "kind" || l == "segment" || l == "value" || l == "opt_out" || l == "cost";
+        });
+    const bool company_columns =
+        find(s, {"companyname", "industry", "annualrevenue", "numberofemployees",
+                 "companydomainname", "website", "domain"})
+            .has_value();
     const bool person_columns = find(s, kFirstNames) || find(s, kLastNames);
-    static const std::set<std::string> kBusinessWords = {"company", "account", "organization", "organisation",
-                                                         "business", "org", "supplier", "partner", "vendor"};
+    static const std::set<std::string> kBusinessWords = {"company",      "account",  "organization",
+                                                         "organisation", "business", "org",
+                                                         "supplier",     "partner",  "vendor"};
     c.business = kBusinessWords.count(c.entity) || (company_columns && !person_columns);
     return c;
 }
@@ -137,7 +155,8 @@ Suggester::Placed Suggester::place_files() {
         std::string why;
         const Table table = classify(s, why);
         if (table == Table::none) {
-            unplaced_.push_back(s.file + ": no column catena knows (" + examples(s.header, 5) + ")");
+            unplaced_.push_back(s.file + ": no column catena knows (" + examples(s.header, 5) +
+                                ")");
             continue;
         }
         placed.push_back({&s, {table, why}});
@@ -155,7 +174,9 @@ void Suggester::prefix_colliding_ids() {
     for (const CustomerFile& c : customers_) {
         if (!c.id) continue;
         const auto values = values_of(*c.sample, *c.id);
-        all_numeric &= !values.empty() && std::all_of(values.begin(), values.end(), [](const std::string& v) { return is_digits(v); });
+        all_numeric &=
+            !values.empty() && std::all_of(values.begin(), values.end(),
+                                           [](const std::string& v) { return is_digits(v); });
         std::set<std::string> mine(values.begin(), values.end());
         for (const std::string& v : mine) collide |= !seen.insert(v).second;
     }
@@ -177,7 +198,8 @@ void Suggester::plan_blocks(const Placed& placed) {
     for (Block& block : blocks_)
         if (block.table == "customers")
             for (const auto& [s, guess] : placed)
-                if (s->file == block.file && guess.first == Table::customers) block.heading = guess.second;
+                if (s->file == block.file && guess.first == Table::customers)
+                    block.heading = guess.second;
 }
 
 std::string Suggester::run(const fs::path& dir) {
@@ -185,21 +207,30 @@ std::string Suggester::run(const fs::path& dir) {
     prefix_colliding_ids();
     plan_blocks(placed);
     std::string out;
-    out += "# Draft mapping for " + dir.string() + ", written by `catena mapping suggest` from the\n";
-    out += "# files' headers and first rows. Every \"guess\" is one: check it against your data, then try\n";
+    out +=
+        "# Draft mapping for " + dir.string() + ", written by `catena mapping suggest` from the\n";
+    out +=
+        "# files' headers and first rows. Every \"guess\" is one: check it against your data, then "
+        "try\n";
     out += "#   catena import " + dir.string() + " --mapping THIS_FILE --dry-run\n";
     out += "# Syntax: loaders/include/catena/loaders/mapping.hpp (README \"Input formats\").\n\n";
-    out += "# on_bad_row = \"skip\"                  # skip (and count) rows naming unknown customers\n\n";
+    out +=
+        "# on_bad_row = \"skip\"                  # skip (and count) rows naming unknown "
+        "customers\n\n";
     if (email_key_used_) {
         out += "[keys.email]\n";
-        out += aligned("normalize = [\"trim\", \"lower\"]", "guess: e-mail addresses compared trimmed and lower-cased");
-        out += aligned("duplicates = \"merge\"", "guess: customers with the same address are one person (\"error\" to refuse)");
+        out += aligned("normalize = [\"trim\", \"lower\"]",
+                       "guess: e-mail addresses compared trimmed and lower-cased");
+        out +=
+            aligned("duplicates = \"merge\"",
+                    "guess: customers with the same address are one person (\"error\" to refuse)");
         out += "\n";
     }
     for (const CustomerFile& c : customers_)
         if (c.prefix) {
             out += "[keys." + c.entity + "_id]\n";
-            out += aligned("normalize = [\"trim\"]", "ids of " + c.sample->file + " (" + quote(c.sample->header[*c.id]) + ")");
+            out += aligned("normalize = [\"trim\"]", "ids of " + c.sample->file + " (" +
+                                                         quote(c.sample->header[*c.id]) + ")");
             out += aligned("duplicates = \"error\"", "guess: an id names one record");
             out += "\n";
         }
@@ -225,21 +256,26 @@ std::string Suggester::run(const fs::path& dir) {
     return out;
 }
 
-
 }  // namespace suggest_detail
 
 std::string suggest_mapping(const std::filesystem::path& data_dir) {
     std::error_code error;
-    if (!std::filesystem::is_directory(data_dir, error)) throw InputError(data_dir.string() + ": not a folder");
+    if (!std::filesystem::is_directory(data_dir, error))
+        throw InputError(data_dir.string() + ": not a folder");
     std::vector<std::filesystem::path> files;
     for (const auto& entry : std::filesystem::directory_iterator(data_dir, error)) {
         if (!entry.is_regular_file(error)) continue;
-        if (suggest_detail::lower(entry.path().extension().string()) == ".csv") files.push_back(entry.path());
+        if (suggest_detail::lower(entry.path().extension().string()) == ".csv")
+            files.push_back(entry.path());
     }
     if (error) throw InputError(data_dir.string() + ": cannot be listed: " + error.message());
-    std::sort(files.begin(), files.end(), [](const std::filesystem::path& a, const std::filesystem::path& b) { return a.filename() < b.filename(); });
+    std::sort(files.begin(), files.end(),
+              [](const std::filesystem::path& a, const std::filesystem::path& b) {
+                  return a.filename() < b.filename();
+              });
     std::vector<suggest_detail::FileSample> samples;
-    for (const std::filesystem::path& file : files) samples.push_back(suggest_detail::sample_file(file));
+    for (const std::filesystem::path& file : files)
+        samples.push_back(suggest_detail::sample_file(file));
     if (samples.empty()) throw InputError(data_dir.string() + ": no .csv files");
     suggest_detail::Suggester suggester(std::move(samples));
     return suggester.run(data_dir);

@@ -5,6 +5,7 @@
 #include "catena/graph/errors.hpp"
 #include "catena/graph/output.hpp"
 #include "catena/loaders/load.hpp"
+
 #include "bad_rows.hpp"
 
 namespace catena {
@@ -13,7 +14,8 @@ void write_rejects_csv(const std::filesystem::path& path, const std::vector<Skip
     std::string text = "file,line,table,column,reason,message,record\n";
     for (const SkippedRow& row : rows) {
         const std::string line = std::to_string(row.line);
-        const std::string_view fields[] = {row.file, line, row.table, row.column, row.reason, row.message, row.record};
+        const std::string_view fields[] = {row.file,   line,        row.table, row.column,
+                                           row.reason, row.message, row.record};
         text += csv_record(fields);
         text += '\n';
     }

@@ -20,9 +20,12 @@ namespace catena {
 // a 2% margin: for the sink's expect_*() hints, after the first thousand or so.
 inline std::size_t records_left(const CsvReader& reader, std::size_t records) {
     if (records == 0 || reader.bytes_read() == 0) return 0;
-    const double bytes_per_record = static_cast<double>(reader.bytes_read()) / static_cast<double>(records);
-    return static_cast<std::size_t>(1.02 * static_cast<double>(reader.bytes_total() - reader.bytes_read()) /
-                                    bytes_per_record) + 64;
+    const double bytes_per_record =
+        static_cast<double>(reader.bytes_read()) / static_cast<double>(records);
+    return static_cast<std::size_t>(
+               1.02 * static_cast<double>(reader.bytes_total() - reader.bytes_read()) /
+               bytes_per_record) +
+           64;
 }
 
 // After this many records a reader tells the sink how many more to expect.
@@ -30,7 +33,7 @@ constexpr std::size_t kRecordsBeforeEstimate = 1024;
 
 template <typename Row>
 class RowBatch {
-public:
+  public:
     static constexpr std::size_t kSize = 64;
 
     // `keep_records`: keep each row's fields for the rejects file (skip policy).
@@ -68,7 +71,7 @@ public:
         records_.clear();
     }
 
-private:
+  private:
     bool keep_records_;
     std::vector<Row> rows_;
     std::vector<std::uint64_t> lines_;

@@ -28,7 +28,8 @@ int first_read(sqlite3* handle) {
 
 Database::Database(const std::string& path, bool read_only) : path_(path), read_only_(read_only) {
     try {
-        const int flags = read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+        const int flags =
+            read_only ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
         int code = open_handle(path, flags, db_);
         if (code != SQLITE_OK) fail(code, "opening");
         if (!read_only) return;  // a read-write connection rolls a hot journal back by itself
@@ -36,12 +37,14 @@ Database::Database(const std::string& path, bool read_only) : path_(path), read_
         if (code == SQLITE_READONLY_ROLLBACK) {
             // A write was interrupted (a killed import or run) and left a hot journal, which only a
             // read-write connection may roll back. Rolling it back restores the last committed
-            // state, exactly what the next writer (or the sqlite3 shell) would do; then read as asked.
+            // state, exactly what the next writer (or the sqlite3 shell) would do; then read as
+            // asked.
             sqlite3* writer = nullptr;
             const int opened = open_handle(path, SQLITE_OPEN_READWRITE, writer);
             const int rolled_back = opened == SQLITE_OK ? first_read(writer) : opened;
             sqlite3_close_v2(writer);
-            if (rolled_back != SQLITE_OK) fail((rolled_back & 0xff) == SQLITE_BUSY ? rolled_back : code, "opening");
+            if (rolled_back != SQLITE_OK)
+                fail((rolled_back & 0xff) == SQLITE_BUSY ? rolled_back : code, "opening");
             sqlite3_close_v2(db_);
             db_ = nullptr;
             code = open_handle(path, flags, db_);
@@ -66,23 +69,28 @@ void Database::fail(int code, std::string_view doing) {
     else if (primary == SQLITE_BUSY || primary == SQLITE_LOCKED)
         what = "the database is locked by another process; try again when it has finished";
     else if (code == SQLITE_READONLY_ROLLBACK)
-        what = "an interrupted write left a journal (" + path_ + "-journal) that must be rolled back first, "
+        what = "an interrupted write left a journal (" + path_ +
+               "-journal) that must be rolled back first, "
                "which needs write access to the database file and its folder";
     else if (primary == SQLITE_READONLY)
         what = "the database is read-only (check the file's and folder's permissions)";
     else if (primary == SQLITE_FULL)
         what = "the disk is full";
-    else if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_TRUNCATE)
+    else if (code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC ||
+             code == SQLITE_IOERR_TRUNCATE)
         what = "cannot write to the disk (is it full, failing, or the file over a size limit?)";
     else if (primary == SQLITE_CANTOPEN)
         what = "cannot open the database file (check that the folder exists and is writable)";
     else
         what = db_ ? sqlite3_errmsg(db_) : sqlite3_errstr(code);
-    // Failing to write the workspace is an output error; a database that cannot be read, an input error.
-    const bool writing = primary == SQLITE_READONLY || primary == SQLITE_FULL || code == SQLITE_IOERR_WRITE ||
-                         code == SQLITE_IOERR_FSYNC || code == SQLITE_IOERR_TRUNCATE ||
+    // Failing to write the workspace is an output error; a database that cannot be read, an input
+    // error.
+    const bool writing = primary == SQLITE_READONLY || primary == SQLITE_FULL ||
+                         code == SQLITE_IOERR_WRITE || code == SQLITE_IOERR_FSYNC ||
+                         code == SQLITE_IOERR_TRUNCATE ||
                          (primary == SQLITE_CANTOPEN && !read_only_);
-    if (writing && code != SQLITE_READONLY_ROLLBACK) throw OutputError(path_, what + " (while " + std::string(doing) + ")");
+    if (writing && code != SQLITE_READONLY_ROLLBACK)
+        throw OutputError(path_, what + " (while " + std::string(doing) + ")");
     throw InputError(path_, "", what + " (while " + std::string(doing) + ")");
 }
 
@@ -109,8 +117,8 @@ Statement::~Statement() { sqlite3_finalize(statement_); }
 Statement& Statement::bind(int index, std::string_view text) {
     // An empty view may have no data pointer, which SQLite would store as NULL.
     const char* data = text.data() ? text.data() : "";
-    const int code = sqlite3_bind_text(statement_, index, data, static_cast<int>(text.size()),
-                                       SQLITE_TRANSIENT);
+    const int code =
+        sqlite3_bind_text(statement_, index, data, static_cast<int>(text.size()), SQLITE_TRANSIENT);
     if (code != SQLITE_OK) db_.fail(code, "binding a value");
     return *this;
 }

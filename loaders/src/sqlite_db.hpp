@@ -2,19 +2,19 @@
 // InputError prefixed with the database file name.
 #pragma once
 
-#include <sqlite3.h>
-
 #include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
+
+#include <sqlite3.h>
 
 namespace catena::sqlite {
 
 class Database;
 
 class Statement {
-public:
+  public:
     Statement(Database& db, const char* sql);
     ~Statement();
     Statement(const Statement&) = delete;
@@ -40,13 +40,13 @@ public:
     std::int64_t integer(int column) const;
     std::optional<double> optional_real(int column) const;
 
-private:
+  private:
     Database& db_;
     sqlite3_stmt* statement_ = nullptr;
 };
 
 class Database {
-public:
+  public:
     // Opens `path` (created when missing unless `read_only`), waiting up to 2 s for another
     // process's lock. A read-only open reads the schema at once, so a database that cannot be
     // read fails here; if an interrupted write (a killed import or run) left a hot journal, it is
@@ -65,7 +65,7 @@ public:
     // workspace cannot be written, else InputError.
     [[noreturn]] void fail(int code, std::string_view doing);
 
-private:
+  private:
     std::string path_;
     bool read_only_ = false;
     sqlite3* db_ = nullptr;

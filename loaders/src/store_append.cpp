@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "catena/graph/errors.hpp"
+
 #include "store_internal.hpp"
 
 namespace catena::store {
@@ -26,31 +27,40 @@ std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"
 // (the n-th row of a key with the n-th stored one), so appending files already imported finds
 // every row unchanged. With `write` false (a dry run) the database is only read.
 class AppendSink : public GraphSink {
-public:
+  public:
     AppendSink(sqlite::Database& db, GraphSinkOptions options, bool write, bool has_order_id)
         : GraphSink(options),
           db_(db),
           types_(options.types),
           has_order_id_(has_order_id),
-          find_customer_(db, "SELECT ord, kind, name, segment, value, cost, opt_out, listed FROM "
-                             "customers WHERE id = ?"),
+          find_customer_(db,
+                         "SELECT ord, kind, name, segment, value, cost, opt_out, listed FROM "
+                         "customers WHERE id = ?"),
           find_attributes_(db, "SELECT name, value FROM customer_attributes WHERE customer = ?"),
           // A pair is looked up through the index of whichever of its two customers has fewer
           // relationships (`+column` keeps SQLite off the other index): a hub, with thousands of
           // rows, would otherwise cost a table read per row of its own.
-          count_by_source_(db, "SELECT count(*) FROM (SELECT 1 FROM relationships WHERE source = ? LIMIT 64)"),
-          count_by_target_(db, "SELECT count(*) FROM (SELECT 1 FROM relationships WHERE target = ? LIMIT 64)"),
-          find_by_source_(db, "SELECT row, type, weight, probability, date, directed FROM relationships "
-                              "WHERE source = ? AND +target = ? AND row <= ? ORDER BY row"),
-          find_by_target_(db, "SELECT row, type, weight, probability, date, directed FROM relationships "
-                              "WHERE +source = ? AND target = ? AND row <= ? ORDER BY row"),
-          find_referrals_(db, "SELECT row, converted, reward FROM referrals WHERE referrer = ? AND "
-                              "referred = ? AND date IS ? AND row <= ? ORDER BY row"),
-          find_transactions_(db, has_order_id
-                                     ? "SELECT row, channel, on_behalf_of FROM transactions WHERE customer = ? "
-                                       "AND date = ? AND amount = ? AND row <= ? AND order_id IS ? ORDER BY row"
-                                     : "SELECT row, channel, on_behalf_of FROM transactions WHERE customer = ? "
-                                       "AND date = ? AND amount = ? AND row <= ? ORDER BY row") {
+          count_by_source_(
+              db, "SELECT count(*) FROM (SELECT 1 FROM relationships WHERE source = ? LIMIT 64)"),
+          count_by_target_(
+              db, "SELECT count(*) FROM (SELECT 1 FROM relationships WHERE target = ? LIMIT 64)"),
+          find_by_source_(
+              db,
+              "SELECT row, type, weight, probability, date, directed FROM relationships "
+              "WHERE source = ? AND +target = ? AND row <= ? ORDER BY row"),
+          find_by_target_(
+              db,
+              "SELECT row, type, weight, probability, date, directed FROM relationships "
+              "WHERE +source = ? AND target = ? AND row <= ? ORDER BY row"),
+          find_referrals_(db,
+                          "SELECT row, converted, reward FROM referrals WHERE referrer = ? AND "
+                          "referred = ? AND date IS ? AND row <= ? ORDER BY row"),
+          find_transactions_(
+              db, has_order_id
+                      ? "SELECT row, channel, on_behalf_of FROM transactions WHERE customer = ? "
+                        "AND date = ? AND amount = ? AND row <= ? AND order_id IS ? ORDER BY row"
+                      : "SELECT row, channel, on_behalf_of FROM transactions WHERE customer = ? "
+                        "AND date = ? AND amount = ? AND row <= ? ORDER BY row") {
         default_type_ = *types_.find(options.directed_by_default ? RelationshipTypes::kInfluences
                                                                  : RelationshipTypes::kKnows);
         if (write) writes_.emplace(db);
@@ -100,20 +110,26 @@ public:
         }
         // Columns the file does not have keep their stored values (a daily `id,name` file must not
         // turn a business into a person or clear an opt-out).
-        const std::string stored_name(find_customer_.text(2)), stored_segment(find_customer_.text(3));
+        const std::string stored_name(find_customer_.text(2)),
+            stored_segment(find_customer_.text(3));
         CustomerRow merged_row = row;
         if (!(row.given & CustomerColumns::kind))
-            merged_row.kind = find_customer_.text(1) == "business" ? NodeKind::business : NodeKind::person;
+            merged_row.kind =
+                find_customer_.text(1) == "business" ? NodeKind::business : NodeKind::person;
         if (!(row.given & CustomerColumns::name)) merged_row.name = stored_name;
         if (!(row.given & CustomerColumns::segment)) merged_row.segment = stored_segment;
-        if (!(row.given & CustomerColumns::value)) merged_row.value = find_customer_.optional_real(4);
+        if (!(row.given & CustomerColumns::value))
+            merged_row.value = find_customer_.optional_real(4);
         if (!(row.given & CustomerColumns::cost)) merged_row.cost = find_customer_.optional_real(5);
-        if (!(row.given & CustomerColumns::opt_out)) merged_row.opt_out = find_customer_.integer(6) != 0;
-        const bool same_columns =
-            find_customer_.text(1) == to_string(merged_row.kind) && find_customer_.text(2) == merged_row.name &&
-            find_customer_.text(3) == merged_row.segment && find_customer_.optional_real(4) == merged_row.value &&
-            find_customer_.optional_real(5) == merged_row.cost &&
-            (find_customer_.integer(6) != 0) == merged_row.opt_out && (find_customer_.integer(7) != 0) == !row.implicit;
+        if (!(row.given & CustomerColumns::opt_out))
+            merged_row.opt_out = find_customer_.integer(6) != 0;
+        const bool same_columns = find_customer_.text(1) == to_string(merged_row.kind) &&
+                                  find_customer_.text(2) == merged_row.name &&
+                                  find_customer_.text(3) == merged_row.segment &&
+                                  find_customer_.optional_real(4) == merged_row.value &&
+                                  find_customer_.optional_real(5) == merged_row.cost &&
+                                  (find_customer_.integer(6) != 0) == merged_row.opt_out &&
+                                  (find_customer_.integer(7) != 0) == !row.implicit;
         find_customer_.reset();
         if (!named_customers_.insert(std::string(row.id)).second)
             throw RowError("id", "duplicate customer id " + quoted(row.id));
@@ -127,13 +143,15 @@ public:
         // the import does not have keep theirs.
         std::unordered_map<std::string, std::string> stored;
         find_attributes_.bind(1, row.id);
-        while (find_attributes_.step()) stored.emplace(find_attributes_.text(0), find_attributes_.text(1));
+        while (find_attributes_.step())
+            stored.emplace(find_attributes_.text(0), find_attributes_.text(1));
         find_attributes_.reset();
         bool same_attributes = true;
         for (std::size_t position = 0; position < attribute_names_.size(); ++position) {
             const auto found = stored.find(attribute_names_[position]);
             const std::string_view value = row.attributes[position];
-            if (found == stored.end() ? !value.empty() : found->second != value) same_attributes = false;
+            if (found == stored.end() ? !value.empty() : found->second != value)
+                same_attributes = false;
         }
         if (same_columns && same_attributes) {
             ++customers.unchanged;
@@ -143,8 +161,12 @@ public:
         if (!writes_) return;
         if (!same_columns) {
             sqlite::Statement& update = writes_->update_customer;
-            update.bind(1, to_string(merged_row.kind)).bind(2, merged_row.name).bind(3, merged_row.segment);
-            update.bind(4, merged_row.value).bind(5, merged_row.cost).bind(6, std::int64_t{merged_row.opt_out});
+            update.bind(1, to_string(merged_row.kind))
+                .bind(2, merged_row.name)
+                .bind(3, merged_row.segment);
+            update.bind(4, merged_row.value)
+                .bind(5, merged_row.cost)
+                .bind(6, std::int64_t{merged_row.opt_out});
             update.bind(7, std::int64_t{!row.implicit}).bind(8, row.id);
             update.run();
         }
@@ -152,7 +174,8 @@ public:
             const auto found = stored.find(attribute_names_[position]);
             const std::string_view value = row.attributes[position];
             if (found == stored.end() ? value.empty() : found->second == value) continue;
-            sqlite::Statement& write = value.empty() ? writes_->delete_attribute : writes_->upsert_attribute;
+            sqlite::Statement& write =
+                value.empty() ? writes_->delete_attribute : writes_->upsert_attribute;
             write.bind(1, row.id).bind(2, attribute_names_[position]);
             if (!value.empty()) write.bind(3, value);
             write.run();
@@ -177,19 +200,22 @@ public:
             count.reset();
             return rows;
         };
-        sqlite::Statement& find = rows_of(count_by_source_, row.source) <= rows_of(count_by_target_, row.target)
-                                      ? find_by_source_
-                                      : find_by_target_;
+        sqlite::Statement& find =
+            rows_of(count_by_source_, row.source) <= rows_of(count_by_target_, row.target)
+                ? find_by_source_
+                : find_by_target_;
         find.bind(1, row.source).bind(2, row.target).bind(3, last_relationship_);
         std::optional<std::int64_t> match;
         bool same = false;
         while (find.step()) {
             const std::int64_t stored_row = find.integer(0);
-            if (matched_relationships_.contains(stored_row) || resolve_type(find.text(1)) != type) continue;
+            if (matched_relationships_.contains(stored_row) || resolve_type(find.text(1)) != type)
+                continue;
             match = stored_row;
             same = find.real(2) == row.weight && find.optional_real(3) == row.probability &&
                    same_date(find, 4, row.date) &&
-                   (find.is_null(5) ? !row.directed : row.directed && (find.integer(5) != 0) == *row.directed);
+                   (find.is_null(5) ? !row.directed
+                                    : row.directed && (find.integer(5) != 0) == *row.directed);
             break;
         }
         find.reset();
@@ -211,7 +237,10 @@ public:
         ++relationships.added;
         if (!writes_) return;
         sqlite::Statement& insert = writes_->insert_relationship;
-        insert.bind(1, next_relationship_++).bind(2, row.source).bind(3, row.target).bind(4, row.type);
+        insert.bind(1, next_relationship_++)
+            .bind(2, row.source)
+            .bind(3, row.target)
+            .bind(4, row.type);
         insert.bind(5, row.weight).bind(6, row.probability).bind(7, iso(row.date));
         if (row.directed) insert.bind(8, std::int64_t{*row.directed});
         insert.run();
@@ -221,7 +250,10 @@ public:
         prime_referrals();
         GraphSink::referral(row);  // validates, and checks for a cycle with the stored referrals
         sqlite::Statement& find = find_referrals_;
-        find.bind(1, row.referrer).bind(2, row.referred).bind(3, iso(row.date)).bind(4, last_referral_);
+        find.bind(1, row.referrer)
+            .bind(2, row.referred)
+            .bind(3, iso(row.date))
+            .bind(4, last_referral_);
         std::optional<std::int64_t> match;
         bool same = false;
         while (find.step()) {
@@ -248,7 +280,10 @@ public:
         ++referrals.added;
         if (!writes_) return;
         sqlite::Statement& insert = writes_->insert_referral;
-        insert.bind(1, next_referral_++).bind(2, row.referrer).bind(3, row.referred).bind(4, iso(row.date));
+        insert.bind(1, next_referral_++)
+            .bind(2, row.referrer)
+            .bind(3, row.referred)
+            .bind(4, iso(row.date));
         insert.bind(5, std::int64_t{row.converted}).bind(6, row.reward);
         insert.run();
     }
@@ -268,8 +303,9 @@ public:
                 const std::int64_t stored_row = find.integer(0);
                 if (matched_transactions_.contains(stored_row)) continue;
                 match = stored_row;
-                same = find.text(1) == row.channel &&
-                       (find.is_null(2) ? row.on_behalf_of.empty() : find.text(2) == row.on_behalf_of);
+                same =
+                    find.text(1) == row.channel &&
+                    (find.is_null(2) ? row.on_behalf_of.empty() : find.text(2) == row.on_behalf_of);
                 break;
             }
             find.reset();
@@ -290,7 +326,9 @@ public:
         ++transactions.added;
         if (!writes_) return;
         sqlite::Statement& insert = writes_->insert_transaction;
-        insert.bind(1, next_transaction_++).bind(2, row.customer).bind(3, format_iso_date(row.date));
+        insert.bind(1, next_transaction_++)
+            .bind(2, row.customer)
+            .bind(3, format_iso_date(row.date));
         insert.bind(4, row.amount).bind(5, row.channel).bind(6, not_empty(row.on_behalf_of));
         insert.bind(7, not_empty(row.order_id));
         insert.run();
@@ -298,32 +336,42 @@ public:
 
     TableCounts customers, relationships, referrals, transactions;
 
-private:
+  private:
     struct Writes {
         explicit Writes(sqlite::Database& db)
-            : insert_attribute_name(db, "INSERT INTO customer_attribute_names (position, name) VALUES (?, ?)"),
+            : insert_attribute_name(
+                  db, "INSERT INTO customer_attribute_names (position, name) VALUES (?, ?)"),
               insert_customer(db, kInsertCustomer),
-              update_customer(db, "UPDATE customers SET kind = ?, name = ?, segment = ?, value = ?, "
-                                  "cost = ?, opt_out = ?, listed = ? WHERE id = ?"),
-              upsert_attribute(db, "INSERT OR REPLACE INTO customer_attributes (customer, name, value) "
-                                   "VALUES (?, ?, ?)"),
-              delete_attribute(db, "DELETE FROM customer_attributes WHERE customer = ? AND name = ?"),
-              insert_relationship(db, "INSERT INTO relationships (row, source, target, type, weight, "
-                                      "probability, date, directed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
-              update_relationship(db, "UPDATE relationships SET weight = ?, probability = ?, date = ?, "
-                                      "directed = ? WHERE row = ?"),
-              insert_referral(db, "INSERT INTO referrals (row, referrer, referred, date, converted, "
-                                  "reward) VALUES (?, ?, ?, ?, ?, ?)"),
+              update_customer(db,
+                              "UPDATE customers SET kind = ?, name = ?, segment = ?, value = ?, "
+                              "cost = ?, opt_out = ?, listed = ? WHERE id = ?"),
+              upsert_attribute(db,
+                               "INSERT OR REPLACE INTO customer_attributes (customer, name, value) "
+                               "VALUES (?, ?, ?)"),
+              delete_attribute(db,
+                               "DELETE FROM customer_attributes WHERE customer = ? AND name = ?"),
+              insert_relationship(db,
+                                  "INSERT INTO relationships (row, source, target, type, weight, "
+                                  "probability, date, directed) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+              update_relationship(db,
+                                  "UPDATE relationships SET weight = ?, probability = ?, date = ?, "
+                                  "directed = ? WHERE row = ?"),
+              insert_referral(db,
+                              "INSERT INTO referrals (row, referrer, referred, date, converted, "
+                              "reward) VALUES (?, ?, ?, ?, ?, ?)"),
               update_referral(db, "UPDATE referrals SET converted = ?, reward = ? WHERE row = ?"),
-              insert_transaction(db, "INSERT INTO transactions (row, customer, date, amount, channel, "
-                                     "on_behalf_of, order_id) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-              update_transaction(db, "UPDATE transactions SET channel = ?, on_behalf_of = ? WHERE row = ?") {}
+              insert_transaction(db,
+                                 "INSERT INTO transactions (row, customer, date, amount, channel, "
+                                 "on_behalf_of, order_id) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+              update_transaction(
+                  db, "UPDATE transactions SET channel = ?, on_behalf_of = ? WHERE row = ?") {}
         sqlite::Statement insert_attribute_name, insert_customer, update_customer, upsert_attribute,
             delete_attribute, insert_relationship, update_relationship, insert_referral,
             update_referral, insert_transaction, update_transaction;
     };
 
-    static bool same_date(const sqlite::Statement& stored, int column, const std::optional<Date>& date) {
+    static bool same_date(const sqlite::Statement& stored, int column,
+                          const std::optional<Date>& date) {
         if (stored.is_null(column)) return !date;
         return date && stored.text(column) == format_iso_date(*date);
     }
@@ -331,7 +379,8 @@ private:
     RelationshipTypeId resolve_type(std::string_view name) const {
         if (name.empty()) return default_type_;
         const auto type = types_.find(name);
-        return type ? *type : RelationshipTypeId{255};  // (a stored type no longer known matches nothing)
+        return type ? *type
+                    : RelationshipTypeId{255};  // (a stored type no longer known matches nothing)
     }
 
     void add_customer(const CustomerRow& row, bool listed) {
@@ -365,7 +414,8 @@ private:
             try {
                 GraphSink::customer(row);
             } catch (const RowError& error) {
-                throw InputError(where("customers", stored.integer(1) + 1), error.column(), error.what());
+                throw InputError(where("customers", stored.integer(1) + 1), error.column(),
+                                 error.what());
             }
         }
     }
@@ -383,7 +433,8 @@ private:
             try {
                 GraphSink::referral(row);
             } catch (const RowError& error) {
-                throw InputError(where("referrals", stored.integer(0)), error.column(), error.what());
+                throw InputError(where("referrals", stored.integer(0)), error.column(),
+                                 error.what());
             }
         }
     }
@@ -398,17 +449,19 @@ private:
     std::vector<std::string> attribute_names_;
     bool begun_ = false, customers_primed_ = false, referrals_primed_ = false;
     std::int64_t first_new_ord_ = 0, next_ord_ = 0;
-    std::int64_t last_relationship_ = 0, last_referral_ = 0, last_transaction_ = 0;  // before the import
+    std::int64_t last_relationship_ = 0, last_referral_ = 0,
+                 last_transaction_ = 0;  // before the import
     std::int64_t next_relationship_ = 1, next_referral_ = 1, next_transaction_ = 1;
     std::unordered_set<std::string> named_customers_;  // workspace customers this import named
-    std::unordered_set<std::int64_t> matched_relationships_, matched_referrals_, matched_transactions_;
+    std::unordered_set<std::int64_t> matched_relationships_, matched_referrals_,
+        matched_transactions_;
 };
 
 }  // namespace
 
 // An append into `db` (with `write`, inside an open write transaction; else only read).
-void append_inputs(sqlite::Database& db, bool write, const InputSource& source, const LoadOptions& options,
-                   ImportSummary& summary) {
+void append_inputs(sqlite::Database& db, bool write, const InputSource& source,
+                   const LoadOptions& options, ImportSummary& summary) {
     bool directed = options.directed;
     bool new_workspace = true;
     {
@@ -420,22 +473,31 @@ void append_inputs(sqlite::Database& db, bool write, const InputSource& source, 
     }
     RelationshipTypes types = workspace_types(db, options.types);
     if (write) {
-        // Types this run declares (new, or changed from the stored ones) are stored for later loads.
+        // Types this run declares (new, or changed from the stored ones) are stored for later
+        // loads.
         std::unordered_map<std::string, RelationshipType> stored;
         {
             sqlite::Statement rows(db, "SELECT name, directed, strength FROM relationship_types");
             while (rows.step())
-                stored[std::string(rows.text(0))] = {std::string(rows.text(0)), rows.integer(1) != 0, rows.real(2)};
+                stored[std::string(rows.text(0))] = {std::string(rows.text(0)),
+                                                     rows.integer(1) != 0, rows.real(2)};
         }
-        sqlite::Statement insert(db, "INSERT INTO relationship_types (name, directed, strength) VALUES (?, ?, ?)");
-        sqlite::Statement update(db, "UPDATE relationship_types SET directed = ?, strength = ? WHERE name = ?");
+        sqlite::Statement insert(
+            db, "INSERT INTO relationship_types (name, directed, strength) VALUES (?, ?, ?)");
+        sqlite::Statement update(
+            db, "UPDATE relationship_types SET directed = ?, strength = ? WHERE name = ?");
         for (const RelationshipType& type : types.all()) {
             const auto found = stored.find(type.name);
             if (found == stored.end()) {
-                insert.bind(1, type.name).bind(2, std::int64_t{type.directed}).bind(3, type.strength);
+                insert.bind(1, type.name)
+                    .bind(2, std::int64_t{type.directed})
+                    .bind(3, type.strength);
                 insert.run();
-            } else if (found->second.directed != type.directed || found->second.strength != type.strength) {
-                update.bind(1, std::int64_t{type.directed}).bind(2, type.strength).bind(3, type.name);
+            } else if (found->second.directed != type.directed ||
+                       found->second.strength != type.strength) {
+                update.bind(1, std::int64_t{type.directed})
+                    .bind(2, type.strength)
+                    .bind(3, type.name);
                 update.run();
             }
         }
@@ -453,7 +515,9 @@ void append_inputs(sqlite::Database& db, bool write, const InputSource& source, 
     summary.relationship_rows = sink.relationships;
     summary.referral_rows = sink.referrals;
     summary.transaction_rows = sink.transactions;
-    const auto kept = [](const TableCounts& counts) { return counts.added + counts.updated + counts.unchanged; };
+    const auto kept = [](const TableCounts& counts) {
+        return counts.added + counts.updated + counts.unchanged;
+    };
     summary.customers = kept(sink.customers);
     summary.relationships = kept(sink.relationships);
     summary.referrals = kept(sink.referrals);

@@ -16,7 +16,7 @@ namespace {
 // XXH64 (seed 0) of a byte stream: the fingerprint of an imported file, the same 64 bits as
 // `xxhsum -H1 FILE` prints.
 class Xxh64 {
-public:
+  public:
     void update(const unsigned char* data, std::size_t size) {
         total_ += size;
         if (buffered_ + size < 32) {
@@ -42,14 +42,16 @@ public:
         if (total_ >= 32) {
             hash = std::rotl(lanes_[0], 1) + std::rotl(lanes_[1], 7) + std::rotl(lanes_[2], 12) +
                    std::rotl(lanes_[3], 18);
-            for (const std::uint64_t lane : lanes_) hash = (hash ^ round(0, lane)) * kPrime1 + kPrime4;
+            for (const std::uint64_t lane : lanes_)
+                hash = (hash ^ round(0, lane)) * kPrime1 + kPrime4;
         } else {
             hash = kPrime5;
         }
         hash += total_;
         const unsigned char* at = buffer_.data();
         std::size_t left = buffered_;
-        for (; left >= 8; at += 8, left -= 8) hash = std::rotl(hash ^ round(0, read64(at)), 27) * kPrime1 + kPrime4;
+        for (; left >= 8; at += 8, left -= 8)
+            hash = std::rotl(hash ^ round(0, read64(at)), 27) * kPrime1 + kPrime4;
         if (left >= 4) {
             hash = std::rotl(hash ^ (read32(at) * kPrime1), 23) * kPrime2 + kPrime3;
             at += 4;
@@ -64,9 +66,11 @@ public:
         return hash;
     }
 
-private:
-    static constexpr std::uint64_t kPrime1 = 11400714785074694791ULL, kPrime2 = 14029467366897019727ULL,
-                                   kPrime3 = 1609587929392839161ULL, kPrime4 = 9650029242287828579ULL,
+  private:
+    static constexpr std::uint64_t kPrime1 = 11400714785074694791ULL,
+                                   kPrime2 = 14029467366897019727ULL,
+                                   kPrime3 = 1609587929392839161ULL,
+                                   kPrime4 = 9650029242287828579ULL,
                                    kPrime5 = 2870177450012600261ULL;
     static std::uint64_t read64(const unsigned char* at) {
         std::uint64_t value;
@@ -84,7 +88,8 @@ private:
         return std::rotl(lane + input * kPrime2, 31) * kPrime1;
     }
     void stripe(const unsigned char* data) {
-        for (int lane = 0; lane < 4; ++lane) lanes_[lane] = round(lanes_[lane], read64(data + 8 * lane));
+        for (int lane = 0; lane < 4; ++lane)
+            lanes_[lane] = round(lanes_[lane], read64(data + 8 * lane));
     }
 
     std::array<std::uint64_t, 4> lanes_{kPrime1 + kPrime2, kPrime2, 0, 0 - kPrime1};
@@ -102,7 +107,8 @@ std::string file_fingerprint(const std::filesystem::path& path) {
     std::vector<char> chunk(1 << 20);
     while (in) {
         in.read(chunk.data(), static_cast<std::streamsize>(chunk.size()));
-        hash.update(reinterpret_cast<const unsigned char*>(chunk.data()), static_cast<std::size_t>(in.gcount()));
+        hash.update(reinterpret_cast<const unsigned char*>(chunk.data()),
+                    static_cast<std::size_t>(in.gcount()));
     }
     if (in.bad()) return "";
     char text[17];

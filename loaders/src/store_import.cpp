@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "catena/graph/errors.hpp"
+
 #include "field_parse.hpp"
 #include "store_internal.hpp"
 
@@ -20,7 +21,8 @@ namespace catena {
 GraphSinkOptions store::sink_options(const InputSource& source, RelationshipTypes types,
                                      bool directed) {
     return {std::move(types), directed, source.nodes_file.empty() && !source.edges_file.empty(),
-            (source.edges_file.empty() ? source.data_dir / "relationships.csv" : source.edges_file).string()};
+            (source.edges_file.empty() ? source.data_dir / "relationships.csv" : source.edges_file)
+                .string()};
 }
 
 void store::insert_customer(sqlite::Statement& insert, const CustomerRow& row, std::int64_t ord,
@@ -70,9 +72,12 @@ std::unordered_set<std::string> stored_customer_ids(sqlite::Database& db) {
 // run) it only validates and counts. It also counts which of the workspace's customers the new
 // data still has, to refuse a create that would drop some.
 class ImportSink : public GraphSink {
-public:
-    ImportSink(sqlite::Database* db, const GraphSinkOptions& options, std::unordered_set<std::string> stored_ids)
-        : GraphSink(options), stored_ids_(std::move(stored_ids)), implicit_nodes_(options.implicit_nodes) {
+  public:
+    ImportSink(sqlite::Database* db, const GraphSinkOptions& options,
+               std::unordered_set<std::string> stored_ids)
+        : GraphSink(options),
+          stored_ids_(std::move(stored_ids)),
+          implicit_nodes_(options.implicit_nodes) {
         if (db) writes_.emplace(*db);
     }
 
@@ -86,7 +91,8 @@ public:
         attribute_names_ = attribute_names;
         if (!writes_) return;
         for (std::size_t position = 0; position < attribute_names.size(); ++position) {
-            writes_->insert_attribute_name.bind(1, static_cast<std::int64_t>(position)).bind(2, attribute_names[position]);
+            writes_->insert_attribute_name.bind(1, static_cast<std::int64_t>(position))
+                .bind(2, attribute_names[position]);
             writes_->insert_attribute_name.run();
         }
     }
@@ -97,7 +103,9 @@ public:
         if (!writes_) return;
         for (std::size_t position = 0; position < row.attributes.size(); ++position) {
             if (row.attributes[position].empty()) continue;
-            writes_->insert_attribute.bind(1, row.id).bind(2, attribute_names_[position]).bind(3, row.attributes[position]);
+            writes_->insert_attribute.bind(1, row.id)
+                .bind(2, attribute_names_[position])
+                .bind(3, row.attributes[position]);
             writes_->insert_attribute.run();
         }
     }
@@ -147,18 +155,23 @@ public:
 
     std::uint64_t customers = 0, relationships = 0, referrals = 0, transactions = 0;
 
-private:
+  private:
     struct Writes {
         explicit Writes(sqlite::Database& db)
-            : insert_attribute_name(db, "INSERT INTO customer_attribute_names (position, name) VALUES (?, ?)"),
+            : insert_attribute_name(
+                  db, "INSERT INTO customer_attribute_names (position, name) VALUES (?, ?)"),
               insert_customer(db, store::kInsertCustomer),
-              insert_attribute(db, "INSERT INTO customer_attributes (customer, name, value) VALUES (?, ?, ?)"),
-              insert_relationship(db, "INSERT INTO relationships (source, target, type, weight, "
-                                      "probability, date, directed) VALUES (?, ?, ?, ?, ?, ?, ?)"),
-              insert_referral(db, "INSERT INTO referrals (referrer, referred, date, converted, "
-                                  "reward) VALUES (?, ?, ?, ?, ?)"),
-              insert_transaction(db, "INSERT INTO transactions (customer, date, amount, channel, "
-                                     "on_behalf_of, order_id) VALUES (?, ?, ?, ?, ?, ?)") {}
+              insert_attribute(
+                  db, "INSERT INTO customer_attributes (customer, name, value) VALUES (?, ?, ?)"),
+              insert_relationship(db,
+                                  "INSERT INTO relationships (source, target, type, weight, "
+                                  "probability, date, directed) VALUES (?, ?, ?, ?, ?, ?, ?)"),
+              insert_referral(db,
+                              "INSERT INTO referrals (referrer, referred, date, converted, "
+                              "reward) VALUES (?, ?, ?, ?, ?)"),
+              insert_transaction(db,
+                                 "INSERT INTO transactions (customer, date, amount, channel, "
+                                 "on_behalf_of, order_id) VALUES (?, ?, ?, ?, ?, ?)") {}
         sqlite::Statement insert_attribute_name, insert_customer, insert_attribute,
             insert_relationship, insert_referral, insert_transaction;
     };
@@ -194,7 +207,8 @@ private:
     bool implicit_nodes_ = false, customers_known_ = false;
 };
 
-// Appends `text` as a JSON string; bytes that are not UTF-8 (a file name may hold any) become U+FFFD.
+// Appends `text` as a JSON string; bytes that are not UTF-8 (a file name may hold any) become
+// U+FFFD.
 void append_json_string(std::string& out, std::string_view text) {
     out += '"';
     std::size_t at = 0;
@@ -230,20 +244,29 @@ std::string files_json(const InputSource& source, const ImportSummary& summary) 
         std::uint64_t rows;
     };
     std::vector<File> files;
-    for (const SourceReport& read : summary.read.sources) files.push_back({read.table, read.file, read.rows});
+    for (const SourceReport& read : summary.read.sources)
+        files.push_back({read.table, read.file, read.rows});
     if (files.empty()) {
-        const auto rows = [&](const TableCounts& counts) { return counts.added + counts.updated + counts.unchanged + counts.skipped; };
+        const auto rows = [&](const TableCounts& counts) {
+            return counts.added + counts.updated + counts.unchanged + counts.skipped;
+        };
         std::error_code error;
         if (!source.edges_file.empty()) {
-            if (!source.nodes_file.empty()) files.push_back({"customers", source.nodes_file.string(), rows(summary.customer_rows)});
-            files.push_back({"relationships", source.edges_file.string(), rows(summary.relationship_rows)});
+            if (!source.nodes_file.empty())
+                files.push_back(
+                    {"customers", source.nodes_file.string(), rows(summary.customer_rows)});
+            files.push_back(
+                {"relationships", source.edges_file.string(), rows(summary.relationship_rows)});
         } else {
             const std::pair<const char*, const TableCounts*> tables[] = {
-                {"customers", &summary.customer_rows}, {"relationships", &summary.relationship_rows},
-                {"referrals", &summary.referral_rows}, {"transactions", &summary.transaction_rows}};
+                {"customers", &summary.customer_rows},
+                {"relationships", &summary.relationship_rows},
+                {"referrals", &summary.referral_rows},
+                {"transactions", &summary.transaction_rows}};
             for (const auto& [table, counts] : tables) {
                 const auto path = source.data_dir / (std::string(table) + ".csv");
-                if (std::filesystem::exists(path, error)) files.push_back({table, path.string(), rows(*counts)});
+                if (std::filesystem::exists(path, error))
+                    files.push_back({table, path.string(), rows(*counts)});
             }
         }
     }
@@ -263,9 +286,12 @@ std::string files_json(const InputSource& source, const ImportSummary& summary) 
 
 const char* mode_name(ImportMode mode) {
     switch (mode) {
-        case ImportMode::create: return "create";
-        case ImportMode::replace: return "replace";
-        case ImportMode::append: return "append";
+        case ImportMode::create:
+            return "create";
+        case ImportMode::replace:
+            return "replace";
+        case ImportMode::append:
+            return "append";
     }
     return "create";
 }
@@ -273,16 +299,20 @@ const char* mode_name(ImportMode mode) {
 // Skipped rows per table, from the reader's list.
 void count_skipped(ImportSummary& summary) {
     for (const SkippedRow& row : summary.read.input.skipped) {
-        if (row.table == "customers") ++summary.customer_rows.skipped;
-        else if (row.table == "relationships") ++summary.relationship_rows.skipped;
-        else if (row.table == "referrals") ++summary.referral_rows.skipped;
-        else if (row.table == "transactions") ++summary.transaction_rows.skipped;
+        if (row.table == "customers")
+            ++summary.customer_rows.skipped;
+        else if (row.table == "relationships")
+            ++summary.relationship_rows.skipped;
+        else if (row.table == "referrals")
+            ++summary.referral_rows.skipped;
+        else if (row.table == "transactions")
+            ++summary.transaction_rows.skipped;
     }
 }
 
 // Writes the import's row of the `imports` table; returns its id.
-std::int64_t record_import(sqlite::Database& db, const InputSource& source, const LoadOptions& options,
-                           const ImportSummary& summary) {
+std::int64_t record_import(sqlite::Database& db, const InputSource& source,
+                           const LoadOptions& options, const ImportSummary& summary) {
     const TableCounts* tables[] = {&summary.customer_rows, &summary.relationship_rows,
                                    &summary.referral_rows, &summary.transaction_rows};
     TableCounts total;
@@ -300,12 +330,17 @@ std::int64_t record_import(sqlite::Database& db, const InputSource& source, cons
         reasons += ':' + std::to_string(rows);
     }
     reasons += "}";
-    sqlite::Statement insert(db, "INSERT INTO imports (time, mode, source, mapping, files, added, updated, "
-                                 "unchanged, skipped, filtered, skipped_by_reason) "
-                                 "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
-    insert.bind(1, utc_now()).bind(2, std::string_view(mode_name(summary.mode))).bind(3, source.describe());
+    sqlite::Statement insert(
+        db,
+        "INSERT INTO imports (time, mode, source, mapping, files, added, updated, "
+        "unchanged, skipped, filtered, skipped_by_reason) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)");
+    insert.bind(1, utc_now())
+        .bind(2, std::string_view(mode_name(summary.mode)))
+        .bind(3, source.describe());
     insert.bind(4, options.mapping.string()).bind(5, files_json(source, summary));
-    insert.bind(6, static_cast<std::int64_t>(total.added)).bind(7, static_cast<std::int64_t>(total.updated));
+    insert.bind(6, static_cast<std::int64_t>(total.added))
+        .bind(7, static_cast<std::int64_t>(total.updated));
     insert.bind(8, static_cast<std::int64_t>(total.unchanged));
     insert.bind(9, static_cast<std::int64_t>(summary.read.input.skipped.size()));
     insert.bind(10, static_cast<std::int64_t>(summary.read.input.filtered)).bind(11, reasons);
@@ -313,8 +348,10 @@ std::int64_t record_import(sqlite::Database& db, const InputSource& source, cons
     return sqlite3_last_insert_rowid(db.handle());
 }
 
-UsageError drops_customers(const std::filesystem::path& db, std::uint64_t dropped, std::uint64_t customers) {
-    return UsageError(db.string() + " holds " + grouped(dropped) + (dropped == 1 ? " customer" : " customers") +
+UsageError drops_customers(const std::filesystem::path& db, std::uint64_t dropped,
+                           std::uint64_t customers) {
+    return UsageError(db.string() + " holds " + grouped(dropped) +
+                      (dropped == 1 ? " customer" : " customers") +
                       " that this import does not have (it has " + grouped(customers) +
                       "); nothing was changed. Use --append to add these rows to the workspace, or "
                       "--replace to replace its data.");
@@ -322,12 +359,13 @@ UsageError drops_customers(const std::filesystem::path& db, std::uint64_t droppe
 
 // A create or replace, into `db` (a transaction is open) or, with no database, a dry run;
 // `stored_ids` are the workspace's customers before.
-void replace_inputs(sqlite::Database* db, const std::filesystem::path& db_path, const InputSource& source,
-                    const LoadOptions& options, std::unordered_set<std::string> stored_ids,
-                    ImportSummary& summary) {
+void replace_inputs(sqlite::Database* db, const std::filesystem::path& db_path,
+                    const InputSource& source, const LoadOptions& options,
+                    std::unordered_set<std::string> stored_ids, ImportSummary& summary) {
     if (db) {
         store::clear_inputs(*db);
-        sqlite::Statement insert(*db, "INSERT INTO relationship_types (name, directed, strength) VALUES (?, ?, ?)");
+        sqlite::Statement insert(
+            *db, "INSERT INTO relationship_types (name, directed, strength) VALUES (?, ?, ?)");
         for (const RelationshipType& type : options.types.all()) {
             insert.bind(1, type.name).bind(2, std::int64_t{type.directed}).bind(3, type.strength);
             insert.run();
@@ -335,10 +373,12 @@ void replace_inputs(sqlite::Database* db, const std::filesystem::path& db_path, 
         set_meta(*db, "source", source.describe());
         set_meta(*db, "directed_default", options.directed ? "1" : "0");
     }
-    ImportSink sink(db, sink_options(source, options.types, options.directed), std::move(stored_ids));
+    ImportSink sink(db, sink_options(source, options.types, options.directed),
+                    std::move(stored_ids));
     sink.on_customers_known = [&](std::uint64_t dropped, std::uint64_t customers) {
         summary.dropped_customers = dropped;
-        if (dropped > 0 && summary.mode == ImportMode::create) throw drops_customers(db_path, dropped, customers);
+        if (dropped > 0 && summary.mode == ImportMode::create)
+            throw drops_customers(db_path, dropped, customers);
     };
     read_csv_input(source, options, sink, summary.read);
     sink.finish_customers();
@@ -378,8 +418,8 @@ void dry_run_import(const InputSource& source, const std::filesystem::path& db_p
         }
         append_inputs(*db, false, source, options, summary);
     } else {
-        replace_inputs(nullptr, db_path, source, options, db ? stored_customer_ids(*db) : std::unordered_set<std::string>{},
-                       summary);
+        replace_inputs(nullptr, db_path, source, options,
+                       db ? stored_customer_ids(*db) : std::unordered_set<std::string>{}, summary);
     }
     count_skipped(summary);
 }
@@ -428,8 +468,9 @@ ImportSummary import_to_store(const InputSource& source, const std::filesystem::
             if (import.mode == ImportMode::append)
                 append_inputs(db, true, source, options, summary);
             else
-                replace_inputs(&db, db_path, source, options, existed ? stored_customer_ids(db) : std::unordered_set<std::string>{},
-                               summary);
+                replace_inputs(
+                    &db, db_path, source, options,
+                    existed ? stored_customer_ids(db) : std::unordered_set<std::string>{}, summary);
             count_skipped(summary);
             summary.import_id = record_import(db, source, options, summary);
             db.exec("COMMIT");

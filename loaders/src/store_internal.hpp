@@ -12,6 +12,7 @@
 #include "catena/graph/date.hpp"
 #include "catena/graph/relationship_types.hpp"
 #include "catena/loaders/store.hpp"
+
 #include "sqlite_db.hpp"
 
 namespace catena::store {
@@ -68,7 +69,7 @@ GraphSinkOptions sink_options(const InputSource& source, RelationshipTypes types
 
 // An append into `db` (with `write`, inside an open write transaction; else only read); fills
 // the counts of `summary`. In store_append.cpp.
-void append_inputs(sqlite::Database& db, bool write, const InputSource& source, const LoadOptions& options,
-                   ImportSummary& summary);
+void append_inputs(sqlite::Database& db, bool write, const InputSource& source,
+                   const LoadOptions& options, ImportSummary& summary);
 
 }  // namespace catena::store

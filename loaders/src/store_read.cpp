@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "catena/graph/errors.hpp"
+
 #include "field_parse.hpp"
 #include "store_internal.hpp"
 
@@ -16,12 +17,14 @@ namespace store {
 
 RelationshipTypes workspace_types(sqlite::Database& db, const RelationshipTypes& declared) {
     RelationshipTypes types;
-    sqlite::Statement stored(db, "SELECT name, directed, strength FROM relationship_types ORDER BY rowid");
+    sqlite::Statement stored(
+        db, "SELECT name, directed, strength FROM relationship_types ORDER BY rowid");
     while (stored.step()) types.declare(stored.text(0), stored.integer(1) != 0, stored.real(2));
     const RelationshipTypes defaults;
     for (const RelationshipType& type : declared.all()) {
         const auto builtin = defaults.find(type.name);
-        if (!builtin || !(defaults[*builtin] == type)) types.declare(type.name, type.directed, type.strength);
+        if (!builtin || !(defaults[*builtin] == type))
+            types.declare(type.name, type.directed, type.strength);
     }
     return types;
 }
@@ -55,17 +58,20 @@ void read_customers(sqlite::Database& db, GraphSink& sink, const std::string& fi
         while (names.step()) attribute_names.emplace_back(names.text(0));
     }
     sink.begin_customers(attribute_names);
-    sqlite::Statement customers(db, "SELECT id, kind, name, segment, value, cost, opt_out, "
-                                    "listed, ord FROM customers ORDER BY ord");
+    sqlite::Statement customers(db,
+                                "SELECT id, kind, name, segment, value, cost, opt_out, "
+                                "listed, ord FROM customers ORDER BY ord");
     // Attributes by customer order and column position (positions need not be consecutive:
     // an append adds a column after the largest).
     sqlite::Statement attributes(
-        db, "SELECT c.ord, n.position, a.value FROM customer_attributes a "
-            "JOIN customers c ON c.id = a.customer "
-            "JOIN customer_attribute_names n ON n.name = a.name ORDER BY c.ord, n.position");
+        db,
+        "SELECT c.ord, n.position, a.value FROM customer_attributes a "
+        "JOIN customers c ON c.id = a.customer "
+        "JOIN customer_attribute_names n ON n.name = a.name ORDER BY c.ord, n.position");
     std::unordered_map<std::int64_t, std::size_t> column_of;
     {
-        sqlite::Statement positions(db, "SELECT position FROM customer_attribute_names ORDER BY position");
+        sqlite::Statement positions(
+            db, "SELECT position FROM customer_attribute_names ORDER BY position");
         while (positions.step()) column_of.emplace(positions.integer(0), column_of.size());
     }
     bool attribute_row = attributes.step();
@@ -166,8 +172,9 @@ void read_transactions(sqlite::Database& db, GraphSink& sink, const std::string&
 std::vector<ImportRecord> read_imports(sqlite::Database& db) {
     std::vector<ImportRecord> imports;
     if (db.has_table("imports")) {
-        sqlite::Statement rows(db, "SELECT id, time, mode, files, added, updated, unchanged, skipped, "
-                                   "filtered, skipped_by_reason FROM imports ORDER BY id DESC LIMIT 5");
+        sqlite::Statement rows(db,
+                               "SELECT id, time, mode, files, added, updated, unchanged, skipped, "
+                               "filtered, skipped_by_reason FROM imports ORDER BY id DESC LIMIT 5");
         while (rows.step()) {
             ImportRecord record;
             record.id = rows.integer(0);
@@ -191,13 +198,15 @@ std::vector<ImportRecord> read_imports(sqlite::Database& db) {
 Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& options) {
     std::error_code error;
     if (!std::filesystem::exists(db_path, error))
-        throw InputError(db_path.string(), "", "no such database file (create one with catena import)");
+        throw InputError(db_path.string(), "",
+                         "no such database file (create one with catena import)");
     if (std::filesystem::is_directory(db_path, error))
         throw InputError(db_path.string(), "", "is a folder, not a database file");
     sqlite::Database db(db_path.string(), true);
     if (!db.has_table("catena_meta"))
-        throw InputError(db_path.string(), "",
-                         "not a catena workspace (no catena_meta table; create one with catena import)");
+        throw InputError(
+            db_path.string(), "",
+            "not a catena workspace (no catena_meta table; create one with catena import)");
     db.exec("BEGIN");  // one consistent snapshot for all tables
 
     bool directed_default = options.directed;
@@ -225,15 +234,19 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
     return dataset;
 }
 
-std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db_path, std::int64_t run_id,
-                                              const InfluenceGraph& graph) {
+std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db_path,
+                                              std::int64_t run_id, const InfluenceGraph& graph) {
     std::error_code error;
     if (!std::filesystem::exists(db_path, error))
-        throw InputError(db_path.string(), "", "no such database file (create one with catena import)");
+        throw InputError(db_path.string(), "",
+                         "no such database file (create one with catena import)");
     sqlite::Database db(db_path.string(), true);
     if (!db.has_table("community_members"))
-        throw InputError(db_path.string(), "", "no community run " + std::to_string(run_id) + " (no community_members table)");
-    sqlite::Statement rows(db, "SELECT customer, community FROM community_members WHERE run_id = ?");
+        throw InputError(
+            db_path.string(), "",
+            "no community run " + std::to_string(run_id) + " (no community_members table)");
+    sqlite::Statement rows(db,
+                           "SELECT customer, community FROM community_members WHERE run_id = ?");
     rows.bind(1, run_id);
     std::vector<std::uint32_t> labels(graph.num_nodes(), UINT32_MAX);
     std::uint32_t next = 0;
@@ -242,7 +255,8 @@ std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db_pa
         any = true;
         const std::int64_t label = rows.integer(1);
         if (label < 0 || label >= UINT32_MAX / 2)
-            throw InputError(db_path.string() + ": table community_members", "community", "out of range");
+            throw InputError(db_path.string() + ": table community_members", "community",
+                             "out of range");
         if (const auto node = graph.find(rows.text(0))) {
             labels[*node] = static_cast<std::uint32_t>(label);
             next = std::max(next, static_cast<std::uint32_t>(label) + 1);

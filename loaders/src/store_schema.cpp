@@ -3,6 +3,7 @@
 #include <string>
 
 #include "catena/graph/errors.hpp"
+
 #include "store_internal.hpp"
 
 namespace catena::store {
@@ -178,7 +179,8 @@ bool has_column(sqlite::Database& db, const char* table, std::string_view column
 }
 
 void set_meta(sqlite::Database& db, std::string_view key, std::string_view value) {
-    sqlite::Statement statement(db, "INSERT OR REPLACE INTO catena_meta (key, value) VALUES (?, ?)");
+    sqlite::Statement statement(db,
+                                "INSERT OR REPLACE INTO catena_meta (key, value) VALUES (?, ?)");
     statement.bind(1, key).bind(2, value);
     statement.run();
 }
@@ -210,11 +212,12 @@ void check_workspace(sqlite::Database& db, const std::filesystem::path& db_path)
                          "import into a new file");
     // An import would "upgrade" a newer workspace to this version, losing what it does not know.
     sqlite::Statement version(db, "SELECT value FROM catena_meta WHERE key = 'schema_version'");
-    if (version.step() && version.text(0) != kSchemaVersion && version.text(0) != kOldestSchemaVersion)
+    if (version.step() && version.text(0) != kSchemaVersion &&
+        version.text(0) != kOldestSchemaVersion)
         throw InputError(db_path.string(), "",
                          "workspace schema version " + std::string(version.text(0)) +
-                             " is newer than this catena supports (" + kOldestSchemaVersion + " to " +
-                             kSchemaVersion + "); use the catena that wrote it");
+                             " is newer than this catena supports (" + kOldestSchemaVersion +
+                             " to " + kSchemaVersion + "); use the catena that wrote it");
 }
 
 void check_readable_version(std::string_view version, const std::filesystem::path& db_path) {

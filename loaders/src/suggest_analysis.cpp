@@ -26,27 +26,35 @@ std::string_view trim(std::string_view text) {
 }
 
 // A comment for a guess: "guess: ...", unless it is already a "check: ...".
-std::string guessed(const std::string& note) { return note.rfind("check:", 0) == 0 ? note : "guess: " + note; }
+std::string guessed(const std::string& note) {
+    return note.rfind("check:", 0) == 0 ? note : "guess: " + note;
+}
 
 // A column name reduced to lower-case letters and digits: "Record ID", "record_id" and "RecordId"
 // are all "recordid".
 std::string norm(std::string_view name) {
     std::string out;
     for (const char c : name)
-        if (std::isalnum(static_cast<unsigned char>(c))) out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (std::isalnum(static_cast<unsigned char>(c)))
+            out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     return out;
 }
 
-bool contains(std::string_view text, std::string_view part) { return text.find(part) != std::string_view::npos; }
+bool contains(std::string_view text, std::string_view part) {
+    return text.find(part) != std::string_view::npos;
+}
 
-bool starts_with(std::string_view text, std::string_view part) { return text.substr(0, part.size()) == part; }
+bool starts_with(std::string_view text, std::string_view part) {
+    return text.substr(0, part.size()) == part;
+}
 
 bool ends_with(std::string_view text, std::string_view part) {
     return text.size() >= part.size() && text.substr(text.size() - part.size()) == part;
 }
 
 bool is_digits(std::string_view text) {
-    return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+    return !text.empty() &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 // A TOML basic string.
@@ -54,17 +62,23 @@ std::string quote(std::string_view text) {
     std::string out = "\"";
     for (const char c : text) {
         const auto u = static_cast<unsigned char>(c);
-        if (c == '"') out += "\\\"";
-        else if (c == '\\') out += "\\\\";
-        else if (c == '\t') out += "\\t";
-        else if (c == '\n') out += "\\n";
-        else if (c == '\r') out += "\\r";
+        if (c == '"')
+            out += "\\\"";
+        else if (c == '\\')
+            out += "\\\\";
+        else if (c == '\t')
+            out += "\\t";
+        else if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
         else if (u < 0x20 || u == 0x7f) {
             static constexpr char kHex[] = "0123456789ABCDEF";
             out += "\\u00";
             out += kHex[u >> 4];
             out += kHex[u & 15];
-        } else out += c;
+        } else
+            out += c;
     }
     return out + "\"";
 }
@@ -85,7 +99,8 @@ std::string toml_array(const std::vector<std::string>& items) {
 
 std::string join(const std::vector<std::string>& items, std::string_view separator) {
     std::string out;
-    for (std::size_t i = 0; i < items.size(); ++i) out += (i ? std::string(separator) : "") + items[i];
+    for (std::size_t i = 0; i < items.size(); ++i)
+        out += (i ? std::string(separator) : "") + items[i];
     return out;
 }
 
@@ -110,7 +125,11 @@ bool valid_utf8(std::string_view text, bool allow_cut_tail) {
     std::size_t i = 0;
     while (i < text.size()) {
         const auto c = static_cast<unsigned char>(text[i]);
-        std::size_t length = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
+        std::size_t length = c < 0x80         ? 1
+                             : (c >> 5) == 6  ? 2
+                             : (c >> 4) == 14 ? 3
+                             : (c >> 3) == 30 ? 4
+                                              : 0;
         if (length == 0 || (length == 2 && c < 0xc2)) return false;
         if (i + length > text.size()) return allow_cut_tail;
         for (std::size_t k = 1; k < length; ++k)
@@ -126,7 +145,8 @@ FileSample sample_file(const fs::path& path) {
     FileSample sample;
     sample.file = path.filename().string();
     for (const char c : path.stem().string())
-        if (std::isalpha(static_cast<unsigned char>(c))) sample.stem += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        if (std::isalpha(static_cast<unsigned char>(c)))
+            sample.stem += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
     std::ifstream in(path, std::ios::binary);
     if (!in) {
         sample.problem = "cannot be read";
@@ -207,39 +227,91 @@ bool narrow_opt_out(std::string_view name) {
 }
 
 bool looks_like_opt_out(std::string_view name) {
-    return contains(name, "optout") || contains(name, "optedout") || contains(name, "unsubscribe") ||
-           contains(name, "donotcontact") || contains(name, "donotemail") || contains(name, "donotcall");
+    return contains(name, "optout") || contains(name, "optedout") ||
+           contains(name, "unsubscribe") || contains(name, "donotcontact") ||
+           contains(name, "donotemail") || contains(name, "donotcall");
 }
 
 // A relationship label -> catena type, or "" when not known.
 std::string type_for_label(std::string_view label) {
     const std::string l = norm(label);
     static const std::vector<std::pair<std::string_view, std::string_view>> kExact = {
-        {"referral", "referral"}, {"family", "family"}, {"friend", "friend"}, {"coworker", "coworker"},
-        {"professional", "professional"}, {"investor", "investor"}, {"onbehalf", "on_behalf"},
-        {"supplier", "supplier"}, {"intermediary", "intermediary"}, {"partner", "partner"}, {"knows", "knows"},
+        {"referral", "referral"},
+        {"family", "family"},
+        {"friend", "friend"},
+        {"coworker", "coworker"},
+        {"professional", "professional"},
+        {"investor", "investor"},
+        {"onbehalf", "on_behalf"},
+        {"supplier", "supplier"},
+        {"intermediary", "intermediary"},
+        {"partner", "partner"},
+        {"knows", "knows"},
         {"influences", "influences"},
-        {"spouse", "family"}, {"husband", "family"}, {"wife", "family"}, {"familymember", "family"},
-        {"parent", "family"}, {"child", "family"}, {"sibling", "family"}, {"brother", "family"},
-        {"sister", "family"}, {"household", "family"}, {"relative", "family"}, {"mother", "family"},
-        {"father", "family"}, {"son", "family"}, {"daughter", "family"},
-        {"friends", "friend"}, {"bestfriend", "friend"}, {"acquaintance", "knows"},
-        {"colleague", "coworker"}, {"colleagues", "coworker"}, {"manager", "coworker"},
-        {"directreport", "coworker"}, {"employee", "coworker"}, {"reportsto", "coworker"},
-        {"teammate", "coworker"}, {"cowork", "coworker"},
-        {"employer", "professional"}, {"worksfor", "professional"}, {"worksat", "professional"},
-        {"advisor", "professional"}, {"accountant", "professional"}, {"lawyer", "professional"},
-        {"referrer", "referral"}, {"referredby", "referral"}, {"referred", "referral"}, {"invitedby", "referral"},
-        {"inviter", "referral"}, {"advocate", "referral"},
-        {"customer", "supplier"}, {"vendor", "supplier"}, {"buyer", "supplier"}, {"subcontractor", "supplier"},
-        {"contractor", "supplier"}, {"generalcontractor", "supplier"},
-        {"distributor", "intermediary"}, {"reseller", "intermediary"}, {"varreseller", "intermediary"},
-        {"manufacturer", "intermediary"}, {"broker", "intermediary"}, {"agent", "intermediary"},
-        {"agency", "intermediary"}, {"dealer", "intermediary"}, {"wholesaler", "intermediary"},
-        {"consultant", "partner"}, {"client", "partner"}, {"businesspartner", "partner"},
-        {"systemintegrator", "partner"}, {"technologypartner", "partner"}, {"alliance", "partner"},
-        {"developer", "partner"}, {"advertiser", "partner"},
-        {"shareholder", "investor"}, {"lender", "investor"}, {"boardmember", "investor"},
+        {"spouse", "family"},
+        {"husband", "family"},
+        {"wife", "family"},
+        {"familymember", "family"},
+        {"parent", "family"},
+        {"child", "family"},
+        {"sibling", "family"},
+        {"brother", "family"},
+        {"sister", "family"},
+        {"household", "family"},
+        {"relative", "family"},
+        {"mother", "family"},
+        {"father", "family"},
+        {"son", "family"},
+        {"daughter", "family"},
+        {"friends", "friend"},
+        {"bestfriend", "friend"},
+        {"acquaintance", "knows"},
+        {"colleague", "coworker"},
+        {"colleagues", "coworker"},
+        {"manager", "coworker"},
+        {"directreport", "coworker"},
+        {"employee", "coworker"},
+        {"reportsto", "coworker"},
+        {"teammate", "coworker"},
+        {"cowork", "coworker"},
+        {"employer", "professional"},
+        {"worksfor", "professional"},
+        {"worksat", "professional"},
+        {"advisor", "professional"},
+        {"accountant", "professional"},
+        {"lawyer", "professional"},
+        {"referrer", "referral"},
+        {"referredby", "referral"},
+        {"referred", "referral"},
+        {"invitedby", "referral"},
+        {"inviter", "referral"},
+        {"advocate", "referral"},
+        {"customer", "supplier"},
+        {"vendor", "supplier"},
+        {"buyer", "supplier"},
+        {"subcontractor", "supplier"},
+        {"contractor", "supplier"},
+        {"generalcontractor", "supplier"},
+        {"distributor", "intermediary"},
+        {"reseller", "intermediary"},
+        {"varreseller", "intermediary"},
+        {"manufacturer", "intermediary"},
+        {"broker", "intermediary"},
+        {"agent", "intermediary"},
+        {"agency", "intermediary"},
+        {"dealer", "intermediary"},
+        {"wholesaler", "intermediary"},
+        {"consultant", "partner"},
+        {"client", "partner"},
+        {"businesspartner", "partner"},
+        {"systemintegrator", "partner"},
+        {"technologypartner", "partner"},
+        {"alliance", "partner"},
+        {"developer", "partner"},
+        {"advertiser", "partner"},
+        {"shareholder", "investor"},
+        {"lender", "investor"},
+        {"boardmember", "investor"},
     };
     for (const auto& [name, type] : kExact)
         if (l == name) return std::string(type);
@@ -253,10 +325,30 @@ bool reversed_label(std::string_view label) {
 
 bool truthy_word(std::string_view value) {
     const std::string l = norm(value);
-    static const std::set<std::string_view> kTrue = {
-        "true", "yes", "y", "1", "x", "converted", "complete", "completed", "success", "successful", "approved",
-        "rewarded", "paid", "won", "closedwon", "qualified", "signedup", "purchased", "unsubscribed", "optedout",
-        "optout", "donotcontact", "on", "checked"};
+    static const std::set<std::string_view> kTrue = {"true",
+                                                     "yes",
+                                                     "y",
+                                                     "1",
+                                                     "x",
+                                                     "converted",
+                                                     "complete",
+                                                     "completed",
+                                                     "success",
+                                                     "successful",
+                                                     "approved",
+                                                     "rewarded",
+                                                     "paid",
+                                                     "won",
+                                                     "closedwon",
+                                                     "qualified",
+                                                     "signedup",
+                                                     "purchased",
+                                                     "unsubscribed",
+                                                     "optedout",
+                                                     "optout",
+                                                     "donotcontact",
+                                                     "on",
+                                                     "checked"};
     return kTrue.count(l) != 0;
 }
 
@@ -274,7 +366,8 @@ void add_number_style(NumberStyle& style, const std::vector<std::string>& values
             const auto at = value.find(symbol);
             if (at != std::string::npos) {
                 value.erase(at, symbol.size());
-                if (!contains(style.symbols, symbol)) style.symbols += (style.symbols.empty() ? "" : " ") + std::string(symbol);
+                if (!contains(style.symbols, symbol))
+                    style.symbols += (style.symbols.empty() ? "" : " ") + std::string(symbol);
             }
         }
         value = std::string(trim(value));
@@ -284,15 +377,20 @@ void add_number_style(NumberStyle& style, const std::vector<std::string>& values
         const auto comma = value.rfind(','), dot = value.rfind('.');
         if (comma != std::string::npos && dot != std::string::npos) {
             // Both: the last one is the decimal separator.
-            if (comma > dot) style.decimal = ',', style.thousands = '.';
-            else style.decimal = '.', style.thousands = ',';
+            if (comma > dot)
+                style.decimal = ',', style.thousands = '.';
+            else
+                style.decimal = '.', style.thousands = ',';
         } else if (comma != std::string::npos) {
             const std::size_t after = value.size() - comma - 1;
-            if (after == 3 && delimiter != ';') style.thousands = ',';  // 1,234
-            else style.decimal = ',';                                   // 12,50
+            if (after == 3 && delimiter != ';')
+                style.thousands = ',';  // 1,234
+            else
+                style.decimal = ',';  // 12,50
         } else if (dot != std::string::npos) {
             const std::size_t after = value.size() - dot - 1;
-            if (after == 3 && value.find('.') != dot) style.decimal = ',', style.thousands = '.';  // 1.234.567
+            if (after == 3 && value.find('.') != dot)
+                style.decimal = ',', style.thousands = '.';  // 1.234.567
         }
     }
 }
@@ -306,7 +404,8 @@ std::optional<std::string> time_pattern(std::string_view rest) {
     std::size_t i = 0;
     auto digits = [&](std::size_t max) {
         std::size_t n = 0;
-        while (i < rest.size() && n < max && std::isdigit(static_cast<unsigned char>(rest[i]))) ++i, ++n;
+        while (i < rest.size() && n < max && std::isdigit(static_cast<unsigned char>(rest[i])))
+            ++i, ++n;
         return n;
     };
     if (digits(2) == 0 || i >= rest.size() || rest[i] != ':') return std::nullopt;
@@ -346,12 +445,14 @@ std::optional<ParsedDate> parse_date_text(std::string_view text) {
     auto number = [&](std::size_t& length) {
         int n = 0;
         length = 0;
-        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i]))) n = n * 10 + (text[i++] - '0'), ++length;
+        while (i < text.size() && std::isdigit(static_cast<unsigned char>(text[i])))
+            n = n * 10 + (text[i++] - '0'), ++length;
         return n;
     };
     std::size_t l1 = 0, l2 = 0, l3 = 0;
     const int n1 = number(l1);
-    if (l1 == 0 || i >= text.size() || (text[i] != '/' && text[i] != '.' && text[i] != '-')) return std::nullopt;
+    if (l1 == 0 || i >= text.size() || (text[i] != '/' && text[i] != '.' && text[i] != '-'))
+        return std::nullopt;
     const char separator = text[i++];
     const int n2 = number(l2);
     if (l2 == 0 || i >= text.size() || text[i] != separator) return std::nullopt;
@@ -382,7 +483,8 @@ DateGuess guess_dates(const std::vector<std::string>& values) {
     std::vector<ParsedDate> parsed;
     for (const std::string& value : values) {
         std::string_view text = trim(value);
-        if (text.size() >= 10 && std::isdigit(static_cast<unsigned char>(text[0])) && text[4] == '-' && text[7] == '-') {
+        if (text.size() >= 10 && std::isdigit(static_cast<unsigned char>(text[0])) &&
+            text[4] == '-' && text[7] == '-') {
             // ISO: catena's default reads it, a time after it included.
             guess.iso = true;
             ParsedDate p;
@@ -411,14 +513,16 @@ DateGuess guess_dates(const std::vector<std::string>& values) {
         if (!p.ok || p.separator == "iso") continue;
         std::string pattern;
         const std::string s = p.separator;
-        if (p.year_first) pattern = "%Y" + s + "%m" + s + "%d";
+        if (p.year_first)
+            pattern = "%Y" + s + "%m" + s + "%d";
         else {
             const bool day_first = s == "." || day_first_slash;
             pattern = day_first ? "%d" + s + "%m" + s : "%m" + s + "%d" + s;
             pattern += p.short_year ? "%y" : "%Y";
         }
         pattern += p.time;
-        if (std::find(guess.patterns.begin(), guess.patterns.end(), pattern) == guess.patterns.end())
+        if (std::find(guess.patterns.begin(), guess.patterns.end(), pattern) ==
+            guess.patterns.end())
             guess.patterns.push_back(pattern);
     }
     return guess;

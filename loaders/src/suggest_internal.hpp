@@ -68,36 +68,59 @@ std::vector<std::string> distinct(const std::vector<std::string>& values);
 // Normalised column names (norm()), best first.
 using Names = std::vector<std::string_view>;
 
-inline const Names kIdNames = {"id", "customerid", "recordid", "contactid", "companyid", "accountid", "hubspotid",
-                        "vid", "objectid", "externalid", "clientid", "leadid"};
+inline const Names kIdNames = {"id",        "customerid", "recordid",  "contactid",
+                               "companyid", "accountid",  "hubspotid", "vid",
+                               "objectid",  "externalid", "clientid",  "leadid"};
 
-inline const Names kNameNames = {"name", "label", "fullname", "displayname", "companyname", "accountname",
-                          "contactname", "organizationname", "organisationname", "businessname", "company"};
+inline const Names kNameNames = {
+    "name",        "label",       "fullname",         "displayname",      "companyname",
+    "accountname", "contactname", "organizationname", "organisationname", "businessname",
+    "company"};
 
 inline const Names kFirstNames = {"firstname", "first", "givenname", "forename"};
 
 inline const Names kLastNames = {"lastname", "last", "surname", "familyname"};
 
-inline const Names kSegmentNames = {"segment", "lifecyclestage", "customersegment", "segmentname", "type", "accounttype",
-                             "customertype", "leadsource", "leadstatus", "tier", "category", "persona"};
+inline const Names kSegmentNames = {
+    "segment",      "lifecyclestage", "customersegment", "segmentname", "type",     "accounttype",
+    "customertype", "leadsource",     "leadstatus",      "tier",        "category", "persona"};
 
-inline const Names kValueNames = {"value", "totalrevenue", "lifetimevalue", "customerlifetimevalue", "ltv", "clv",
-                           "revenue", "totalspent", "amountspent", "annualrevenue"};
+inline const Names kValueNames = {
+    "value", "totalrevenue", "lifetimevalue", "customerlifetimevalue", "ltv",
+    "clv",   "revenue",      "totalspent",    "amountspent",           "annualrevenue"};
 
 inline const Names kCostNames = {"cost", "acquisitioncost", "cac", "recruitmentcost", "rewardcost"};
 
-inline const Names kOptOutNames = {"optout", "optedout", "unsubscribedfromallemail", "hasoptedoutofemail",
-                            "donotcontact", "emailoptout", "donotemail", "globalunsubscribe", "optedoutofallemail",
-                            "unsubscribed", "emailunsubscribed", "donotcall"};
+inline const Names kOptOutNames = {"optout",
+                                   "optedout",
+                                   "unsubscribedfromallemail",
+                                   "hasoptedoutofemail",
+                                   "donotcontact",
+                                   "emailoptout",
+                                   "donotemail",
+                                   "globalunsubscribe",
+                                   "optedoutofallemail",
+                                   "unsubscribed",
+                                   "emailunsubscribed",
+                                   "donotcall"};
 
-inline const Names kEmailNames = {"email", "emailaddress", "email1", "primaryemail", "mail", "customeremail", "contactemail"};
+inline const Names kEmailNames = {"email", "emailaddress",  "email1",      "primaryemail",
+                                  "mail",  "customeremail", "contactemail"};
 
 inline const Names kSourceNames = {"source", "sourceid", "from", "fromid"};
 
 inline const Names kTargetNames = {"target", "targetid", "to", "toid"};
 
-inline const Names kTypeNames = {"type", "associationlabel", "label", "role", "relationship", "relationshiptype",
-                          "associationtype", "relation", "relationshiplabel", "associationlabels"};
+inline const Names kTypeNames = {"type",
+                                 "associationlabel",
+                                 "label",
+                                 "role",
+                                 "relationship",
+                                 "relationshiptype",
+                                 "associationtype",
+                                 "relation",
+                                 "relationshiplabel",
+                                 "associationlabels"};
 
 inline const Names kWeightNames = {"weight", "strength"};
 
@@ -105,49 +128,71 @@ inline const Names kProbabilityNames = {"probability"};
 
 inline const Names kDirectedNames = {"directed"};
 
-inline const Names kRelationshipDateNames = {"date", "since", "startdate", "relationshipdate", "createddate", "createdate",
-                                      "createdat", "created"};
+inline const Names kRelationshipDateNames = {
+    "date",        "since",      "startdate", "relationshipdate",
+    "createddate", "createdate", "createdat", "created"};
 
-inline const Names kReferrerNames = {"referrer", "referreremail", "referrerid", "referrercustomerid", "referredby",
-                              "referredbyemail", "advocate", "advocateemail", "inviter", "inviteremail",
-                              "referringcustomer", "referringcustomeremail", "sender", "senderemail"};
+inline const Names kReferrerNames = {
+    "referrer",   "referreremail",   "referrerid",        "referrercustomerid",
+    "referredby", "referredbyemail", "advocate",          "advocateemail",
+    "inviter",    "inviteremail",    "referringcustomer", "referringcustomeremail",
+    "sender",     "senderemail"};
 
-inline const Names kReferredNames = {"referred", "referredemail", "referredid", "referredcustomerid", "referee",
-                              "refereeemail", "invitee", "inviteeemail", "friendemail", "referredcustomer",
-                              "newcustomeremail", "recipient", "recipientemail"};
+inline const Names kReferredNames = {
+    "referred",         "referredemail", "referredid",    "referredcustomerid", "referee",
+    "refereeemail",     "invitee",       "inviteeemail",  "friendemail",        "referredcustomer",
+    "newcustomeremail", "recipient",     "recipientemail"};
 
-inline const Names kReferralDateNames = {"date", "referraldate", "createdat", "invitedat", "sentat", "referredat",
-                                  "dateinvited", "created", "createddate", "createdate"};
+inline const Names kReferralDateNames = {"date",        "referraldate", "createdat",   "invitedat",
+                                         "sentat",      "referredat",   "dateinvited", "created",
+                                         "createddate", "createdate"};
 
-inline const Names kConvertedNames = {"converted", "status", "referralstatus", "outcome", "state", "isconverted", "result"};
+inline const Names kConvertedNames = {"converted", "status",      "referralstatus", "outcome",
+                                      "state",     "isconverted", "result"};
 
-inline const Names kRewardNames = {"reward", "rewardamount", "payout", "bonus", "commission", "referralreward", "rewardvalue"};
+inline const Names kRewardNames = {"reward",     "rewardamount",   "payout",     "bonus",
+                                   "commission", "referralreward", "rewardvalue"};
 
-inline const Names kCustomerRefNames = {"customer", "customerid", "customeremail", "email", "emailaddress", "accountid",
-                                 "contactid", "buyer", "buyeremail", "clientid", "userid", "purchaser"};
+inline const Names kCustomerRefNames = {"customer",     "customerid", "customeremail", "email",
+                                        "emailaddress", "accountid",  "contactid",     "buyer",
+                                        "buyeremail",   "clientid",   "userid",        "purchaser"};
 
-inline const Names kTransactionDateNames = {"date", "createdat", "orderdate", "closedate", "transactiondate", "purchasedate",
-                                     "processedat", "paidat", "created", "invoicedate", "createddate"};
+inline const Names kTransactionDateNames = {
+    "date",        "createdat", "orderdate", "closedate",   "transactiondate", "purchasedate",
+    "processedat", "paidat",    "created",   "invoicedate", "createddate"};
 
-inline const Names kAmountNames = {"amount", "total", "ordertotal", "totalprice", "totalamount", "grandtotal",
-                            "transactionamount", "orderamount", "netamount", "revenue", "value"};
+inline const Names kAmountNames = {"amount",
+                                   "total",
+                                   "ordertotal",
+                                   "totalprice",
+                                   "totalamount",
+                                   "grandtotal",
+                                   "transactionamount",
+                                   "orderamount",
+                                   "netamount",
+                                   "revenue",
+                                   "value"};
 
-inline const Names kCurrencyNames = {"currency", "currencycode", "currencyisocode", "presentmentcurrency"};
+inline const Names kCurrencyNames = {"currency", "currencycode", "currencyisocode",
+                                     "presentmentcurrency"};
 
-inline const Names kChannelNames = {"channel", "source", "saleschannel", "sourcename", "orderchannel", "leadsource"};
+inline const Names kChannelNames = {"channel",    "source",       "saleschannel",
+                                    "sourcename", "orderchannel", "leadsource"};
 
 inline const Names kOnBehalfNames = {"onbehalfof", "onbehalf", "beneficiary", "giftrecipient"};
 
-inline const Names kOrderIdNames = {"orderid", "ordernumber", "orderno", "order", "transactionid", "invoiceid",
-                             "invoicenumber", "opportunityid", "id", "name"};
+inline const Names kOrderIdNames = {
+    "orderid",   "ordernumber",   "orderno",       "order", "transactionid",
+    "invoiceid", "invoicenumber", "opportunityid", "id",    "name"};
 // Columns that look like an opt-out but are not the one to use (one subscription type, fax).
 bool narrow_opt_out(std::string_view name);
 bool looks_like_opt_out(std::string_view name);
 
 // Standard Salesforce opportunity stages, in the order of the sales process.
 inline const std::vector<std::string> kSalesforceStages = {
-    "Prospecting", "Qualification", "Needs Analysis", "Value Proposition", "Id. Decision Makers",
-    "Perception Analysis", "Proposal/Price Quote", "Negotiation/Review", "Closed Lost"};
+    "Prospecting",          "Qualification",       "Needs Analysis",
+    "Value Proposition",    "Id. Decision Makers", "Perception Analysis",
+    "Proposal/Price Quote", "Negotiation/Review",  "Closed Lost"};
 // A relationship label -> catena type, or "" when not known.
 std::string type_for_label(std::string_view label);
 bool reversed_label(std::string_view label);
@@ -170,7 +215,7 @@ std::optional<std::string> time_pattern(std::string_view rest);
 struct DateGuess {
     std::vector<std::string> patterns;  // in the order first seen; "" not included (ISO)
     bool iso = false;
-    bool ambiguous_order = false;  // every day and month <= 12: m/d or d/m cannot be told
+    bool ambiguous_order = false;      // every day and month <= 12: m/d or d/m cannot be told
     std::vector<std::string> unknown;  // values no pattern fits
 };
 DateGuess guess_dates(const std::vector<std::string>& values);
@@ -188,8 +233,8 @@ struct Block {
     std::vector<Entry> settings;
     std::vector<Entry> columns;
     std::vector<std::pair<std::string, std::string>> ignore;  // column, comment
-    std::set<std::size_t> used;  // header indexes used by the block
-    std::vector<std::string> dates;  // patterns of its date columns
+    std::set<std::size_t> used;                               // header indexes used by the block
+    std::vector<std::string> dates;                           // patterns of its date columns
     std::vector<std::string> date_notes;
     NumberStyle numbers;
     std::map<std::string, std::vector<std::string>> skip_if;  // column -> values, in header order
@@ -211,12 +256,13 @@ struct CustomerFile {
 std::string singular(std::string word);
 
 class Suggester {
-public:
+  public:
     explicit Suggester(std::vector<FileSample> samples) : samples_(std::move(samples)) {}
     std::string run(const fs::path& dir);
 
-private:
-    std::optional<std::size_t> find(const FileSample& s, const Names& names, const std::set<std::size_t>& used = {}) const {
+  private:
+    std::optional<std::size_t> find(const FileSample& s, const Names& names,
+                                    const std::set<std::size_t>& used = {}) const {
         for (const std::string_view name : names)
             for (std::size_t i = 0; i < s.names.size(); ++i)
                 if (s.names[i] == name && !used.count(i)) return i;
@@ -226,15 +272,19 @@ private:
     std::optional<std::pair<std::size_t, std::size_t>> endpoints(const FileSample& s) const;
 
     // A customer reference column: its column spec (TOML), with a note for the comment.
-    std::string reference(const FileSample& s, std::size_t column, std::string& note, const CustomerFile** to = nullptr);
-    void date_column(Block& block, const FileSample& s, std::size_t column, const std::string& catena);
+    std::string reference(const FileSample& s, std::size_t column, std::string& note,
+                          const CustomerFile** to = nullptr);
+    void date_column(Block& block, const FileSample& s, std::size_t column,
+                     const std::string& catena);
     void number_column(Block& block, const FileSample& s, std::size_t column);
     void add_deleted_filter(Block& block, const FileSample& s);
-    void finish_ignore(Block& block, const FileSample& s, const std::map<std::size_t, std::string>& notes = {});
+    void finish_ignore(Block& block, const FileSample& s,
+                       const std::map<std::size_t, std::string>& notes = {});
 
     void plan_customers(CustomerFile& customers);
     void customer_names(Block& block, const CustomerFile& c) const;
-    void customer_amounts(Block& block, const CustomerFile& c, std::map<std::size_t, std::string>& notes);
+    void customer_amounts(Block& block, const CustomerFile& c,
+                          std::map<std::size_t, std::string>& notes);
     std::optional<std::size_t> customer_opt_out(Block& block, const CustomerFile& c) const;
     void other_opt_outs(Block& block, const FileSample& s, std::optional<std::size_t> opt_out,
                         std::map<std::size_t, std::string>& notes) const;

@@ -15,6 +15,7 @@
 #include "catena/reports/command.hpp"
 #include "catena/reports/html_report.hpp"
 #include "catena/reports/stats.hpp"
+
 #include "human.hpp"
 
 namespace catena {
@@ -29,36 +30,49 @@ std::string hex(std::uint64_t value) { return fmt::format("{:016x}", value); }
 json job_parameters(const JobSpec& job) {
     json p;
     p["seed"] = job.seed;
-    p["data"] = {{"folder", job.data_dir}, {"edges", job.edges_file}, {"nodes", job.nodes_file}, {"db", job.db_file},
-                 {"directed", job.directed}, {"types", job.type_specs}};
-    p["model"] = {{"diffusion", to_string(job.model)},
-                  {"probability", job.probability}};
+    p["data"] = {{"folder", job.data_dir}, {"edges", job.edges_file},  {"nodes", job.nodes_file},
+                 {"db", job.db_file},      {"directed", job.directed}, {"types", job.type_specs}};
+    p["model"] = {{"diffusion", to_string(job.model)}, {"probability", job.probability}};
     if (job.run_rank)
-        p["rank"] = {{"measure", to_string(job.rank.measure)}, {"top", job.rank.top},
-                     {"damping", job.rank.pagerank.damping}, {"tolerance", job.rank.pagerank.tolerance},
-                     {"weighted", job.rank.pagerank.weighted}, {"personalize", job.rank.personalize}};
+        p["rank"] = {
+            {"measure", to_string(job.rank.measure)}, {"top", job.rank.top},
+            {"damping", job.rank.pagerank.damping},   {"tolerance", job.rank.pagerank.tolerance},
+            {"weighted", job.rank.pagerank.weighted}, {"personalize", job.rank.personalize}};
     if (job.run_communities)
-        p["communities"] = {{"method", to_string(job.communities.method)}, {"resolution", job.communities.resolution},
-                            {"max_iterations", job.communities.max_iterations}, {"seed", job.communities.seed}};
+        p["communities"] = {{"method", to_string(job.communities.method)},
+                            {"resolution", job.communities.resolution},
+                            {"max_iterations", job.communities.max_iterations},
+                            {"seed", job.communities.seed}};
     if (job.run_seeds)
-        p["seeds"] = {{"k", job.seeds.params.k}, {"eps", job.seeds.params.epsilon},
+        p["seeds"] = {{"k", job.seeds.params.k},
+                      {"eps", job.seeds.params.epsilon},
                       {"objective", job.seeds.params.value_objective ? "value" : "customers"},
-                      {"budget", job.seeds.params.budget}, {"exclude_segments", job.seeds.exclude_segments},
-                      {"only_kind", job.seeds.only_kind}, {"seed", job.seeds.params.seed}};
+                      {"budget", job.seeds.params.budget},
+                      {"exclude_segments", job.seeds.exclude_segments},
+                      {"only_kind", job.seeds.only_kind},
+                      {"seed", job.seeds.params.seed}};
     if (job.run_compare)
-        p["compare"] = {{"k", job.compare.k}, {"simulations", job.compare.simulation.simulations},
-                        {"eps", job.compare.epsilon}, {"seed", job.compare.simulation.seed}};
+        p["compare"] = {{"k", job.compare.k},
+                        {"simulations", job.compare.simulation.simulations},
+                        {"eps", job.compare.epsilon},
+                        {"seed", job.compare.simulation.seed}};
     if (job.run_value) {
         const ValueParams& v = job.value.params;
-        p["value"] = {{"network_weight", v.network_weight}, {"referral_weight", v.referral_weight},
-                      {"depth_discount", v.referral.depth_discount}, {"window_days", v.profile.window_days},
-                      {"as_of", v.profile.as_of ? format_iso_date(*v.profile.as_of) : "last transaction"},
-                      {"own_threshold", v.own_threshold ? json(*v.own_threshold) : json("median")},
-                      {"influence_threshold", v.influence_threshold ? json(*v.influence_threshold) : json("median")},
-                      {"eps", v.network.epsilon}, {"seed", v.network.seed}};
+        p["value"] = {
+            {"network_weight", v.network_weight},
+            {"referral_weight", v.referral_weight},
+            {"depth_discount", v.referral.depth_discount},
+            {"window_days", v.profile.window_days},
+            {"as_of", v.profile.as_of ? format_iso_date(*v.profile.as_of) : "last transaction"},
+            {"own_threshold", v.own_threshold ? json(*v.own_threshold) : json("median")},
+            {"influence_threshold",
+             v.influence_threshold ? json(*v.influence_threshold) : json("median")},
+            {"eps", v.network.epsilon},
+            {"seed", v.network.seed}};
     }
     if (job.run_simulate)
-        p["simulate"] = {{"seeds", job.simulate.seed_ids}, {"simulations", job.simulate.params.simulations},
+        p["simulate"] = {{"seeds", job.simulate.seed_ids},
+                         {"simulations", job.simulate.params.simulations},
                          {"seed", job.simulate.params.seed}};
     return p;
 }
@@ -75,7 +89,8 @@ std::vector<std::uint32_t> referral_depths(const std::vector<NodeId>& referred_b
             node = referred_by[node];
         }
         if (depth[node] == UINT32_MAX) depth[node] = 0;  // a root
-        for (auto it = chain.rbegin(); it != chain.rend(); ++it) depth[*it] = depth[referred_by[*it]] + 1;
+        for (auto it = chain.rbegin(); it != chain.rend(); ++it)
+            depth[*it] = depth[referred_by[*it]] + 1;
         chain.clear();
     }
     return depth;
@@ -142,13 +157,15 @@ std::vector<std::unique_ptr<Analysis>> job_analyses(const JobSpec& job) {
 json data_summary(const Dataset& dataset) {
     const StatsSummary stats = summarize(dataset);
     json types = json::array(), segments = json::array();
-    for (const TypeCount& type : stats.types) types.push_back({{"name", type.name}, {"count", type.rows}});
-    for (const auto& [name, count] : stats.segments) segments.push_back({{"name", name}, {"count", count}});
-    json data = {{"source", dataset.source},           {"customers", stats.nodes},
-                 {"people", stats.people},             {"businesses", stats.businesses},
-                 {"opted_out", stats.opted_out},       {"relationships", stats.build.relationship_rows},
-                 {"referrals", stats.referrals},       {"transactions", stats.transactions},
-                 {"relationship_types", types},        {"segments", segments}};
+    for (const TypeCount& type : stats.types)
+        types.push_back({{"name", type.name}, {"count", type.rows}});
+    for (const auto& [name, count] : stats.segments)
+        segments.push_back({{"name", name}, {"count", count}});
+    json data = {{"source", dataset.source},     {"customers", stats.nodes},
+                 {"people", stats.people},       {"businesses", stats.businesses},
+                 {"opted_out", stats.opted_out}, {"relationships", stats.build.relationship_rows},
+                 {"referrals", stats.referrals}, {"transactions", stats.transactions},
+                 {"relationship_types", types},  {"segments", segments}};
     const InputReport& input = stats.input;
     if (!input.skipped.empty()) {
         json reasons = json::array();
@@ -163,16 +180,23 @@ json data_summary(const Dataset& dataset) {
         json imports = json::array();
         for (const ImportRecord& record : input.imports) {
             // The record's JSON texts, when they parse; the page shows the file names and reasons.
-            json files = record.files.empty() ? json::array() : json::parse(record.files, nullptr, false);
+            json files =
+                record.files.empty() ? json::array() : json::parse(record.files, nullptr, false);
             if (!files.is_array()) files = json::array();
-            json reasons = record.skipped_by_reason.empty() ? json::object()
-                                                            : json::parse(record.skipped_by_reason, nullptr, false);
+            json reasons = record.skipped_by_reason.empty()
+                               ? json::object()
+                               : json::parse(record.skipped_by_reason, nullptr, false);
             if (!reasons.is_object()) reasons = json::object();
-            imports.push_back({{"id", record.id},           {"time", record.time},
-                               {"mode", record.mode},       {"added", record.added},
-                               {"updated", record.updated}, {"unchanged", record.unchanged},
-                               {"skipped", record.skipped}, {"filtered", record.filtered},
-                               {"skipped_by_reason", reasons}, {"files", files}});
+            imports.push_back({{"id", record.id},
+                               {"time", record.time},
+                               {"mode", record.mode},
+                               {"added", record.added},
+                               {"updated", record.updated},
+                               {"unchanged", record.unchanged},
+                               {"skipped", record.skipped},
+                               {"filtered", record.filtered},
+                               {"skipped_by_reason", reasons},
+                               {"files", files}});
         }
         data["imports"] = imports;
     }
@@ -181,7 +205,8 @@ json data_summary(const Dataset& dataset) {
 
 // The job's data, read as [data] and [input] say, after the output folder is made; skipped bad
 // rows go to `rejects_file`.
-Dataset load_job_data(const JobSpec& job, const Progress& say, std::filesystem::path& rejects_file) {
+Dataset load_job_data(const JobSpec& job, const Progress& say,
+                      std::filesystem::path& rejects_file) {
     InputSource source{job.data_dir, job.edges_file, job.nodes_file, job.db_file};
     LoadOptions load_options;
     for (const auto& spec : job.type_specs) load_options.types.declare(spec);
@@ -196,7 +221,8 @@ Dataset load_job_data(const JobSpec& job, const Progress& say, std::filesystem::
     Dataset dataset = load_dataset(source, load_options);
     if (!dataset.input.skipped.empty()) {
         // Bad rows left out ([input] on_bad_row = "skip"): listed beside the report.
-        rejects_file = job.rejects.empty() ? job.out_dir / "rejects.csv" : std::filesystem::path(job.rejects);
+        rejects_file =
+            job.rejects.empty() ? job.out_dir / "rejects.csv" : std::filesystem::path(job.rejects);
         write_rejects_csv(rejects_file, dataset.input.skipped);
     }
     return dataset;
@@ -208,28 +234,37 @@ void check_job_against(const JobSpec& job, const InfluenceGraph& graph) {
     const std::string job_file = job.file.empty() ? std::string("(defaults)") : job.file.string();
     const auto& segment_names = graph.segment_names();
     for (const std::string& segment : job.named_segments())
-        if (segment.empty() || std::find(segment_names.begin(), segment_names.end(), segment) == segment_names.end())
-            throw InputError(job_file, "", "seeds.exclude_segments names segment '" + segment +
-                                               "', which no customer is in");
+        if (segment.empty() ||
+            std::find(segment_names.begin(), segment_names.end(), segment) == segment_names.end())
+            throw InputError(
+                job_file, "",
+                "seeds.exclude_segments names segment '" + segment + "', which no customer is in");
     if (job.run_simulate)
         for (const std::string& id : job.simulate.seed_ids) {
             const auto node = graph.find(id);
             if (!node)
-                throw InputError(job_file, "", "simulate.seeds names customer '" + id + "', who is not in the data");
+                throw InputError(
+                    job_file, "",
+                    "simulate.seeds names customer '" + id + "', who is not in the data");
             if (graph.opt_out(*node))
-                throw InputError(job_file, "", "simulate.seeds names customer '" + id +
-                                                   "', who opted out and may not be a campaign target");
+                throw InputError(job_file, "",
+                                 "simulate.seeds names customer '" + id +
+                                     "', who opted out and may not be a campaign target");
         }
     if (job.run_seeds && job.seeds.params.value_objective && graph.num_nodes() > 0) {
         bool any = false;
-        for (NodeId node = 0; node < graph.num_nodes() && !any; ++node) any = graph.value(node) > 0.0;
-        if (!any) throw InputError(job_file, "", "seeds.objective = \"value\" but no customer has a value above 0");
+        for (NodeId node = 0; node < graph.num_nodes() && !any; ++node)
+            any = graph.value(node) > 0.0;
+        if (!any)
+            throw InputError(job_file, "",
+                             "seeds.objective = \"value\" but no customer has a value above 0");
     }
 }
 
 // Runs each analysis in turn: its section of `summary`, its files, then the referral summary.
-void run_analyses(const JobSpec& job, const Dataset& dataset, const std::vector<std::unique_ptr<Analysis>>& analyses,
-                  const Progress& say, json& summary, std::vector<std::filesystem::path>& tables) {
+void run_analyses(const JobSpec& job, const Dataset& dataset,
+                  const std::vector<std::unique_ptr<Analysis>>& analyses, const Progress& say,
+                  json& summary, std::vector<std::filesystem::path>& tables) {
     const InfluenceGraph& graph = dataset.graph;
     AnalysisEnv env;
     env.seed = job.seed;
@@ -248,8 +283,8 @@ void run_analyses(const JobSpec& job, const Dataset& dataset, const std::vector<
     if (!env.referral) {
         std::vector<double> own(graph.num_nodes());
         for (NodeId node = 0; node < graph.num_nodes(); ++node) own[node] = graph.value(node);
-        env.referral =
-            std::make_shared<const ReferralValueResult>(referral_value(graph, dataset.referrals, own, kNoDate, {}));
+        env.referral = std::make_shared<const ReferralValueResult>(
+            referral_value(graph, dataset.referrals, own, kNoDate, {}));
     }
     summary["referrals"] = referral_summary(graph, *env.referral);
     if (summary.contains("simulate")) {  // the last section, after referrals
@@ -263,7 +298,8 @@ void run_analyses(const JobSpec& job, const Dataset& dataset, const std::vector<
 
 std::string data_summary_json(const Dataset& dataset) { return data_summary(dataset).dump(2); }
 
-BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::string&)>& progress) {
+BatchOutputs run_batch(const JobSpec& job,
+                       const std::function<void(const std::string&)>& progress) {
     const auto say = [&](const std::string& line) {
         if (progress) progress(line);
     };
@@ -277,7 +313,8 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
 
     json summary;
     summary["catena_version"] = CATENA_VERSION;
-    summary["job"] = {{"name", job.name}, {"file", job.file.empty() ? json(nullptr) : json(job.file.string())}};
+    summary["job"] = {{"name", job.name},
+                      {"file", job.file.empty() ? json(nullptr) : json(job.file.string())}};
     summary["run"] = {{"started_at", started},
                       {"finished_at", nullptr},
                       {"input_fingerprint", hex(graph.fingerprint())},
@@ -292,16 +329,19 @@ BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::s
     const std::vector<std::unique_ptr<Analysis>> analyses = job_analyses(job);
     run_analyses(job, dataset, analyses, say, summary, outputs.tables);
 
-    // --- Outputs ----------------------------------------------------------------------------------
+    // --- Outputs
+    // ----------------------------------------------------------------------------------
     const std::string finished = utc_now();
     summary["run"]["finished_at"] = finished;
     if (!job.db_file.empty() && job.save) {
         say("saving the results in " + job.db_file);
         json headline = {{"job", job.name}};
-        if (summary.contains("seeds")) headline["seeds_spread"] = summary["seeds"]["simulated_spread"];
-        if (summary.contains("communities")) headline["modularity"] = summary["communities"]["modularity"];
-        RunWriter writer(job.db_file, {"report", job_parameters(job).dump(), started, finished, graph.fingerprint(),
-                                       headline.dump()});
+        if (summary.contains("seeds"))
+            headline["seeds_spread"] = summary["seeds"]["simulated_spread"];
+        if (summary.contains("communities"))
+            headline["modularity"] = summary["communities"]["modularity"];
+        RunWriter writer(job.db_file, {"report", job_parameters(job).dump(), started, finished,
+                                       graph.fingerprint(), headline.dump()});
         for (const auto& analysis : analyses) analysis->save(writer, dataset);
         outputs.run_id = writer.commit(finished);
         summary["run"]["saved_as_run"] = outputs.run_id;

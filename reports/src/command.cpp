@@ -1,7 +1,5 @@
 #include "catena/reports/command.hpp"
 
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -14,15 +12,17 @@
 #include "catena/graph/output.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
-#include "catena/reports/estimate.hpp"
 #include "catena/reports/communities.hpp"
 #include "catena/reports/compare.hpp"
+#include "catena/reports/estimate.hpp"
 #include "catena/reports/rank.hpp"
 #include "catena/reports/seeds.hpp"
 #include "catena/reports/simulate.hpp"
 #include "catena/reports/stats.hpp"
 #include "catena/reports/value.hpp"
+
 #include "commands.hpp"
+#include <unistd.h>
 
 namespace catena {
 
@@ -62,30 +62,38 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_
                        "Edge list CSV: source,target[,weight] or any relationships columns");
     command.add_option("--nodes", options.nodes_file,
                        "Customers CSV for --edges (without it every id named is a person)");
-    if (with_db_input) command.add_option("--db", options.db_file, "Workspace database written by catena import");
-    command.add_option("--mapping", options.mapping,
-                       "Mapping file (TOML) saying how the files of the --data folder feed catena's tables "
-                       "(column names, keys, date and number formats, value maps); see README \"CRM exports\"");
-    command.add_option("--on-bad-row", options.on_bad_row,
-                       "stop: list up to 20 bad rows and stop (default); skip: leave them out, count them "
-                       "by reason and write them to --rejects");
-    command.add_option("--rejects", options.rejects,
-                       "With --on-bad-row skip: write the skipped rows here (CSV: file, line, table, column, "
-                       "reason, message, record)");
+    if (with_db_input)
+        command.add_option("--db", options.db_file, "Workspace database written by catena import");
+    command.add_option(
+        "--mapping", options.mapping,
+        "Mapping file (TOML) saying how the files of the --data folder feed catena's tables "
+        "(column names, keys, date and number formats, value maps); see README \"CRM exports\"");
+    command.add_option(
+        "--on-bad-row", options.on_bad_row,
+        "stop: list up to 20 bad rows and stop (default); skip: leave them out, count them "
+        "by reason and write them to --rejects");
+    command.add_option(
+        "--rejects", options.rejects,
+        "With --on-bad-row skip: write the skipped rows here (CSV: file, line, table, column, "
+        "reason, message, record)");
     command.add_flag("--directed", options.directed,
                      "Rows without a type are directed 'influences' (source -> target) instead of "
                      "undirected 'knows'");
-    command.add_option("--type", options.type_specs,
-                       "Declare or override a relationship type: NAME:directed|undirected[:STRENGTH] "
-                       "(repeatable), e.g. --type mentor:directed:1.5");
+    command.add_option(
+        "--type", options.type_specs,
+        "Declare or override a relationship type: NAME:directed|undirected[:STRENGTH] "
+        "(repeatable), e.g. --type mentor:directed:1.5");
     command.add_flag("-q,--quiet", options.quiet, "No notes or progress on stderr");
-    command.add_flag("--estimate", options.estimate,
-                     "Print the memory this run would need (from the input's size) and stop without running it");
-    command.add_option("--memory-limit", options.memory_limit,
-                       "Refuse to start (or, for seed selection, to draw another round of RR sets) when the run "
-                       "would need more memory than this, e.g. 800M or 2G");
-    command.add_flag("--timings", options.timings,
-                     "Print the wall time of each step on stderr ('catena: timing: STEP SECONDS s')");
+    command.add_flag(
+        "--estimate", options.estimate,
+        "Print the memory this run would need (from the input's size) and stop without running it");
+    command.add_option(
+        "--memory-limit", options.memory_limit,
+        "Refuse to start (or, for seed selection, to draw another round of RR sets) when the run "
+        "would need more memory than this, e.g. 800M or 2G");
+    command.add_flag(
+        "--timings", options.timings,
+        "Print the wall time of each step on stderr ('catena: timing: STEP SECONDS s')");
 }
 
 int thread_count() {
@@ -96,22 +104,26 @@ int thread_count() {
     return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
 }
 
-std::uint64_t check_memory(const CommonOptions& common, const InputSource& input, std::string_view command,
+std::uint64_t check_memory(const CommonOptions& common, const InputSource& input,
+                           std::string_view command,
                            const std::function<MemoryPart(const InputSize&)>& working) {
     if (!common.estimate && common.memory_limit.empty()) return 0;
-    const std::uint64_t limit = common.memory_limit.empty() ? 0 : parse_memory_size(common.memory_limit);
+    const std::uint64_t limit =
+        common.memory_limit.empty() ? 0 : parse_memory_size(common.memory_limit);
     const InputSize size = measure_input(input);
     const MemoryEstimate estimate = estimate_memory(size, working ? working(size) : MemoryPart{});
     const double limit_mib = static_cast<double>(limit) / (1 << 20);
     if (common.estimate) {
         fmt::print("catena {}: {}{}\n", command, estimate.describe(),
-                   limit == 0 ? "" : fmt::format(" ({} the memory limit of {:.0f} MiB)",
-                                                 estimate.total() > limit ? "over" : "within", limit_mib));
+                   limit == 0
+                       ? ""
+                       : fmt::format(" ({} the memory limit of {:.0f} MiB)",
+                                     estimate.total() > limit ? "over" : "within", limit_mib));
         throw EstimateOnly{};
     }
     if (estimate.total() > limit)
-        throw UsageError(fmt::format("{} would need {}, over --memory-limit {:.0f} MiB", command, estimate.describe(),
-                                     limit_mib));
+        throw UsageError(fmt::format("{} would need {}, over --memory-limit {:.0f} MiB", command,
+                                     estimate.describe(), limit_mib));
     return limit - std::min(limit, estimate.parts.front().bytes);
 }
 
@@ -120,7 +132,8 @@ Dataset load_input(const CommonOptions& common) {
         throw UsageError("--rejects goes with --on-bad-row skip");
     const auto start = std::chrono::steady_clock::now();
     Dataset dataset = load_dataset(common.input(), common.load_options());
-    common.timing("load", std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    common.timing("load",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     for (const auto& warning : dataset.warnings) common.note(warning);
     report_skipped(dataset.input.skipped, common.rejects, common);
     return dataset;
@@ -130,15 +143,17 @@ void report_skipped(const std::vector<SkippedRow>& skipped, const std::filesyste
                     const CommonOptions& common) {
     if (!rejects.empty()) write_rejects_csv(rejects, skipped);
     if (skipped.empty()) return;
-    common.note(skipped_rows_summary(skipped) +
-                (rejects.empty() ? " (give --rejects FILE to list them)" : "; listed in " + rejects.string()));
+    common.note(skipped_rows_summary(skipped) + (rejects.empty()
+                                                     ? " (give --rejects FILE to list them)"
+                                                     : "; listed in " + rejects.string()));
 }
 
 void print_text(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
 void ModelTexts::bind(CLI::App& app, const std::string& model_help) {
     app.add_option("--model", model, model_help)->capture_default_str();
-    app.add_option("--probability", probability, "IC edge probabilities: weighted-cascade, constant:P, column or learned")
+    app.add_option("--probability", probability,
+                   "IC edge probabilities: weighted-cascade, constant:P, column or learned")
         ->capture_default_str();
 }
 
@@ -160,7 +175,8 @@ Command analysis_command(std::shared_ptr<Analysis> analysis) {
     Command command{std::string(analysis->name()), std::string(analysis->help()), {}};
     command.bind = [analysis](CLI::App& app, CommonOptions& common) -> std::function<int()> {
         add_common_options(app, common, true);
-        app.add_option("--format", common.format, "Output format: table, csv or json")->capture_default_str();
+        app.add_option("--format", common.format, "Output format: table, csv or json")
+            ->capture_default_str();
         auto no_save = std::make_shared<bool>(false);
         app.add_flag("--no-save", *no_save, "With --db: do not record the run in the database");
         analysis->bind(app);
@@ -169,25 +185,27 @@ Command analysis_command(std::shared_ptr<Analysis> analysis) {
             analysis->prepare(common);
             const int threads = thread_count();
             AnalysisEnv env;
-            env.memory_limit = check_memory(common, common.input(), analysis->name(), [&](const InputSize& size) {
-                return analysis->working_memory(size, threads);
-            });
+            env.memory_limit = check_memory(
+                common, common.input(), analysis->name(),
+                [&](const InputSize& size) { return analysis->working_memory(size, threads); });
             const Dataset dataset = load_input(common);
             const std::string started = utc_now();
             env.progress = common.progress(std::string(analysis->name()));
             const auto start = std::chrono::steady_clock::now();
             analysis->compute(dataset, env);
-            common.timing(analysis->timing_step(),
-                          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+            common.timing(
+                analysis->timing_step(),
+                std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
             print_text(analysis->render(dataset, format));
             if (common.db_file.empty() || *no_save) return 0;
-            RunWriter writer(common.db_file, {std::string(analysis->name()), analysis->parameters().dump(), started, "",
-                                              dataset.graph.fingerprint(), analysis->summary(dataset).dump()});
+            RunWriter writer(common.db_file,
+                             {std::string(analysis->name()), analysis->parameters().dump(), started,
+                              "", dataset.graph.fingerprint(), analysis->summary(dataset).dump()});
             analysis->save(writer, dataset);
             const std::int64_t run_id = writer.commit(utc_now());
             if (!common.quiet)
-                fmt::print(stderr, "catena: saved as run {} in {} (table {})\n", run_id, common.db_file,
-                           analysis->stored_table());
+                fmt::print(stderr, "catena: saved as run {} in {} (table {})\n", run_id,
+                           common.db_file, analysis->stored_table());
             return 0;
         };
     };

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
+
 #include "human.hpp"
 
 namespace catena {
@@ -23,9 +24,12 @@ CommunityMethod parse_community_method(std::string_view text) {
 
 std::string_view to_string(CommunityMethod method) {
     switch (method) {
-        case CommunityMethod::leiden: return "leiden";
-        case CommunityMethod::louvain: return "louvain";
-        case CommunityMethod::label_propagation: return "lpa";
+        case CommunityMethod::leiden:
+            return "leiden";
+        case CommunityMethod::louvain:
+            return "louvain";
+        case CommunityMethod::label_propagation:
+            return "lpa";
     }
     return "?";
 }
@@ -34,7 +38,8 @@ CommunityReport summarize_communities(const Dataset& dataset, const CommunityPar
                                       CommunityResult result, const std::vector<double>& degree,
                                       std::string score_name, std::size_t top_members) {
     const InfluenceGraph& graph = dataset.graph;
-    if (degree.size() != graph.num_nodes()) throw InternalError("summarize_communities: one score per customer expected");
+    if (degree.size() != graph.num_nodes())
+        throw InternalError("summarize_communities: one score per customer expected");
     CommunityReport report;
     report.params = params;
     report.score_name = std::move(score_name);
@@ -46,7 +51,8 @@ CommunityReport summarize_communities(const Dataset& dataset, const CommunityPar
     std::vector<std::uint32_t> index(graph.num_nodes());
     for (NodeId node = 0; node < graph.num_nodes(); ++node)
         index[node] = static_cast<std::uint32_t>(
-            std::lower_bound(labels.begin(), labels.end(), result.community[node]) - labels.begin());
+            std::lower_bound(labels.begin(), labels.end(), result.community[node]) -
+            labels.begin());
     summaries.resize(labels.size());
     for (std::size_t c = 0; c < labels.size(); ++c) summaries[c].id = labels[c];
     const auto offsets = graph.out_offsets();
@@ -60,7 +66,8 @@ CommunityReport summarize_communities(const Dataset& dataset, const CommunityPar
         members[index[node]].push_back(node);
         for (EdgeId edge = offsets[node]; edge < offsets[node + 1]; ++edge) {
             const std::uint32_t other = index[targets[edge]];
-            if (other == index[node]) summary.internal_strength += graph.strength(edge);
+            if (other == index[node])
+                summary.internal_strength += graph.strength(edge);
             else {
                 summary.external_strength += graph.strength(edge);
                 summaries[other].external_strength += graph.strength(edge);
@@ -73,30 +80,39 @@ CommunityReport summarize_communities(const Dataset& dataset, const CommunityPar
         NodeId opted_out = 0;
         for (const NodeId node : list) opted_out += graph.opt_out(node);
         const std::size_t sorted = std::min(top_members + opted_out, list.size());
-        std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(sorted), list.end(),
-                          [&](NodeId a, NodeId b) { return degree[a] != degree[b] ? degree[a] > degree[b] : a < b; });
+        std::partial_sort(list.begin(), list.begin() + static_cast<std::ptrdiff_t>(sorted),
+                          list.end(), [&](NodeId a, NodeId b) {
+                              return degree[a] != degree[b] ? degree[a] > degree[b] : a < b;
+                          });
         CommunitySummary& summary = summaries[c];
-        for (std::size_t index = 0; index < sorted && summary.top_members.size() < top_members; ++index) {
-            if (graph.opt_out(list[index])) ++summary.opted_out_not_listed;
-            else summary.top_members.push_back(list[index]);
+        for (std::size_t index = 0; index < sorted && summary.top_members.size() < top_members;
+             ++index) {
+            if (graph.opt_out(list[index]))
+                ++summary.opted_out_not_listed;
+            else
+                summary.top_members.push_back(list[index]);
         }
         if (summary.top_members.size() < top_members) summary.opted_out_not_listed = opted_out;
     }
-    std::stable_sort(summaries.begin(), summaries.end(),
-                     [](const CommunitySummary& a, const CommunitySummary& b) { return a.size > b.size; });
+    std::stable_sort(
+        summaries.begin(), summaries.end(),
+        [](const CommunitySummary& a, const CommunitySummary& b) { return a.size > b.size; });
     report.result = std::move(result);
     return report;
 }
 
-nlohmann::ordered_json to_json(const Dataset& dataset, const CommunityReport& report, std::size_t top) {
+nlohmann::ordered_json to_json(const Dataset& dataset, const CommunityReport& report,
+                               std::size_t top) {
     const InfluenceGraph& graph = dataset.graph;
-    const std::size_t shown = top == 0 ? report.communities.size() : std::min(top, report.communities.size());
+    const std::size_t shown =
+        top == 0 ? report.communities.size() : std::min(top, report.communities.size());
     std::uint64_t opted_out = 0;  // passed over by the listed communities' top customers
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (std::size_t index = 0; index < shown; ++index) {
         const CommunitySummary& c = report.communities[index];
         nlohmann::ordered_json members = nlohmann::ordered_json::array();
-        for (const NodeId node : c.top_members) members.push_back({{"id", graph.external_id(node)}, {"name", graph.name(node)}});
+        for (const NodeId node : c.top_members)
+            members.push_back({{"id", graph.external_id(node)}, {"name", graph.name(node)}});
         rows.push_back({{"community", c.id},
                         {"size", c.size},
                         {"people", c.people},
@@ -120,9 +136,11 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const CommunityReport& re
             {"opted_out_not_listed", opted_out}};
 }
 
-std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format, std::size_t top) {
+std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format,
+                   std::size_t top) {
     const InfluenceGraph& graph = dataset.graph;
-    const std::size_t shown = top == 0 ? report.communities.size() : std::min(top, report.communities.size());
+    const std::size_t shown =
+        top == 0 ? report.communities.size() : std::min(top, report.communities.size());
     const auto names = [&](const CommunitySummary& summary) {
         std::vector<std::string> ids;
         for (const NodeId node : summary.top_members) ids.emplace_back(graph.external_id(node));
@@ -130,63 +148,78 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
     };
     // Opted-out customers the listed communities' top customers passed over.
     std::uint64_t opted_out = 0;
-    for (std::size_t index = 0; index < shown; ++index) opted_out += report.communities[index].opted_out_not_listed;
+    for (std::size_t index = 0; index < shown; ++index)
+        opted_out += report.communities[index].opted_out_not_listed;
     if (format == OutputFormat::json) return to_json(dataset, report, top).dump(2) + "\n";
     if (format == OutputFormat::csv) {
-        std::string out = "community,size,people,businesses,total_value,mean_value,internal_strength,external_strength,top_customers\n";
+        std::string out =
+            "community,size,people,businesses,total_value,mean_value,internal_strength,external_"
+            "strength,top_customers\n";
         for (std::size_t index = 0; index < shown; ++index) {
             const CommunitySummary& c = report.communities[index];
             std::string top_ids;
             for (const auto& id : names(c)) top_ids += (top_ids.empty() ? "" : " ") + id;
-            out += fmt::format("{},{},{},{},{:.2f},{:.2f},{:.17g},{:.17g},{}\n", c.id, c.size, c.people, c.businesses,
-                               c.total_value, c.size ? c.total_value / c.size : 0.0, c.internal_strength,
+            out += fmt::format("{},{},{},{},{:.2f},{:.2f},{:.17g},{:.17g},{}\n", c.id, c.size,
+                               c.people, c.businesses, c.total_value,
+                               c.size ? c.total_value / c.size : 0.0, c.internal_strength,
                                c.external_strength, csv_field(top_ids));
         }
         return out;
     }
-    std::string out = fmt::format("{} communities by {} (resolution {}, seed {}): modularity {:.4f}, {} {}\n\n",
-                                  count(report.result.count), to_string(report.params.method), report.params.resolution,
-                                  report.params.seed, report.result.modularity, report.result.iterations,
-                                  report.params.method == CommunityMethod::label_propagation ? "sweeps" : "passes");
-    out += fmt::format("{:>9}  {:>7}  {:>6}  {:>10}  {:>14}  {:>10}  {:>9}  {}\n", "community", "size", "people",
-                       "businesses", "total value", "mean value", "inside %", "top customers by " + report.score_name);
+    std::string out = fmt::format(
+        "{} communities by {} (resolution {}, seed {}): modularity {:.4f}, {} {}\n\n",
+        count(report.result.count), to_string(report.params.method), report.params.resolution,
+        report.params.seed, report.result.modularity, report.result.iterations,
+        report.params.method == CommunityMethod::label_propagation ? "sweeps" : "passes");
+    out += fmt::format("{:>9}  {:>7}  {:>6}  {:>10}  {:>14}  {:>10}  {:>9}  {}\n", "community",
+                       "size", "people", "businesses", "total value", "mean value", "inside %",
+                       "top customers by " + report.score_name);
     for (std::size_t index = 0; index < shown; ++index) {
         const CommunitySummary& c = report.communities[index];
         const double ties = c.internal_strength + c.external_strength;
         std::string top_names;
         for (const NodeId node : c.top_members) {
             if (!top_names.empty()) top_names += ", ";
-            top_names += graph.name(node).empty() ? std::string(graph.external_id(node))
-                                                  : fmt::format("{} ({})", graph.name(node), graph.external_id(node));
+            top_names += graph.name(node).empty()
+                             ? std::string(graph.external_id(node))
+                             : fmt::format("{} ({})", graph.name(node), graph.external_id(node));
         }
-        out += fmt::format("{:>9}  {:>7}  {:>6}  {:>10}  {:>14}  {:>10}  {:>9}  {}\n", c.id, count(c.size),
-                           count(c.people), count(c.businesses), money(c.total_value),
-                           money(c.size ? c.total_value / c.size : 0.0),
-                           ties > 0 ? fmt::format("{:.1f}%", 100 * c.internal_strength / ties) : "", top_names);
+        out += fmt::format("{:>9}  {:>7}  {:>6}  {:>10}  {:>14}  {:>10}  {:>9}  {}\n", c.id,
+                           count(c.size), count(c.people), count(c.businesses),
+                           money(c.total_value), money(c.size ? c.total_value / c.size : 0.0),
+                           ties > 0 ? fmt::format("{:.1f}%", 100 * c.internal_strength / ties) : "",
+                           top_names);
     }
     if (shown < report.communities.size())
-        out += fmt::format("... and {} smaller communities (--top 0 lists all)\n", count(report.communities.size() - shown));
+        out += fmt::format("... and {} smaller communities (--top 0 lists all)\n",
+                           count(report.communities.size() - shown));
     if (opted_out > 0)
-        out += fmt::format("{} opted-out customer{} among the top customers not listed\n", count(opted_out),
-                           opted_out == 1 ? "" : "s");
+        out += fmt::format("{} opted-out customer{} among the top customers not listed\n",
+                           count(opted_out), opted_out == 1 ? "" : "s");
     return out;
 }
 
-std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph, std::string_view column) {
+std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph,
+                                              std::string_view column) {
     const auto& names = graph.attribute_names();
     std::size_t position = names.size();
     for (std::size_t index = 0; index < names.size(); ++index)
         if (names[index] == column) position = index;
     const bool segment = column == "segment";
     if (position == names.size() && !segment)
-        throw UsageError("--initial-column: the customers have no column '" + std::string(column) + "'");
+        throw UsageError("--initial-column: the customers have no column '" + std::string(column) +
+                         "'");
     std::unordered_map<std::string_view, std::uint32_t> label_of;
     std::vector<std::uint32_t> labels(graph.num_nodes());
     std::vector<NodeId> unlabelled;
     for (NodeId node = 0; node < graph.num_nodes(); ++node) {
-        const std::string_view value = segment ? graph.segment(node) : graph.attribute(position, node);
-        if (value.empty()) unlabelled.push_back(node);
-        else labels[node] = label_of.emplace(value, static_cast<std::uint32_t>(label_of.size())).first->second;
+        const std::string_view value =
+            segment ? graph.segment(node) : graph.attribute(position, node);
+        if (value.empty())
+            unlabelled.push_back(node);
+        else
+            labels[node] =
+                label_of.emplace(value, static_cast<std::uint32_t>(label_of.size())).first->second;
     }
     auto next = static_cast<std::uint32_t>(label_of.size());
     for (const NodeId node : unlabelled) labels[node] = next++;

@@ -6,49 +6,60 @@
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/store.hpp"
 #include "catena/reports/command.hpp"
-#include "catena/reports/estimate.hpp"
 #include "catena/reports/communities.hpp"
+#include "catena/reports/estimate.hpp"
 
 namespace catena {
 
 namespace {
 
 class CommunitiesAnalysis final : public Analysis {
-public:
+  public:
     CommunitiesAnalysis(CommunityParams params, std::size_t top_members)
-        : params_(std::move(params)), top_members_(top_members), method_(to_string(params_.method)) {}
+        : params_(std::move(params)),
+          top_members_(top_members),
+          method_(to_string(params_.method)) {}
 
     std::string_view name() const override { return "communities"; }
     std::string_view help() const override {
-        return "Find communities (Leiden by default, Louvain, label propagation) and summarise each: size, people "
+        return "Find communities (Leiden by default, Louvain, label propagation) and summarise "
+               "each: size, people "
                "and businesses, value, ties inside and out, top customers";
     }
     std::string_view stored_table() const override { return "community_members"; }
 
     void bind(CLI::App& app) override {
-        app.add_option("--method", method_, "leiden, louvain or lpa (label propagation)")->capture_default_str();
+        app.add_option("--method", method_, "leiden, louvain or lpa (label propagation)")
+            ->capture_default_str();
         app.add_option("--resolution", params_.resolution,
                        "Modularity resolution: above 1 gives more, smaller communities")
             ->capture_default_str();
-        app.add_option("--seed", params_.seed, "Random seed: the same seed gives the same communities")
+        app.add_option("--seed", params_.seed,
+                       "Random seed: the same seed gives the same communities")
             ->capture_default_str();
         app.add_option("--max-iterations", params_.max_iterations,
                        "Leiden passes, each refining the last one's communities")
             ->capture_default_str();
-        app.add_option("--top", top_, "How many communities to list, largest first (0: all)")->capture_default_str();
-        app.add_option("--membership-out", membership_out_, "Also write id,community for every customer to this CSV");
+        app.add_option("--top", top_, "How many communities to list, largest first (0: all)")
+            ->capture_default_str();
+        app.add_option("--membership-out", membership_out_,
+                       "Also write id,community for every customer to this CSV");
         app.add_option("--initial", initial_file_,
                        "Start from the communities in this CSV (id,community), e.g. last month's");
-        app.add_option("--initial-run", initial_run_, "With --db: start from the communities of this run id");
-        app.add_option("--initial-column", initial_column_,
-                       "Start from the labels in this customers column (e.g. a stored segmentation)");
-        app.add_option("--top-by", top_by_, "Rank each community's top customers by degree or pagerank")
+        app.add_option("--initial-run", initial_run_,
+                       "With --db: start from the communities of this run id");
+        app.add_option(
+            "--initial-column", initial_column_,
+            "Start from the labels in this customers column (e.g. a stored segmentation)");
+        app.add_option("--top-by", top_by_,
+                       "Rank each community's top customers by degree or pagerank")
             ->capture_default_str();
     }
 
     void prepare(const CommonOptions& common) override {
         params_.method = parse_community_method(method_);
-        if (initial_run_ != 0 && common.db_file.empty()) throw UsageError("--initial-run needs --db");
+        if (initial_run_ != 0 && common.db_file.empty())
+            throw UsageError("--initial-run needs --db");
         if ((initial_run_ != 0) + !initial_file_.empty() + !initial_column_.empty() > 1)
             throw UsageError("give one of --initial, --initial-run and --initial-column");
         if (top_by_ != "degree" && top_by_ != "pagerank")
@@ -70,16 +81,19 @@ public:
         if (initial_run_ != 0) params.initial = load_community_run(db_, initial_run_, graph);
         if (!initial_column_.empty()) params.initial = labels_from_column(graph, initial_column_);
         CommunityResult result = detect_communities(graph, params);
-        if (!membership_out_.empty()) write_membership_csv(membership_out_, graph, result.community);
+        if (!membership_out_.empty())
+            write_membership_csv(membership_out_, graph, result.community);
         // Top members by the scores an analysis before computed (the batch job's rank), else by
         // --top-by.
         std::vector<double> scores = env.scores;
         std::string score_name = env.score_name;
         if (scores.empty()) {
-            scores = top_by_ == "pagerank" ? pagerank(graph).scores : weighted_degree(graph, RankDirection::influence);
+            scores = top_by_ == "pagerank" ? pagerank(graph).scores
+                                           : weighted_degree(graph, RankDirection::influence);
             score_name = top_by_;
         }
-        report_ = summarize_communities(dataset, params, std::move(result), scores, score_name, top_members_);
+        report_ = summarize_communities(dataset, params, std::move(result), scores, score_name,
+                                        top_members_);
     }
 
     std::string render(const Dataset& dataset, OutputFormat format) const override {
@@ -113,9 +127,11 @@ public:
         return "communities: " + std::string(to_string(params_.method));
     }
 
-    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override { return to_json(dataset, report_, 0); }
+    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override {
+        return to_json(dataset, report_, 0);
+    }
 
-private:
+  private:
     CommunityParams params_;
     std::size_t top_members_;
     std::string method_;
@@ -130,7 +146,8 @@ private:
 
 }  // namespace
 
-std::unique_ptr<Analysis> make_communities_analysis(const CommunityParams& params, std::size_t top_members) {
+std::unique_ptr<Analysis> make_communities_analysis(const CommunityParams& params,
+                                                    std::size_t top_members) {
     return std::make_unique<CommunitiesAnalysis>(params, top_members);
 }
 

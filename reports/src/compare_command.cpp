@@ -4,8 +4,9 @@
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/store.hpp"
 #include "catena/reports/command.hpp"
-#include "catena/reports/estimate.hpp"
 #include "catena/reports/compare.hpp"
+#include "catena/reports/estimate.hpp"
+
 #include "commands.hpp"
 
 namespace catena {
@@ -13,22 +14,25 @@ namespace catena {
 namespace {
 
 class CompareAnalysis final : public Analysis {
-public:
+  public:
     explicit CompareAnalysis(CompareOptions options)
         : options_(std::move(options)), model_(options_.simulation.model, options_.probability) {}
 
     std::string_view name() const override { return "compare"; }
     std::string_view help() const override {
-        return "Compare seed strategies as k grows, all judged by the same simulator: maximisation, top PageRank, "
+        return "Compare seed strategies as k grows, all judged by the same simulator: "
+               "maximisation, top PageRank, "
                "top degree, top value, random";
     }
     std::string_view stored_table() const override { return "compare_points"; }
 
     void bind(CLI::App& app) override {
         app.add_option("-k", options_.k, "Curves for 1..k seeds")->capture_default_str();
-        app.add_option("--sims", options_.simulation.simulations, "Simulations per point")->capture_default_str();
+        app.add_option("--sims", options_.simulation.simulations, "Simulations per point")
+            ->capture_default_str();
         model_.bind(app);
-        app.add_option("--eps", options_.epsilon, "eps of the maximisation strategy")->capture_default_str();
+        app.add_option("--eps", options_.epsilon, "eps of the maximisation strategy")
+            ->capture_default_str();
         app.add_option("--seed", options_.simulation.seed, "Random seed")->capture_default_str();
     }
 
@@ -78,9 +82,11 @@ public:
         return "compare: five strategies for k = 1.." + std::to_string(options_.k);
     }
 
-    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override { return to_json(dataset, report_); }
+    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override {
+        return to_json(dataset, report_);
+    }
 
-private:
+  private:
     CompareOptions options_;
     ModelTexts model_;
     CompareReport report_;

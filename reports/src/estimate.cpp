@@ -17,7 +17,9 @@ std::uint64_t MemoryEstimate::total() const {
 }
 
 std::string MemoryEstimate::describe() const {
-    const auto mib = [](std::uint64_t bytes) { return fmt::format("{:.0f} MiB", std::ceil(static_cast<double>(bytes) / (1 << 20))); };
+    const auto mib = [](std::uint64_t bytes) {
+        return fmt::format("{:.0f} MiB", std::ceil(static_cast<double>(bytes) / (1 << 20)));
+    };
     std::string text = "about " + mib(total()) + ":";
     for (std::size_t index = 0; index < parts.size(); ++index)
         text += (index ? " + " : " ") + parts[index].what + " " + mib(parts[index].bytes);
@@ -33,14 +35,17 @@ double arcs(const InputSize& size) { return 2.0 * static_cast<double>(size.relat
 // Edge probabilities and the sampler's in-edge copy, plus RR sets: OPIM-C's typical need on
 // catena's graphs (a run stops before a round that would pass --memory-limit).
 double seed_selection_bytes(const InputSize& size) {
-    return 8.0 * arcs(size) + 8.0 * arcs(size) + 16.0 * nodes(size) + 64.0 * nodes(size) + 8.0 * arcs(size);
+    return 8.0 * arcs(size) + 8.0 * arcs(size) + 16.0 * nodes(size) + 64.0 * nodes(size) +
+           8.0 * arcs(size);
 }
 double simulation_bytes(const InputSize& size, int threads) {
     return 8.0 * arcs(size) + 24.0 * nodes(size) * std::max(threads, 1);
 }
 double leiden_bytes(const InputSize& size) { return 14.0 * arcs(size) + 64.0 * nodes(size); }
 // The theta of the default eps and delta.
-double network_value_bytes(const InputSize& size) { return 16.0 * arcs(size) + 24.0 * nodes(size) + 72.0 * 230'000.0; }
+double network_value_bytes(const InputSize& size) {
+    return 16.0 * arcs(size) + 24.0 * nodes(size) + 72.0 * 230'000.0;
+}
 
 }  // namespace
 
@@ -48,26 +53,34 @@ MemoryEstimate estimate_memory(const InputSize& size, MemoryPart working) {
     MemoryEstimate estimate;
     // The process and the loaded graph: measured peak of loading (ids, attributes, CSR arrays and
     // the staging the builder frees once the graph is built).
-    estimate.parts.push_back({"loaded graph", bytes(24.0 * (1 << 20) + 76.0 * static_cast<double>(size.relationship_rows) +
-                                                      160.0 * nodes(size) + 40.0 * static_cast<double>(size.referrals) +
-                                                      40.0 * static_cast<double>(size.transactions))});
+    estimate.parts.push_back(
+        {"loaded graph",
+         bytes(24.0 * (1 << 20) + 76.0 * static_cast<double>(size.relationship_rows) +
+               160.0 * nodes(size) + 40.0 * static_cast<double>(size.referrals) +
+               40.0 * static_cast<double>(size.transactions))});
     if (!working.what.empty()) estimate.parts.push_back(std::move(working));
     return estimate;
 }
 
 namespace memory {
 
-MemoryPart stats(const InputSize& size) { return {"statistics", bytes(16.0 * nodes(size) + 8.0 * arcs(size))}; }
+MemoryPart stats(const InputSize& size) {
+    return {"statistics", bytes(16.0 * nodes(size) + 8.0 * arcs(size))};
+}
 
 MemoryPart rank(RankMeasure measure, const InputSize& size, int threads) {
     const double n = nodes(size), a = arcs(size);
     switch (measure) {
         case RankMeasure::betweenness:
         case RankMeasure::closeness:
-            return {std::string(to_string(measure)), bytes(8.0 * a + 48.0 * n * (std::max(threads, 1) + 1))};
-        case RankMeasure::core: return {"core numbers", bytes(24.0 * n + 8.0 * a)};
-        case RankMeasure::degree: return {"degree", bytes(16.0 * n)};
-        case RankMeasure::pagerank: break;
+            return {std::string(to_string(measure)),
+                    bytes(8.0 * a + 48.0 * n * (std::max(threads, 1) + 1))};
+        case RankMeasure::core:
+            return {"core numbers", bytes(24.0 * n + 8.0 * a)};
+        case RankMeasure::degree:
+            return {"degree", bytes(16.0 * n)};
+        case RankMeasure::pagerank:
+            break;
     }
     return {"PageRank", bytes(32.0 * n + 8.0 * a)};
 }
@@ -78,15 +91,22 @@ MemoryPart communities(CommunityMethod method, const InputSize& size) {
     return {std::string(to_string(method)), bytes(leiden_bytes(size))};
 }
 
-MemoryPart simulation(const InputSize& size, int threads) { return {"simulation", bytes(simulation_bytes(size, threads))}; }
-MemoryPart seed_selection(const InputSize& size) { return {"seed selection", bytes(seed_selection_bytes(size))}; }
-MemoryPart compare(const InputSize& size, int threads) {
-    return {"seed selection and simulation", bytes(seed_selection_bytes(size) + simulation_bytes(size, threads))};
+MemoryPart simulation(const InputSize& size, int threads) {
+    return {"simulation", bytes(simulation_bytes(size, threads))};
 }
-MemoryPart network_value(const InputSize& size) { return {"network value", bytes(network_value_bytes(size))}; }
+MemoryPart seed_selection(const InputSize& size) {
+    return {"seed selection", bytes(seed_selection_bytes(size))};
+}
+MemoryPart compare(const InputSize& size, int threads) {
+    return {"seed selection and simulation",
+            bytes(seed_selection_bytes(size) + simulation_bytes(size, threads))};
+}
+MemoryPart network_value(const InputSize& size) {
+    return {"network value", bytes(network_value_bytes(size))};
+}
 MemoryPart export_graph(const InputSize& size) {
-    return {"analyses and output",
-            bytes(leiden_bytes(size) + network_value_bytes(size) + 300.0 * arcs(size) + 500.0 * nodes(size))};
+    return {"analyses and output", bytes(leiden_bytes(size) + network_value_bytes(size) +
+                                         300.0 * arcs(size) + 500.0 * nodes(size))};
 }
 MemoryPart report(const InputSize& size, int threads) {
     return {"analyses, one at a time (largest)",
@@ -99,7 +119,9 @@ MemoryPart import() { return {"database writes", bytes(16.0 * (1 << 20))}; }
 
 std::uint64_t parse_memory_size(std::string_view text) {
     std::size_t index = 0;
-    while (index < text.size() && (std::isdigit(static_cast<unsigned char>(text[index])) || text[index] == '.')) ++index;
+    while (index < text.size() &&
+           (std::isdigit(static_cast<unsigned char>(text[index])) || text[index] == '.'))
+        ++index;
     const std::string number(text.substr(0, index));
     std::string unit(text.substr(index));
     for (char& c : unit) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
@@ -109,16 +131,25 @@ std::uint64_t parse_memory_size(std::string_view text) {
         value = std::stod(number, &used);
         if (used != number.size()) throw std::invalid_argument("trailing");
     } catch (const std::exception&) {
-        throw UsageError("--memory-limit must be a size like 800M or 2G, not '" + std::string(text) + "'");
+        throw UsageError("--memory-limit must be a size like 800M or 2G, not '" +
+                         std::string(text) + "'");
     }
     double scale = 1.0;
-    if (unit.empty() || unit == "B") scale = 1.0;
-    else if (unit == "K" || unit == "KB" || unit == "KIB") scale = 1024.0;
-    else if (unit == "M" || unit == "MB" || unit == "MIB") scale = 1024.0 * 1024.0;
-    else if (unit == "G" || unit == "GB" || unit == "GIB") scale = 1024.0 * 1024.0 * 1024.0;
-    else if (unit == "T" || unit == "TB" || unit == "TIB") scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
-    else throw UsageError("--memory-limit must be a size like 800M or 2G, not '" + std::string(text) + "'");
-    if (!(value > 0.0) || !std::isfinite(value * scale)) throw UsageError("--memory-limit must be above 0");
+    if (unit.empty() || unit == "B")
+        scale = 1.0;
+    else if (unit == "K" || unit == "KB" || unit == "KIB")
+        scale = 1024.0;
+    else if (unit == "M" || unit == "MB" || unit == "MIB")
+        scale = 1024.0 * 1024.0;
+    else if (unit == "G" || unit == "GB" || unit == "GIB")
+        scale = 1024.0 * 1024.0 * 1024.0;
+    else if (unit == "T" || unit == "TB" || unit == "TIB")
+        scale = 1024.0 * 1024.0 * 1024.0 * 1024.0;
+    else
+        throw UsageError("--memory-limit must be a size like 800M or 2G, not '" +
+                         std::string(text) + "'");
+    if (!(value > 0.0) || !std::isfinite(value * scale))
+        throw UsageError("--memory-limit must be above 0");
     return static_cast<std::uint64_t>(value * scale);
 }
 

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "catena/reports/stats.hpp"
+
 #include "human.hpp"
 
 namespace catena {
@@ -13,9 +14,12 @@ namespace {
 
 std::string mode_name(ImportMode mode) {
     switch (mode) {
-        case ImportMode::append: return "append";
-        case ImportMode::replace: return "replace";
-        case ImportMode::create: break;
+        case ImportMode::append:
+            return "append";
+        case ImportMode::replace:
+            return "replace";
+        case ImportMode::create:
+            break;
     }
     return "create";
 }
@@ -28,12 +32,13 @@ std::string list(const std::vector<std::string>& names) {
 
 }  // namespace
 
-std::string format_import_summary(const ImportSummary& summary, const std::string& source, const std::string& db) {
+std::string format_import_summary(const ImportSummary& summary, const std::string& source,
+                                  const std::string& db) {
     std::string out;
     const bool counted = summary.mode == ImportMode::append;
     if (summary.dry_run) {
-        out += fmt::format("Dry run: nothing was written. Importing {} into {} ({}) would store:\n", source, db,
-                           mode_name(summary.mode));
+        out += fmt::format("Dry run: nothing was written. Importing {} into {} ({}) would store:\n",
+                           source, db, mode_name(summary.mode));
     } else if (counted) {
         out += fmt::format("Appended {} to {} (import {}):\n", source, db, summary.import_id);
     } else {
@@ -43,13 +48,15 @@ std::string format_import_summary(const ImportSummary& summary, const std::strin
     }
     const auto row = [&](std::string_view table, std::uint64_t kept, const TableCounts& counts) {
         if (counted)
-            out += fmt::format("  {:<14} {:>10} added, {} updated, {} unchanged, {} skipped\n", table,
-                               count(counts.added), count(counts.updated), count(counts.unchanged), count(counts.skipped));
+            out += fmt::format("  {:<14} {:>10} added, {} updated, {} unchanged, {} skipped\n",
+                               table, count(counts.added), count(counts.updated),
+                               count(counts.unchanged), count(counts.skipped));
         else
             out += fmt::format("  {:<14} {:>10}{}\n", table, count(kept),
-                               counts.skipped ? fmt::format("   ({} bad row{} skipped)", count(counts.skipped),
-                                                             counts.skipped == 1 ? "" : "s")
-                                              : "");
+                               counts.skipped
+                                   ? fmt::format("   ({} bad row{} skipped)", count(counts.skipped),
+                                                 counts.skipped == 1 ? "" : "s")
+                                   : "");
     };
     row("customers", summary.customers, summary.customer_rows);
     row("relationships", summary.relationships, summary.relationship_rows);
@@ -61,28 +68,37 @@ std::string format_import_summary(const ImportSummary& summary, const std::strin
         constexpr std::size_t kShown = 5;
         for (std::size_t index = 0; index < std::min(kShown, input.skipped.size()); ++index) {
             const SkippedRow& row = input.skipped[index];
-            out += fmt::format("    {}:{}: {}{}\n", row.file, row.line, row.column.empty() ? "" : row.column + ": ",
-                               row.message);
+            out += fmt::format("    {}:{}: {}{}\n", row.file, row.line,
+                               row.column.empty() ? "" : row.column + ": ", row.message);
         }
-        if (input.skipped.size() > kShown) out += fmt::format("    ... and {} more\n", input.skipped.size() - kShown);
+        if (input.skipped.size() > kShown)
+            out += fmt::format("    ... and {} more\n", input.skipped.size() - kShown);
     }
-    if (input.filtered) out += fmt::format("  {} rows filtered out by the mapping (skip_if)\n", count(input.filtered));
+    if (input.filtered)
+        out +=
+            fmt::format("  {} rows filtered out by the mapping (skip_if)\n", count(input.filtered));
     if (input.merged_customers)
-        out += fmt::format("  {} duplicate customers merged by key\n", count(input.merged_customers));
+        out +=
+            fmt::format("  {} duplicate customers merged by key\n", count(input.merged_customers));
     if (summary.dropped_customers)
-        out += fmt::format("  {} customers the workspace held are gone (--replace)\n", count(summary.dropped_customers));
+        out += fmt::format("  {} customers the workspace held are gone (--replace)\n",
+                           count(summary.dropped_customers));
 
     if (summary.dry_run) {
         out += "\nFiles read\n";
         for (const SourceReport& file : summary.read.sources) {
-            out += fmt::format("  {} -> {}: {} records, {} rows", file.file, file.table, count(file.records), count(file.rows));
+            out += fmt::format("  {} -> {}: {} records, {} rows", file.file, file.table,
+                               count(file.records), count(file.rows));
             if (file.filtered) out += fmt::format(", {} filtered", count(file.filtered));
             if (file.skipped) out += fmt::format(", {} bad", count(file.skipped));
-            out += fmt::format("; delimiter '{}'{}, {}\n", file.delimiter, file.delimiter_detected ? " (detected)" : "",
-                               file.encoding);
-            for (const auto& [column, from] : file.mapped) out += fmt::format("      {:<13} <- {}\n", column, from);
-            if (!file.attributes.empty()) out += fmt::format("      attributes: {}\n", list(file.attributes));
-            if (!file.unmapped.empty()) out += fmt::format("      not used: {}\n", list(file.unmapped));
+            out += fmt::format("; delimiter '{}'{}, {}\n", file.delimiter,
+                               file.delimiter_detected ? " (detected)" : "", file.encoding);
+            for (const auto& [column, from] : file.mapped)
+                out += fmt::format("      {:<13} <- {}\n", column, from);
+            if (!file.attributes.empty())
+                out += fmt::format("      attributes: {}\n", list(file.attributes));
+            if (!file.unmapped.empty())
+                out += fmt::format("      not used: {}\n", list(file.unmapped));
         }
     }
     return out;

@@ -1,12 +1,12 @@
 #include "catena/reports/job.hpp"
 
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <cmath>
 #include <limits>
 #include <optional>
 #include <set>
+
+#include <toml++/toml.h>
 
 #include "catena/graph/errors.hpp"
 
@@ -17,15 +17,15 @@ namespace {
 // One table of the job file. Reads keys with their types and ranges; finish() rejects the keys
 // nobody asked for, so a misspelt key is an error instead of a silently ignored setting.
 class Section {
-public:
+  public:
     Section(const toml::table* table, std::string name, const std::string& file)
         : table_(table), name_(std::move(name)), file_(file) {}
 
     bool present() const { return table_ != nullptr; }
 
     [[noreturn]] void fail(const toml::source_region& where, const std::string& what) const {
-        throw InputError(file_ + ":" + std::to_string(where.begin.line), "column " + std::to_string(where.begin.column),
-                         what);
+        throw InputError(file_ + ":" + std::to_string(where.begin.line),
+                         "column " + std::to_string(where.begin.column), what);
     }
     [[noreturn]] void fail_key(std::string_view key, const std::string& what) const {
         fail(node(key)->source(), label(key) + ": " + what);
@@ -39,25 +39,30 @@ public:
         }
     }
     template <typename Int>
-    void integer(std::string_view key, Int& out, std::int64_t least, std::int64_t most = std::numeric_limits<std::int64_t>::max()) {
+    void integer(std::string_view key, Int& out, std::int64_t least,
+                 std::int64_t most = std::numeric_limits<std::int64_t>::max()) {
         if (const auto* n = take(key)) {
             if (!n->is_integer()) fail_key(key, "must be a whole number");
             const std::int64_t value = *n->value<std::int64_t>();
-            const std::int64_t top = std::min<std::int64_t>(most, static_cast<std::int64_t>(std::min<std::uint64_t>(
-                                                                      std::numeric_limits<Int>::max(),
-                                                                      std::numeric_limits<std::int64_t>::max())));
+            const std::int64_t top = std::min<std::int64_t>(
+                most,
+                static_cast<std::int64_t>(std::min<std::uint64_t>(
+                    std::numeric_limits<Int>::max(), std::numeric_limits<std::int64_t>::max())));
             if (value < least || value > top)
-                fail_key(key, "must be between " + std::to_string(least) + " and " + std::to_string(top) + ", not " +
-                                  std::to_string(value));
+                fail_key(key, "must be between " + std::to_string(least) + " and " +
+                                  std::to_string(top) + ", not " + std::to_string(value));
             out = static_cast<Int>(value);
         }
     }
     // A number in [least, most] (integers are accepted as numbers); `open_low`: least excluded.
-    void number(std::string_view key, double& out, double least, double most, bool open_low = false) {
+    void number(std::string_view key, double& out, double least, double most,
+                bool open_low = false) {
         if (auto value = read_number(key)) {
             if (!(open_low ? *value > least : *value >= least) || !(*value <= most))
-                fail_key(key, "must be " + std::string(open_low ? "above " : "at least ") + format(least) +
-                                  (std::isfinite(most) ? " and at most " + format(most) : "") + ", not " + format(*value));
+                fail_key(key, "must be " + std::string(open_low ? "above " : "at least ") +
+                                  format(least) +
+                                  (std::isfinite(most) ? " and at most " + format(most) : "") +
+                                  ", not " + format(*value));
             out = *value;
         }
     }
@@ -79,7 +84,8 @@ public:
             if (array == nullptr) fail_key(key, "must be a list of strings, like [\"a\", \"b\"]");
             out.clear();
             for (const auto& item : *array) {
-                if (!item.is_string()) fail(item.source(), label(key) + ": must be a list of strings");
+                if (!item.is_string())
+                    fail(item.source(), label(key) + ": must be a list of strings");
                 out.push_back(*item.value<std::string>());
             }
         }
@@ -92,7 +98,9 @@ public:
         }
         return nullptr;
     }
-    const toml::node* node(std::string_view key) const { return table_ ? table_->get(key) : nullptr; }
+    const toml::node* node(std::string_view key) const {
+        return table_ ? table_->get(key) : nullptr;
+    }
 
     // Runs an algorithm's Params::validate() on what the table set: its UsageError becomes
     // "FILE:LINE: column C: [name]: what", at the table's header.
@@ -112,10 +120,11 @@ public:
         for (const auto& [key, value] : *table_)
             if (!read_.count(std::string(key.str())))
                 fail(key.source().begin.line ? key.source() : value.source(),
-                     "unknown key '" + std::string(key.str()) + "'" + (name_.empty() ? "" : " in [" + name_ + "]"));
+                     "unknown key '" + std::string(key.str()) + "'" +
+                         (name_.empty() ? "" : " in [" + name_ + "]"));
     }
 
-private:
+  private:
     const toml::node* take(std::string_view key) {
         read_.insert(std::string(key));
         return node(key);
@@ -127,7 +136,9 @@ private:
         if (!n->is_floating_point()) fail_key(key, "must be a number");
         return *n->value<double>();
     }
-    std::string label(std::string_view key) const { return name_.empty() ? std::string(key) : name_ + "." + std::string(key); }
+    std::string label(std::string_view key) const {
+        return name_.empty() ? std::string(key) : name_ + "." + std::string(key);
+    }
     static std::string format(double value) {
         std::string text = std::to_string(value);
         while (text.size() > 1 && text.back() == '0') text.pop_back();
@@ -150,12 +161,14 @@ std::string resolve(const std::filesystem::path& base, const std::string& path) 
 Section section(const toml::table& root, std::string_view name, const std::string& file) {
     const toml::node* n = root.get(name);
     if (n && !n->is_table())
-        Section(&root, "", file).fail(n->source(), "'" + std::string(name) + "' must be a table: [" + std::string(name) + "]");
+        Section(&root, "", file)
+            .fail(n->source(),
+                  "'" + std::string(name) + "' must be a table: [" + std::string(name) + "]");
     return Section(n ? n->as_table() : nullptr, std::string(name), file);
 }
 
 void read_data([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+               [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section data = section(root, "data", file);
     data.string("folder", job.data_dir);
     data.string("edges", job.edges_file);
@@ -172,14 +185,15 @@ void read_data([[maybe_unused]] const toml::table& root, const std::string& file
 }
 
 void read_input([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section input = section(root, "input", file);
     input.string("mapping", job.mapping);
     input.string("on_bad_row", job.on_bad_row);
     input.string("rejects", job.rejects);
     input.finish();
     if (!job.on_bad_row.empty() && job.on_bad_row != "stop" && job.on_bad_row != "skip")
-        input.fail_key("on_bad_row", "must be \"stop\" or \"skip\", not \"" + job.on_bad_row + "\"");
+        input.fail_key("on_bad_row",
+                       "must be \"stop\" or \"skip\", not \"" + job.on_bad_row + "\"");
     job.mapping = resolve(base, job.mapping);
     job.rejects = resolve(base, job.rejects);
     if (!job.mapping.empty() && job.data_dir.empty() && !job.edges_file.empty())
@@ -187,7 +201,7 @@ void read_input([[maybe_unused]] const toml::table& root, const std::string& fil
 }
 
 void read_types([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section types = section(root, "types", file);
     if (types.present()) {
         for (const auto& [key, value] : *root.get("types")->as_table()) {
@@ -207,12 +221,14 @@ void read_types([[maybe_unused]] const toml::table& root, const std::string& fil
 }
 
 void read_model([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section model = section(root, "model", file);
     std::string diffusion = "ic";
     model.string("diffusion", diffusion);
-    if (const auto parsed = parse_diffusion_model(diffusion)) job.model = *parsed;
-    else model.fail_key("diffusion", "must be \"ic\" or \"lt\", not \"" + diffusion + "\"");
+    if (const auto parsed = parse_diffusion_model(diffusion))
+        job.model = *parsed;
+    else
+        model.fail_key("diffusion", "must be \"ic\" or \"lt\", not \"" + diffusion + "\"");
     model.string("probability", job.probability);
     try {
         ProbabilityModel::parse(job.probability);
@@ -223,7 +239,7 @@ void read_model([[maybe_unused]] const toml::table& root, const std::string& fil
 }
 
 void read_rank([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+               [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section rank = section(root, "rank", file);
     rank.boolean("enabled", job.run_rank);
     std::string measure(to_string(job.rank.measure));
@@ -236,7 +252,8 @@ void read_rank([[maybe_unused]] const toml::table& root, const std::string& file
     rank.integer("top", job.rank.top, 0);
     rank.number("damping", job.rank.pagerank.damping, 0.0, 1.0);
     if (job.rank.pagerank.damping >= 1.0) rank.fail_key("damping", "must be below 1");
-    rank.number("tolerance", job.rank.pagerank.tolerance, 0.0, std::numeric_limits<double>::infinity());
+    rank.number("tolerance", job.rank.pagerank.tolerance, 0.0,
+                std::numeric_limits<double>::infinity());
     rank.integer("max_iterations", job.rank.pagerank.max_iterations, 1);
     rank.boolean("weighted", job.rank.pagerank.weighted);
     rank.string("personalize", job.rank.personalize);
@@ -245,7 +262,7 @@ void read_rank([[maybe_unused]] const toml::table& root, const std::string& file
 }
 
 void read_communities([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                      [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section communities = section(root, "communities", file);
     communities.boolean("enabled", job.run_communities);
     std::string method(to_string(job.communities.method));
@@ -255,7 +272,8 @@ void read_communities([[maybe_unused]] const toml::table& root, const std::strin
     } catch (const UsageError& bad) {
         communities.fail_key("method", bad.what());
     }
-    communities.number("resolution", job.communities.resolution, 0.0, std::numeric_limits<double>::infinity(), true);
+    communities.number("resolution", job.communities.resolution, 0.0,
+                       std::numeric_limits<double>::infinity(), true);
     job.communities.seed = job.seed;
     communities.integer("seed", job.communities.seed, 0);
     communities.integer("max_iterations", job.communities.max_iterations, 1);
@@ -264,7 +282,7 @@ void read_communities([[maybe_unused]] const toml::table& root, const std::strin
 }
 
 void read_seeds([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section seeds = section(root, "seeds", file);
     seeds.boolean("enabled", job.run_seeds);
     SeedSelectionParams& p = job.seeds.params;
@@ -274,13 +292,18 @@ void read_seeds([[maybe_unused]] const toml::table& root, const std::string& fil
     seeds.number("delta", p.delta, 0.0, 1.0);
     std::string objective = "customers";
     seeds.string("objective", objective);
-    if (objective == "value") p.value_objective = true;
-    else if (objective != "customers") seeds.fail_key("objective", "must be \"customers\" or \"value\", not \"" + objective + "\"");
+    if (objective == "value")
+        p.value_objective = true;
+    else if (objective != "customers")
+        seeds.fail_key("objective",
+                       "must be \"customers\" or \"value\", not \"" + objective + "\"");
     seeds.number("budget", p.budget, 0.0, std::numeric_limits<double>::infinity());
     seeds.strings("exclude_segments", job.seeds.exclude_segments);
     seeds.string("only_kind", job.seeds.only_kind);
-    if (!job.seeds.only_kind.empty() && job.seeds.only_kind != "person" && job.seeds.only_kind != "business")
-        seeds.fail_key("only_kind", "must be \"person\" or \"business\", not \"" + job.seeds.only_kind + "\"");
+    if (!job.seeds.only_kind.empty() && job.seeds.only_kind != "person" &&
+        job.seeds.only_kind != "business")
+        seeds.fail_key("only_kind",
+                       "must be \"person\" or \"business\", not \"" + job.seeds.only_kind + "\"");
     p.seed = job.seed;
     seeds.integer("seed", p.seed, 0);
     seeds.finish();
@@ -288,7 +311,7 @@ void read_seeds([[maybe_unused]] const toml::table& root, const std::string& fil
 }
 
 void read_compare([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                  [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section compare = section(root, "compare", file);
     compare.boolean("enabled", job.run_compare);
     compare.integer("k", job.compare.k, 1, 1000);
@@ -301,12 +324,13 @@ void read_compare([[maybe_unused]] const toml::table& root, const std::string& f
 }
 
 void read_value([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section value = section(root, "value", file);
     value.boolean("enabled", job.run_value);
     ValueParams& p = job.value.params;
     value.number("network_weight", p.network_weight, 0.0, std::numeric_limits<double>::infinity());
-    value.number("referral_weight", p.referral_weight, 0.0, std::numeric_limits<double>::infinity());
+    value.number("referral_weight", p.referral_weight, 0.0,
+                 std::numeric_limits<double>::infinity());
     value.number("depth_discount", p.referral.depth_discount, 0.0, 1.0);
     value.integer("window_days", p.profile.window_days, 1, 100'000);
     std::string as_of;
@@ -326,7 +350,7 @@ void read_value([[maybe_unused]] const toml::table& root, const std::string& fil
 }
 
 void read_simulate([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                   [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section simulate = section(root, "simulate", file);
     simulate.strings("seeds", job.simulate.seed_ids);
     job.run_simulate = !job.simulate.seed_ids.empty();
@@ -341,7 +365,7 @@ void read_simulate([[maybe_unused]] const toml::table& root, const std::string& 
 }
 
 void read_output([[maybe_unused]] const toml::table& root, const std::string& file,
-            [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+                 [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section output = section(root, "output", file);
     std::string folder;
     output.string("folder", folder);
@@ -368,13 +392,15 @@ JobSpec default_job() {
 JobSpec parse_job_file(const std::filesystem::path& path) {
     const std::string file = path.string();
     std::error_code error;
-    if (!std::filesystem::is_regular_file(path, error)) throw InputError(file, "", "no such job file");
+    if (!std::filesystem::is_regular_file(path, error))
+        throw InputError(file, "", "no such job file");
     toml::table root;
     try {
         root = toml::parse_file(file);
     } catch (const toml::parse_error& parse) {
         throw InputError(file + ":" + std::to_string(parse.source().begin.line),
-                         "column " + std::to_string(parse.source().begin.column), std::string(parse.description()));
+                         "column " + std::to_string(parse.source().begin.column),
+                         std::string(parse.description()));
     }
     JobSpec job = default_job();
     job.file = path;
@@ -383,7 +409,8 @@ JobSpec parse_job_file(const std::filesystem::path& path) {
     Section top(&root, "", file);
     top.string("name", job.name);
     top.integer("seed", job.seed, 0);
-    for (const char* name : {"data", "input", "types", "model", "rank", "communities", "seeds", "compare", "value", "simulate", "output"})
+    for (const char* name : {"data", "input", "types", "model", "rank", "communities", "seeds",
+                             "compare", "value", "simulate", "output"})
         top.table(name);  // checked to be a table and marked known; read below
     top.finish();
 

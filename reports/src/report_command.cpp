@@ -10,6 +10,7 @@
 #include "catena/reports/batch.hpp"
 #include "catena/reports/estimate.hpp"
 #include "catena/reports/job.hpp"
+
 #include "commands.hpp"
 
 namespace catena {
@@ -31,7 +32,9 @@ JobSpec job_for(const ReportArgs& args, const CommonOptions& common) {
         job.db_file = common.db_file;
     }
     if (job.data_dir.empty() && job.edges_file.empty() && job.db_file.empty())
-        throw UsageError("report needs its input: --data DIR, --edges FILE or --db FILE, or a job file with [data]");
+        throw UsageError(
+            "report needs its input: --data DIR, --edges FILE or --db FILE, or a job file with "
+            "[data]");
     if (common.directed) job.directed = true;
     if (!common.mapping.empty()) job.mapping = common.mapping;
     if (!common.on_bad_row.empty()) {
@@ -48,11 +51,12 @@ JobSpec job_for(const ReportArgs& args, const CommonOptions& common) {
 int run_report(const ReportArgs& args, const CommonOptions& common) {
     const JobSpec job = job_for(args, common);
     const int threads = thread_count();
-    check_memory(common, InputSource{job.data_dir, job.edges_file, job.nodes_file, job.db_file}, "report",
-                 [&](const InputSize& size) { return memory::report(size, threads); });
+    check_memory(common, InputSource{job.data_dir, job.edges_file, job.nodes_file, job.db_file},
+                 "report", [&](const InputSize& size) { return memory::report(size, threads); });
     const auto start = std::chrono::steady_clock::now();
     const BatchOutputs outputs = run_batch(job, common.progress("report"));
-    const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     common.timing("report", seconds);
     if (!common.quiet) fmt::print(stderr, "catena: report written in {:.1f} s\n", seconds);
     fmt::print("Report: {}\nSummary: {}\n", outputs.html.string(), outputs.summary.string());
@@ -64,20 +68,24 @@ int run_report(const ReportArgs& args, const CommonOptions& common) {
 }  // namespace
 
 Command report_command() {
-    return {"report",
-            "The batch job: run the analyses a job file lists (or all of them with their defaults) and write "
-            "report.html, summary.json and CSV tables into a folder, and the results into the workspace database "
-            "when the input is one",
-            [](CLI::App& app, CommonOptions& common) -> std::function<int()> {
-                add_common_options(app, common, true);
-                auto args = std::make_shared<ReportArgs>();
-                app.add_option("--job", args->job_file,
-                               "Job file (TOML); see samples/job.toml and README \"Batch reports\"");
-                app.add_option("--out", args->out,
-                               "Output folder (default: the job's [output] folder, or catena-report)");
-                app.add_flag("--no-save", args->no_save, "With --db: do not record the run in the database");
-                return [args, &common] { return run_report(*args, common); };
-            }};
+    return {
+        "report",
+        "The batch job: run the analyses a job file lists (or all of them with their defaults) and "
+        "write "
+        "report.html, summary.json and CSV tables into a folder, and the results into the "
+        "workspace database "
+        "when the input is one",
+        [](CLI::App& app, CommonOptions& common) -> std::function<int()> {
+            add_common_options(app, common, true);
+            auto args = std::make_shared<ReportArgs>();
+            app.add_option("--job", args->job_file,
+                           "Job file (TOML); see samples/job.toml and README \"Batch reports\"");
+            app.add_option("--out", args->out,
+                           "Output folder (default: the job's [output] folder, or catena-report)");
+            app.add_flag("--no-save", args->no_save,
+                         "With --db: do not record the run in the database");
+            return [args, &common] { return run_report(*args, common); };
+        }};
 }
 
 }  // namespace catena

@@ -6,6 +6,7 @@
 #include "catena/reports/command.hpp"
 #include "catena/reports/estimate.hpp"
 #include "catena/reports/seeds.hpp"
+
 #include "commands.hpp"
 
 namespace catena {
@@ -13,15 +14,18 @@ namespace catena {
 namespace {
 
 class SeedsAnalysis final : public Analysis {
-public:
+  public:
     explicit SeedsAnalysis(SeedsOptions options)
-        : options_(std::move(options)), model_(options_.params.model, options_.probability),
+        : options_(std::move(options)),
+          model_(options_.params.model, options_.probability),
           objective_(options_.params.value_objective ? "value" : "customers") {}
 
     std::string_view name() const override { return "seeds"; }
     std::string_view help() const override {
-        return "Choose the k customers to seed a referral campaign with (reverse-influence sampling, OPIM-C): "
-               "guaranteed within (1 - 1/e - eps) of the best reach with probability 1 - delta, and reports the "
+        return "Choose the k customers to seed a referral campaign with (reverse-influence "
+               "sampling, OPIM-C): "
+               "guaranteed within (1 - 1/e - eps) of the best reach with probability 1 - delta, "
+               "and reports the "
                "ratio it could certify";
     }
     std::string_view stored_table() const override { return "seed_choices"; }
@@ -29,29 +33,39 @@ public:
     void bind(CLI::App& app) override {
         SeedSelectionParams& p = options_.params;
         app.add_option("-k", p.k, "How many seeds")->capture_default_str();
-        app.add_option("--eps", p.epsilon, "Approximation slack eps, in (0, 1)")->capture_default_str();
-        app.add_option("--delta", p.delta, "Failure probability of the guarantee (0: 1 / number of customers)")
+        app.add_option("--eps", p.epsilon, "Approximation slack eps, in (0, 1)")
+            ->capture_default_str();
+        app.add_option("--delta", p.delta,
+                       "Failure probability of the guarantee (0: 1 / number of customers)")
             ->capture_default_str();
         model_.bind(app);
         app.add_option("--objective", objective_, "customers or value (expected own value reached)")
             ->capture_default_str();
-        app.add_option("--budget", p.budget,
-                       "Total cost of the seeds at most this (customers' cost column; 0: no budget)")
+        app.add_option(
+               "--budget", p.budget,
+               "Total cost of the seeds at most this (customers' cost column; 0: no budget)")
             ->capture_default_str();
-        app.add_option("--exclude-segment", options_.exclude_segments, "Never choose this segment (repeatable)");
-        app.add_option("--only-kind", options_.only_kind, "Choose only person or business customers");
+        app.add_option("--exclude-segment", options_.exclude_segments,
+                       "Never choose this segment (repeatable)");
+        app.add_option("--only-kind", options_.only_kind,
+                       "Choose only person or business customers");
         app.add_option("--seed", p.seed, "Random seed")->capture_default_str();
     }
 
     void prepare(const CommonOptions&) override {
         options_.params.model = model_.diffusion();
-        if (objective_ == "value") options_.params.value_objective = true;
-        else if (objective_ == "customers") options_.params.value_objective = false;
-        else throw UsageError("--objective must be customers or value, not '" + objective_ + "'");
+        if (objective_ == "value")
+            options_.params.value_objective = true;
+        else if (objective_ == "customers")
+            options_.params.value_objective = false;
+        else
+            throw UsageError("--objective must be customers or value, not '" + objective_ + "'");
         options_.probability = model_.probabilities();
     }
 
-    MemoryPart working_memory(const InputSize& size, int) const override { return memory::seed_selection(size); }
+    MemoryPart working_memory(const InputSize& size, int) const override {
+        return memory::seed_selection(size);
+    }
 
     void compute(const Dataset& dataset, AnalysisEnv& env) override {
         SeedsOptions options = options_;
@@ -105,8 +119,8 @@ public:
         SimulationParams simulation;
         simulation.model = options_.params.model;
         simulation.seed = env.seed;
-        const std::vector<double> weights =
-            diffusion_weights(graph, options_.params.model, options_.probability, dataset.referrals);
+        const std::vector<double> weights = diffusion_weights(
+            graph, options_.params.model, options_.probability, dataset.referrals);
         const SimulationResult reach = simulate(graph, weights, r.seeds, simulation);
         Json json = to_json(dataset, report_);
         Json seeds = std::move(json["seeds"]);
@@ -117,8 +131,10 @@ public:
         return json;
     }
 
-private:
-    const char* objective() const { return options_.params.value_objective ? "value" : "customers"; }
+  private:
+    const char* objective() const {
+        return options_.params.value_objective ? "value" : "customers";
+    }
 
     SeedsOptions options_;
     ModelTexts model_;

@@ -12,18 +12,24 @@
 
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/csv_reader.hpp"
+
 #include "human.hpp"
 
 namespace catena {
 
 namespace {
 std::string probability_name(const SimulateOptions& options) {
-    if (options.params.model == DiffusionModel::linear_threshold) return "in-edge strengths normalised";
+    if (options.params.model == DiffusionModel::linear_threshold)
+        return "in-edge strengths normalised";
     switch (options.probability.kind) {
-        case ProbabilityModel::Kind::weighted_cascade: return "weighted-cascade";
-        case ProbabilityModel::Kind::constant: return fmt::format("constant:{}", options.probability.constant);
-        case ProbabilityModel::Kind::column: return "column";
-        case ProbabilityModel::Kind::learned: return "learned";
+        case ProbabilityModel::Kind::weighted_cascade:
+            return "weighted-cascade";
+        case ProbabilityModel::Kind::constant:
+            return fmt::format("constant:{}", options.probability.constant);
+        case ProbabilityModel::Kind::column:
+            return "column";
+        case ProbabilityModel::Kind::learned:
+            return "learned";
     }
     return "?";
 }
@@ -31,7 +37,8 @@ std::string probability_name(const SimulateOptions& options) {
 
 std::vector<std::string> read_seed_file(const std::string& path) {
     std::error_code error;
-    if (std::filesystem::is_directory(path, error)) throw InputError(path, "", "is a folder, not a seeds file");
+    if (std::filesystem::is_directory(path, error))
+        throw InputError(path, "", "is a folder, not a seeds file");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw InputError(path, "", "cannot open the seeds file");
     std::ostringstream read;
@@ -42,7 +49,8 @@ std::vector<std::string> read_seed_file(const std::string& path) {
     // A header is a first line whose first field is `id` or `customer` (quoted or not).
     std::string first(text.substr(0, std::min(text.find_first_of(",\r\n"), text.size())));
     first.erase(std::remove(first.begin(), first.end(), '"'), first.end());
-    std::transform(first.begin(), first.end(), first.begin(), [](unsigned char c) { return std::tolower(c); });
+    std::transform(first.begin(), first.end(), first.begin(),
+                   [](unsigned char c) { return std::tolower(c); });
     first.erase(0, first.find_first_not_of(' '));
     first.erase(first.find_last_not_of(' ') + 1);
     std::vector<std::string> ids;
@@ -66,7 +74,8 @@ SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& opt
     const InfluenceGraph& graph = dataset.graph;
     SimulateReport report;
     report.options = options;
-    if (options.seed_ids.empty()) throw UsageError("simulate: give the seed customers (--seeds or --seeds-file)");
+    if (options.seed_ids.empty())
+        throw UsageError("simulate: give the seed customers (--seeds or --seeds-file)");
     for (const std::string& id : options.seed_ids) {
         const auto node = graph.find(id);
         if (!node) throw UsageError("simulate: unknown seed customer '" + id + "'");
@@ -78,14 +87,17 @@ SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& opt
     std::size_t opted_out_count = 0;
     for (const NodeId node : report.seeds)
         if (graph.opt_out(node)) {
-            opted_out += (opted_out.empty() ? "'" : ", '") + std::string(graph.external_id(node)) + "'";
+            opted_out +=
+                (opted_out.empty() ? "'" : ", '") + std::string(graph.external_id(node)) + "'";
             ++opted_out_count;
         }
     if (opted_out_count > 0)
-        throw UsageError("simulate: seed customer" + std::string(opted_out_count == 1 ? " " : "s ") + opted_out +
-                         (opted_out_count == 1 ? " has" : " have") +
-                         " opted out and may not be a campaign target; leave them out of the seeds");
-    const std::vector<double> weights = diffusion_weights(graph, options.params.model, options.probability, dataset.referrals);
+        throw UsageError(
+            "simulate: seed customer" + std::string(opted_out_count == 1 ? " " : "s ") + opted_out +
+            (opted_out_count == 1 ? " has" : " have") +
+            " opted out and may not be a campaign target; leave them out of the seeds");
+    const std::vector<double> weights =
+        diffusion_weights(graph, options.params.model, options.probability, dataset.referrals);
     report.result = simulate(graph, weights, report.seeds, options.params);
     return report;
 }
@@ -111,17 +123,20 @@ Reached most_likely_reached(const InfluenceGraph& graph, const SimulateReport& r
     std::size_t opted_out_reached = 0;
     for (const NodeId node : reached) opted_out_reached += graph.opt_out(node);
     const std::size_t sorted = std::min(report.options.top + opted_out_reached, reached.size());
-    std::partial_sort(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(sorted), reached.end(),
-                      [&](NodeId a, NodeId b) {
-                          const double pa = r.activation_probability[a], pb = r.activation_probability[b];
+    std::partial_sort(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(sorted),
+                      reached.end(), [&](NodeId a, NodeId b) {
+                          const double pa = r.activation_probability[a],
+                                       pb = r.activation_probability[b];
                           return pa != pb ? pa > pb : a < b;
                       });
     reached.resize(sorted);
     Reached out;
     for (const NodeId node : reached) {
         if (out.listed.size() >= report.options.top) break;
-        if (graph.opt_out(node)) ++out.opted_out;
-        else out.listed.push_back(node);
+        if (graph.opt_out(node))
+            ++out.opted_out;
+        else
+            out.listed.push_back(node);
     }
     if (out.listed.size() < report.options.top) out.opted_out = opted_out_reached;
     return out;
@@ -132,8 +147,9 @@ Reached most_likely_reached(const InfluenceGraph& graph, const SimulateReport& r
 std::string activation_csv(const InfluenceGraph& graph, const SimulationResult& r) {
     std::string out = "id,name,activation_probability,opt_out\n";
     for (NodeId node = 0; node < graph.num_nodes(); ++node)
-        out += fmt::format("{},{},{:.17g},{}\n", csv_field(graph.external_id(node)), csv_field(graph.name(node)),
-                           r.activation_probability[node], graph.opt_out(node) ? "true" : "false");
+        out += fmt::format("{},{},{:.17g},{}\n", csv_field(graph.external_id(node)),
+                           csv_field(graph.name(node)), r.activation_probability[node],
+                           graph.opt_out(node) ? "true" : "false");
     return out;
 }
 
@@ -171,12 +187,16 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
     const Reached reached = most_likely_reached(graph, report);
     std::string out = fmt::format(
         "Simulated {} campaigns ({} model, p = {}, seed {}) from {} seed customer{}\n\n",
-        count(r.simulations), to_string(report.options.params.model) == "lt" ? "Linear Threshold" : "Independent Cascade",
+        count(r.simulations),
+        to_string(report.options.params.model) == "lt" ? "Linear Threshold" : "Independent Cascade",
         probability_name(report.options), report.options.params.seed, report.seeds.size(),
         report.seeds.size() == 1 ? "" : "s");
-    out += fmt::format("  expected customers reached  {:.2f} ± {:.2f}  (95% interval {:.2f} to {:.2f}; seeds included)\n",
-                       r.expected_spread, r.standard_error, r.ci_low, r.ci_high);
-    out += fmt::format("  expected value reached      {} ± {}\n", money(r.expected_value), money(r.value_standard_error));
+    out += fmt::format(
+        "  expected customers reached  {:.2f} ± {:.2f}  (95% interval {:.2f} to {:.2f}; seeds "
+        "included)\n",
+        r.expected_spread, r.standard_error, r.ci_low, r.ci_high);
+    out += fmt::format("  expected value reached      {} ± {}\n", money(r.expected_value),
+                       money(r.value_standard_error));
     out += "  mean customers activated by depth:";
     for (std::size_t depth = 0; depth < r.mean_by_depth.size() && depth < 12; ++depth)
         out += fmt::format(" {}:{}", depth, score(r.mean_by_depth[depth], 3));
@@ -185,12 +205,14 @@ std::string render(const Dataset& dataset, const SimulateReport& report, OutputF
     if (!reached.listed.empty()) {
         out += "Most likely to be reached\n";
         for (const NodeId node : reached.listed)
-            out += fmt::format("  {:>6.1f}%  {} {}\n", 100 * r.activation_probability[node], graph.external_id(node),
-                               graph.name(node));
+            out += fmt::format("  {:>6.1f}%  {} {}\n", 100 * r.activation_probability[node],
+                               graph.external_id(node), graph.name(node));
     }
     if (reached.opted_out > 0)
-        out += fmt::format("{} opted-out customer{} more likely reached than these not listed (counted in the spread)\n",
-                           count(reached.opted_out), reached.opted_out == 1 ? "" : "s");
+        out += fmt::format(
+            "{} opted-out customer{} more likely reached than these not listed (counted in the "
+            "spread)\n",
+            count(reached.opted_out), reached.opted_out == 1 ? "" : "s");
     return out;
 }
 

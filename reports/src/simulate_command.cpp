@@ -6,38 +6,44 @@
 #include "catena/reports/command.hpp"
 #include "catena/reports/estimate.hpp"
 #include "catena/reports/simulate.hpp"
-#include "human.hpp"
+
 #include "commands.hpp"
+#include "human.hpp"
 
 namespace catena {
 
 namespace {
 
 class SimulateAnalysis final : public Analysis {
-public:
+  public:
     explicit SimulateAnalysis(SimulateOptions options)
         : options_(std::move(options)), model_(options_.params.model, options_.probability) {}
 
     std::string_view name() const override { return "simulate"; }
     std::string_view help() const override {
-        return "Monte Carlo simulation of a campaign seeded at given customers: expected customers and value "
+        return "Monte Carlo simulation of a campaign seeded at given customers: expected customers "
+               "and value "
                "reached, with standard error, and who is most likely reached";
     }
     std::string_view stored_table() const override { return "simulation_activation"; }
 
     void bind(CLI::App& app) override {
         app.add_option("--seeds", seed_list_, "Seed customer ids, comma-separated");
-        app.add_option("--seeds-file", seeds_file_, "File of seed customer ids (one per line, or an id column)");
+        app.add_option("--seeds-file", seeds_file_,
+                       "File of seed customer ids (one per line, or an id column)");
         model_.bind(app, "ic (Independent Cascade) or lt (Linear Threshold)");
-        app.add_option("--sims", options_.params.simulations, "Number of simulations")->capture_default_str();
+        app.add_option("--sims", options_.params.simulations, "Number of simulations")
+            ->capture_default_str();
         app.add_option("--seed", options_.params.seed, "Random seed")->capture_default_str();
-        app.add_option("--top", options_.top, "Most likely reached customers to list")->capture_default_str();
+        app.add_option("--top", options_.top, "Most likely reached customers to list")
+            ->capture_default_str();
     }
 
     void prepare(const CommonOptions&) override {
         options_.params.model = model_.diffusion();
         options_.probability = model_.probabilities();
-        if (!seed_list_.empty() && !seeds_file_.empty()) throw UsageError("give --seeds or --seeds-file, not both");
+        if (!seed_list_.empty() && !seeds_file_.empty())
+            throw UsageError("give --seeds or --seeds-file, not both");
         if (!seeds_file_.empty()) options_.seed_ids = read_seed_file(seeds_file_);
         for (std::size_t start = 0; start < seed_list_.size();) {
             const std::size_t comma = std::min(seed_list_.find(',', start), seed_list_.size());
@@ -50,7 +56,9 @@ public:
         return memory::simulation(size, threads);
     }
 
-    void compute(const Dataset& dataset, AnalysisEnv&) override { report_ = run_simulation(dataset, options_); }
+    void compute(const Dataset& dataset, AnalysisEnv&) override {
+        report_ = run_simulation(dataset, options_);
+    }
 
     std::string render(const Dataset& dataset, OutputFormat format) const override {
         return catena::render(dataset, report_, format);
@@ -83,9 +91,11 @@ public:
                count(options_.params.simulations) + " runs";
     }
 
-    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override { return to_json(dataset, report_); }
+    Json section_json(const Dataset& dataset, const AnalysisEnv&) const override {
+        return to_json(dataset, report_);
+    }
 
-private:
+  private:
     SimulateOptions options_;
     ModelTexts model_;
     std::string seed_list_, seeds_file_;

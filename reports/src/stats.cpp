@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/algorithms/components.hpp"
+
 #include "human.hpp"
 
 namespace catena {
@@ -20,7 +21,8 @@ DegreeSummary summarize_degrees(std::vector<std::uint64_t> degrees) {
     std::sort(degrees.begin(), degrees.end());
     // Nearest-rank quantiles: the smallest degree with at least q of the nodes at or below it.
     const auto rank = [&](double q) {
-        const auto position = static_cast<std::size_t>(std::ceil(q * static_cast<double>(degrees.size())));
+        const auto position =
+            static_cast<std::size_t>(std::ceil(q * static_cast<double>(degrees.size())));
         return degrees[std::clamp<std::size_t>(position, 1, degrees.size()) - 1];
     };
     summary.min = degrees.front();
@@ -47,32 +49,31 @@ nlohmann::ordered_json degree_json(const DegreeSummary& degree) {
 nlohmann::ordered_json to_json(const StatsSummary& stats) {
     nlohmann::ordered_json json;
     json["source"] = stats.source;
-    json["customers"] = {{"total", stats.nodes},
-                         {"people", stats.people},
-                         {"businesses", stats.businesses},
-                         {"opted_out", stats.opted_out},
-                         {"with_value", stats.with_value},
-                         {"implicit", stats.build.implicit_nodes}};
+    json["customers"] = {
+        {"total", stats.nodes},           {"people", stats.people},
+        {"businesses", stats.businesses}, {"opted_out", stats.opted_out},
+        {"with_value", stats.with_value}, {"implicit", stats.build.implicit_nodes}};
     nlohmann::ordered_json segments = nlohmann::ordered_json::object();
-    for (const auto& [name, nodes] : stats.segments) segments[name.empty() ? "(none)" : name] = nodes;
+    for (const auto& [name, nodes] : stats.segments)
+        segments[name.empty() ? "(none)" : name] = nodes;
     json["customers"]["segments"] = segments;
     json["customers"]["attributes"] = stats.attributes;
     nlohmann::ordered_json types = nlohmann::ordered_json::object();
     for (const TypeCount& type : stats.types)
-        types[type.name] = {{"rows", type.rows},
-                            {"directed", type.directed},
-                            {"strength", type.strength}};
-    json["relationships"] = {{"rows", stats.build.relationship_rows},
-                             {"directed_rows", stats.build.directed_rows},
-                             {"undirected_rows", stats.build.undirected_rows},
-                             {"self_loops_dropped", stats.build.self_loops_dropped},
-                             {"merged_rows", stats.build.merged_rows},
-                             {"merged_edges", stats.build.merged_edges},
-                             {"on_behalf_from_transactions", stats.build.on_behalf_from_transactions},
-                             {"from_referrals", stats.build.referral_edges},
-                             {"referrals_already_related", stats.build.referrals_already_related},
-                             {"by_type", types},
-                             {"merge_examples", stats.build.merge_examples}};
+        types[type.name] = {
+            {"rows", type.rows}, {"directed", type.directed}, {"strength", type.strength}};
+    json["relationships"] = {
+        {"rows", stats.build.relationship_rows},
+        {"directed_rows", stats.build.directed_rows},
+        {"undirected_rows", stats.build.undirected_rows},
+        {"self_loops_dropped", stats.build.self_loops_dropped},
+        {"merged_rows", stats.build.merged_rows},
+        {"merged_edges", stats.build.merged_edges},
+        {"on_behalf_from_transactions", stats.build.on_behalf_from_transactions},
+        {"from_referrals", stats.build.referral_edges},
+        {"referrals_already_related", stats.build.referrals_already_related},
+        {"by_type", types},
+        {"merge_examples", stats.build.merge_examples}};
     json["influence_edges"] = {{"edges", stats.edges},
                                {"out_degree", degree_json(stats.out_degree)},
                                {"in_degree", degree_json(stats.in_degree)},
@@ -88,7 +89,8 @@ nlohmann::ordered_json to_json(const StatsSummary& stats) {
                             {"first", stats.first_transaction},
                             {"last", stats.last_transaction}};
     nlohmann::ordered_json reasons = nlohmann::ordered_json::object();
-    for (const auto& [reason, rows] : skipped_by_reason(stats.input.skipped)) reasons[reason] = rows;
+    for (const auto& [reason, rows] : skipped_by_reason(stats.input.skipped))
+        reasons[reason] = rows;
     json["input"] = {{"skipped_rows", stats.input.skipped.size()},
                      {"skipped_by_reason", reasons},
                      {"filtered_rows", stats.input.filtered},
@@ -100,11 +102,17 @@ nlohmann::ordered_json to_json(const StatsSummary& stats) {
             if (!record.skipped_by_reason.empty())
                 by_reason = nlohmann::ordered_json::parse(record.skipped_by_reason, nullptr, false);
             nlohmann::ordered_json files = nlohmann::ordered_json::array();
-            if (!record.files.empty()) files = nlohmann::ordered_json::parse(record.files, nullptr, false);
-            imports.push_back({{"id", record.id}, {"time", record.time}, {"mode", record.mode},
-                               {"added", record.added}, {"updated", record.updated},
-                               {"unchanged", record.unchanged}, {"skipped", record.skipped},
-                               {"filtered", record.filtered}, {"skipped_by_reason", by_reason},
+            if (!record.files.empty())
+                files = nlohmann::ordered_json::parse(record.files, nullptr, false);
+            imports.push_back({{"id", record.id},
+                               {"time", record.time},
+                               {"mode", record.mode},
+                               {"added", record.added},
+                               {"updated", record.updated},
+                               {"unchanged", record.unchanged},
+                               {"skipped", record.skipped},
+                               {"filtered", record.filtered},
+                               {"skipped_by_reason", by_reason},
                                {"files", files}});
         }
         json["imports"] = imports;
@@ -120,13 +128,15 @@ void flatten(const nlohmann::ordered_json& json, const std::string& prefix, std:
         return;
     }
     std::string value;
-    if (json.is_string()) value = json.get<std::string>();
+    if (json.is_string())
+        value = json.get<std::string>();
     else if (json.is_array()) {
         for (const auto& item : json) {
             if (!value.empty()) value += "; ";
             value += item.is_string() ? item.get<std::string>() : item.dump();
         }
-    } else value = json.dump();
+    } else
+        value = json.dump();
     out += csv_field(prefix) + "," + csv_field(value) + "\n";
 }
 
@@ -148,8 +158,10 @@ void customers_part(StatsTable& table, const StatsSummary& stats) {
     table.line("businesses", count(stats.businesses), percent(stats.businesses, stats.nodes));
     table.line("with a value", count(stats.with_value), percent(stats.with_value, stats.nodes));
     table.line("opted out", count(stats.opted_out), percent(stats.opted_out, stats.nodes));
-    if (stats.build.implicit_nodes) table.line("named only by relationships", count(stats.build.implicit_nodes));
-    if (stats.segments.size() > 1 || (stats.segments.size() == 1 && !stats.segments[0].first.empty())) {
+    if (stats.build.implicit_nodes)
+        table.line("named only by relationships", count(stats.build.implicit_nodes));
+    if (stats.segments.size() > 1 ||
+        (stats.segments.size() == 1 && !stats.segments[0].first.empty())) {
         table.out += "\nSegments\n";
         for (const auto& [name, nodes] : stats.segments)
             table.line(name.empty() ? "(none)" : name, count(nodes), percent(nodes, stats.nodes));
@@ -165,17 +177,20 @@ void relationships_part(StatsTable& table, const StatsSummary& stats) {
     table.out += "\nRelationships (rows)\n";
     for (const TypeCount& type : stats.types)
         table.line(type.name, count(type.rows),
-             fmt::format("{}, strength {}", type.directed ? "directed" : "undirected", type.strength));
+                   fmt::format("{}, strength {}", type.directed ? "directed" : "undirected",
+                               type.strength));
     table.line("total", count(stats.build.relationship_rows));
     table.line("self-loops dropped", count(stats.build.self_loops_dropped));
     table.line("merged into an earlier pair", count(stats.build.merged_rows));
     if (stats.build.on_behalf_from_transactions)
-        table.line("on_behalf from transactions", count(stats.build.on_behalf_from_transactions), "distinct pairs");
+        table.line("on_behalf from transactions", count(stats.build.on_behalf_from_transactions),
+                   "distinct pairs");
     if (stats.referrals)
         table.line("referral from referrals", count(stats.build.referral_edges),
-             fmt::format("distinct pairs; {} already a referral relationship", count(stats.build.referrals_already_related)));
-    for (const auto& example : stats.build.merge_examples) table.out += fmt::format("    merged: {}\n", example);
-
+                   fmt::format("distinct pairs; {} already a referral relationship",
+                               count(stats.build.referrals_already_related)));
+    for (const auto& example : stats.build.merge_examples)
+        table.out += fmt::format("    merged: {}\n", example);
 }
 
 void edges_part(StatsTable& table, const StatsSummary& stats) {
@@ -183,15 +198,17 @@ void edges_part(StatsTable& table, const StatsSummary& stats) {
     table.line("edges", count(stats.edges));
     const auto degrees = [&](std::string_view label, const DegreeSummary& degree) {
         table.line(label, fmt::format("{:.2f}", degree.mean),
-             fmt::format("mean; min {}, median {}, p90 {}, p99 {}, max {}", degree.min, degree.median,
-                         degree.p90, degree.p99, degree.max));
+                   fmt::format("mean; min {}, median {}, p90 {}, p99 {}, max {}", degree.min,
+                               degree.median, degree.p90, degree.p99, degree.max));
     };
     degrees("out-degree", stats.out_degree);
     degrees("in-degree", stats.in_degree);
-    table.line("without out-edges", count(stats.without_out_edges), percent(stats.without_out_edges, stats.nodes));
+    table.line("without out-edges", count(stats.without_out_edges),
+               percent(stats.without_out_edges, stats.nodes));
     table.line("isolated", count(stats.isolated), percent(stats.isolated, stats.nodes));
     table.line("weakly connected components", count(stats.components));
-    table.line("largest component", count(stats.largest_component), percent(stats.largest_component, stats.nodes));
+    table.line("largest component", count(stats.largest_component),
+               percent(stats.largest_component, stats.nodes));
 }
 
 // Referrals, transactions, rows left out and the workspace's last imports.
@@ -199,7 +216,8 @@ void events_part(StatsTable& table, const StatsSummary& stats) {
     if (stats.referrals) {
         table.out += "\nReferrals\n";
         table.line("total", count(stats.referrals));
-        table.line("converted", count(stats.converted_referrals), percent(stats.converted_referrals, stats.referrals));
+        table.line("converted", count(stats.converted_referrals),
+                   percent(stats.converted_referrals, stats.referrals));
         table.line("referrers", count(stats.referrers));
     }
     if (stats.transactions) {
@@ -212,16 +230,20 @@ void events_part(StatsTable& table, const StatsSummary& stats) {
     if (!stats.input.skipped.empty() || stats.input.filtered || stats.input.merged_customers) {
         table.out += "\nInput rows left out\n";
         table.line("bad rows skipped", count(stats.input.skipped.size()));
-        for (const auto& [reason, rows] : skipped_by_reason(stats.input.skipped)) table.line("  " + reason, count(rows));
-        if (stats.input.filtered) table.line("filtered by the mapping", count(stats.input.filtered), "skip_if");
+        for (const auto& [reason, rows] : skipped_by_reason(stats.input.skipped))
+            table.line("  " + reason, count(rows));
+        if (stats.input.filtered)
+            table.line("filtered by the mapping", count(stats.input.filtered), "skip_if");
         if (stats.input.merged_customers)
-            table.line("customers merged by key", count(stats.input.merged_customers), "duplicates of another customer");
+            table.line("customers merged by key", count(stats.input.merged_customers),
+                       "duplicates of another customer");
     }
     if (!stats.input.imports.empty()) {
         table.out += "\nLast imports\n";
         for (const ImportRecord& record : stats.input.imports) {
-            std::string detail = fmt::format("{} added, {} updated, {} unchanged", count(record.added),
-                                             count(record.updated), count(record.unchanged));
+            std::string detail =
+                fmt::format("{} added, {} updated, {} unchanged", count(record.added),
+                            count(record.updated), count(record.unchanged));
             if (record.skipped) detail += fmt::format(", {} skipped", count(record.skipped));
             if (record.filtered) detail += fmt::format(", {} filtered", count(record.filtered));
             table.line(fmt::format("#{} {}", record.id, record.time), record.mode, detail);
@@ -240,17 +262,20 @@ std::string render_table(const StatsSummary& stats) {
 
 }  // namespace
 
-std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(const std::vector<SkippedRow>& skipped) {
+std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(
+    const std::vector<SkippedRow>& skipped) {
     std::map<std::string, std::uint64_t> counts;
     for (const SkippedRow& row : skipped) ++counts[row.reason];
     std::vector<std::pair<std::string, std::uint64_t>> sorted(counts.begin(), counts.end());
-    std::stable_sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.second > b.second; });
+    std::stable_sort(sorted.begin(), sorted.end(),
+                     [](const auto& a, const auto& b) { return a.second > b.second; });
     return sorted;
 }
 
 std::string skipped_rows_summary(const std::vector<SkippedRow>& skipped) {
     if (skipped.empty()) return "";
-    std::string text = fmt::format("{} bad row{} skipped:", skipped.size(), skipped.size() == 1 ? "" : "s");
+    std::string text =
+        fmt::format("{} bad row{} skipped:", skipped.size(), skipped.size() == 1 ? "" : "s");
     bool first = true;
     for (const auto& [reason, rows] : skipped_by_reason(skipped)) {
         text += fmt::format("{} {} {}", first ? "" : ",", rows, reason);
@@ -278,7 +303,8 @@ StatsSummary summarize(const Dataset& dataset) {
         stats.isolated += out_degrees[node] == 0 && in_degrees[node] == 0;
     }
     for (std::size_t code = 0; code < per_segment.size(); ++code)
-        if (per_segment[code]) stats.segments.emplace_back(graph.segment_names()[code], per_segment[code]);
+        if (per_segment[code])
+            stats.segments.emplace_back(graph.segment_names()[code], per_segment[code]);
     std::sort(stats.segments.begin(), stats.segments.end(), [](const auto& a, const auto& b) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
     });

@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
+
 #include "human.hpp"
 
 namespace catena {
@@ -92,7 +93,8 @@ nlohmann::ordered_json parameters(const ValueReport& report) {
                                         : nlohmann::ordered_json("median")}};
 }
 
-nlohmann::ordered_json customer_json(const InfluenceGraph& graph, const CustomerValueResult& r, NodeId node) {
+nlohmann::ordered_json customer_json(const InfluenceGraph& graph, const CustomerValueResult& r,
+                                     NodeId node) {
     const CustomerProfile& profile = r.profile.customers[node];
     const bool bought = profile.recency_days >= 0;
     const NodeId by = r.referral.referred_by[node];
@@ -113,7 +115,8 @@ nlohmann::ordered_json customer_json(const InfluenceGraph& graph, const Customer
         {"direct_value", r.referral.direct_value[node]},
         {"cascade_size", r.referral.cascade_size[node]},
         {"cascade_depth", r.referral.cascade_depth[node]},
-        {"referred_by", by == kNoNode ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(graph.external_id(by))},
+        {"referred_by", by == kNoNode ? nlohmann::ordered_json(nullptr)
+                                      : nlohmann::ordered_json(graph.external_id(by))},
         {"influence_value", r.influence[node]},
         {"influence_weighted_value", r.influence_weighted[node]}};
     row["rfm"] = {{"recency_days", bought ? nlohmann::ordered_json(profile.recency_days) : nullptr},
@@ -128,7 +131,8 @@ nlohmann::ordered_json customer_json(const InfluenceGraph& graph, const Customer
 
 }  // namespace
 
-nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report, const ValueFilter& filter) {
+nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report,
+                               const ValueFilter& filter) {
     const InfluenceGraph& graph = dataset.graph;
     const CustomerValueResult& r = report.result;
     std::uint64_t opted_out_passed = 0;
@@ -150,7 +154,8 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report
                          {"not_converted", r.referral.referrals_not_converted},
                          {"after_as_of", r.referral.referrals_after_as_of},
                          {"duplicate", r.referral.referrals_duplicate}};
-    json["thresholds"] = {{"own_value", r.own_threshold}, {"influence_value", r.influence_threshold}};
+    json["thresholds"] = {{"own_value", r.own_threshold},
+                          {"influence_value", r.influence_threshold}};
     json["notes"] = r.notes;
     nlohmann::ordered_json quadrants = nlohmann::ordered_json::array();
     for (const ValueGroup& group : report.quadrants) quadrants.push_back(group_json(group, false));
@@ -158,7 +163,8 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report
     nlohmann::ordered_json segments = nlohmann::ordered_json::array();
     for (const ValueGroup& group : report.segments) segments.push_back(group_json(group, true));
     json["segments"] = segments;
-    json["filter"] = {{"top", filter.top}, {"quadrant", filter.quadrant}, {"segment", filter.segment}};
+    json["filter"] = {
+        {"top", filter.top}, {"quadrant", filter.quadrant}, {"segment", filter.segment}};
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const NodeId node : listed) rows.push_back(customer_json(graph, r, node));
     json["top"] = rows;
@@ -166,11 +172,11 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report
     return json;
 }
 
-
 ValueReport run_value(const Dataset& dataset, const ValueOptions& options) {
     const InfluenceGraph& graph = dataset.graph;
     options.params.validate();
-    const std::vector<double> weights = diffusion_weights(graph, options.params.network.model, options.probability, dataset.referrals);
+    const std::vector<double> weights = diffusion_weights(graph, options.params.network.model,
+                                                          options.probability, dataset.referrals);
     ValueReport report;
     report.options = options;
     report.result = customer_value(dataset, weights, options.params);
@@ -210,8 +216,10 @@ std::vector<NodeId> select_customers(const Dataset& dataset, const ValueReport& 
         if (filter.top > 0 && selected.size() >= filter.top) break;
         if (quadrant && report.result.quadrant[node] != *quadrant) continue;
         if (segment && graph.segment_code(node) != *segment) continue;
-        if (graph.opt_out(node)) ++passed;
-        else selected.push_back(node);
+        if (graph.opt_out(node))
+            ++passed;
+        else
+            selected.push_back(node);
     }
     if (opted_out_passed) *opted_out_passed = passed;
     return selected;
@@ -324,8 +332,9 @@ std::string format_value(const Dataset& dataset, const ValueReport& report, Outp
     if (!filter.segment.empty()) out += fmt::format(", segment {}", filter.segment);
     out += " (RFM: recency, frequency, monetary scores 1-5)\n";
     if (opted_out_passed > 0)
-        out += fmt::format("{} opted-out customer{} ranked among these not listed; ranks count every customer\n",
-                           count(opted_out_passed), opted_out_passed == 1 ? "" : "s");
+        out += fmt::format(
+            "{} opted-out customer{} ranked among these not listed; ranks count every customer\n",
+            count(opted_out_passed), opted_out_passed == 1 ? "" : "s");
     std::size_t id_width = 2, name_width = 4;
     segment_width = 7;
     for (const NodeId node : listed) {
@@ -377,8 +386,12 @@ std::vector<CustomerValueRow> customer_value_rows(const ValueReport& report) {
     const CustomerValueResult& v = report.result;
     std::vector<CustomerValueRow> rows(v.rank.size());
     for (std::size_t node = 0; node < rows.size(); ++node)
-        rows[node] = {v.profile.own_value[node], v.network.network_value[node], v.referral.referral_value[node],
-                      v.influence_weighted[node], v.rank[node], std::string(to_string(v.quadrant[node]))};
+        rows[node] = {v.profile.own_value[node],
+                      v.network.network_value[node],
+                      v.referral.referral_value[node],
+                      v.influence_weighted[node],
+                      v.rank[node],
+                      std::string(to_string(v.quadrant[node]))};
     return rows;
 }
 

@@ -7,6 +7,7 @@
 #include "catena/reports/command.hpp"
 #include "catena/reports/estimate.hpp"
 #include "catena/reports/value.hpp"
+
 #include "commands.hpp"
 
 namespace catena {
@@ -14,50 +15,66 @@ namespace catena {
 namespace {
 
 class ValueAnalysis final : public Analysis {
-public:
+  public:
     ValueAnalysis(ValueOptions options, std::size_t scatter_points)
-        : options_(std::move(options)), scatter_points_(scatter_points),
+        : options_(std::move(options)),
+          scatter_points_(scatter_points),
           model_(options_.params.network.model, options_.probability),
           all_referrals_(!options_.params.referral.converted_only) {}
 
     std::string_view name() const override { return "value"; }
     std::string_view help() const override {
-        return "What each customer is worth counting whom they influence: own value (value column, else spend in "
-               "the window), network value (expected own value of the others they activate), referral value "
-               "(customers they brought in, discounted by depth); influence-weighted value, rank and quadrants "
+        return "What each customer is worth counting whom they influence: own value (value column, "
+               "else spend in "
+               "the window), network value (expected own value of the others they activate), "
+               "referral value "
+               "(customers they brought in, discounted by depth); influence-weighted value, rank "
+               "and quadrants "
                "(champions, hidden influencers, high-value loners, others)";
     }
     std::string_view stored_table() const override { return "customer_values"; }
 
     void bind(CLI::App& app) override {
         ValueParams& p = options_.params;
-        app.add_option("--top", filter_.top, "Customers to list, best first (0: all)")->capture_default_str();
+        app.add_option("--top", filter_.top, "Customers to list, best first (0: all)")
+            ->capture_default_str();
         app.add_option("--quadrant", filter_.quadrant,
                        "List only champions, hidden-influencers, high-value-loners or others");
         app.add_option("--segment", filter_.segment, "List only this segment");
-        app.add_option("--as-of", as_of_, "End of the RFM window, YYYY-MM-DD (default: the last transaction)");
-        app.add_option("--window", p.profile.window_days, "RFM window in days")->capture_default_str();
-        model_.bind(app);
-        app.add_option("--eps", p.network.epsilon,
-                       "Network value: every estimate within eps x total value, with probability 1 - delta")
+        app.add_option("--as-of", as_of_,
+                       "End of the RFM window, YYYY-MM-DD (default: the last transaction)");
+        app.add_option("--window", p.profile.window_days, "RFM window in days")
             ->capture_default_str();
-        app.add_option("--delta", p.network.delta, "Network value: failure probability")->capture_default_str();
-        app.add_option("--rr-sets", p.network.rr_sets, "Network value: RR sets to draw (0: as many as eps and delta need)")
+        model_.bind(app);
+        app.add_option(
+               "--eps", p.network.epsilon,
+               "Network value: every estimate within eps x total value, with probability 1 - delta")
+            ->capture_default_str();
+        app.add_option("--delta", p.network.delta, "Network value: failure probability")
+            ->capture_default_str();
+        app.add_option("--rr-sets", p.network.rr_sets,
+                       "Network value: RR sets to draw (0: as many as eps and delta need)")
             ->capture_default_str();
         app.add_option("--seed", p.network.seed, "Random seed")->capture_default_str();
-        app.add_option("--depth-discount", p.referral.depth_discount,
-                       "Referral value: weight of each further level of a referral cascade, in [0, 1]")
+        app.add_option(
+               "--depth-discount", p.referral.depth_discount,
+               "Referral value: weight of each further level of a referral cascade, in [0, 1]")
             ->capture_default_str();
-        app.add_flag("--all-referrals", all_referrals_, "Referral value: count referrals that did not convert too");
-        app.add_option("--network-weight", p.network_weight, "a in own + a x network + b x referral")
+        app.add_flag("--all-referrals", all_referrals_,
+                     "Referral value: count referrals that did not convert too");
+        app.add_option("--network-weight", p.network_weight,
+                       "a in own + a x network + b x referral")
             ->capture_default_str();
         app.add_option("--referral-weight", p.referral_weight,
-                       "b in own + a x network + b x referral (each referral is also an edge, so part of it is in "
+                       "b in own + a x network + b x referral (each referral is also an edge, so "
+                       "part of it is in "
                        "network value already)")
             ->capture_default_str();
-        app.add_option("--own-threshold", p.own_threshold, "Own value above this is high (default: the median)");
-        app.add_option("--influence-threshold", p.influence_threshold,
-                       "Influence (a x network + b x referral) above this is high (default: the median)");
+        app.add_option("--own-threshold", p.own_threshold,
+                       "Own value above this is high (default: the median)");
+        app.add_option(
+            "--influence-threshold", p.influence_threshold,
+            "Influence (a x network + b x referral) above this is high (default: the median)");
     }
 
     void prepare(const CommonOptions&) override {
@@ -69,10 +86,13 @@ public:
             if (!as_of) throw UsageError("--as-of must be a date YYYY-MM-DD, not '" + as_of_ + "'");
             options_.params.profile.as_of = *as_of;
         }
-        if (!filter_.quadrant.empty()) parse_quadrant(filter_.quadrant);  // a usage error before loading
+        if (!filter_.quadrant.empty())
+            parse_quadrant(filter_.quadrant);  // a usage error before loading
     }
 
-    MemoryPart working_memory(const InputSize& size, int) const override { return memory::network_value(size); }
+    MemoryPart working_memory(const InputSize& size, int) const override {
+        return memory::network_value(size);
+    }
 
     void compute(const Dataset& dataset, AnalysisEnv& env) override {
         report_ = run_value(dataset, options_);
@@ -84,7 +104,9 @@ public:
     }
 
     Json parameters() const override { return Json::parse(value_parameters_json(report_)); }
-    Json summary(const Dataset& dataset) const override { return Json::parse(value_summary_json(dataset, report_)); }
+    Json summary(const Dataset& dataset) const override {
+        return Json::parse(value_summary_json(dataset, report_));
+    }
 
     void save(RunWriter& writer, const Dataset& dataset) const override {
         writer.customer_values(dataset.graph, customer_value_rows(report_));
@@ -99,7 +121,7 @@ public:
     }
     Json section_json(const Dataset& dataset, const AnalysisEnv& env) const override;
 
-private:
+  private:
     ValueOptions options_;
     std::size_t scatter_points_;
     ValueFilter filter_;
@@ -159,7 +181,8 @@ Json ValueAnalysis::section_json(const Dataset& dataset, const AnalysisEnv&) con
 
 }  // namespace
 
-std::unique_ptr<Analysis> make_value_analysis(const ValueOptions& options, std::size_t scatter_points) {
+std::unique_ptr<Analysis> make_value_analysis(const ValueOptions& options,
+                                              std::size_t scatter_points) {
     return std::make_unique<ValueAnalysis>(options, scatter_points);
 }
 

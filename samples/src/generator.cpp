@@ -23,7 +23,7 @@ __extension__ typedef unsigned __int128 Uint128;
 
 // xoshiro256** (Blackman & Vigna), seeded through splitmix64: fast, and identical everywhere.
 class Random {
-public:
+  public:
     explicit Random(std::uint64_t seed) {
         for (auto& word : state_) {
             seed += 0x9E3779B97F4A7C15ull;
@@ -56,7 +56,9 @@ public:
     }
     std::uint32_t poisson(double mean) {
         // Knuth's method for small means, a rounded normal above.
-        if (mean > 40) return static_cast<std::uint32_t>(std::max(0.0, std::round(mean + std::sqrt(mean) * normal())));
+        if (mean > 40)
+            return static_cast<std::uint32_t>(
+                std::max(0.0, std::round(mean + std::sqrt(mean) * normal())));
         const double limit = std::exp(-mean);
         std::uint32_t count = 0;
         for (double product = uniform(); product > limit; product *= uniform()) ++count;
@@ -68,7 +70,7 @@ public:
             std::swap(items[index - 1], items[below(index)]);
     }
 
-private:
+  private:
     static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
     std::array<std::uint64_t, 4> state_{};
 };
@@ -94,25 +96,28 @@ double power_law_mean(double low, double high, double g) {
 }
 
 enum Segment : std::uint8_t { kRegular, kOccasional, kPremium, kSmb, kEnterprise, kHoreca };
-constexpr std::array<const char*, 6> kSegmentNames = {"consumer-regular", "consumer-occasional",
-                                                      "consumer-premium", "smb", "enterprise", "horeca"};
+constexpr std::array<const char*, 6> kSegmentNames = {
+    "consumer-regular", "consumer-occasional", "consumer-premium", "smb", "enterprise", "horeca"};
 // Relative purchase frequency and typical basket per segment.
 constexpr std::array<double, 6> kFrequency = {1.6, 0.4, 1.2, 2.0, 2.0, 2.5};
 constexpr std::array<double, 6> kBasket = {25, 20, 80, 800, 5000, 1500};
 
 constexpr std::array<const char*, 24> kFirstNames = {
-    "Ana", "Ben", "Chloé", "David", "Elif", "Femi", "Grace", "Hiro", "Ines", "Jonas", "Kwame", "Lena",
-    "Mateo", "Nadia", "Omar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wei", "Zoë"};
+    "Ana",   "Ben",   "Chloé", "David", "Elif",  "Femi",   "Grace", "Hiro",
+    "Ines",  "Jonas", "Kwame", "Lena",  "Mateo", "Nadia",  "Omar",  "Priya",
+    "Quinn", "Rosa",  "Sven",  "Tariq", "Uma",   "Viktor", "Wei",   "Zoë"};
 constexpr std::array<const char*, 20> kLastNames = {
-    "Silva", "Müller", "Okafor", "Nakamura", "García", "Kowalski", "Haddad", "Johansson", "Rossi",
-    "Dubois", "Chen", "Novak", "Peña", "O'Brien", "Kaya", "Mensah", "Schmidt", "Costa", "Singh", "Lee"};
+    "Silva",     "Müller", "Okafor",  "Nakamura", "García", "Kowalski", "Haddad",
+    "Johansson", "Rossi",  "Dubois",  "Chen",     "Novak",  "Peña",     "O'Brien",
+    "Kaya",      "Mensah", "Schmidt", "Costa",    "Singh",  "Lee"};
 constexpr std::array<const char*, 12> kBusinessWords = {
-    "Aurora", "Harbor", "Summit", "Maple", "Copper", "Blue Fern", "Northwind", "Lantern", "Orchard",
-    "Granite", "Juniper", "Beacon"};
-constexpr std::array<const char*, 6> kBusinessKinds = {"Café", "Bakery", "Offices", "Hotel", "Bistro",
-                                                       "& Co"};
+    "Aurora",    "Harbor",  "Summit",  "Maple",   "Copper",  "Blue Fern",
+    "Northwind", "Lantern", "Orchard", "Granite", "Juniper", "Beacon"};
+constexpr std::array<const char*, 6> kBusinessKinds = {"Café",  "Bakery", "Offices",
+                                                       "Hotel", "Bistro", "& Co"};
 constexpr std::array<const char*, 5> kChannels = {"email", "sms", "app", "phone", "in-store"};
-constexpr std::array<const char*, 6> kAgeBands = {"18-24", "25-34", "35-44", "45-54", "55-64", "65+"};
+constexpr std::array<const char*, 6> kAgeBands = {"18-24", "25-34", "35-44",
+                                                  "45-54", "55-64", "65+"};
 constexpr std::array<const char*, 4> kPurchaseChannels = {"online", "in-store", "app", "phone"};
 
 }  // namespace
@@ -123,7 +128,8 @@ void GeneratorParams::validate() const {
     if (customers > 200'000'000) fail("--customers must be at most 200,000,000");
     if (!(relationships_per_customer > 0 && relationships_per_customer <= 1000))
         fail("--relationships-per-customer must be in (0, 1000]");
-    if (!(degree_exponent > 2.05 && degree_exponent < 5)) fail("--degree-exponent must be in (2.05, 5)");
+    if (!(degree_exponent > 2.05 && degree_exponent < 5))
+        fail("--degree-exponent must be in (2.05, 5)");
     if (!(mixing >= 0 && mixing <= 1)) fail("--mixing must be in [0, 1]");
     if (!(community_exponent > 1.05 && community_exponent < 5))
         fail("--community-exponent must be in (1.05, 5)");
@@ -134,7 +140,8 @@ void GeneratorParams::validate() const {
     if (!(referred_share >= 0 && referred_share <= 1)) fail("--referred-share must be in [0, 1]");
     if (!(transactions_per_customer >= 0 && transactions_per_customer <= 1000))
         fail("--transactions-per-customer must be in [0, 1000]");
-    if (hidden_influencers > customers / 2) fail("--hidden-influencers must be at most half the customers");
+    if (hidden_influencers > customers / 2)
+        fail("--hidden-influencers must be at most half the customers");
 }
 
 namespace {
@@ -151,8 +158,8 @@ GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::
         return generate_files(params, out);
     } catch (...) {
         // A run that fails (a full disk, say) leaves none of its files half-written.
-        for (const char* file : {"customers.csv", "relationships.csv", "referrals.csv", "transactions.csv",
-                                 "communities.csv", "edges.csv"})
+        for (const char* file : {"customers.csv", "relationships.csv", "referrals.csv",
+                                 "transactions.csv", "communities.csv", "edges.csv"})
             std::filesystem::remove(out / file, error);
         if (!existed) std::filesystem::remove(out, error);  // only if empty
         throw;
@@ -175,7 +182,8 @@ struct Degrees {
     std::vector<std::uint32_t> internal, external;
 };
 
-// The undirected adjacency: the neighbours of a customer are neighbours[offsets[c], offsets[c + 1]).
+// The undirected adjacency: the neighbours of a customer are neighbours[offsets[c], offsets[c +
+// 1]).
 struct Adjacency {
     std::vector<std::uint32_t> offsets, neighbours;
 };
@@ -188,7 +196,8 @@ struct Joining {
     std::vector<std::uint32_t> rank_of;    // the inverse of join_rank
     Date date(std::uint32_t node) const {
         const auto n = static_cast<std::int64_t>(rank_of.size());
-        return static_cast<Date>(first_join + static_cast<std::int64_t>(rank_of[node]) * (as_of - first_join) / n);
+        return static_cast<Date>(first_join + static_cast<std::int64_t>(rank_of[node]) *
+                                                  (as_of - first_join) / n);
     }
 };
 
@@ -196,10 +205,11 @@ struct Joining {
 struct World {
     std::uint32_t n = 0;
     Communities communities;
-    std::vector<std::uint8_t> business, hidden;  // per customer: 1 for a business, a hidden influencer
+    std::vector<std::uint8_t> business,
+        hidden;  // per customer: 1 for a business, a hidden influencer
     Adjacency adjacency;
     Joining joining;
-    std::vector<float> propensity;       // per referrer: the chance a referral converts
+    std::vector<float> propensity;        // per referrer: the chance a referral converts
     std::vector<std::uint32_t> referrer;  // per customer: who referred them, or UINT32_MAX
     char id_prefix(std::uint32_t node) const { return business[node] ? 'b' : 'c'; }
 };
@@ -209,17 +219,20 @@ Communities draw_communities(const GeneratorParams& params, Random& random) {
     const std::uint32_t n = params.customers;
     Communities result;
     const std::uint32_t min_size = std::min(params.min_community, n);
-    const std::uint32_t max_size = std::max(
-        min_size, params.max_community ? std::min(params.max_community, n) : std::max(min_size, n / 20));
+    const std::uint32_t max_size =
+        std::max(min_size, params.max_community ? std::min(params.max_community, n)
+                                                : std::max(min_size, n / 20));
     result.max_size = max_size;
     std::vector<std::uint32_t>& sizes = result.sizes;
     for (std::uint64_t total = 0; total < n;) {
-        auto size = static_cast<std::uint32_t>(std::lround(
-            power_law(random, min_size, static_cast<double>(max_size) + 0.999, params.community_exponent)));
+        auto size = static_cast<std::uint32_t>(std::lround(power_law(
+            random, min_size, static_cast<double>(max_size) + 0.999, params.community_exponent)));
         size = std::clamp(size, min_size, max_size);
         if (total + size > n) size = static_cast<std::uint32_t>(n - total);
-        if (size < min_size && !sizes.empty()) sizes.back() += size;
-        else sizes.push_back(size);
+        if (size < min_size && !sizes.empty())
+            sizes.back() += size;
+        else
+            sizes.push_back(size);
         total += size;
     }
     const auto community_count = static_cast<std::uint32_t>(sizes.size());
@@ -246,8 +259,9 @@ void draw_kinds(const GeneratorParams& params, Random& random, World& world) {
     const std::uint32_t n = world.n;
     world.business.resize(n);
     for (auto& flag : world.business) flag = random.chance(params.business_share);
-    const std::uint32_t hidden_count =
-        params.hidden_influencers ? params.hidden_influencers : std::max<std::uint32_t>(3, n / 100'000);
+    const std::uint32_t hidden_count = params.hidden_influencers
+                                           ? params.hidden_influencers
+                                           : std::max<std::uint32_t>(3, n / 100'000);
     world.hidden.assign(n, 0);
     for (std::uint32_t planted = 0; planted < hidden_count;) {
         const auto node = static_cast<std::uint32_t>(random.below(n));
@@ -275,20 +289,24 @@ Degrees draw_degrees(const GeneratorParams& params, const World& world, Random& 
     // By default hubs stay well inside the largest community, so that their share of ties
     // across communities is the requested mixing, not forced up by a lack of room.
     const double max_degree =
-        params.max_degree ? params.max_degree
-                          : std::max(20.0, std::min({5000.0, 10.0 * std::sqrt(static_cast<double>(n)),
-                                                     world.communities.max_size / 2.0}));
-    const double min_degree = min_degree_for(2.0 * params.relationships_per_customer, max_degree,
-                                             params.degree_exponent);
+        params.max_degree
+            ? params.max_degree
+            : std::max(20.0, std::min({5000.0, 10.0 * std::sqrt(static_cast<double>(n)),
+                                       world.communities.max_size / 2.0}));
+    const double min_degree =
+        min_degree_for(2.0 * params.relationships_per_customer, max_degree, params.degree_exponent);
     Degrees degrees{std::vector<std::uint32_t>(n), std::vector<std::uint32_t>(n)};
     for (std::uint32_t node = 0; node < n; ++node) {
-        double degree = world.hidden[node] ? max_degree * (0.6 + 0.4 * random.uniform())
-                                           : power_law(random, min_degree, max_degree, params.degree_exponent);
-        const auto total = std::max<std::uint32_t>(1, static_cast<std::uint32_t>(std::lround(degree)));
+        double degree = world.hidden[node]
+                            ? max_degree * (0.6 + 0.4 * random.uniform())
+                            : power_law(random, min_degree, max_degree, params.degree_exponent);
+        const auto total =
+            std::max<std::uint32_t>(1, static_cast<std::uint32_t>(std::lround(degree)));
         const std::uint32_t room = world.communities.sizes[world.communities.of[node]] - 1;
         // Stochastic rounding keeps the expected share inside exact for small degrees too.
         const double share = (1.0 - params.mixing) * total;
-        auto inside = static_cast<std::uint32_t>(share) + (random.uniform() < share - std::floor(share));
+        auto inside =
+            static_cast<std::uint32_t>(share) + (random.uniform() < share - std::floor(share));
         inside = std::min(inside, room);
         degrees.internal[node] = inside;
         degrees.external[node] = total - inside;
@@ -298,10 +316,12 @@ Degrees draw_degrees(const GeneratorParams& params, const World& world, Random& 
 
 // Relationships: half-edges paired at random inside communities, then across. Returns the
 // distinct pairs (min << 32) | max, sorted; consumes the degrees.
-std::vector<std::uint64_t> pair_half_edges(const GeneratorParams& params, const Communities& communities,
-                                           Degrees degrees, Random& random) {
+std::vector<std::uint64_t> pair_half_edges(const GeneratorParams& params,
+                                           const Communities& communities, Degrees degrees,
+                                           Random& random) {
     std::vector<std::uint64_t> pairs;
-    pairs.reserve(static_cast<std::size_t>(params.relationships_per_customer * params.customers * 1.05));
+    pairs.reserve(
+        static_cast<std::size_t>(params.relationships_per_customer * params.customers * 1.05));
     const auto add_pair = [&pairs](std::uint32_t a, std::uint32_t b) {
         if (a == b) return;
         if (a > b) std::swap(a, b);
@@ -315,13 +335,15 @@ std::vector<std::uint64_t> pair_half_edges(const GeneratorParams& params, const 
         for (std::uint32_t k = member_start[c]; k < member_start[c + 1]; ++k)
             half_edges.insert(half_edges.end(), degrees.internal[members[k]], members[k]);
         random.shuffle(half_edges);
-        for (std::size_t k = 0; k + 1 < half_edges.size(); k += 2) add_pair(half_edges[k], half_edges[k + 1]);
+        for (std::size_t k = 0; k + 1 < half_edges.size(); k += 2)
+            add_pair(half_edges[k], half_edges[k + 1]);
     }
     half_edges.clear();
     for (std::uint32_t node = 0; node < params.customers; ++node)
         half_edges.insert(half_edges.end(), degrees.external[node], node);
     random.shuffle(half_edges);
-    for (std::size_t k = 0; k + 1 < half_edges.size(); k += 2) add_pair(half_edges[k], half_edges[k + 1]);
+    for (std::size_t k = 0; k + 1 < half_edges.size(); k += 2)
+        add_pair(half_edges[k], half_edges[k + 1]);
     half_edges = {};
     degrees = {};
     std::sort(pairs.begin(), pairs.end());
@@ -360,18 +382,20 @@ Joining draw_joining(std::uint32_t n, Random& random) {
     return joining;
 }
 
-// Conversion propensity per referrer: most convert rarely, a few (and hidden influencers) very well.
+// Conversion propensity per referrer: most convert rarely, a few (and hidden influencers) very
+// well.
 std::vector<float> draw_propensity(const std::vector<std::uint8_t>& hidden, Random& random) {
     std::vector<float> propensity(hidden.size());
     for (std::uint32_t node = 0; node < hidden.size(); ++node)
-        propensity[node] = hidden[node] ? 0.9f : static_cast<float>(0.05 + 0.9 * std::pow(random.uniform(), 2.0));
+        propensity[node] =
+            hidden[node] ? 0.9f : static_cast<float>(0.05 + 0.9 * std::pow(random.uniform(), 2.0));
     return propensity;
 }
 
 // Referral forests, in joining order: a customer may be referred by an earlier-joined neighbour
 // (a hidden influencer if there is one, else often one who was referred too). Counts referrals.
-std::vector<std::uint32_t> choose_referrers(const GeneratorParams& params, const World& world, Random& random,
-                                            std::uint64_t& referral_count) {
+std::vector<std::uint32_t> choose_referrers(const GeneratorParams& params, const World& world,
+                                            Random& random, std::uint64_t& referral_count) {
     const Adjacency& adjacency = world.adjacency;
     const std::vector<std::uint32_t>& rank_of = world.joining.rank_of;
     std::vector<std::uint32_t> referrer(world.n, UINT32_MAX);
@@ -392,10 +416,12 @@ std::vector<std::uint32_t> choose_referrers(const GeneratorParams& params, const
         const bool near_hidden = hidden_candidate != UINT32_MAX;
         if (!random.chance(near_hidden ? 0.8 : params.referred_share)) continue;
         std::uint32_t chosen;
-        if (near_hidden) chosen = hidden_candidate;
+        if (near_hidden)
+            chosen = hidden_candidate;
         else if (!referred_candidates.empty() && random.chance(0.6))
             chosen = referred_candidates[random.below(referred_candidates.size())];
-        else chosen = candidates[random.below(candidates.size())];
+        else
+            chosen = candidates[random.below(candidates.size())];
         referrer[node] = chosen;
         ++referral_count;
     }
@@ -404,7 +430,8 @@ std::vector<std::uint32_t> choose_referrers(const GeneratorParams& params, const
 
 // The type of the relationship a, b (from the pair's hash and the kinds of its ends); orients
 // the pair: the referrer first, else at random.
-const char* relationship_type(const World& world, std::uint64_t hash, std::uint32_t& a, std::uint32_t& b) {
+const char* relationship_type(const World& world, std::uint64_t hash, std::uint32_t& a,
+                              std::uint32_t& b) {
     if (world.referrer[b] == a || world.referrer[a] == b) {
         if (world.referrer[a] == b) std::swap(a, b);  // referrer first
         return "referral";
@@ -413,15 +440,21 @@ const char* relationship_type(const World& world, std::uint64_t hash, std::uint3
     const double pick = unit(hash);
     const int businesses = world.business[a] + world.business[b];
     if (businesses == 0)
-        return pick < 0.15 ? "family" : pick < 0.55 ? "friend" : pick < 0.75 ? "coworker"
-             : pick < 0.90 ? "" : pick < 0.95 ? "influences" : "friend";
-    if (businesses == 1) return pick < 0.6 ? "professional" : pick < 0.85 ? "on_behalf" : "investor";
+        return pick < 0.15   ? "family"
+               : pick < 0.55 ? "friend"
+               : pick < 0.75 ? "coworker"
+               : pick < 0.90 ? ""
+               : pick < 0.95 ? "influences"
+                             : "friend";
+    if (businesses == 1)
+        return pick < 0.6 ? "professional" : pick < 0.85 ? "on_behalf" : "investor";
     return pick < 0.5 ? "supplier" : pick < 0.7 ? "intermediary" : "partner";
 }
 
 // relationships.csv (and edges.csv), in the pairs' order, with random orientation.
-void write_relationships(const GeneratorParams& params, const std::filesystem::path& out, const World& world,
-                         const std::vector<std::uint64_t>& pairs, GeneratorSummary& summary) {
+void write_relationships(const GeneratorParams& params, const std::filesystem::path& out,
+                         const World& world, const std::vector<std::uint64_t>& pairs,
+                         GeneratorSummary& summary) {
     const RelationshipTypes types;
     const Date first_join = world.joining.first_join, as_of = world.joining.as_of;
     CsvWriter relationships(out / "relationships.csv");
@@ -438,26 +471,45 @@ void write_relationships(const GeneratorParams& params, const std::filesystem::p
         across += world.communities.of[a] != world.communities.of[b];
         const std::uint64_t detail = mix(params.seed ^ 0xABCDEFull, a, b);
         const bool has_weight = unit(detail) < 0.4;
-        const double weight = has_weight ? std::round((0.2 + 2.8 * unit(detail * 31 + 7)) * 100) / 100 : 1.0;
-        relationships.character(world.id_prefix(a)).integer(a).comma().character(world.id_prefix(b)).integer(b).comma().text(type).comma();
+        const double weight =
+            has_weight ? std::round((0.2 + 2.8 * unit(detail * 31 + 7)) * 100) / 100 : 1.0;
+        relationships.character(world.id_prefix(a))
+            .integer(a)
+            .comma()
+            .character(world.id_prefix(b))
+            .integer(b)
+            .comma()
+            .text(type)
+            .comma();
         if (has_weight) relationships.fixed(weight, 2);
         relationships.comma();
         if (unit(detail * 17 + 3) < 0.7)
-            relationships.date(first_join + static_cast<Date>((detail >> 20) % static_cast<std::uint64_t>(as_of - first_join)));
+            relationships.date(
+                first_join +
+                static_cast<Date>((detail >> 20) % static_cast<std::uint64_t>(as_of - first_join)));
         relationships.end_row();
         if (edges) {
             const double strength = types[*types.find(*type ? type : "knows")].strength * weight;
-            edges->character(world.id_prefix(a)).integer(a).comma().character(world.id_prefix(b)).integer(b).comma().fixed(strength, 3).end_row();
+            edges->character(world.id_prefix(a))
+                .integer(a)
+                .comma()
+                .character(world.id_prefix(b))
+                .integer(b)
+                .comma()
+                .fixed(strength, 3)
+                .end_row();
         }
     }
     relationships.commit();
     if (edges) edges->commit();
     summary.relationships = pairs.size();
-    summary.realised_mixing = pairs.empty() ? 0.0 : static_cast<double>(across) / static_cast<double>(pairs.size());
+    summary.realised_mixing =
+        pairs.empty() ? 0.0 : static_cast<double>(across) / static_cast<double>(pairs.size());
 }
 
 // referrals.csv, in joining order.
-void write_referrals(const GeneratorParams& params, const std::filesystem::path& out, const World& world) {
+void write_referrals(const GeneratorParams& params, const std::filesystem::path& out,
+                     const World& world) {
     CsvWriter referrals(out / "referrals.csv");
     referrals.text("referrer,referred,date,converted,reward").end_row();
     for (std::uint32_t k = 0; k < world.n; ++k) {
@@ -465,9 +517,18 @@ void write_referrals(const GeneratorParams& params, const std::filesystem::path&
         const std::uint32_t by = world.referrer[node];
         if (by == UINT32_MAX) continue;
         const bool converted = unit(mix(params.seed ^ 0x5EEDull, by, node)) < world.propensity[by];
-        referrals.character(world.id_prefix(by)).integer(by).comma().character(world.id_prefix(node)).integer(node).comma().date(world.joining.date(node));
+        referrals.character(world.id_prefix(by))
+            .integer(by)
+            .comma()
+            .character(world.id_prefix(node))
+            .integer(node)
+            .comma()
+            .date(world.joining.date(node));
         referrals.text(converted ? ",true," : ",false,");
-        referrals.text(converted ? (world.business[by] && world.business[node] ? "100.00" : "10.00") : "0.00").end_row();
+        referrals
+            .text(converted ? (world.business[by] && world.business[node] ? "100.00" : "10.00")
+                            : "0.00")
+            .end_row();
     }
     referrals.commit();
 }
@@ -483,8 +544,9 @@ Segment draw_segment(const World& world, std::uint32_t node, Random& random) {
 // A customer's rows of transactions.csv, the purchases between joining (or the window start) and
 // churning (or the as-of date); some on behalf of a neighbour. Returns the count; adds the last
 // year's amounts to last_year.
-std::uint32_t write_transactions(CsvWriter& transactions, const GeneratorParams& params, const World& world,
-                                 std::uint32_t node, Segment segment, Random& random, double& last_year) {
+std::uint32_t write_transactions(CsvWriter& transactions, const GeneratorParams& params,
+                                 const World& world, std::uint32_t node, Segment segment,
+                                 Random& random, double& last_year) {
     double mean_frequency = 0;
     for (std::size_t s = 0; s < kFrequency.size(); ++s) mean_frequency += kFrequency[s];
     mean_frequency /= static_cast<double>(kFrequency.size());
@@ -494,10 +556,13 @@ std::uint32_t write_transactions(CsvWriter& transactions, const GeneratorParams&
     Date active_to = as_of;
     if (random.chance(0.15)) active_to = as_of - 270 - static_cast<Date>(random.below(450));
     const double mean = world.hidden[node] ? 2.0
-                        : params.transactions_per_customer * kFrequency[segment] / mean_frequency;
+                                           : params.transactions_per_customer *
+                                                 kFrequency[segment] / mean_frequency;
     const std::uint32_t count = active_to > active_from ? random.poisson(mean) : 0;
     std::vector<Date> dates(count);
-    for (auto& day : dates) day = active_from + static_cast<Date>(random.below(static_cast<std::uint64_t>(active_to - active_from) + 1));
+    for (auto& day : dates)
+        day = active_from + static_cast<Date>(random.below(
+                                static_cast<std::uint64_t>(active_to - active_from) + 1));
     std::sort(dates.begin(), dates.end());
     const std::vector<std::uint32_t>& offsets = world.adjacency.offsets;
     for (const Date day : dates) {
@@ -505,11 +570,18 @@ std::uint32_t write_transactions(CsvWriter& transactions, const GeneratorParams&
         if (world.hidden[node]) amount = std::min(amount, 15.0);
         amount = std::max(0.5, std::round(amount * 100) / 100);
         if (day > as_of - 365) last_year += amount;
-        transactions.character(world.id_prefix(node)).integer(node).comma().date(day).comma().fixed(amount, 2).comma();
+        transactions.character(world.id_prefix(node))
+            .integer(node)
+            .comma()
+            .date(day)
+            .comma()
+            .fixed(amount, 2)
+            .comma();
         transactions.text(kPurchaseChannels[random.below(kPurchaseChannels.size())]).comma();
         const std::uint32_t degree = offsets[node + 1] - offsets[node];
         if (degree > 0 && random.chance(0.03)) {
-            const std::uint32_t other = world.adjacency.neighbours[offsets[node] + random.below(degree)];
+            const std::uint32_t other =
+                world.adjacency.neighbours[offsets[node] + random.below(degree)];
             transactions.character(world.id_prefix(other)).integer(other);
         }
         transactions.end_row();
@@ -529,7 +601,11 @@ void write_customer(CsvWriter& customers, const World& world, std::uint32_t node
         name.append(kFirstNames[random.below(kFirstNames.size())]).append(" ");
         name.append(kLastNames[random.below(kLastNames.size())]);
     }
-    customers.character(world.id_prefix(node)).integer(node).comma().text(business ? "business" : "person").comma();
+    customers.character(world.id_prefix(node))
+        .integer(node)
+        .comma()
+        .text(business ? "business" : "person")
+        .comma();
     customers.field(name).comma().text(kSegmentNames[segment]).comma();
     if (business || !random.chance(0.1)) customers.fixed(last_year, 2);
     customers.comma().fixed(business ? 50 + 450 * random.uniform() : 5 + 25 * random.uniform(), 2);
@@ -540,8 +616,8 @@ void write_customer(CsvWriter& customers, const World& world, std::uint32_t node
 }
 
 // customers.csv, transactions.csv and communities.csv, customer by customer.
-void write_customers(const GeneratorParams& params, const std::filesystem::path& out, const World& world,
-                     Random& random, GeneratorSummary& summary) {
+void write_customers(const GeneratorParams& params, const std::filesystem::path& out,
+                     const World& world, Random& random, GeneratorSummary& summary) {
     CsvWriter customers(out / "customers.csv");
     CsvWriter transactions(out / "transactions.csv");
     CsvWriter truth(out / "communities.csv");
@@ -551,9 +627,14 @@ void write_customers(const GeneratorParams& params, const std::filesystem::path&
     for (std::uint32_t node = 0; node < world.n; ++node) {
         const Segment segment = draw_segment(world, node, random);
         double last_year = 0;
-        summary.transactions += write_transactions(transactions, params, world, node, segment, random, last_year);
+        summary.transactions +=
+            write_transactions(transactions, params, world, node, segment, random, last_year);
         write_customer(customers, world, node, segment, last_year, random);
-        truth.character(world.id_prefix(node)).integer(node).comma().integer(world.communities.of[node]).end_row();
+        truth.character(world.id_prefix(node))
+            .integer(node)
+            .comma()
+            .integer(world.communities.of[node])
+            .end_row();
     }
     customers.commit();
     transactions.commit();

@@ -1,13 +1,14 @@
-#include <omp.h>
-
-#include <catch2/catch.hpp>
+#include "catena/algorithms/centrality.hpp"
 
 #include <algorithm>
 #include <numeric>
 
-#include "catena/algorithms/centrality.hpp"
+#include <catch2/catch.hpp>
+
 #include "catena/graph/errors.hpp"
+
 #include "test_graphs.hpp"
+#include <omp.h>
 
 using namespace catena;
 
@@ -15,14 +16,17 @@ namespace {
 std::vector<NodeId> top(const std::vector<double>& scores, std::size_t k) {
     std::vector<NodeId> order(scores.size());
     std::iota(order.begin(), order.end(), NodeId{0});
-    std::stable_sort(order.begin(), order.end(), [&](NodeId a, NodeId b) { return scores[a] > scores[b]; });
+    std::stable_sort(order.begin(), order.end(),
+                     [&](NodeId a, NodeId b) { return scores[a] > scores[b]; });
     order.resize(std::min(k, order.size()));
     return order;
 }
 }  // namespace
 
-TEST_CASE("Betweenness equals NetworkX on every dataset with an oracle", "[algorithms][betweenness]") {
-    for (const char* name : {"karate", "dolphins", "football", "polbooks", "lesmis", "netscience", "polblogs"}) {
+TEST_CASE("Betweenness equals NetworkX on every dataset with an oracle",
+          "[algorithms][betweenness]") {
+    for (const char* name :
+         {"karate", "dolphins", "football", "polbooks", "lesmis", "netscience", "polblogs"}) {
         INFO(name);
         const bool directed = std::string(name) == "polblogs";
         const Dataset data = test::load_shared(name, directed);
@@ -36,7 +40,8 @@ TEST_CASE("Betweenness equals NetworkX on every dataset with an oracle", "[algor
 }
 
 TEST_CASE("Core numbers equal NetworkX on every dataset with an oracle", "[algorithms][core]") {
-    for (const char* name : {"karate", "dolphins", "football", "polbooks", "lesmis", "netscience", "hep-th"}) {
+    for (const char* name :
+         {"karate", "dolphins", "football", "polbooks", "lesmis", "netscience", "hep-th"}) {
         INFO(name);
         const Dataset data = test::load_shared(name);
         const std::vector<std::uint32_t> cores = core_numbers(data.graph);
@@ -47,7 +52,8 @@ TEST_CASE("Core numbers equal NetworkX on every dataset with an oracle", "[algor
     }
 }
 
-TEST_CASE("Sampled betweenness finds the true top 10 of netscience in its top 20", "[algorithms][betweenness]") {
+TEST_CASE("Sampled betweenness finds the true top 10 of netscience in its top 20",
+          "[algorithms][betweenness]") {
     const Dataset data = test::load_shared("netscience");
     const std::vector<double> exact = betweenness(data.graph);
     SamplingParams params;
@@ -60,15 +66,19 @@ TEST_CASE("Sampled betweenness finds the true top 10 of netscience in its top 20
     // All pivots: the exact values.
     params.pivots = data.graph.num_nodes();
     const std::vector<double> all = betweenness(data.graph, params);
-    for (NodeId node = 0; node < data.graph.num_nodes(); ++node) CHECK(all[node] == Approx(exact[node]).margin(1e-9));
+    for (NodeId node = 0; node < data.graph.num_nodes(); ++node)
+        CHECK(all[node] == Approx(exact[node]).margin(1e-9));
 }
 
-TEST_CASE("Harmonic closeness equals brute force, sampling with every pivot is exact", "[algorithms][closeness]") {
+TEST_CASE("Harmonic closeness equals brute force, sampling with every pivot is exact",
+          "[algorithms][closeness]") {
     // Directed: 0 -> 1 -> 2 -> 3, 0 -> 3, 4 isolated, 5 -> 0.
-    const InfluenceGraph g = test::make_graph(6, {{"0", "1"}, {"1", "2"}, {"2", "3"}, {"0", "3"}, {"5", "0"}}, true);
+    const InfluenceGraph g =
+        test::make_graph(6, {{"0", "1"}, {"1", "2"}, {"2", "3"}, {"0", "3"}, {"5", "0"}}, true);
     const std::vector<double> closeness = harmonic_closeness(g);
     // By hand, hops along the edges: 0 reaches 1 (1), 2 (2), 3 (1): 1 + 1/2 + 1 = 2.5.
-    // 1 reaches 2 (1), 3 (2): 1.5. 2 reaches 3: 1. 3, 4: nothing. 5 reaches 0 (1), 1 (2), 3 (2), 2 (3).
+    // 1 reaches 2 (1), 3 (2): 1.5. 2 reaches 3: 1. 3, 4: nothing. 5 reaches 0 (1), 1 (2), 3 (2), 2
+    // (3).
     const std::vector<double> expected = {2.5, 1.5, 1.0, 0.0, 0.0, 1 + 0.5 + 0.5 + 1.0 / 3};
     for (NodeId node = 0; node < 6; ++node) CHECK(closeness[node] == Approx(expected[node]));
     SamplingParams all;
@@ -77,7 +87,8 @@ TEST_CASE("Harmonic closeness equals brute force, sampling with every pivot is e
 }
 
 TEST_CASE("Weighted degree and edge cases", "[algorithms][centrality]") {
-    const InfluenceGraph g = test::make_graph(3, {{"0", "1", 2.0}, {"0", "2", 0.5}, {"2", "1", 0.0}}, true);
+    const InfluenceGraph g =
+        test::make_graph(3, {{"0", "1", 2.0}, {"0", "2", 0.5}, {"2", "1", 0.0}}, true);
     CHECK(weighted_degree(g, RankDirection::influence) == std::vector<double>{2.5, 0.0, 0.0});
     CHECK(weighted_degree(g, RankDirection::authority) == std::vector<double>{0.0, 2.0, 0.5});
     // Betweenness by hand: every reachable pair (0->1, 0->2, 2->1) is joined directly, so no

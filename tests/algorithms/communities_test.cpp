@@ -1,16 +1,16 @@
-#include <omp.h>
-
-#include <catch2/catch.hpp>
+#include "catena/algorithms/communities.hpp"
 
 #include <cmath>
 #include <fstream>
 #include <map>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
-#include "catena/algorithms/communities.hpp"
 #include "catena/graph/errors.hpp"
+
 #include "test_graphs.hpp"
+#include <omp.h>
 
 using namespace catena;
 
@@ -26,12 +26,14 @@ CommunityResult run(const InfluenceGraph& g, CommunityMethod method, std::uint64
 // The `group` column of a dataset's nodes file, as labels per node.
 std::vector<std::uint32_t> ground_truth(const Dataset& data) {
     const auto& names = data.graph.attribute_names();
-    const std::size_t column = static_cast<std::size_t>(std::find(names.begin(), names.end(), "group") - names.begin());
+    const std::size_t column =
+        static_cast<std::size_t>(std::find(names.begin(), names.end(), "group") - names.begin());
     REQUIRE(column < names.size());
     std::map<std::string, std::uint32_t> ids;
     std::vector<std::uint32_t> labels;
     for (NodeId node = 0; node < data.graph.num_nodes(); ++node)
-        labels.push_back(ids.emplace(std::string(data.graph.attribute(column, node)), ids.size()).first->second);
+        labels.push_back(
+            ids.emplace(std::string(data.graph.attribute(column, node)), ids.size()).first->second);
     return labels;
 }
 
@@ -60,10 +62,13 @@ nlohmann::json summary() {
 
 }  // namespace
 
-TEST_CASE("Modularity equals NetworkX for the ground-truth partitions", "[algorithms][communities]") {
+TEST_CASE("Modularity equals NetworkX for the ground-truth partitions",
+          "[algorithms][communities]") {
     const nlohmann::json oracle = summary();
     for (const auto& [name, entry] : oracle.items()) {
-        if (!entry.contains("modularity") || !entry["modularity"].contains("ground_truth_partition")) continue;
+        if (!entry.contains("modularity") ||
+            !entry["modularity"].contains("ground_truth_partition"))
+            continue;
         INFO(name);
         const Dataset data = test::load_shared(name, entry.value("directed", false));
         const double expected = entry["modularity"]["ground_truth_partition"];
@@ -85,10 +90,12 @@ TEST_CASE("Leiden on karate reaches the known optimum", "[algorithms][communitie
     CHECK(sum / 10 >= 0.4185);
 }
 
-TEST_CASE("Leiden's mean modularity is at least igraph's minus 0.002 on every dataset", "[algorithms][communities][leiden]") {
+TEST_CASE("Leiden's mean modularity is at least igraph's minus 0.002 on every dataset",
+          "[algorithms][communities][leiden]") {
     const nlohmann::json oracle = summary();
     for (const auto& [name, entry] : oracle.items()) {
-        if (!entry.contains("modularity") || !entry["modularity"].contains("igraph_leiden_mean")) continue;
+        if (!entry.contains("modularity") || !entry["modularity"].contains("igraph_leiden_mean"))
+            continue;
         INFO(name);
         const Dataset data = test::load_shared(name, entry.value("directed", false));
         double sum = 0;
@@ -116,7 +123,8 @@ TEST_CASE("Louvain and label propagation give good partitions", "[algorithms][co
         best_louvain = std::max(best_louvain, run(g, CommunityMethod::louvain, seed).modularity);
     CHECK(best_louvain >= 0.415);
     const Dataset football = test::load_shared("football");
-    CHECK(nmi(run(football.graph, CommunityMethod::louvain, 1).community, ground_truth(football)) >= 0.85);
+    CHECK(nmi(run(football.graph, CommunityMethod::louvain, 1).community, ground_truth(football)) >=
+          0.85);
     const CommunityResult lpa = run(football.graph, CommunityMethod::label_propagation, 1);
     CHECK(lpa.modularity > 0.5);
     CHECK(nmi(lpa.community, ground_truth(football)) >= 0.8);
@@ -124,7 +132,8 @@ TEST_CASE("Louvain and label propagation give good partitions", "[algorithms][co
 
 TEST_CASE("Communities: edge cases, seeds and starting partitions", "[algorithms][communities]") {
     SECTION("empty and single-node graphs") {
-        for (const auto method : {CommunityMethod::leiden, CommunityMethod::louvain, CommunityMethod::label_propagation}) {
+        for (const auto method : {CommunityMethod::leiden, CommunityMethod::louvain,
+                                  CommunityMethod::label_propagation}) {
             CHECK(run(InfluenceGraph(), method, 1).count == 0);
             const CommunityResult one = run(test::make_graph(1, {}, false), method, 1);
             CHECK(one.count == 1);
@@ -132,9 +141,17 @@ TEST_CASE("Communities: edge cases, seeds and starting partitions", "[algorithms
         }
     }
     SECTION("two triangles joined by one edge, and an isolated node") {
-        const InfluenceGraph g = test::make_graph(
-            7, {{"0", "1"}, {"1", "2"}, {"2", "0"}, {"3", "4"}, {"4", "5"}, {"5", "3"}, {"2", "3", 0.1}}, false);
-        for (const auto method : {CommunityMethod::leiden, CommunityMethod::louvain, CommunityMethod::label_propagation}) {
+        const InfluenceGraph g = test::make_graph(7,
+                                                  {{"0", "1"},
+                                                   {"1", "2"},
+                                                   {"2", "0"},
+                                                   {"3", "4"},
+                                                   {"4", "5"},
+                                                   {"5", "3"},
+                                                   {"2", "3", 0.1}},
+                                                  false);
+        for (const auto method : {CommunityMethod::leiden, CommunityMethod::louvain,
+                                  CommunityMethod::label_propagation}) {
             const CommunityResult result = run(g, method, 3);
             CHECK(result.count == 3);
             CHECK(result.community[0] == result.community[2]);
@@ -144,7 +161,8 @@ TEST_CASE("Communities: edge cases, seeds and starting partitions", "[algorithms
         }
     }
     SECTION("directed relationships count as undirected with summed strength") {
-        const InfluenceGraph directed = test::make_graph(3, {{"0", "1"}, {"1", "0"}, {"1", "2", 2}}, true);
+        const InfluenceGraph directed =
+            test::make_graph(3, {{"0", "1"}, {"1", "0"}, {"1", "2", 2}}, true);
         const InfluenceGraph undirected = test::make_graph(3, {{"0", "1"}, {"1", "2"}}, false);
         // Both give weights 0-1: 2, 1-2: 2 (up to a common factor of 2): same modularity.
         const std::vector<std::uint32_t> split = {0, 0, 1};

@@ -1,13 +1,14 @@
-#include <omp.h>
-
-#include <catch2/catch.hpp>
+#include "catena/algorithms/customer_value.hpp"
 
 #include <cmath>
 #include <string>
 
-#include "catena/algorithms/customer_value.hpp"
+#include <catch2/catch.hpp>
+
 #include "catena/graph/errors.hpp"
+
 #include "test_graphs.hpp"
+#include <omp.h>
 
 using namespace catena;
 

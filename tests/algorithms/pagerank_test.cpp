@@ -1,19 +1,22 @@
-#include <omp.h>
-
-#include <catch2/catch.hpp>
-#include <Eigen/Dense>
+#include "catena/algorithms/pagerank.hpp"
 
 #include <numeric>
 
-#include "catena/algorithms/pagerank.hpp"
+#include <Eigen/Dense>
+#include <catch2/catch.hpp>
+
 #include "catena/graph/errors.hpp"
+
 #include "test_graphs.hpp"
+#include <omp.h>
 
 using namespace catena;
 
 namespace {
 
-double total(const std::vector<double>& scores) { return std::accumulate(scores.begin(), scores.end(), 0.0); }
+double total(const std::vector<double>& scores) {
+    return std::accumulate(scores.begin(), scores.end(), 0.0);
+}
 
 PageRankParams tight(RankDirection direction = RankDirection::influence) {
     PageRankParams params;
@@ -25,7 +28,8 @@ PageRankParams tight(RankDirection direction = RankDirection::influence) {
 
 // Solves the PageRank equations directly: x = d (P^T x + (dangling . x) p) + (1 - d) p, with P the
 // row-stochastic walk matrix (the walk along the edges: authority direction).
-std::vector<double> solve_authority(const InfluenceGraph& g, double d, const std::vector<double>& personal) {
+std::vector<double> solve_authority(const InfluenceGraph& g, double d,
+                                    const std::vector<double>& personal) {
     const int n = static_cast<int>(g.num_nodes());
     Eigen::VectorXd p(n);
     for (int node = 0; node < n; ++node) p[node] = personal[node];
@@ -42,7 +46,8 @@ std::vector<double> solve_authority(const InfluenceGraph& g, double d, const std
         for (EdgeId e = g.out_offsets()[u]; e < g.out_offsets()[u + 1]; ++e)
             walk(g.edge_target(e), u) += g.strength(e) / out;
     }
-    const Eigen::MatrixXd system = Eigen::MatrixXd::Identity(n, n) - d * (walk + p * dangling.transpose());
+    const Eigen::MatrixXd system =
+        Eigen::MatrixXd::Identity(n, n) - d * (walk + p * dangling.transpose());
     const Eigen::VectorXd x = system.fullPivLu().solve((1 - d) * p);
     return std::vector<double>(x.data(), x.data() + n);
 }
@@ -77,12 +82,14 @@ TEST_CASE("Personalised PageRank solves its linear system", "[algorithms][pagera
     const InfluenceGraph g = test::make_graph(
         5, {{"0", "1", 2}, {"0", "2"}, {"1", "2"}, {"2", "0"}, {"3", "2", 0.5}, {"2", "4"}}, true);
     for (const std::vector<double>& personal :
-         {std::vector<double>{1, 1, 1, 1, 1}, std::vector<double>{0, 0, 0, 5, 1}, std::vector<double>{3, 0, 0, 0, 0}}) {
+         {std::vector<double>{1, 1, 1, 1, 1}, std::vector<double>{0, 0, 0, 5, 1},
+          std::vector<double>{3, 0, 0, 0, 0}}) {
         PageRankParams params = tight(RankDirection::authority);
         params.personalization = personal;
         const PageRankResult result = pagerank(g, params);
         const std::vector<double> expected = solve_authority(g, params.damping, personal);
-        for (NodeId node = 0; node < 5; ++node) CHECK(result.scores[node] == Approx(expected[node]).margin(1e-12));
+        for (NodeId node = 0; node < 5; ++node)
+            CHECK(result.scores[node] == Approx(expected[node]).margin(1e-12));
         CHECK(total(result.scores) == Approx(1.0).epsilon(1e-12));
     }
 }
@@ -123,13 +130,15 @@ TEST_CASE("PageRank edge cases", "[algorithms][pagerank]") {
     }
     SECTION("disconnected parts and zero weights") {
         // 0 <-> 1 and 2 <-> 3 (undirected), and 4 -> 0 with weight 0: node 4 is dangling.
-        const InfluenceGraph g = test::make_graph(5, {{"0", "1"}, {"2", "3"}, {"4", "0", 0}}, false);
+        const InfluenceGraph g =
+            test::make_graph(5, {{"0", "1"}, {"2", "3"}, {"4", "0", 0}}, false);
         const PageRankResult result = pagerank(g, tight(RankDirection::authority));
         CHECK(total(result.scores) == Approx(1.0).epsilon(1e-12));
         CHECK(result.scores[0] == Approx(result.scores[2]).margin(1e-12));
         CHECK(result.scores[1] == Approx(result.scores[3]).margin(1e-12));
         const std::vector<double> expected = solve_authority(g, 0.85, {1, 1, 1, 1, 1});
-        for (NodeId node = 0; node < 5; ++node) CHECK(result.scores[node] == Approx(expected[node]).margin(1e-12));
+        for (NodeId node = 0; node < 5; ++node)
+            CHECK(result.scores[node] == Approx(expected[node]).margin(1e-12));
     }
     SECTION("the iteration cap is reported") {
         PageRankParams params;

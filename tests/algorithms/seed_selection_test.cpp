@@ -1,6 +1,4 @@
-#include <omp.h>
-
-#include <catch2/catch.hpp>
+#include "catena/algorithms/seed_selection.hpp"
 
 #include <algorithm>
 #include <bit>
@@ -8,17 +6,21 @@
 #include <numeric>
 #include <random>
 
+#include <catch2/catch.hpp>
+
 #include "catena/algorithms/propagation.hpp"
-#include "catena/algorithms/seed_selection.hpp"
 #include "catena/graph/errors.hpp"
+
 #include "test_graphs.hpp"
+#include <omp.h>
 
 using namespace catena;
 
 namespace {
 
 // Live-edge samples of a graph of at most 64 nodes: reach[sample][v] = who v activates.
-std::vector<std::vector<std::uint64_t>> live_edge_reach(const InfluenceGraph& g, const std::vector<double>& p, int samples) {
+std::vector<std::vector<std::uint64_t>> live_edge_reach(const InfluenceGraph& g,
+                                                        const std::vector<double>& p, int samples) {
     std::mt19937_64 random(2024);
     std::uniform_real_distribution<double> unit(0, 1);
     const NodeId n = g.num_nodes();
@@ -46,7 +48,8 @@ std::vector<std::vector<std::uint64_t>> live_edge_reach(const InfluenceGraph& g,
     return reach;
 }
 
-double spread_of(const std::vector<std::vector<std::uint64_t>>& reach, const std::vector<NodeId>& seeds) {
+double spread_of(const std::vector<std::vector<std::uint64_t>>& reach,
+                 const std::vector<NodeId>& seeds) {
     double total = 0;
     for (const auto& sample : reach) {
         std::uint64_t mask = 0;
@@ -57,7 +60,8 @@ double spread_of(const std::vector<std::vector<std::uint64_t>>& reach, const std
 }
 
 // The best k-set by brute force over all sets.
-double brute_force_best(const std::vector<std::vector<std::uint64_t>>& reach, NodeId n, std::uint32_t k) {
+double brute_force_best(const std::vector<std::vector<std::uint64_t>>& reach, NodeId n,
+                        std::uint32_t k) {
     std::vector<NodeId> set(k);
     double best = 0;
     const auto recurse = [&](auto&& self, std::uint32_t depth, NodeId from) -> void {
@@ -78,16 +82,19 @@ double brute_force_best(const std::vector<std::vector<std::uint64_t>>& reach, No
 std::vector<NodeId> top_out_degree(const InfluenceGraph& g, std::size_t k) {
     std::vector<NodeId> nodes(g.num_nodes());
     std::iota(nodes.begin(), nodes.end(), NodeId{0});
-    std::partial_sort(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(k), nodes.end(), [&](NodeId a, NodeId b) {
-        return g.out_degree(a) != g.out_degree(b) ? g.out_degree(a) > g.out_degree(b) : a < b;
-    });
+    std::partial_sort(
+        nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(k), nodes.end(),
+        [&](NodeId a, NodeId b) {
+            return g.out_degree(a) != g.out_degree(b) ? g.out_degree(a) > g.out_degree(b) : a < b;
+        });
     nodes.resize(k);
     return nodes;
 }
 
 }  // namespace
 
-TEST_CASE("Seed selection on karate is within 2% of the brute-force best, k = 1..4", "[algorithms][seeds]") {
+TEST_CASE("Seed selection on karate is within 2% of the brute-force best, k = 1..4",
+          "[algorithms][seeds]") {
     const InfluenceGraph g = test::load_shared("karate").graph;
     ProbabilityModel cascade;
     const std::vector<double> p = edge_probabilities(g, cascade);
@@ -121,8 +128,10 @@ TEST_CASE("Seed selection honours opt-outs, candidate filters and budgets", "[al
 
     // Businesses only.
     params.candidates.assign(g.num_nodes(), 0);
-    for (NodeId node = 0; node < g.num_nodes(); ++node) params.candidates[node] = g.kind(node) == NodeKind::business;
-    for (const NodeId seed : select_seeds(g, p, params).seeds) CHECK(g.kind(seed) == NodeKind::business);
+    for (NodeId node = 0; node < g.num_nodes(); ++node)
+        params.candidates[node] = g.kind(node) == NodeKind::business;
+    for (const NodeId seed : select_seeds(g, p, params).seeds)
+        CHECK(g.kind(seed) == NodeKind::business);
     params.candidates.clear();
 
     // A budget is never exceeded.
@@ -145,13 +154,16 @@ TEST_CASE("Seed selection honours opt-outs, candidate filters and budgets", "[al
     simulation.simulations = 20000;
     const SimulationResult customers_run = simulate(g, p, by_customers.seeds, simulation);
     const SimulationResult value_run = simulate(g, p, by_value.seeds, simulation);
-    INFO("value objective " << value_run.expected_value << " vs customers objective " << customers_run.expected_value);
+    INFO("value objective " << value_run.expected_value << " vs customers objective "
+                            << customers_run.expected_value);
     CHECK(value_run.expected_value >=
-          customers_run.expected_value - 3 * std::hypot(value_run.value_standard_error, customers_run.value_standard_error));
+          customers_run.expected_value -
+              3 * std::hypot(value_run.value_standard_error, customers_run.value_standard_error));
 }
 
-TEST_CASE("Baseline strategies follow the same candidate rule: top scores and random picks skip opt-outs",
-          "[algorithms][seeds][opt-out]") {
+TEST_CASE(
+    "Baseline strategies follow the same candidate rule: top scores and random picks skip opt-outs",
+    "[algorithms][seeds][opt-out]") {
     // Customers 0..5 with opt_out on 1 and 4; scores rank them 1, 4, 0, 3, 5, 2.
     GraphBuilder builder;
     for (const char* id : {"0", "1", "2", "3", "4", "5"}) {
@@ -187,7 +199,8 @@ TEST_CASE("Baseline strategies follow the same candidate rule: top scores and ra
     CHECK_THROWS_AS(random_seeds(g, 2, 1, std::vector<std::uint8_t>(5, 1)), UsageError);
 }
 
-TEST_CASE("Seed selection is identical at 1 and 2 threads, and works for Linear Threshold", "[algorithms][seeds][threads]") {
+TEST_CASE("Seed selection is identical at 1 and 2 threads, and works for Linear Threshold",
+          "[algorithms][seeds][threads]") {
     const InfluenceGraph g = test::load_shared("email-Enron").graph;
     const std::vector<double> p = edge_probabilities(g, {});
     SeedSelectionParams params;
@@ -206,7 +219,8 @@ TEST_CASE("Seed selection is identical at 1 and 2 threads, and works for Linear 
     const std::vector<NodeId> by_degree = top_out_degree(g, 20);
     SimulationParams simulation;
     simulation.simulations = 2000;
-    CHECK(simulate(g, p, one.seeds, simulation).expected_spread >= simulate(g, p, by_degree, simulation).expected_spread);
+    CHECK(simulate(g, p, one.seeds, simulation).expected_spread >=
+          simulate(g, p, by_degree, simulation).expected_spread);
     params.model = DiffusionModel::linear_threshold;
     params.k = 5;
     CHECK(select_seeds(g, threshold_weights(g), params).seeds.size() == 5);
@@ -232,7 +246,8 @@ TEST_CASE("Seed selection rejects impossible parameters", "[algorithms][seeds]")
     CHECK_THROWS_AS(select_seeds(g, std::vector<double>{0.5, 1.5}, params), UsageError);
 }
 
-TEST_CASE("CELF over Monte Carlo agrees with reverse-influence sampling on small graphs", "[algorithms][seeds][celf]") {
+TEST_CASE("CELF over Monte Carlo agrees with reverse-influence sampling on small graphs",
+          "[algorithms][seeds][celf]") {
     const InfluenceGraph g = test::load_shared("dolphins").graph;
     const std::vector<double> p = edge_probabilities(g, {});
     SeedSelectionParams params;
@@ -249,7 +264,8 @@ TEST_CASE("CELF over Monte Carlo agrees with reverse-influence sampling on small
     CHECK(celf.estimated_spread == Approx(by_celf.expected_spread).epsilon(0.05));
 }
 
-TEST_CASE("email-Enron, k = 50, eps = 0.1: seeds reach at least top out-degree's spread", "[algorithms][seeds]") {
+TEST_CASE("email-Enron, k = 50, eps = 0.1: seeds reach at least top out-degree's spread",
+          "[algorithms][seeds]") {
     const InfluenceGraph g = test::load_shared("email-Enron").graph;
     const std::vector<double> p = edge_probabilities(g, {});
     SeedSelectionParams params;
@@ -280,7 +296,8 @@ InfluenceGraph bfs_sample(const InfluenceGraph& g, NodeId size) {
     std::vector<std::uint8_t> seen(g.num_nodes(), 0);
     seen[start] = 1;
     for (std::size_t head = 0; head < order.size() && order.size() < size; ++head)
-        for (EdgeId e = g.out_offsets()[order[head]]; e < g.out_offsets()[order[head] + 1] && order.size() < size; ++e)
+        for (EdgeId e = g.out_offsets()[order[head]];
+             e < g.out_offsets()[order[head] + 1] && order.size() < size; ++e)
             if (!seen[g.edge_target(e)]) {
                 seen[g.edge_target(e)] = 1;
                 order.push_back(g.edge_target(e));
@@ -305,8 +322,10 @@ InfluenceGraph bfs_sample(const InfluenceGraph& g, NodeId size) {
 }
 }  // namespace
 
-TEST_CASE("email-Enron, k = 50, eps = 0.1: on a 5,000-customer sample the seeds reach at least CELF's spread - 2%",
-          "[algorithms][seeds][celf]") {
+TEST_CASE(
+    "email-Enron, k = 50, eps = 0.1: on a 5,000-customer sample the seeds reach at least CELF's "
+    "spread - 2%",
+    "[algorithms][seeds][celf]") {
     const InfluenceGraph full = test::load_shared("email-Enron").graph;
     const InfluenceGraph g = bfs_sample(full, 5000);
     REQUIRE(g.num_nodes() == 5000);
@@ -325,8 +344,8 @@ TEST_CASE("email-Enron, k = 50, eps = 0.1: on a 5,000-customer sample the seeds 
     simulation.seed = 99;
     const SimulationResult ours = simulate(g, p, chosen.seeds, simulation);
     const SimulationResult theirs = simulate(g, p, celf.seeds, simulation);
-    INFO("ours " << ours.expected_spread << " +- " << ours.standard_error << ", CELF " << theirs.expected_spread
-                 << " +- " << theirs.standard_error);
+    INFO("ours " << ours.expected_spread << " +- " << ours.standard_error << ", CELF "
+                 << theirs.expected_spread << " +- " << theirs.standard_error);
     CHECK(ours.expected_spread >= 0.98 * theirs.expected_spread);
     CHECK(chosen.certified_approximation >= chosen.approximation);
 }

@@ -1,8 +1,7 @@
 // Bad input through the real `catena` binary: one clear line on stderr naming file, line and
 // column, and the documented exit code (2 usage, 3 input).
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include "test_util.hpp"
 
@@ -21,8 +20,10 @@ struct BadCase {
 std::filesystem::path broken_folder(const test::ScratchDir& scratch, const BadCase& bad) {
     const auto dir = scratch / "data";
     std::filesystem::copy(test::data_dir() / "mini", dir, std::filesystem::copy_options::recursive);
-    if (std::string(bad.file).empty()) std::filesystem::remove(dir / "customers.csv");
-    else test::write_file(dir / bad.file, bad.contents);
+    if (std::string(bad.file).empty())
+        std::filesystem::remove(dir / "customers.csv");
+    else
+        test::write_file(dir / bad.file, bad.contents);
     return dir;
 }
 
@@ -62,13 +63,15 @@ TEST_CASE("CLI: each kind of bad input gives file:line: column: what and exit co
         {"bad transaction date", "transactions.csv", "customer,date,amount\nP1,03/01/2025,5\n",
          "transactions.csv:2: date: not a valid date (expected YYYY-MM-DD): '03/01/2025'"},
         {"empty file", "relationships.csv", "", "relationships.csv: empty file: no header row"},
-        {"negative value", "customers.csv", "id,value\nP1,-3\n", "customers.csv:2: value: must not be negative"},
+        {"negative value", "customers.csv", "id,value\nP1,-3\n",
+         "customers.csv:2: value: must not be negative"},
         {"unknown kind", "customers.csv", "id,kind\nP1,robot\n",
          "customers.csv:2: kind: must be 'person' or 'business', not 'robot'"},
         {"bad opt_out", "customers.csv", "id,opt_out\nP1,maybe\n",
          "customers.csv:2: opt_out: not true or false: 'maybe'"},
         {"negative amount", "transactions.csv", "customer,date,amount\nP1,2025-01-01,-5\n",
-         "transactions.csv:2: amount: must not be negative (record refunds as a separate adjustment)"},
+         "transactions.csv:2: amount: must not be negative (record refunds as a separate "
+         "adjustment)"},
         {"self-referral", "referrals.csv", "referrer,referred\nP1,P1\n",
          "referrals.csv:2: referred: a customer cannot refer themselves"},
     };
@@ -76,8 +79,8 @@ TEST_CASE("CLI: each kind of bad input gives file:line: column: what and exit co
         INFO(bad.what);
         test::ScratchDir scratch;
         const auto dir = broken_folder(scratch, bad);
-        const std::vector<std::string> commands = {"stats --data ",
-                                                   "import --db '" + (scratch / "w.db").string() + "' "};
+        const std::vector<std::string> commands = {
+            "stats --data ", "import --db '" + (scratch / "w.db").string() + "' "};
         for (const std::string& command : commands) {
             const test::RunResult result = test::run_catena(command + "'" + dir.string() + "'");
             CHECK(result.exit_code == 3);
@@ -102,19 +105,21 @@ TEST_CASE("CLI: databases: not SQLite, locked, and failed imports keep what is s
         test::write_file(fake, "id,name\nP1,Ana\n");
         const auto result = test::run_catena("stats --db '" + fake.string() + "'");
         CHECK(result.exit_code == 3);
-        CHECK(result.err.rfind("catena: input error: " + fake.string() + ": not a SQLite database", 0) == 0);
+        CHECK(result.err.rfind("catena: input error: " + fake.string() + ": not a SQLite database",
+                               0) == 0);
         CHECK(line_count(result.err) == 1);
     }
     SECTION("locked by another process") {
         sqlite3* holder = nullptr;
         REQUIRE(sqlite3_open(db.c_str(), &holder) == SQLITE_OK);
         REQUIRE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
-        const std::vector<std::string> commands = {"stats --db '" + db.string() + "'",
-                                                   "import '" + mini + "' --db '" + db.string() + "'"};
+        const std::vector<std::string> commands = {
+            "stats --db '" + db.string() + "'", "import '" + mini + "' --db '" + db.string() + "'"};
         for (const std::string& command : commands) {
             const auto result = test::run_catena(command);
             CHECK(result.exit_code == 3);
-            CHECK(result.err.find("the database is locked by another process") != std::string::npos);
+            CHECK(result.err.find("the database is locked by another process") !=
+                  std::string::npos);
             CHECK(line_count(result.err) == 1);
         }
         sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
@@ -122,12 +127,15 @@ TEST_CASE("CLI: databases: not SQLite, locked, and failed imports keep what is s
         CHECK(test::read_file(db) == stored);
     }
     SECTION("a failed import leaves the database unchanged") {
-        const BadCase bad{"", "referrals.csv", "referrer,referred,converted\nP1,P2,yes\nP2,PX,no\n", ""};
+        const BadCase bad{"", "referrals.csv", "referrer,referred,converted\nP1,P2,yes\nP2,PX,no\n",
+                          ""};
         const auto dir = broken_folder(scratch, bad);
-        const auto result = test::run_catena("import '" + dir.string() + "' --db '" + db.string() + "'");
+        const auto result =
+            test::run_catena("import '" + dir.string() + "' --db '" + db.string() + "'");
         CHECK(result.exit_code == 3);
-        CHECK(result.err == "catena: input error: " + (dir / "referrals.csv").string() +
-                                ":3: referred: unknown customer 'PX' (not in the customers table)\n");
+        CHECK(result.err ==
+              "catena: input error: " + (dir / "referrals.csv").string() +
+                  ":3: referred: unknown customer 'PX' (not in the customers table)\n");
         CHECK(test::read_file(db) == stored);
         CHECK(test::run_catena("stats --db '" + db.string() + "'").exit_code == 0);
     }
@@ -138,7 +146,8 @@ TEST_CASE("CLI: usage errors exit with 2", "[cli][errors]") {
     const std::pair<std::string, std::string> cases[] = {
         {"stats", "no input: give --data DIR, --edges FILE or --db FILE"},
         {"stats --data " + mini + " --db x.db", "give only one of --data, --edges and --db"},
-        {"stats --data " + mini + " --format xml", "--format must be table, csv or json, not 'xml'"},
+        {"stats --data " + mini + " --format xml",
+         "--format must be table, csv or json, not 'xml'"},
         {"stats --data " + mini + " --type mentor:sideways",
          "--type 'mentor:sideways': direction must be 'directed' or 'undirected'"},
         {"stats --nodes x.csv --data " + mini, "--nodes goes with --edges"},
@@ -170,7 +179,8 @@ TEST_CASE("CLI: --help and --version", "[cli]") {
 
 TEST_CASE("CLI: stats formats agree", "[cli]") {
     const std::string polblogs = "--edges '" + test::dataset("polblogs.edges.csv").string() +
-                                 "' --nodes '" + test::dataset("polblogs.nodes.csv").string() + "' --directed";
+                                 "' --nodes '" + test::dataset("polblogs.nodes.csv").string() +
+                                 "' --directed";
     const auto json = test::run_catena("stats " + polblogs + " --format json");
     REQUIRE(json.exit_code == 0);
     CHECK(json.out.find("\"edges\": 19022") != std::string::npos);

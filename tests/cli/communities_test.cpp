@@ -1,18 +1,19 @@
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include "test_util.hpp"
 
 using namespace catena;
 
-TEST_CASE("catena communities: membership file, database runs and starting partitions", "[cli][communities]") {
+TEST_CASE("catena communities: membership file, database runs and starting partitions",
+          "[cli][communities]") {
     test::ScratchDir scratch;
     const auto db = scratch / "crm.db";
     const auto membership = scratch / "members.csv";
     REQUIRE(test::run_catena("import samples/crm --db '" + db.string() + "'").exit_code == 0);
-    const auto first = test::run_catena("communities --db '" + db.string() + "' --format json --membership-out '" +
-                                        membership.string() + "'");
+    const auto first =
+        test::run_catena("communities --db '" + db.string() + "' --format json --membership-out '" +
+                         membership.string() + "'");
     REQUIRE(first.exit_code == 0);
     CHECK(first.err.find("saved as run 1") != std::string::npos);
     const std::string members = test::read_file(membership);
@@ -20,32 +21,38 @@ TEST_CASE("catena communities: membership file, database runs and starting parti
     CHECK(std::count(members.begin(), members.end(), '\n') == 401);
 
     // Starting from the run's own communities, with another seed, keeps them (a local optimum).
-    const auto again = test::run_catena("communities --db '" + db.string() + "' --initial-run 1 --seed 9 --format json");
+    const auto again = test::run_catena("communities --db '" + db.string() +
+                                        "' --initial-run 1 --seed 9 --format json");
     REQUIRE(again.exit_code == 0);
     const auto modularity_of = [](const std::string& json) {
         const auto at = json.find("\"modularity\": ");
         return std::stod(json.substr(at + 14));
     };
     CHECK(modularity_of(again.out) >= modularity_of(first.out) - 1e-12);
-    const auto from_file = test::run_catena("communities --data samples/crm --initial '" + membership.string() + "' --format json");
+    const auto from_file = test::run_catena("communities --data samples/crm --initial '" +
+                                            membership.string() + "' --format json");
     REQUIRE(from_file.exit_code == 0);
     CHECK(modularity_of(from_file.out) >= modularity_of(first.out) - 1e-12);
 
     sqlite3* handle = nullptr;
     sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* statement = nullptr;
-    sqlite3_prepare_v2(handle, "SELECT count(*) FROM community_members WHERE run_id = 1", -1, &statement, nullptr);
+    sqlite3_prepare_v2(handle, "SELECT count(*) FROM community_members WHERE run_id = 1", -1,
+                       &statement, nullptr);
     REQUIRE(sqlite3_step(statement) == SQLITE_ROW);
     CHECK(sqlite3_column_int64(statement, 0) == 400);
     sqlite3_finalize(statement);
     sqlite3_close(handle);
 }
 
-TEST_CASE("catena communities: start from a customers column, rank top customers by PageRank", "[cli][communities]") {
-    const auto by_segment = test::run_catena("communities --data samples/crm --initial-column segment --top-by pagerank --format json");
+TEST_CASE("catena communities: start from a customers column, rank top customers by PageRank",
+          "[cli][communities]") {
+    const auto by_segment = test::run_catena(
+        "communities --data samples/crm --initial-column segment --top-by pagerank --format json");
     REQUIRE(by_segment.exit_code == 0);
     CHECK(by_segment.out.find("\"top_customers_by\": \"pagerank\"") != std::string::npos);
-    const auto by_city = test::run_catena("communities --data samples/crm --initial-column city --top 3");
+    const auto by_city =
+        test::run_catena("communities --data samples/crm --initial-column city --top 3");
     REQUIRE(by_city.exit_code == 0);
     CHECK(by_city.out.find("top customers by degree") != std::string::npos);
 }

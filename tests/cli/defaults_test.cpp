@@ -1,11 +1,12 @@
 // One source per parameter: the defaults `catena COMMAND --help` shows are the Params structs'
 // own, and a job file that says nothing runs each analysis with those same defaults (except the
 // batch job's documented first-wave k, see default_job()).
-#include <catch2/catch.hpp>
-
 #include <sstream>
 
+#include <catch2/catch.hpp>
+
 #include "catena/reports/job.hpp"
+
 #include "test_util.hpp"
 
 namespace {
@@ -91,7 +92,8 @@ TEST_CASE("Defaults: --help shows each Params struct's default", "[cli][defaults
     CHECK(help_default(value_help, "--referral-weight") == value.referral_weight);
 }
 
-TEST_CASE("Defaults: a job without settings runs each analysis with the Params defaults", "[cli][defaults][job]") {
+TEST_CASE("Defaults: a job without settings runs each analysis with the Params defaults",
+          "[cli][defaults][job]") {
     const JobSpec job = default_job();
     const PageRankParams pagerank;
     CHECK(job.rank.pagerank.damping == pagerank.damping);

@@ -5,15 +5,13 @@
 // The input is a generated world of 6,000 customers: more than one of PageRank's 4,096-node
 // blocks and more than one work chunk for the samplers, small enough for a sanitizer build. Its
 // communities are mixed (0.4) so that the partition found depends on the seed.
-#include <catch2/catch.hpp>
-
-#include <sqlite3.h>
-
 #include <map>
 #include <set>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "test_util.hpp"
 

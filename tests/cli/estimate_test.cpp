@@ -1,16 +1,16 @@
 // --estimate and --memory-limit: memory needs known before a run, and runs refused before they
 // allocate.
-#include <catch2/catch.hpp>
-
-#include <sys/resource.h>
-#include <sys/wait.h>
-
 #include <cstdlib>
+
+#include <catch2/catch.hpp>
 
 #include "catena/algorithms/propagation.hpp"
 #include "catena/algorithms/seed_selection.hpp"
 #include "catena/graph/errors.hpp"
+
 #include "test_graphs.hpp"
+#include <sys/resource.h>
+#include <sys/wait.h>
 
 using namespace catena;
 
@@ -26,12 +26,15 @@ double estimated_mib(const std::string& out) {
 }  // namespace
 
 TEST_CASE("Memory: --estimate prints the memory a run needs and runs nothing", "[cli][estimate]") {
-    for (const char* command : {"stats", "rank --by pagerank", "rank --by betweenness", "communities", "simulate --seeds C0042",
-                                "seeds", "compare", "value", "export", "report --out /nonexistent/never-written"}) {
+    for (const char* command : {"stats", "rank --by pagerank", "rank --by betweenness",
+                                "communities", "simulate --seeds C0042", "seeds", "compare",
+                                "value", "export", "report --out /nonexistent/never-written"}) {
         INFO(command);
         const auto run = test::run_catena(std::string(command) + " --data samples/crm --estimate");
         REQUIRE(run.exit_code == 0);
-        CHECK(run.out.starts_with("catena " + std::string(command).substr(0, std::string(command).find(' ')) + ": about "));
+        CHECK(run.out.starts_with("catena " +
+                                  std::string(command).substr(0, std::string(command).find(' ')) +
+                                  ": about "));
         CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);  // only the estimate
         CHECK(estimated_mib(run.out) >= 20);
     }
@@ -40,20 +43,24 @@ TEST_CASE("Memory: --estimate prints the memory a run needs and runs nothing", "
     CHECK(db.exit_code == 3);
 }
 
-TEST_CASE("Memory: --memory-limit refuses a run that would not fit, before loading", "[cli][estimate]") {
+TEST_CASE("Memory: --memory-limit refuses a run that would not fit, before loading",
+          "[cli][estimate]") {
     const auto refused = test::run_catena("communities --data samples/crm --memory-limit 2M");
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.starts_with("catena: usage error: communities would need about "));
     CHECK(refused.err.find("over --memory-limit 2 MiB") != std::string::npos);
     CHECK(refused.out.empty());
-    CHECK(test::run_catena("communities --data samples/crm --memory-limit 2G --quiet").exit_code == 0);
+    CHECK(test::run_catena("communities --data samples/crm --memory-limit 2G --quiet").exit_code ==
+          0);
     CHECK(test::run_catena("rank --data samples/crm --memory-limit lots").exit_code == 2);
     CHECK(test::run_catena("rank --data samples/crm --memory-limit 0").exit_code == 2);
-    const auto within = test::run_catena("rank --data samples/crm --estimate --memory-limit 1.5GiB");
+    const auto within =
+        test::run_catena("rank --data samples/crm --estimate --memory-limit 1.5GiB");
     CHECK(within.out.find("(within the memory limit of 1536 MiB)") != std::string::npos);
 }
 
-TEST_CASE("Seed selection stops before a round of RR sets that would pass its memory limit", "[algorithms][seeds][estimate]") {
+TEST_CASE("Seed selection stops before a round of RR sets that would pass its memory limit",
+          "[algorithms][seeds][estimate]") {
     const InfluenceGraph g = test::load_shared("email-Enron").graph;
     const std::vector<double> p = edge_probabilities(g, {});
     SeedSelectionParams params;
@@ -63,7 +70,9 @@ TEST_CASE("Seed selection stops before a round of RR sets that would pass its me
         select_seeds(g, p, params);
         FAIL("expected a UsageError");
     } catch (const UsageError& error) {
-        CHECK(std::string(error.what()).find("MiB for its RR sets, over the memory limit of 2 MiB") != std::string::npos);
+        CHECK(
+            std::string(error.what()).find("MiB for its RR sets, over the memory limit of 2 MiB") !=
+            std::string::npos);
     }
     params.memory_limit = 512 << 20;
     CHECK(select_seeds(g, p, params).seeds.size() == 50);
@@ -71,17 +80,20 @@ TEST_CASE("Seed selection stops before a round of RR sets that would pass its me
 
 TEST_CASE("The estimate is within a factor of two of the measured peak memory", "[cli][estimate]") {
     test::ScratchDir scratch;
-    REQUIRE(test::run_catena("generate --customers 100000 --seed 5 --out '" + (scratch / "world").string() + "'").exit_code == 0);
+    REQUIRE(test::run_catena("generate --customers 100000 --seed 5 --out '" +
+                             (scratch / "world").string() + "'")
+                .exit_code == 0);
     const std::string input = " --data '" + (scratch / "world").string() + "'";
     for (const char* command : {"rank --by pagerank", "communities"}) {
         INFO(command);
-        const double estimate = estimated_mib(test::run_catena(std::string(command) + input + " --estimate").out);
+        const double estimate =
+            estimated_mib(test::run_catena(std::string(command) + input + " --estimate").out);
         // The peak resident memory of the run itself, from the kernel's accounting of this child.
         const pid_t child = fork();
         REQUIRE(child >= 0);
         if (child == 0) {
-            const std::string line = "cd '" + test::source_dir().string() + "' && exec '" + CATENA_BINARY + "' " + command +
-                                     input + " --quiet >/dev/null";
+            const std::string line = "cd '" + test::source_dir().string() + "' && exec '" +
+                                     CATENA_BINARY + "' " + command + input + " --quiet >/dev/null";
             execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
             _exit(127);
         }
@@ -93,7 +105,8 @@ TEST_CASE("The estimate is within a factor of two of the measured peak memory", 
         const double measured = static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB -> MiB
         INFO("estimate " << estimate << " MiB, measured " << measured << " MiB");
         if (CATENA_SANITIZED) {
-            // AddressSanitizer's shadow memory and quarantine inflate the peak: only the lower bound.
+            // AddressSanitizer's shadow memory and quarantine inflate the peak: only the lower
+            // bound.
             CHECK(estimate >= 0.5 * measured / 4.0);
         } else {
             CHECK(estimate >= 0.5 * measured);

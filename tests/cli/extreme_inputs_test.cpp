@@ -6,17 +6,17 @@
 // The million-node graphs only meet the cheap commands (stats, PageRank, degree, core numbers,
 // communities, sampled betweenness); the expensive ones run on 10,000-node versions of the same
 // shapes. The graphs are written by the test into a scratch folder.
-#include <catch2/catch.hpp>
-
 #include <cmath>
 #include <fstream>
 #include <map>
 #include <numeric>
 #include <set>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "catena/loaders/csv_reader.hpp"
+
 #include "test_util.hpp"
 
 namespace {

@@ -1,9 +1,9 @@
 // Golden CLI tests: `catena` on the sample data must print exactly the checked-in output.
 // After an intended change of output, regenerate with CATENA_UPDATE_GOLDEN=1 and review the diff.
+#include <cstdlib>
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
-
-#include <cstdlib>
 
 #include "test_util.hpp"
 
@@ -53,7 +53,8 @@ TEST_CASE("Golden: catena communities on the sample data", "[cli][golden]") {
 }
 
 TEST_CASE("Golden: catena simulate on the sample data with a fixed seed", "[cli][golden]") {
-    check_golden("simulate --data samples/crm --seeds C0042,C0007 --sims 2000 --seed 5", "simulate_sample.txt");
+    check_golden("simulate --data samples/crm --seeds C0042,C0007 --sims 2000 --seed 5",
+                 "simulate_sample.txt");
 }
 
 TEST_CASE("Golden: catena compare on the sample data", "[cli][golden]") {

@@ -11,8 +11,6 @@
 // them (so each check can fail). Scores do not depend on opt-outs, so a customer listed in both
 // keeps the same rank; full per-customer files (export, membership, activation probabilities)
 // keep everyone and flag them.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <filesystem>
 #include <functional>
@@ -22,6 +20,7 @@
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "test_util.hpp"
@@ -38,9 +37,12 @@ std::vector<std::string> split_csv(const std::string& line) {
     for (std::size_t at = 0; at < line.size(); ++at) {
         const char c = line[at];
         if (quoted) {
-            if (c == '"' && at + 1 < line.size() && line[at + 1] == '"') fields.back() += '"', ++at;
-            else if (c == '"') quoted = false;
-            else fields.back() += c;
+            if (c == '"' && at + 1 < line.size() && line[at + 1] == '"')
+                fields.back() += '"', ++at;
+            else if (c == '"')
+                quoted = false;
+            else
+                fields.back() += c;
         } else if (c == '"') {
             quoted = true;
         } else if (c == ',') {
@@ -84,7 +86,9 @@ std::vector<std::map<std::string, std::string>> csv_rows(const std::string& text
 
 // Whether `text` names `id` as a whole token (C0042 but not inside C00421).
 bool mentions(const std::string& text, const std::string& id) {
-    const auto is_id_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-'; };
+    const auto is_id_char = [](char c) {
+        return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+    };
     for (std::size_t at = text.find(id); at != std::string::npos; at = text.find(id, at + 1)) {
         const bool starts = at == 0 || !is_id_char(text[at - 1]);
         const bool ends = at + id.size() == text.size() || !is_id_char(text[at + id.size()]);
@@ -109,13 +113,18 @@ std::string without_referrers(const std::string& text, bool csv) {
             std::vector<std::string> fields = split_csv(line);
             static const std::size_t column = [] {
                 const auto header = split_csv(
-                    "rank,id,name,kind,segment,quadrant,own_value,own_value_source,network_value,network_standard_"
-                    "error,network_half_width,referral_value,direct_referrals,direct_value,cascade_size,cascade_"
+                    "rank,id,name,kind,segment,quadrant,own_value,own_value_source,network_value,"
+                    "network_standard_"
+                    "error,network_half_width,referral_value,direct_referrals,direct_value,cascade_"
+                    "size,cascade_"
                     "depth,referred_by");
-                return static_cast<std::size_t>(std::find(header.begin(), header.end(), "referred_by") - header.begin());
+                return static_cast<std::size_t>(
+                    std::find(header.begin(), header.end(), "referred_by") - header.begin());
             }();
-            if (column < fields.size()) fields.erase(fields.begin() + static_cast<std::ptrdiff_t>(column));
-            for (std::size_t index = 0; index < fields.size(); ++index) out += (index ? "," : "") + csv_quote(fields[index]);
+            if (column < fields.size())
+                fields.erase(fields.begin() + static_cast<std::ptrdiff_t>(column));
+            for (std::size_t index = 0; index < fields.size(); ++index)
+                out += (index ? "," : "") + csv_quote(fields[index]);
             out += "\n";
         }
         return out;
@@ -140,9 +149,10 @@ void write_world(const std::filesystem::path& folder, const std::set<std::string
         std::filesystem::copy_file(sample / file, folder / file);
     const std::vector<std::string> lines = lines_of(test::read_file(sample / "customers.csv"));
     const std::vector<std::string> header = split_csv(lines.at(0));
-    const auto id_column = static_cast<std::size_t>(std::find(header.begin(), header.end(), "id") - header.begin());
-    const auto opt_out_column =
-        static_cast<std::size_t>(std::find(header.begin(), header.end(), "opt_out") - header.begin());
+    const auto id_column =
+        static_cast<std::size_t>(std::find(header.begin(), header.end(), "id") - header.begin());
+    const auto opt_out_column = static_cast<std::size_t>(
+        std::find(header.begin(), header.end(), "opt_out") - header.begin());
     REQUIRE(opt_out_column < header.size());
     std::string out = lines[0] + "\n";
     for (std::size_t index = 1; index < lines.size(); ++index) {
@@ -158,7 +168,8 @@ void write_world(const std::filesystem::path& folder, const std::set<std::string
 // The sample's own opt-outs.
 std::set<std::string> sample_opt_outs() {
     std::set<std::string> ids;
-    for (const auto& row : csv_rows(test::read_file(test::source_dir() / "samples" / "crm" / "customers.csv")))
+    for (const auto& row :
+         csv_rows(test::read_file(test::source_dir() / "samples" / "crm" / "customers.csv")))
         if (row.at("opt_out") == "true") ids.insert(row.at("id"));
     return ids;
 }
@@ -166,9 +177,13 @@ std::set<std::string> sample_opt_outs() {
 const char* const kMeasures[] = {"pagerank", "degree", "core", "betweenness", "closeness"};
 const char* const kFormats[] = {"table", "csv", "json"};
 // The value listings: every filter.
-const char* const kValueFilters[] = {"--top 20", "--top 0", "--quadrant hidden-influencers --top 10",
-                                     "--quadrant champions --top 10", "--quadrant high-value-loners --top 10",
-                                     "--segment horeca --top 10", "--segment consumer-occasional --top 0"};
+const char* const kValueFilters[] = {"--top 20",
+                                     "--top 0",
+                                     "--quadrant hidden-influencers --top 10",
+                                     "--quadrant champions --top 10",
+                                     "--quadrant high-value-loners --top 10",
+                                     "--segment horeca --top 10",
+                                     "--segment consumer-occasional --top 0"};
 
 // The seed selections checked (-k 5 is also the report job's).
 const char* const kSeedRuns[] = {"-k 8", "-k 5", "-k 5 --objective value", "-k 3 --budget 40"};
@@ -176,7 +191,7 @@ const char* const kSeedRuns[] = {"-k 8", "-k 5", "-k 5 --objective value", "-k 3
 struct Worlds {
     test::ScratchDir scratch;
     std::filesystem::path control, opted;
-    std::set<std::string> opted_out;       // opted out in `opted`
+    std::set<std::string> opted_out;          // opted out in `opted`
     std::vector<std::string> simulate_seeds;  // never opted out
     std::string data(bool with_opt_outs) const {
         return "--data '" + (with_opt_outs ? opted : control).string() + "' -q ";
@@ -206,7 +221,8 @@ const Worlds& worlds() {
         }
         for (const char* filter : kValueFilters) {
             const Json value = run_json("value " + control + filter);
-            for (std::size_t index = 0; index < std::min<std::size_t>(3, value["top"].size()); ++index)
+            for (std::size_t index = 0; index < std::min<std::size_t>(3, value["top"].size());
+                 ++index)
                 out.insert(value["top"][index]["id"].get<std::string>());
         }
         // Each parsed output is kept alive while it is iterated (a range-for over a member of a
@@ -221,16 +237,18 @@ const Worlds& worlds() {
         for (const char* by : {"degree", "pagerank"}) {
             const Json communities = run_json("communities " + control + "--top 0 --top-by " + by);
             for (const auto& community : communities["largest"])
-                for (const auto& member : community["top_customers"]) out.insert(member["id"].get<std::string>());
+                for (const auto& member : community["top_customers"])
+                    out.insert(member["id"].get<std::string>());
         }
         // Simulate from the two best-ranked customers who stay in, so that what they reach first
         // can opt out too.
         const Json ranked = run_json("rank " + control + "--top 0");
         for (const auto& row : ranked["top"])
-            if (w->simulate_seeds.size() < 2 && !out.count(row["id"])) w->simulate_seeds.push_back(row["id"]);
+            if (w->simulate_seeds.size() < 2 && !out.count(row["id"]))
+                w->simulate_seeds.push_back(row["id"]);
         REQUIRE(w->simulate_seeds.size() == 2);
-        const Json reached = run_json("simulate " + control + "--sims 500 --top 5 --seeds " + w->simulate_seeds[0] + "," +
-                                      w->simulate_seeds[1]);
+        const Json reached = run_json("simulate " + control + "--sims 500 --top 5 --seeds " +
+                                      w->simulate_seeds[0] + "," + w->simulate_seeds[1]);
         for (const auto& row : reached["most_likely_reached"]) out.insert(row["id"]);
         write_world(w->opted, out);
         return w;
@@ -238,7 +256,9 @@ const Worlds& worlds() {
     return *built;
 }
 
-std::string seeds_argument(const Worlds& w) { return "--seeds " + w.simulate_seeds[0] + "," + w.simulate_seeds[1]; }
+std::string seeds_argument(const Worlds& w) {
+    return "--seeds " + w.simulate_seeds[0] + "," + w.simulate_seeds[1];
+}
 
 // `catena ARGUMENTS` in both worlds: the opted-out world's output names none of the opted-out
 // customers, the control's names some. `filter` prepares the text to search.
@@ -263,16 +283,19 @@ void check_both(const std::string& command, const std::string& arguments,
 
 }  // namespace
 
-TEST_CASE("Opt-outs: rank lists none of them by any measure in any format, and ranks count everyone",
-          "[opt-out][cli]") {
+TEST_CASE(
+    "Opt-outs: rank lists none of them by any measure in any format, and ranks count everyone",
+    "[opt-out][cli]") {
     const Worlds& w = worlds();
     for (const char* by : kMeasures)
-        for (const char* format : kFormats) check_both("rank", std::string("--top 20 --by ") + by + " --format " + format);
+        for (const char* format : kFormats)
+            check_both("rank", std::string("--top 20 --by ") + by + " --format " + format);
     for (const char* by : kMeasures) {
         INFO(by);
         // Every listed customer has the rank it has among all customers (the control's rank).
         std::map<std::string, std::uint64_t> control_rank;
-        for (const auto& row : csv_rows(test::run_catena("rank " + w.data(false) + "--top 0 --format csv --by " + by).out))
+        for (const auto& row : csv_rows(
+                 test::run_catena("rank " + w.data(false) + "--top 0 --format csv --by " + by).out))
             control_rank[row.at("id")] = std::stoull(row.at("rank"));
         const Json json = run_json("rank " + w.data(true) + "--top 20 --by " + by);
         REQUIRE(json["top"].size() == 20);
@@ -283,14 +306,19 @@ TEST_CASE("Opt-outs: rank lists none of them by any measure in any format, and r
         }
         // It says how many opted-out customers it passed over: the gaps in the ranks.
         std::uint64_t passed = 0;
-        for (const auto& [id, rank] : control_rank) passed += rank <= last_rank && w.opted_out.count(id);
+        for (const auto& [id, rank] : control_rank)
+            passed += rank <= last_rank && w.opted_out.count(id);
         CHECK(passed > 0);
         CHECK(json["opted_out_not_listed"].get<std::uint64_t>() == passed);
         CHECK(last_rank == 20 + passed);
-        const std::string table = test::run_catena("rank " + w.data(true) + "--top 20 --by " + by).out;
-        CHECK(table.find(std::to_string(passed) + " opted-out customers ranked among these not listed") != std::string::npos);
+        const std::string table =
+            test::run_catena("rank " + w.data(true) + "--top 20 --by " + by).out;
+        CHECK(table.find(std::to_string(passed) +
+                         " opted-out customers ranked among these not listed") !=
+              std::string::npos);
         // The CSV stays a plain table: a header and one row per listed customer.
-        const std::string csv = test::run_catena("rank " + w.data(true) + "--top 20 --format csv --by " + by).out;
+        const std::string csv =
+            test::run_catena("rank " + w.data(true) + "--top 20 --format csv --by " + by).out;
         CHECK(lines_of(csv).size() == 21);
         CHECK(csv.rfind("rank,id,", 0) == 0);
         // All of them: everyone who did not opt out.
@@ -305,17 +333,20 @@ TEST_CASE("Opt-outs: value listings leave them out for every filter and format",
     for (const char* filter : kValueFilters)
         for (const char* format : kFormats) {
             const std::string f = format;
-            check_both("value", std::string(filter) + " --format " + f, [f](const std::string& out) {
-                return f == "table" ? out : without_referrers(out, f == "csv");
-            });
+            check_both("value", std::string(filter) + " --format " + f,
+                       [f](const std::string& out) {
+                           return f == "table" ? out : without_referrers(out, f == "csv");
+                       });
         }
     // Hidden influencers keep their rank among all customers, and the count of those passed over.
     const Json control = run_json("value " + w.data(false) + "--top 0");
     std::map<std::string, std::uint64_t> rank;
     for (const auto& row : control["top"]) rank[row["id"]] = row["rank"];
-    const Json hidden = run_json("value " + w.data(true) + "--quadrant hidden-influencers --top 10");
+    const Json hidden =
+        run_json("value " + w.data(true) + "--quadrant hidden-influencers --top 10");
     REQUIRE(!hidden["top"].empty());
-    for (const auto& row : hidden["top"]) CHECK(row["rank"].get<std::uint64_t>() == rank.at(row["id"]));
+    for (const auto& row : hidden["top"])
+        CHECK(row["rank"].get<std::uint64_t>() == rank.at(row["id"]));
     CHECK(hidden["opted_out_not_listed"].get<std::uint64_t>() > 0);
     // The summaries still count everyone.
     CHECK(run_json("value " + w.data(true) + "--top 1")["quadrants"] == control["quadrants"]);
@@ -323,7 +354,8 @@ TEST_CASE("Opt-outs: value listings leave them out for every filter and format",
 
 TEST_CASE("Opt-outs: seeds and every compare strategy pick none of them", "[opt-out][cli]") {
     for (const char* seeds : kSeedRuns)
-        for (const char* format : kFormats) check_both("seeds", std::string(seeds) + " --format " + format);
+        for (const char* format : kFormats)
+            check_both("seeds", std::string(seeds) + " --format " + format);
     // compare: the JSON names each strategy's seeds (the table and CSV have curves only).
     const Worlds& w = worlds();
     for (const bool with_opt_outs : {true, false}) {
@@ -333,32 +365,39 @@ TEST_CASE("Opt-outs: seeds and every compare strategy pick none of them", "[opt-
         for (const auto& [name, curve] : json["strategies"].items()) {
             INFO(name);
             CHECK(curve["seeds"].size() == 6);
-            for (const auto& seed : curve["seeds"]) listed += w.opted_out.count(seed.get<std::string>());
+            for (const auto& seed : curve["seeds"])
+                listed += w.opted_out.count(seed.get<std::string>());
             if (with_opt_outs) CHECK(listed == 0);
         }
         if (!with_opt_outs) CHECK(listed > 0);
     }
     // The table and CSV name no customer at all, only strategies and curves.
     for (const char* format : {"table", "csv"}) {
-        const auto run = test::run_catena("compare " + w.data(true) + "-k 3 --sims 100 --format " + format);
+        const auto run =
+            test::run_catena("compare " + w.data(true) + "-k 3 --sims 100 --format " + format);
         REQUIRE(run.exit_code == 0);
         CHECK(mentioned(run.out, w.opted_out).empty());
     }
 }
 
-TEST_CASE("Opt-outs: simulate refuses them as seeds and does not list them as likely reached", "[opt-out][cli]") {
+TEST_CASE("Opt-outs: simulate refuses them as seeds and does not list them as likely reached",
+          "[opt-out][cli]") {
     const Worlds& w = worlds();
     // The most likely reached (table and JSON).
     for (const char* format : {"table", "json"})
         check_both("simulate", seeds_argument(w) + " --sims 500 --top 10 --format " + format);
-    const Json json = run_json("simulate " + w.data(true) + seeds_argument(w) + " --sims 500 --top 10");
+    const Json json =
+        run_json("simulate " + w.data(true) + seeds_argument(w) + " --sims 500 --top 10");
     CHECK(json["most_likely_reached"].size() == 10);
     CHECK(json["opted_out_not_listed"].get<std::uint64_t>() > 0);
     // They are still reached and counted: the spread is the control's.
-    const Json control = run_json("simulate " + w.data(false) + seeds_argument(w) + " --sims 500 --top 10");
+    const Json control =
+        run_json("simulate " + w.data(false) + seeds_argument(w) + " --sims 500 --top 10");
     CHECK(json["expected_spread"] == control["expected_spread"]);
     // The CSV of every customer's probability keeps everyone, flagged.
-    const auto rows = csv_rows(test::run_catena("simulate " + w.data(true) + seeds_argument(w) + " --sims 200 --format csv").out);
+    const auto rows = csv_rows(test::run_catena("simulate " + w.data(true) + seeds_argument(w) +
+                                                " --sims 200 --format csv")
+                                   .out);
     CHECK(rows.size() == 400);
     std::size_t flagged = 0;
     for (const auto& row : rows) {
@@ -368,44 +407,55 @@ TEST_CASE("Opt-outs: simulate refuses them as seeds and does not list them as li
     CHECK(flagged == w.opted_out.size());
     // An opted-out seed is a usage error naming every one of them.
     const std::string first = *w.opted_out.begin(), last = *w.opted_out.rbegin();
-    const auto refused = test::run_catena("simulate " + w.data(true) + "--seeds " + w.simulate_seeds[0] + "," + first + "," + last);
+    const auto refused = test::run_catena("simulate " + w.data(true) + "--seeds " +
+                                          w.simulate_seeds[0] + "," + first + "," + last);
     CHECK(refused.exit_code == 2);
     CHECK(refused.err.find("'" + first + "', '" + last + "' have opted out") != std::string::npos);
     CHECK(refused.out.empty());
-    CHECK(test::run_catena("simulate " + w.data(false) + "--sims 100 --seeds " + first).exit_code == 0);
+    CHECK(test::run_catena("simulate " + w.data(false) + "--sims 100 --seeds " + first).exit_code ==
+          0);
 }
 
 TEST_CASE("Opt-outs: communities do not list them as top customers, the membership file flags them",
           "[opt-out][cli]") {
     for (const char* by : {"degree", "pagerank"})
         for (const char* format : kFormats)
-            check_both("communities", std::string("--top 0 --top-by ") + by + " --format " + format);
+            check_both("communities",
+                       std::string("--top 0 --top-by ") + by + " --format " + format);
     const Worlds& w = worlds();
     const Json json = run_json("communities " + w.data(true) + "--top 0");
     CHECK(json["opted_out_not_listed"].get<std::uint64_t>() > 0);
     // The membership file lists everyone, with opt_out, and reads back as a starting partition.
     const auto members = w.scratch / "members.csv";
-    REQUIRE(test::run_catena("communities " + w.data(true) + "--membership-out '" + members.string() + "'").exit_code == 0);
+    REQUIRE(test::run_catena("communities " + w.data(true) + "--membership-out '" +
+                             members.string() + "'")
+                .exit_code == 0);
     const std::string text = test::read_file(members);
     CHECK(text.rfind("id,community,opt_out\n", 0) == 0);
     const auto rows = csv_rows(text);
     CHECK(rows.size() == 400);
-    for (const auto& row : rows) CHECK(row.at("opt_out") == (w.opted_out.count(row.at("id")) ? "true" : "false"));
-    const auto again = test::run_catena("communities " + w.data(true) + "--initial '" + members.string() + "' --format json");
+    for (const auto& row : rows)
+        CHECK(row.at("opt_out") == (w.opted_out.count(row.at("id")) ? "true" : "false"));
+    const auto again = test::run_catena("communities " + w.data(true) + "--initial '" +
+                                        members.string() + "' --format json");
     INFO(again.err);
     CHECK(again.exit_code == 0);
 }
 
-TEST_CASE("Opt-outs: the report's page, summary and CSV tables list none of them", "[opt-out][cli][report]") {
+TEST_CASE("Opt-outs: the report's page, summary and CSV tables list none of them",
+          "[opt-out][cli][report]") {
     const Worlds& w = worlds();
     for (const bool with_opt_outs : {true, false}) {
         INFO((with_opt_outs ? "opted-out world" : "control"));
         const auto out = w.scratch / (with_opt_outs ? "report-opted-out" : "report-control");
         const auto job = w.scratch / (with_opt_outs ? "opted-out.toml" : "control.toml");
-        test::write_file(job, "name = \"opt-outs\"\n[data]\nfolder = \"" + (with_opt_outs ? w.opted : w.control).string() +
-                                  "\"\n[rank]\ntop = 20\n[seeds]\nk = 5\n[compare]\nk = 3\nsimulations = 200\n"
-                                  "[simulate]\nseeds = [\"" + w.simulate_seeds[0] + "\", \"" + w.simulate_seeds[1] +
-                                  "\"]\nsimulations = 200\n[output]\nfolder = \"" + out.string() + "\"\n");
+        test::write_file(
+            job, "name = \"opt-outs\"\n[data]\nfolder = \"" +
+                     (with_opt_outs ? w.opted : w.control).string() +
+                     "\"\n[rank]\ntop = 20\n[seeds]\nk = 5\n[compare]\nk = 3\nsimulations = 200\n"
+                     "[simulate]\nseeds = [\"" +
+                     w.simulate_seeds[0] + "\", \"" + w.simulate_seeds[1] +
+                     "\"]\nsimulations = 200\n[output]\nfolder = \"" + out.string() + "\"\n");
         const auto run = test::run_catena("report -q --job '" + job.string() + "'");
         INFO(run.err);
         REQUIRE(run.exit_code == 0);
@@ -434,7 +484,8 @@ TEST_CASE("Opt-outs: the report's page, summary and CSV tables list none of them
             const auto rows = csv_rows(test::read_file(out / file));
             CHECK(rows.size() == 400);
             for (const auto& row : rows)
-                CHECK(row.at("opt_out") == (with_opt_outs && w.opted_out.count(row.at("id")) ? "true" : "false"));
+                CHECK(row.at("opt_out") ==
+                      (with_opt_outs && w.opted_out.count(row.at("id")) ? "true" : "false"));
         }
         CHECK(json["data"]["opted_out"] == (with_opt_outs ? w.opted_out.size() : 0));
         CHECK(json["value"]["quadrants"].size() == 4);
@@ -446,7 +497,8 @@ TEST_CASE("Opt-outs: the report's page, summary and CSV tables list none of them
             CHECK(html.find("who opted out are not listed among them") != std::string::npos);
             CHECK(html.find("opted out</div>") != std::string::npos);
             // The influencers table keeps ranks among all customers.
-            CHECK(lines_of(test::read_file(out / "influencers.csv")).size() == 401 - w.opted_out.size());
+            CHECK(lines_of(test::read_file(out / "influencers.csv")).size() ==
+                  401 - w.opted_out.size());
         } else {
             CHECK(json["influencers"]["opted_out_not_listed"] == 0);
             CHECK(html.find("who opted out") == std::string::npos);
@@ -454,16 +506,19 @@ TEST_CASE("Opt-outs: the report's page, summary and CSV tables list none of them
     }
     // A job that seeds an opted-out customer is refused before any analysis runs.
     const auto job = w.scratch / "bad.toml";
-    test::write_file(job, "[data]\nfolder = \"" + w.opted.string() + "\"\n[simulate]\nseeds = [\"" + *w.opted_out.begin() +
-                              "\"]\n[output]\nfolder = \"" + (w.scratch / "bad-report").string() + "\"\n");
+    test::write_file(job, "[data]\nfolder = \"" + w.opted.string() + "\"\n[simulate]\nseeds = [\"" +
+                              *w.opted_out.begin() + "\"]\n[output]\nfolder = \"" +
+                              (w.scratch / "bad-report").string() + "\"\n");
     const auto bad = test::run_catena("report -q --job '" + job.string() + "'");
     CHECK(bad.exit_code == 3);
-    CHECK(bad.err.find("simulate.seeds names customer '" + *w.opted_out.begin() + "', who opted out") != std::string::npos);
+    CHECK(bad.err.find("simulate.seeds names customer '" + *w.opted_out.begin() +
+                       "', who opted out") != std::string::npos);
     CHECK(!std::filesystem::exists(w.scratch / "bad-report" / "report.html"));
 }
 
-TEST_CASE("Opt-outs: export keeps every customer and flags each with opt_out in GraphML, GEXF and DOT",
-          "[opt-out][cli][export]") {
+TEST_CASE(
+    "Opt-outs: export keeps every customer and flags each with opt_out in GraphML, GEXF and DOT",
+    "[opt-out][cli][export]") {
     const Worlds& w = worlds();
     const std::string flagged = *w.opted_out.begin();
     std::string stays;
@@ -475,7 +530,8 @@ TEST_CASE("Opt-outs: export keeps every customer and flags each with opt_out in 
     for (const char* analyses : {"", "--no-analyses "}) {
         INFO(analyses);
         // GraphML: a boolean key named opt_out, and a value on every node.
-        const auto graphml = test::run_catena("export " + w.data(true) + analyses + "--format graphml");
+        const auto graphml =
+            test::run_catena("export " + w.data(true) + analyses + "--format graphml");
         REQUIRE(graphml.exit_code == 0);
         const std::string& g = graphml.out;
         const auto key_at = g.find("attr.name=\"opt_out\" attr.type=\"boolean\"");
@@ -496,8 +552,10 @@ TEST_CASE("Opt-outs: export keeps every customer and flags each with opt_out in 
         }
         CHECK(nodes == 400);
         CHECK(opted == w.opted_out.size());
-        CHECK(node_line(g, "<node id=\"" + flagged + "\">").find("<data key=\"" + key + "\">true</data>") != std::string::npos);
-        CHECK(node_line(g, "<node id=\"" + stays + "\">").find("<data key=\"" + key + "\">false</data>") != std::string::npos);
+        CHECK(node_line(g, "<node id=\"" + flagged + "\">")
+                  .find("<data key=\"" + key + "\">true</data>") != std::string::npos);
+        CHECK(node_line(g, "<node id=\"" + stays + "\">")
+                  .find("<data key=\"" + key + "\">false</data>") != std::string::npos);
 
         // GEXF: a boolean attribute titled opt_out, and a value on every node.
         const auto gexf = test::run_catena("export " + w.data(true) + analyses + "--format gexf");
@@ -512,24 +570,29 @@ TEST_CASE("Opt-outs: export keeps every customer and flags each with opt_out in 
             if (line.find("<node id=") == std::string::npos) continue;
             ++nodes;
             CHECK(line.find("<attvalue for=\"" + attribute + "\" value=\"") != std::string::npos);
-            opted += line.find("<attvalue for=\"" + attribute + "\" value=\"true\"/>") != std::string::npos;
+            opted += line.find("<attvalue for=\"" + attribute + "\" value=\"true\"/>") !=
+                     std::string::npos;
         }
         CHECK(nodes == 400);
         CHECK(opted == w.opted_out.size());
-        CHECK(node_line(x, "<node id=\"" + flagged + "\"").find("value=\"true\"/>") != std::string::npos);
+        CHECK(node_line(x, "<node id=\"" + flagged + "\"").find("value=\"true\"/>") !=
+              std::string::npos);
 
         // DOT: opt_out="true" or "false" on every node statement.
         const auto dot = test::run_catena("export " + w.data(true) + analyses + "--format dot");
         REQUIRE(dot.exit_code == 0);
         nodes = opted = 0;
         for (const std::string& line : lines_of(dot.out)) {
-            if (line.find(" -> ") != std::string::npos || line.find(" [") == std::string::npos) continue;
+            if (line.find(" -> ") != std::string::npos || line.find(" [") == std::string::npos)
+                continue;
             ++nodes;
-            CHECK((line.find("opt_out=\"true\"") != std::string::npos || line.find("opt_out=\"false\"") != std::string::npos));
+            CHECK((line.find("opt_out=\"true\"") != std::string::npos ||
+                   line.find("opt_out=\"false\"") != std::string::npos));
             opted += line.find("opt_out=\"true\"") != std::string::npos;
         }
         CHECK(nodes == 400);
         CHECK(opted == w.opted_out.size());
-        CHECK(node_line(dot.out, "\"" + flagged + "\" [").find("opt_out=\"true\"") != std::string::npos);
+        CHECK(node_line(dot.out, "\"" + flagged + "\" [").find("opt_out=\"true\"") !=
+              std::string::npos);
     }
 }

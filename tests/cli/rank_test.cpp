@@ -1,6 +1,5 @@
-#include <sqlite3.h>
-
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include "test_util.hpp"
 
@@ -12,7 +11,8 @@ std::int64_t query_number(const std::filesystem::path& db, const char* sql) {
     sqlite3_open_v2(db.c_str(), &handle, SQLITE_OPEN_READONLY, nullptr);
     sqlite3_stmt* statement = nullptr;
     std::int64_t value = -1;
-    if (sqlite3_prepare_v2(handle, sql, -1, &statement, nullptr) == SQLITE_OK && sqlite3_step(statement) == SQLITE_ROW)
+    if (sqlite3_prepare_v2(handle, sql, -1, &statement, nullptr) == SQLITE_OK &&
+        sqlite3_step(statement) == SQLITE_ROW)
         value = sqlite3_column_int64(statement, 0);
     sqlite3_finalize(statement);
     sqlite3_close(handle);
@@ -32,8 +32,10 @@ TEST_CASE("catena rank writes its scores back to the workspace, keyed by run", "
     CHECK(second.err.find("saved as run 2") != std::string::npos);
     CHECK(query_number(db, "SELECT count(*) FROM runs") == 2);
     CHECK(query_number(db, "SELECT count(*) FROM rank_scores WHERE run_id = 1") == 400);
-    CHECK(query_number(db, "SELECT count(*) FROM rank_scores WHERE run_id = 2 AND measure = 'core'") == 400);
-    CHECK(query_number(db, "SELECT rank FROM rank_scores WHERE run_id = 1 AND customer = 'C0042'") == 1);
+    CHECK(query_number(
+              db, "SELECT count(*) FROM rank_scores WHERE run_id = 2 AND measure = 'core'") == 400);
+    CHECK(query_number(
+              db, "SELECT rank FROM rank_scores WHERE run_id = 1 AND customer = 'C0042'") == 1);
     // Scores stored at full precision equal the CSV output's.
     CHECK(first.out.find("1,C0042,") != std::string::npos);
     // --no-save leaves the database alone; a re-import keeps the results.
@@ -55,7 +57,8 @@ TEST_CASE("catena rank: bad parameters are usage errors", "[cli][rank]") {
         {"--personalize segment:astronauts", "no customer is in segment 'astronauts'"},
         {"--personalize fame", "--personalize must be value, segment:NAME or ids:"},
         {"--by core --personalize value", "--personalize applies to --by pagerank only"},
-        {"--by betweenness --pivots 5000", "pivots (5000) cannot exceed the number of customers (400)"},
+        {"--by betweenness --pivots 5000",
+         "pivots (5000) cannot exceed the number of customers (400)"},
     };
     for (const auto& [arguments, message] : cases) {
         INFO(arguments);
@@ -68,12 +71,14 @@ TEST_CASE("catena rank: bad parameters are usage errors", "[cli][rank]") {
 TEST_CASE("catena rank: formats and measures", "[cli][rank]") {
     for (const char* by : {"pagerank", "degree", "core", "betweenness", "closeness"}) {
         INFO(by);
-        const auto json = test::run_catena(std::string("rank --data samples/crm --top 5 --format json --by ") + by);
+        const auto json = test::run_catena(
+            std::string("rank --data samples/crm --top 5 --format json --by ") + by);
         REQUIRE(json.exit_code == 0);
         CHECK(json.out.find("\"measure\": \"" + std::string(by) + "\"") != std::string::npos);
         CHECK(json.out.find("\"rank\": 5") != std::string::npos);
     }
-    const auto personalised = test::run_catena("rank --data samples/crm --top 3 --personalize ids:B019=2,B024 --format csv");
+    const auto personalised = test::run_catena(
+        "rank --data samples/crm --top 3 --personalize ids:B019=2,B024 --format csv");
     REQUIRE(personalised.exit_code == 0);
     CHECK(std::count(personalised.out.begin(), personalised.out.end(), '\n') == 4);
 }

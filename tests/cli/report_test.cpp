@@ -1,18 +1,16 @@
 // catena report (the batch job), catena export and catena value, through the real binary.
-#include <catch2/catch.hpp>
-
-#include <fcntl.h>
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <cstdlib>
 #include <thread>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "test_util.hpp"
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace catena;
 
@@ -40,15 +38,16 @@ std::string stable_summary(const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("Golden: catena report on the sample job writes the expected summary, HTML and tables", "[cli][report][golden]") {
+TEST_CASE("Golden: catena report on the sample job writes the expected summary, HTML and tables",
+          "[cli][report][golden]") {
     test::ScratchDir scratch;
     const auto out = scratch / "report";
     const auto run = test::run_catena("report --job samples/job.toml --out '" + out.string() + "'");
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
     CHECK(run.out.find("Report: " + (out / "report.html").string()) != std::string::npos);
-    for (const char* file : {"report.html", "summary.json", "influencers.csv", "communities.csv", "seeds.csv",
-                             "compare.csv", "values.csv"})
+    for (const char* file : {"report.html", "summary.json", "influencers.csv", "communities.csv",
+                             "seeds.csv", "compare.csv", "values.csv"})
         CHECK(std::filesystem::file_size(out / file) > 100);
     const auto golden = test::source_dir() / "tests" / "golden" / "report_sample_summary.json";
     const std::string summary = stable_summary(test::read_file(out / "summary.json"));
@@ -67,14 +66,18 @@ TEST_CASE("Golden: catena report on the sample job writes the expected summary, 
     CHECK(json["referrals"]["max_depth"] == 6);
 }
 
-TEST_CASE("catena report: the same job gives byte-identical outputs at 1 and 2 threads", "[cli][report][threads]") {
+TEST_CASE("catena report: the same job gives byte-identical outputs at 1 and 2 threads",
+          "[cli][report][threads]") {
     test::ScratchDir scratch;
-    const auto one = test::run_catena("report --data samples/crm --out '" + (scratch / "one").string() + "' --quiet");
+    const auto one = test::run_catena("report --data samples/crm --out '" +
+                                      (scratch / "one").string() + "' --quiet");
     REQUIRE(one.exit_code == 0);
-    const std::string command = "cd '" + test::source_dir().string() + "' && OMP_NUM_THREADS=1 '" + CATENA_BINARY +
-                                "' report --data samples/crm --quiet --out '" + (scratch / "two").string() + "' >/dev/null";
+    const std::string command = "cd '" + test::source_dir().string() + "' && OMP_NUM_THREADS=1 '" +
+                                CATENA_BINARY + "' report --data samples/crm --quiet --out '" +
+                                (scratch / "two").string() + "' >/dev/null";
     REQUIRE(std::system(command.c_str()) == 0);
-    for (const char* file : {"influencers.csv", "communities.csv", "seeds.csv", "compare.csv", "values.csv"}) {
+    for (const char* file :
+         {"influencers.csv", "communities.csv", "seeds.csv", "compare.csv", "values.csv"}) {
         INFO(file);
         CHECK(test::read_file(scratch / "one" / file) == test::read_file(scratch / "two" / file));
     }
@@ -88,31 +91,37 @@ TEST_CASE("catena report: a bad job is refused before any work starts", "[cli][r
     const auto out = scratch / "out";
     const auto refused = [&](const std::string& text, const std::string& message) {
         test::write_file(job, text);
-        const auto run = test::run_catena("report --job '" + job.string() + "' --out '" + out.string() + "'");
+        const auto run =
+            test::run_catena("report --job '" + job.string() + "' --out '" + out.string() + "'");
         INFO(run.err);
         CHECK(run.exit_code == 3);
         CHECK(run.err.find(message) != std::string::npos);
         CHECK(std::count(run.err.begin(), run.err.end(), '\n') == 1);
         CHECK(!std::filesystem::exists(out / "summary.json"));
     };
-    const std::string data = "[data]\nfolder = \"" + (test::source_dir() / "samples" / "crm").string() + "\"\n";
-    refused(data + "[rank]\ntop = 10\nwhatever = 1\n", "job.toml:5: column 1: unknown key 'whatever' in [rank]");
+    const std::string data =
+        "[data]\nfolder = \"" + (test::source_dir() / "samples" / "crm").string() + "\"\n";
+    refused(data + "[rank]\ntop = 10\nwhatever = 1\n",
+            "job.toml:5: column 1: unknown key 'whatever' in [rank]");
     refused(data + "[seeds]\nk = 2.5\n", "job.toml:4: column 5: seeds.k: must be a whole number");
     refused(data + "[seeds]\nexclude_segments = [\"vip\"]\n",
             "seeds.exclude_segments names segment 'vip', which no customer is in");
-    refused(data + "[simulate]\nseeds = [\"C0042\", \"NOBODY\"]\n", "simulate.seeds names customer 'NOBODY'");
+    refused(data + "[simulate]\nseeds = [\"C0042\", \"NOBODY\"]\n",
+            "simulate.seeds names customer 'NOBODY'");
     refused("[data]\nfolder = \"no-such-folder\"\n", "no-such-folder");
     const auto usage = test::run_catena("report --out '" + out.string() + "'");
     CHECK(usage.exit_code == 2);
     CHECK(usage.err.find("report needs its input") != std::string::npos);
 }
 
-TEST_CASE("catena report with a workspace: one run with every result table, none when killed mid-write",
-          "[cli][report][store]") {
+TEST_CASE(
+    "catena report with a workspace: one run with every result table, none when killed mid-write",
+    "[cli][report][store]") {
     test::ScratchDir scratch;
     const auto db = scratch / "crm.db";
     REQUIRE(test::run_catena("import samples/crm --db '" + db.string() + "'").exit_code == 0);
-    const auto run = test::run_catena("report --db '" + db.string() + "' --out '" + (scratch / "r").string() + "'");
+    const auto run = test::run_catena("report --db '" + db.string() + "' --out '" +
+                                      (scratch / "r").string() + "'");
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
     CHECK(run.out.find("Saved as run 1 in") != std::string::npos);
@@ -122,38 +131,45 @@ TEST_CASE("catena report with a workspace: one run with every result table, none
     CHECK(sql(db, "SELECT count(*) FROM seed_choices WHERE run_id = 1") == "10");
     CHECK(sql(db, "SELECT count(*) FROM compare_points WHERE run_id = 1") == "50");
     CHECK(sql(db, "SELECT count(*) FROM customer_values WHERE run_id = 1") == "400");
-    CHECK(sql(db, "SELECT quadrant FROM customer_values WHERE run_id = 1 AND customer = 'C0042'") == "hidden-influencers");
+    CHECK(sql(db, "SELECT quadrant FROM customer_values WHERE run_id = 1 AND customer = 'C0042'") ==
+          "hidden-influencers");
     CHECK(sql(db, "SELECT length(input_fingerprint) FROM runs WHERE id = 1") == "16");
 
     // A larger workspace, so that writing the results takes a while; kill the job as soon as its
     // write transaction has started (SQLite's rollback journal appears), then check the store.
     const auto big = scratch / "big";
     const auto big_db = scratch / "big.db";
-    REQUIRE(test::run_catena("generate --customers 60000 --seed 3 --out '" + big.string() + "' --db '" + big_db.string() +
-                             "'").exit_code == 0);
+    REQUIRE(test::run_catena("generate --customers 60000 --seed 3 --out '" + big.string() +
+                             "' --db '" + big_db.string() + "'")
+                .exit_code == 0);
     const std::string customers = sql(big_db, "SELECT count(*) FROM customers");
     const std::string relationships = sql(big_db, "SELECT count(*) FROM relationships");
     const std::string job = (scratch / "job.toml").string();
-    test::write_file(job, "[data]\ndb = \"" + big_db.string() + "\"\n[seeds]\nenabled = false\n[compare]\nenabled = false\n"
-                          "[value]\neps = 0.05\n[output]\nfolder = \"" + (scratch / "big-report").string() + "\"\n");
+    test::write_file(job, "[data]\ndb = \"" + big_db.string() +
+                              "\"\n[seeds]\nenabled = false\n[compare]\nenabled = false\n"
+                              "[value]\neps = 0.05\n[output]\nfolder = \"" +
+                              (scratch / "big-report").string() + "\"\n");
     const pid_t child = fork();
     REQUIRE(child >= 0);
     if (child == 0) {
         const int null = ::open("/dev/null", O_WRONLY);
         dup2(null, 1);
         dup2(null, 2);
-        execl(CATENA_BINARY, CATENA_BINARY, "report", "--job", job.c_str(), static_cast<char*>(nullptr));
+        execl(CATENA_BINARY, CATENA_BINARY, "report", "--job", job.c_str(),
+              static_cast<char*>(nullptr));
         _exit(127);
     }
     const auto journal = std::filesystem::path(big_db.string() + "-journal");
     bool killed_in_write = false;
-    for (int wait = 0; wait < 600'000 && !killed_in_write; ++wait) {  // up to 10 minutes (sanitizer builds)
+    for (int wait = 0; wait < 600'000 && !killed_in_write;
+         ++wait) {  // up to 10 minutes (sanitizer builds)
         if (std::filesystem::exists(journal)) {
             kill(child, SIGKILL);
             killed_in_write = true;
         } else {
             int status = 0;
-            if (waitpid(child, &status, WNOHANG) == child) break;  // finished before we saw the write
+            if (waitpid(child, &status, WNOHANG) == child)
+                break;  // finished before we saw the write
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
         }
     }
@@ -170,31 +186,38 @@ TEST_CASE("catena report with a workspace: one run with every result table, none
     CHECK(test::run_catena("stats --db '" + big_db.string() + "' --quiet").exit_code == 0);
 }
 
-TEST_CASE("catena export: GraphML loads in NetworkX with every node, edge and attribute", "[cli][export]") {
+TEST_CASE("catena export: GraphML loads in NetworkX with every node, edge and attribute",
+          "[cli][export]") {
     test::ScratchDir scratch;
     const auto graphml = scratch / "crm.graphml";
     const auto run = test::run_catena("export --data samples/crm --out '" + graphml.string() + "'");
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
-    const auto stats = nlohmann::json::parse(test::run_catena("stats --data samples/crm --format json").out);
+    const auto stats =
+        nlohmann::json::parse(test::run_catena("stats --data samples/crm --format json").out);
     const std::string script =
         "import networkx as nx, sys\n"
         "g = nx.read_graphml(sys.argv[1])\n"
         "n = g.nodes['C0042']\n"
-        "print(g.number_of_nodes(), g.number_of_edges(), n['quadrant'], n['influence_rank'], type(n['pagerank']).__name__,\n"
-        "      sorted(set(k for _, d in g.nodes(data=True) for k in d)) == sorted(['label','kind','segment','value','opt_out',"
-        "'pagerank','influence_rank','community','own_value','network_value','referral_value','influence_weighted_value',"
+        "print(g.number_of_nodes(), g.number_of_edges(), n['quadrant'], n['influence_rank'], "
+        "type(n['pagerank']).__name__,\n"
+        "      sorted(set(k for _, d in g.nodes(data=True) for k in d)) == "
+        "sorted(['label','kind','segment','value','opt_out',"
+        "'pagerank','influence_rank','community','own_value','network_value','referral_value','"
+        "influence_weighted_value',"
         "'value_rank','quadrant']),\n"
         "      sorted(set(k for _, _, d in g.edges(data=True) for k in d)))\n";
     test::write_file(scratch / "check.py", script);
-    const std::string command = "/usr/bin/python3 '" + (scratch / "check.py").string() + "' '" + graphml.string() + "' > '" +
-                                (scratch / "out.txt").string() + "' 2>&1";
+    const std::string command = "/usr/bin/python3 '" + (scratch / "check.py").string() + "' '" +
+                                graphml.string() + "' > '" + (scratch / "out.txt").string() +
+                                "' 2>&1";
     REQUIRE(std::system(command.c_str()) == 0);
     const std::string arcs = std::to_string(stats["influence_edges"]["edges"].get<std::uint64_t>());
     CHECK(test::read_file(scratch / "out.txt") ==
           "400 " + arcs + " hidden-influencers 1 float True ['probability', 'strength', 'type']\n");
     for (const char* format : {"gexf", "dot"}) {
-        const auto other = test::run_catena(std::string("export --data samples/crm --no-analyses --format ") + format);
+        const auto other = test::run_catena(
+            std::string("export --data samples/crm --no-analyses --format ") + format);
         REQUIRE(other.exit_code == 0);
         CHECK(other.out.find("C0042") != std::string::npos);
     }
@@ -203,8 +226,10 @@ TEST_CASE("catena export: GraphML loads in NetworkX with every node, edge and at
     CHECK(bad.err.find("--format must be graphml, gexf or dot") != std::string::npos);
 }
 
-TEST_CASE("catena value: C0042 heads the hidden influencers, filters, formats and write-back", "[cli][value]") {
-    const auto hidden = test::run_catena("value --data samples/crm --quadrant hidden-influencers --top 3 --format csv");
+TEST_CASE("catena value: C0042 heads the hidden influencers, filters, formats and write-back",
+          "[cli][value]") {
+    const auto hidden = test::run_catena(
+        "value --data samples/crm --quadrant hidden-influencers --top 3 --format csv");
     INFO(hidden.err);
     REQUIRE(hidden.exit_code == 0);
     const std::string first_row = hidden.out.substr(hidden.out.find('\n') + 1);
@@ -226,15 +251,19 @@ TEST_CASE("catena value: C0042 heads the hidden influencers, filters, formats an
     CHECK(sql(db, "SELECT count(*) FROM customer_values") == "400");
 }
 
-TEST_CASE("A workspace from an earlier catena (runs without a summary column) takes new runs", "[cli][store]") {
+TEST_CASE("A workspace from an earlier catena (runs without a summary column) takes new runs",
+          "[cli][store]") {
     test::ScratchDir scratch;
     const auto db = scratch / "old.db";
     REQUIRE(test::run_catena("import samples/crm --db '" + db.string() + "'").exit_code == 0);
     // The runs table as catena 0.1 before run summaries made it.
     REQUIRE(std::system(("sqlite3 '" + db.string() +
-                         "' \"PRAGMA foreign_keys = OFF; DROP TABLE runs; CREATE TABLE runs (id INTEGER PRIMARY KEY "
-                         "AUTOINCREMENT, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, command TEXT NOT NULL, "
-                         "parameters TEXT NOT NULL, catena_version TEXT NOT NULL, input_fingerprint TEXT NOT NULL);\"")
+                         "' \"PRAGMA foreign_keys = OFF; DROP TABLE runs; CREATE TABLE runs (id "
+                         "INTEGER PRIMARY KEY "
+                         "AUTOINCREMENT, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, "
+                         "command TEXT NOT NULL, "
+                         "parameters TEXT NOT NULL, catena_version TEXT NOT NULL, "
+                         "input_fingerprint TEXT NOT NULL);\"")
                             .c_str()) == 0);
     const auto run = test::run_catena("rank --db '" + db.string() + "' --top 1");
     INFO(run.err);

@@ -1,24 +1,28 @@
-#include <catch2/catch.hpp>
-
 #include <map>
 #include <sstream>
+
+#include <catch2/catch.hpp>
 
 #include "test_util.hpp"
 
 using namespace catena;
 
-TEST_CASE("catena seeds: the planted hidden influencer first, filters, budget, formats", "[cli][seeds]") {
+TEST_CASE("catena seeds: the planted hidden influencer first, filters, budget, formats",
+          "[cli][seeds]") {
     const auto table = test::run_catena("seeds --data samples/crm -k 3");
     REQUIRE(table.exit_code == 0);
     CHECK(table.out.find("    1  C0042") != std::string::npos);
-    const auto csv = test::run_catena("seeds --data samples/crm -k 4 --only-kind business --format csv");
+    const auto csv =
+        test::run_catena("seeds --data samples/crm -k 4 --only-kind business --format csv");
     REQUIRE(csv.exit_code == 0);
     CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 5);
     CHECK(csv.out.find(",person,") == std::string::npos);
-    const auto excluded = test::run_catena("seeds --data samples/crm -k 3 --exclude-segment consumer-occasional --format csv");
+    const auto excluded = test::run_catena(
+        "seeds --data samples/crm -k 3 --exclude-segment consumer-occasional --format csv");
     REQUIRE(excluded.exit_code == 0);
     CHECK(excluded.out.find("consumer-occasional") == std::string::npos);
-    const auto json = test::run_catena("seeds --data samples/crm -k 5 --objective value --budget 50 --model lt --format json");
+    const auto json = test::run_catena(
+        "seeds --data samples/crm -k 5 --objective value --budget 50 --model lt --format json");
     REQUIRE(json.exit_code == 0);
     CHECK(json.out.find("\"objective\": \"value\"") != std::string::npos);
     CHECK(json.out.find("\"guarantee_holds\": true") != std::string::npos);
@@ -53,8 +57,10 @@ TEST_CASE("catena compare: maximisation beats random at every k, CSV and JSON", 
     std::string line;
     std::getline(lines, line);
     while (std::getline(lines, line)) {
-        const auto first = line.find(','), second = line.find(',', first + 1), third = line.find(',', second + 1);
-        curves[line.substr(0, first)].push_back(std::stod(line.substr(second + 1, third - second - 1)));
+        const auto first = line.find(','), second = line.find(',', first + 1),
+                   third = line.find(',', second + 1);
+        curves[line.substr(0, first)].push_back(
+            std::stod(line.substr(second + 1, third - second - 1)));
     }
     REQUIRE(curves.size() == 5);
     for (std::size_t k = 0; k < 10; ++k) {
@@ -62,7 +68,8 @@ TEST_CASE("catena compare: maximisation beats random at every k, CSV and JSON", 
         CHECK(curves["maximisation"][k] >= 0.95 * curves["degree"][k]);
         if (k > 0) CHECK(curves["maximisation"][k] >= curves["maximisation"][k - 1]);
     }
-    const auto json = test::run_catena("compare --data samples/crm -k 3 --sims 200 --format json --model lt");
+    const auto json =
+        test::run_catena("compare --data samples/crm -k 3 --sims 200 --format json --model lt");
     REQUIRE(json.exit_code == 0);
     CHECK(json.out.find("\"maximisation\"") != std::string::npos);
     CHECK(test::run_catena("compare --data samples/crm -k 0").exit_code == 2);
@@ -76,14 +83,18 @@ TEST_CASE("catena seeds and simulate store their runs in the workspace", "[cli][
     const auto seeds = test::run_catena("seeds --db '" + db.string() + "' -k 4");
     REQUIRE(seeds.exit_code == 0);
     CHECK(seeds.err.find("saved as run 1") != std::string::npos);
-    const auto simulation = test::run_catena("simulate --db '" + db.string() + "' --seeds C0042 --sims 300");
+    const auto simulation =
+        test::run_catena("simulate --db '" + db.string() + "' --seeds C0042 --sims 300");
     REQUIRE(simulation.exit_code == 0);
     CHECK(simulation.err.find("saved as run 2") != std::string::npos);
-    REQUIRE(test::run_catena("simulate --db '" + db.string() + "' --seeds C0042 --sims 300 --no-save").exit_code == 0);
+    REQUIRE(
+        test::run_catena("simulate --db '" + db.string() + "' --seeds C0042 --sims 300 --no-save")
+            .exit_code == 0);
     const auto compare = test::run_catena("compare --db '" + db.string() + "' -k 3 --sims 200");
     REQUIRE(compare.exit_code == 0);
     CHECK(compare.err.find("saved as run 3 in") != std::string::npos);
-    CHECK(test::run_catena("stats --db '" + db.string() + "' --quiet").exit_code == 0);  // results leave inputs alone
+    CHECK(test::run_catena("stats --db '" + db.string() + "' --quiet").exit_code ==
+          0);  // results leave inputs alone
     // Reads one value with the sqlite3 shell (installed with catena's dependencies).
     const auto count = [&](const char* sql) {
         std::string command = "sqlite3 '" + db.string() + "' \"" + sql + "\"";
@@ -94,27 +105,31 @@ TEST_CASE("catena seeds and simulate store their runs in the workspace", "[cli][
         return read ? std::string(buffer) : std::string();
     };
     CHECK(count("SELECT count(*) FROM seed_choices WHERE run_id = 1") == "4\n");
-    CHECK(count("SELECT customer FROM seed_choices WHERE run_id = 1 AND position = 1") == "C0042\n");
+    CHECK(count("SELECT customer FROM seed_choices WHERE run_id = 1 AND position = 1") ==
+          "C0042\n");
     CHECK(count("SELECT count(*) FROM simulation_activation WHERE run_id = 2") == "400\n");
     CHECK(count("SELECT count(*) FROM runs") == "3\n");
     // compare: 5 strategies x k = 1..3, each point naming the seed it added.
     CHECK(count("SELECT count(*) FROM compare_points WHERE run_id = 3") == "15\n");
-    CHECK(count("SELECT added_customer FROM compare_points WHERE run_id = 3 AND strategy = 'maximisation' AND k = 1") ==
-          "C0042\n");
-    CHECK(count("SELECT count(*) FROM compare_points WHERE run_id = 3 AND expected_spread >= k") == "15\n");
-    CHECK(count("SELECT json_extract(summary, '$.certified_approximation') > 0.5 FROM runs WHERE id = 1") == "1\n");
+    CHECK(count("SELECT added_customer FROM compare_points WHERE run_id = 3 AND strategy = "
+                "'maximisation' AND k = 1") == "C0042\n");
+    CHECK(count("SELECT count(*) FROM compare_points WHERE run_id = 3 AND expected_spread >= k") ==
+          "15\n");
+    CHECK(count("SELECT json_extract(summary, '$.certified_approximation') > 0.5 FROM runs WHERE "
+                "id = 1") == "1\n");
     CHECK(count("SELECT json_extract(summary, '$.rr_sets') > 0 FROM runs WHERE id = 1") == "1\n");
 }
 
-TEST_CASE("catena seeds and compare show progress on a terminal, and not with --quiet or into a file",
-          "[cli][seeds][progress]") {
+TEST_CASE(
+    "catena seeds and compare show progress on a terminal, and not with --quiet or into a file",
+    "[cli][seeds][progress]") {
     test::ScratchDir scratch;
     const auto log = scratch / "terminal.log";
     // `script` runs the command on a pseudo-terminal and records what the terminal shows.
     const auto on_terminal = [&](const std::string& arguments) {
         const std::string command = "cd '" + test::source_dir().string() + "' && script -qec \"'" +
-                                    std::string(CATENA_BINARY) + "' " + arguments + " >/dev/null\" '" + log.string() +
-                                    "' >/dev/null 2>&1";
+                                    std::string(CATENA_BINARY) + "' " + arguments +
+                                    " >/dev/null\" '" + log.string() + "' >/dev/null 2>&1";
         REQUIRE(std::system(command.c_str()) == 0);
         return test::read_file(log);
     };
@@ -124,6 +139,8 @@ TEST_CASE("catena seeds and compare show progress on a terminal, and not with --
     const std::string compare = on_terminal("compare --data samples/crm -k 2 --sims 100");
     CHECK(compare.find("catena: compare: maximisation: round 1/") != std::string::npos);
     CHECK(compare.find("catena: compare: random: simulated k = 1..2") != std::string::npos);
-    CHECK(on_terminal("seeds --data samples/crm -k 3 --quiet").find("round 1/") == std::string::npos);
-    CHECK(test::run_catena("seeds --data samples/crm -k 3").err.find("round 1/") == std::string::npos);  // not a terminal
+    CHECK(on_terminal("seeds --data samples/crm -k 3 --quiet").find("round 1/") ==
+          std::string::npos);
+    CHECK(test::run_catena("seeds --data samples/crm -k 3").err.find("round 1/") ==
+          std::string::npos);  // not a terminal
 }

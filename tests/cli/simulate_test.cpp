@@ -7,22 +7,32 @@ using namespace catena;
 TEST_CASE("catena simulate: formats, seeds file, models", "[cli][simulate]") {
     test::ScratchDir scratch;
     test::write_file(scratch / "seeds.csv", "id,name\nC0042,Noor\r\nC0007,Daniel\n");
-    const auto from_file = test::run_catena("simulate --data samples/crm --seeds-file '" + (scratch / "seeds.csv").string() +
-                                            "' --sims 2000 --seed 5 --format json");
-    const auto from_list = test::run_catena("simulate --data samples/crm --seeds C0042,C0007 --sims 2000 --seed 5 --format json");
+    const auto from_file =
+        test::run_catena("simulate --data samples/crm --seeds-file '" +
+                         (scratch / "seeds.csv").string() + "' --sims 2000 --seed 5 --format json");
+    const auto from_list = test::run_catena(
+        "simulate --data samples/crm --seeds C0042,C0007 --sims 2000 --seed 5 --format json");
     REQUIRE(from_file.exit_code == 0);
     CHECK(from_file.out == from_list.out);
-    const auto csv = test::run_catena("simulate --data samples/crm --seeds C0042 --sims 500 --format csv");
+    const auto csv =
+        test::run_catena("simulate --data samples/crm --seeds C0042 --sims 500 --format csv");
     REQUIRE(csv.exit_code == 0);
     CHECK(std::count(csv.out.begin(), csv.out.end(), '\n') == 401);
-    for (const char* model : {"--model lt", "--probability constant:0.05", "--probability learned", "--probability column"}) {
+    for (const char* model : {"--model lt", "--probability constant:0.05", "--probability learned",
+                              "--probability column"}) {
         INFO(model);
-        CHECK(test::run_catena(std::string("simulate --data samples/crm --seeds C0042 --sims 200 ") + model).exit_code == 0);
+        CHECK(test::run_catena(
+                  std::string("simulate --data samples/crm --seeds C0042 --sims 200 ") + model)
+                  .exit_code == 0);
     }
     // The planted hidden influencer reaches far more than the planted loner.
-    const auto spread = [](const std::string& json) { return std::stod(json.substr(json.find("\"expected_spread\": ") + 19)); };
-    const auto hidden = test::run_catena("simulate --data samples/crm --seeds C0042 --sims 2000 --format json");
-    const auto loner = test::run_catena("simulate --data samples/crm --seeds C0123 --sims 2000 --format json");
+    const auto spread = [](const std::string& json) {
+        return std::stod(json.substr(json.find("\"expected_spread\": ") + 19));
+    };
+    const auto hidden =
+        test::run_catena("simulate --data samples/crm --seeds C0042 --sims 2000 --format json");
+    const auto loner =
+        test::run_catena("simulate --data samples/crm --seeds C0123 --sims 2000 --format json");
     CHECK(spread(hidden.out) > 5 * spread(loner.out));
 }
 
@@ -37,7 +47,8 @@ TEST_CASE("catena simulate: bad parameters are usage errors", "[cli][simulate]")
     };
     for (const auto& [arguments, message] : cases) {
         INFO(arguments);
-        const auto result = test::run_catena(std::string("simulate --data samples/crm ") + arguments);
+        const auto result =
+            test::run_catena(std::string("simulate --data samples/crm ") + arguments);
         CHECK(result.exit_code == 2);
         CHECK(result.err.find(message) != std::string::npos);
     }

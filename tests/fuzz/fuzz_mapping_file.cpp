@@ -22,7 +22,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
         fs::create_directories(path);
         for (const auto& entry : fs::directory_iterator(CATENA_FUZZ_EXPORT))
             if (entry.path().extension() == ".csv")
-                fs::copy_file(entry.path(), path / entry.path().filename(), fs::copy_options::overwrite_existing);
+                fs::copy_file(entry.path(), path / entry.path().filename(),
+                              fs::copy_options::overwrite_existing);
         return path;
     }();
     static const fs::path mapping = catena::fuzz::scratch_dir() / "mapping.toml";
@@ -39,7 +40,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             // Every error names where: the mapping (FILE:LINE or FILE), or a file of the folder.
             const bool about_mapping = message.rfind(mapping.string(), 0) == 0;
             const bool about_folder = message.rfind(folder.string(), 0) == 0;
-            if (!about_mapping && !about_folder) catena::fuzz::fail("error without a place", message);
+            if (!about_mapping && !about_folder)
+                catena::fuzz::fail("error without a place", message);
         });
     return 0;
 }

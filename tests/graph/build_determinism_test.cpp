@@ -1,10 +1,10 @@
-#include <omp.h>
-
 #include <catch2/catch.hpp>
 
 #include "catena/loaders/load.hpp"
 #include "catena/samples/generator.hpp"
+
 #include "test_util.hpp"
+#include <omp.h>
 
 using namespace catena;
 

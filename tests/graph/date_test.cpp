@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "catena/graph/date.hpp"
+
+#include <catch2/catch.hpp>
 
 using namespace catena;
 

@@ -1,13 +1,13 @@
-#include <catch2/catch.hpp>
+#include "catena/graph/graph_builder.hpp"
 
 #include <cmath>
 #include <set>
 #include <tuple>
 
 #include <boost/graph/graph_traits.hpp>
+#include <catch2/catch.hpp>
 
 #include "catena/graph/errors.hpp"
-#include "catena/graph/graph_builder.hpp"
 
 using namespace catena;
 
@@ -147,11 +147,13 @@ TEST_CASE("Repeated pairs merge by summing, self-loops are dropped, both are cou
     CHECK(report.merge_examples[0] == "a -> b");
 }
 
-TEST_CASE("Out- and in-edges agree, and EdgeIds are in (source, target) order", "[graph][builder]") {
+TEST_CASE("Out- and in-edges agree, and EdgeIds are in (source, target) order",
+          "[graph][builder]") {
     GraphBuilder builder = people({"n0", "n1", "n2", "n3", "n4"});
     const std::vector<std::pair<const char*, const char*>> rows = {
         {"n3", "n1"}, {"n0", "n4"}, {"n2", "n0"}, {"n4", "n3"}, {"n1", "n2"}, {"n0", "n2"}};
-    for (const auto& [source, target] : rows) builder.add_relationship(rel(source, target, "referral"));
+    for (const auto& [source, target] : rows)
+        builder.add_relationship(rel(source, target, "referral"));
     const InfluenceGraph g = builder.build();
     REQUIRE(g.num_edges() == rows.size());
     std::set<std::pair<NodeId, NodeId>> out_pairs, in_pairs;
@@ -215,8 +217,10 @@ TEST_CASE("Bad rows are rejected with the column named, and leave no trace", "[g
         }
         return "accepted";
     };
-    CHECK(column_of(rel("a", "zz")) == "target: unknown customer 'zz' (not in the customers table)");
-    CHECK(column_of(rel("a", "b", "cousin")).rfind("type: unknown relationship type 'cousin'", 0) == 0);
+    CHECK(column_of(rel("a", "zz")) ==
+          "target: unknown customer 'zz' (not in the customers table)");
+    CHECK(column_of(rel("a", "b", "cousin")).rfind("type: unknown relationship type 'cousin'", 0) ==
+          0);
     CHECK(column_of(rel("a", "b", "friend", -1)) == "weight: must not be negative");
     CHECK(column_of(rel("a", "b", "friend", std::nan(""))) == "weight: must be a finite number");
     RelationshipRow bad_probability = rel("a", "b");
@@ -265,7 +269,8 @@ TEST_CASE("Type declarations are validated", "[graph][types]") {
     CHECK(types[friend_id].directed);
 }
 
-TEST_CASE("Strengths that overflow, alone or merged, are input errors (found by fuzzing)", "[graph][builder]") {
+TEST_CASE("Strengths that overflow, alone or merged, are input errors (found by fuzzing)",
+          "[graph][builder]") {
     GraphBuilderOptions options;
     options.implicit_nodes = true;
     options.relationships_name = "rels.csv";
@@ -284,7 +289,8 @@ TEST_CASE("Strengths that overflow, alone or merged, are input errors (found by 
         FAIL("expected an InputError");
     } catch (const InputError& error) {
         CHECK(std::string(error.what()) ==
-              "rels.csv: weight: the relationships from 'a' to 'b' add up to a strength too large to compute with");
+              "rels.csv: weight: the relationships from 'a' to 'b' add up to a strength too large "
+              "to compute with");
     }
     GraphBuilder strong(options);
     row.type = "mega";

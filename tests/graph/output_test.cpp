@@ -1,13 +1,15 @@
 // graph/output: the one way catena writes files. Whole files and CSV tables appear only when
 // complete, a failed write leaves what was there and no partial file, devices are written in
 // place, and CSV fields are quoted as RFC 4180 says.
-#include <catch2/catch.hpp>
+#include "catena/graph/output.hpp"
 
 #include <filesystem>
 #include <string>
 
+#include <catch2/catch.hpp>
+
 #include "catena/graph/errors.hpp"
-#include "catena/graph/output.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -25,7 +27,8 @@ TEST_CASE("write_file: written whole, replacing the old file; no partial file st
     CHECK(test::read_file(path).empty());
 }
 
-TEST_CASE("write_file: a path that cannot be written is an OutputError naming it and why", "[output]") {
+TEST_CASE("write_file: a path that cannot be written is an OutputError naming it and why",
+          "[output]") {
     test::ScratchDir scratch;
     test::write_file(scratch / "a-file", "x\n");
     const auto message = [](const fs::path& path) -> std::string {
@@ -36,9 +39,11 @@ TEST_CASE("write_file: a path that cannot be written is an OutputError naming it
         }
         return "no error";
     };
-    CHECK(message(scratch / "missing" / "b.txt") == (scratch / "missing" / "b.txt").string() + ": cannot write: no such folder");
+    CHECK(message(scratch / "missing" / "b.txt") ==
+          (scratch / "missing" / "b.txt").string() + ": cannot write: no such folder");
     CHECK(message(scratch / "a-file" / "b.txt") ==
-          (scratch / "a-file" / "b.txt").string() + ": cannot write: a file stands where a folder should be");
+          (scratch / "a-file" / "b.txt").string() +
+              ": cannot write: a file stands where a folder should be");
     // The file that was there is untouched.
     CHECK(test::read_file(scratch / "a-file") == "x\n");
 }
@@ -48,7 +53,8 @@ TEST_CASE("write_file: a device is written in place", "[output]") {
     CHECK(fs::exists("/dev/null"));
     CHECK_FALSE(fs::exists("/dev/null.partial"));
     // A full device fails with the reason.
-    if (fs::exists("/dev/full")) CHECK_THROWS_AS(write_file("/dev/full", std::string(1 << 16, 'x')), OutputError);
+    if (fs::exists("/dev/full"))
+        CHECK_THROWS_AS(write_file("/dev/full", std::string(1 << 16, 'x')), OutputError);
 }
 
 TEST_CASE("CsvWriter: the table appears at commit; without it, nothing does", "[output]") {

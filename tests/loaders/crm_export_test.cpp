@@ -1,14 +1,15 @@
 // The two CRM-export fixtures (tests/data/crm_export/hubspot and .../salesforce) load through
 // their mapping files, with no conversion script, and give the hand-counted numbers of their
 // EXPECTED.md. Every number of those files is checked here; keep the three in step.
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include <catch2/catch.hpp>
+
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -100,7 +101,8 @@ double amount_of(const Dataset& d, NodeId customer, std::size_t& rows) {
 
 std::map<std::string, std::size_t> rows_by_channel(const Dataset& d) {
     std::map<std::string, std::size_t> counts;
-    for (const Transaction& t : d.transactions.rows) ++counts[d.transactions.channels.at(t.channel)];
+    for (const Transaction& t : d.transactions.rows)
+        ++counts[d.transactions.channels.at(t.channel)];
     return counts;
 }
 
@@ -115,13 +117,15 @@ Date day(int y, unsigned m, unsigned d) { return days_from_civil(y, m, d); }
 // Reads a fixture into a GraphSink to see how each source file was read.
 ReadReport read_report(const std::string& name) {
     const LoadOptions options = mapped(name);
-    GraphSink sink({options.types, options.directed, false, (fixture(name) / "relationships").string()});
+    GraphSink sink(
+        {options.types, options.directed, false, (fixture(name) / "relationships").string()});
     ReadReport report;
     read_csv_input(folder(name), options, sink, report);
     return report;
 }
 
-const SourceReport& source_report(const ReadReport& report, std::string_view table, std::string_view file) {
+const SourceReport& source_report(const ReadReport& report, std::string_view table,
+                                  std::string_view file) {
     const SourceReport* found = nullptr;
     for (const SourceReport& s : report.sources)
         if (s.table == table && fs::path(s.file).filename() == file) {
@@ -155,7 +159,8 @@ void check_sources(const ReadReport& report, std::initializer_list<ExpectedSourc
 
 }  // namespace
 
-// --- HubSpot + referral tool + Shopify ------------------------------------------------------------
+// --- HubSpot + referral tool + Shopify
+// ------------------------------------------------------------
 
 TEST_CASE("HubSpot export: customers after merging the duplicate contact", "[mapping]") {
     const Dataset d = load_fixture("hubspot");
@@ -190,7 +195,8 @@ TEST_CASE("HubSpot export: customers after merging the duplicate contact", "[map
     CHECK(g.name(node(g, "company-110")) == "Smith; Jones & Partners LLP");
     CHECK(g.name(node(g, "contact-114")) == "Nina Krüger");
     CHECK(attribute(g, "description", node(g, "company-106")) == "Pedido mínimo 50 \u20ac");
-    CHECK(attribute(g, "description", node(g, "company-101")) == "Stammkunde seit 2019 \u2013 Rahmenvertrag");
+    CHECK(attribute(g, "description", node(g, "company-101")) ==
+          "Stammkunde seit 2019 \u2013 Rahmenvertrag");
     CHECK(attribute(g, "owner", node(g, "company-101")) == "Lisa Meyer");
     CHECK(attribute(g, "owner", node(g, "contact-103")) == "Tom Becker");
     CHECK(attribute(g, "industry", node(g, "company-102")) == "Food & Beverages");
@@ -200,11 +206,11 @@ TEST_CASE("HubSpot export: customers after merging the duplicate contact", "[map
     std::size_t given = 0;
     CHECK(value_sum(g, given) == Approx(71111.89));
     CHECK(given == 26);
-    CHECK(g.value(node(g, "contact-119")) == Approx(12400.00));      // "12,400.00"
-    CHECK(g.value(node(g, "company-101")) == Approx(18240.00));      // "18.240,00"
-    CHECK(g.value(node(g, "company-102")) == Approx(3612.75));       // "3.612,75"
-    CHECK(g.has_value(node(g, "contact-124")));                     // "0" is given
-    CHECK_FALSE(g.has_value(node(g, "contact-105")));               // empty
+    CHECK(g.value(node(g, "contact-119")) == Approx(12400.00));  // "12,400.00"
+    CHECK(g.value(node(g, "company-101")) == Approx(18240.00));  // "18.240,00"
+    CHECK(g.value(node(g, "company-102")) == Approx(3612.75));   // "3.612,75"
+    CHECK(g.has_value(node(g, "contact-124")));                  // "0" is given
+    CHECK_FALSE(g.has_value(node(g, "contact-105")));            // empty
     CHECK_FALSE(g.has_value(node(g, "company-103")));
 
     // Opted out: Unsubscribed from all email = Yes; contact-101 only through record 131.
@@ -270,7 +276,8 @@ TEST_CASE("HubSpot export: associations, reversed labels and company lists", "[m
     CHECK(g.date(*ben_muller) == day(2024, 1, 16));
     CHECK(edge(g, n("contact-119"), n("company-110")).has_value());
     CHECK(edge(g, n("contact-119"), n("company-101")).has_value());
-    // Company ids are looked up among companies, contact ids among contacts, though both have 101..110.
+    // Company ids are looked up among companies, contact ids among contacts, though both have
+    // 101..110.
     CHECK(edge(g, n("contact-106"), n("company-103")).has_value());
     CHECK_FALSE(edge(g, n("contact-106"), n("contact-103")).has_value());
     const auto ann_ben = edge(g, n("contact-101"), n("contact-102"));
@@ -306,8 +313,10 @@ TEST_CASE("HubSpot export: referrals keyed by e-mail", "[mapping]") {
     REQUIRE(hannah_rosa);
     CHECK(hannah_rosa->converted);
     CHECK(hannah_rosa->reward == Approx(12.50));  // "$12.50"
-    CHECK(find_referral(d, node(g, "contact-104"), node(g, "contact-128")) != nullptr);  // " Anton.Vogel@..."
-    CHECK(find_referral(d, node(g, "contact-125"), node(g, "contact-127")) != nullptr);  // Zoe.Fuchs@iCloud.com
+    CHECK(find_referral(d, node(g, "contact-104"), node(g, "contact-128")) !=
+          nullptr);  // " Anton.Vogel@..."
+    CHECK(find_referral(d, node(g, "contact-125"), node(g, "contact-127")) !=
+          nullptr);  // Zoe.Fuchs@iCloud.com
 }
 
 TEST_CASE("HubSpot export: orders in three currencies, refunds filtered", "[mapping]") {
@@ -327,16 +336,19 @@ TEST_CASE("HubSpot export: orders in three currencies, refunds filtered", "[mapp
     CHECK(rows == 2);
     CHECK(amount_of(d, node(g, "contact-119"), rows) == Approx(2450.00 * 1.17));  // GBP
     CHECK(rows == 2);
-    CHECK(amount_of(d, node(g, "contact-113"), rows) == Approx(1250.00 + 830.00));  // partially_refunded kept
+    CHECK(amount_of(d, node(g, "contact-113"), rows) ==
+          Approx(1250.00 + 830.00));  // partially_refunded kept
     CHECK(rows == 2);
     CHECK(amount_of(d, node(g, "contact-103"), rows) == Approx(129.50 + 260.00));  // #1008 refunded
     CHECK(rows == 2);
     CHECK(amount_of(d, node(g, "contact-124"), rows) == 0.0);  // #1021 voided
     CHECK(rows == 0);
-    CHECK(rows_by_channel(d) == std::map<std::string, std::size_t>{{"pos", 5}, {"shopify_draft_order", 5}, {"web", 24}});
+    CHECK(rows_by_channel(d) ==
+          std::map<std::string, std::size_t>{{"pos", 5}, {"shopify_draft_order", 5}, {"web", 24}});
 
-    const auto first = std::find_if(d.transactions.rows.begin(), d.transactions.rows.end(),
-                                    [&](const Transaction& t) { return t.customer == node(g, "contact-101"); });
+    const auto first =
+        std::find_if(d.transactions.rows.begin(), d.transactions.rows.end(),
+                     [&](const Transaction& t) { return t.customer == node(g, "contact-101"); });
     REQUIRE(first != d.transactions.rows.end());
     CHECK(first->date == day(2024, 1, 18));  // "2024-01-18 10:12:45 +0100"
     CHECK(first->amount == Approx(89.90));
@@ -382,13 +394,13 @@ TEST_CASE("HubSpot export: with --on-bad-row stop the three bad rows are all lis
 TEST_CASE("HubSpot export: how each file was read", "[mapping]") {
     const ReadReport report = read_report("hubspot");
     check_sources(report, {
-        {"customers", "contacts.csv", 33, std::nullopt, 0, 0},
-        {"customers", "companies.csv", 10, std::nullopt, 0, 0},
-        {"relationships", "associations.csv", 42, 43, 0, 0},
-        {"relationships", "contacts.csv", 33, 19, 0, 0},
-        {"referrals", "referrals.csv", 21, 19, 0, 2},
-        {"transactions", "orders.csv", 40, 34, 5, 1},
-    });
+                              {"customers", "contacts.csv", 33, std::nullopt, 0, 0},
+                              {"customers", "companies.csv", 10, std::nullopt, 0, 0},
+                              {"relationships", "associations.csv", 42, 43, 0, 0},
+                              {"relationships", "contacts.csv", 33, 19, 0, 0},
+                              {"referrals", "referrals.csv", 21, 19, 0, 2},
+                              {"transactions", "orders.csv", 40, 34, 5, 1},
+                          });
     const SourceReport& companies = source_report(report, "customers", "companies.csv");
     CHECK(companies.delimiter == ";");
     CHECK(companies.delimiter_detected);
@@ -415,7 +427,7 @@ constexpr const char* kLumenInc = "0015g00000LM3QAAA1";
 constexpr const char* kCobalt = "0015g00000QyC4eAAF";
 constexpr const char* kOldHarbor = "0015g00000QyD7hAAF";  // deleted
 constexpr const char* kChen = "0035g00000Ab1CdAAJ";
-constexpr const char* kReed = "0035g00000Ab1ChAAJ";  // deleted
+constexpr const char* kReed = "0035g00000Ab1ChAAJ";      // deleted
 constexpr const char* kHolloway = "0035g00000AbZMaAAN";  // no account
 constexpr const char* kNovak = "0035g00000AbZMbAAN";     // no account
 }  // namespace
@@ -516,7 +528,7 @@ TEST_CASE("Salesforce export: won opportunities are the accounts' transactions",
     CHECK(d.input.filtered == 19);  // 1 account, 1 + 3 contact records, 14 opportunities
 
     const std::pair<const char*, std::pair<double, std::size_t>> per_account[] = {
-        {kAcme, {190750.50, 3}},     {kBrightwater, {74500.00, 2}}, {kGrantHowell, {99900.00, 3}},
+        {kAcme, {190750.50, 3}},      {kBrightwater, {74500.00, 2}}, {kGrantHowell, {99900.00, 3}},
         {kNorthwind, {232000.00, 2}}, {kPinecrest, {273000.00, 2}},  {kSummit, {0.0, 0}},
         {kLumenGmbh, {83500.00, 1}},  {kLumenInc, {70950.25, 2}},    {kCobalt, {42000.00, 1}},
     };
@@ -526,24 +538,28 @@ TEST_CASE("Salesforce export: won opportunities are the accounts' transactions",
         CHECK(amount_of(d, node(g, id), rows) == Approx(expected.first));
         CHECK(rows == expected.second);
     }
-    CHECK(rows_by_channel(d) == std::map<std::string, std::size_t>{
-                                    {"Partner Referral", 4}, {"Phone Inquiry", 2}, {"Trade Show", 2},
-                                    {"Web", 5}, {"Word of mouth", 3}});
-    const bool leap_day = std::any_of(d.transactions.rows.begin(), d.transactions.rows.end(), [&](const Transaction& t) {
-        return t.customer == node(g, kPinecrest) && t.date == day(2024, 2, 29) && t.amount == Approx(175000.0);
-    });
+    CHECK(rows_by_channel(d) == std::map<std::string, std::size_t>{{"Partner Referral", 4},
+                                                                   {"Phone Inquiry", 2},
+                                                                   {"Trade Show", 2},
+                                                                   {"Web", 5},
+                                                                   {"Word of mouth", 3}});
+    const bool leap_day = std::any_of(
+        d.transactions.rows.begin(), d.transactions.rows.end(), [&](const Transaction& t) {
+            return t.customer == node(g, kPinecrest) && t.date == day(2024, 2, 29) &&
+                   t.amount == Approx(175000.0);
+        });
     CHECK(leap_day);
 }
 
 TEST_CASE("Salesforce export: how each file was read", "[mapping]") {
     const ReadReport report = read_report("salesforce");
     check_sources(report, {
-        {"customers", "Account.csv", 10, 9, 1, 0},
-        {"customers", "Contact.csv", 26, 25, 1, 0},
-        {"relationships", "Contact.csv", 26, 23, 3, 0},
-        {"relationships", "Partner.csv", 8, 8, 0, 0},
-        {"transactions", "Opportunity.csv", 30, 16, 14, 0},
-    });
+                              {"customers", "Account.csv", 10, 9, 1, 0},
+                              {"customers", "Contact.csv", 26, 25, 1, 0},
+                              {"relationships", "Contact.csv", 26, 23, 3, 0},
+                              {"relationships", "Partner.csv", 8, 8, 0, 0},
+                              {"transactions", "Opportunity.csv", 30, 16, 14, 0},
+                          });
     for (const SourceReport& s : report.sources) {
         INFO(s.file);
         CHECK(s.encoding == "utf-8");

@@ -1,10 +1,11 @@
-#include <catch2/catch.hpp>
+#include "catena/loaders/csv_reader.hpp"
 
 #include <string>
 #include <vector>
 
+#include <catch2/catch.hpp>
+
 #include "catena/graph/errors.hpp"
-#include "catena/loaders/csv_reader.hpp"
 
 using namespace catena;
 
@@ -42,10 +43,11 @@ TEST_CASE("CSV: plain records, header and line numbers", "[loaders][csv]") {
 }
 
 TEST_CASE("CSV: RFC 4180 quoting", "[loaders][csv]") {
-    const auto rows = read_all("id,name,note\n"
-                               "1,\"Smith, Jones & Co\",\"say \"\"hi\"\"\"\n"
-                               "2,\"two\nlines\",\"\"\n"
-                               "3,,\n");
+    const auto rows = read_all(
+        "id,name,note\n"
+        "1,\"Smith, Jones & Co\",\"say \"\"hi\"\"\"\n"
+        "2,\"two\nlines\",\"\"\n"
+        "3,,\n");
     REQUIRE(rows.size() == 3);
     CHECK(rows[0] == std::vector<std::string>{"1", "Smith, Jones & Co", "say \"hi\""});
     CHECK(rows[1] == std::vector<std::string>{"2", "two\nlines", ""});
@@ -65,13 +67,15 @@ TEST_CASE("CSV: line numbers count newlines inside quoted fields", "[loaders][cs
 TEST_CASE("CSV: CRLF, CR, BOM, blank lines and no final newline", "[loaders][csv]") {
     CHECK(read_all("\xEF\xBB\xBFid,v\r\n1,a\r\n\r\n2,\"b\r\nc\"\r\n3,d") ==
           std::vector<std::vector<std::string>>{{"1", "a"}, {"2", "b\r\nc"}, {"3", "d"}});
-    CHECK(read_all("id,v\r1,a\r2,b\r") == std::vector<std::vector<std::string>>{{"1", "a"}, {"2", "b"}});
+    CHECK(read_all("id,v\r1,a\r2,b\r") ==
+          std::vector<std::vector<std::string>>{{"1", "a"}, {"2", "b"}});
     CsvReader reader("t.csv", "\xEF\xBB\xBFid,v\n");
     CHECK(reader.header()[0] == "id");
 }
 
 TEST_CASE("CSV: a quote inside an unquoted field is literal", "[loaders][csv]") {
-    CHECK(read_all("a,b\n5\" screen,x\n") == std::vector<std::vector<std::string>>{{"5\" screen", "x"}});
+    CHECK(read_all("a,b\n5\" screen,x\n") ==
+          std::vector<std::vector<std::string>>{{"5\" screen", "x"}});
 }
 
 TEST_CASE("CSV: UTF-8 passes through unchanged", "[loaders][csv]") {
@@ -82,7 +86,8 @@ TEST_CASE("CSV: UTF-8 passes through unchanged", "[loaders][csv]") {
 TEST_CASE("CSV: errors say file, line and what is wrong", "[loaders][csv]") {
     CHECK(error_of("a,b\n1,2\n3\n") == "t.csv:3: expected 2 fields (as in the header), found 1");
     CHECK(error_of("a,b\n1,2,3\n") == "t.csv:2: expected 2 fields (as in the header), found 3");
-    CHECK(error_of("a,b\n1,\"open\n2,3\n") == "t.csv:2: b: unterminated quoted field (no closing \")");
+    CHECK(error_of("a,b\n1,\"open\n2,3\n") ==
+          "t.csv:2: b: unterminated quoted field (no closing \")");
     CHECK(error_of("a,b\n\"x\"y,2\n") ==
           "t.csv:2: a: unexpected character after a closing quote (quotes inside a quoted field "
           "must be doubled)");

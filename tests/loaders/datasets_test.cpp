@@ -3,6 +3,7 @@
 #include <catch2/catch.hpp>
 
 #include "catena/loaders/load.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -19,17 +20,18 @@ struct Expected {
 
 TEST_CASE("Every shared dataset loads with the README's counts", "[loaders][datasets]") {
     const Expected expected[] = {
-        {"karate", 34, 78, false, true},         {"dolphins", 62, 159, false, true},
-        {"football", 115, 613, false, true},     {"polbooks", 105, 441, false, true},
-        {"lesmis", 77, 254, false, true},        {"netscience", 1589, 2742, false, true},
-        {"hep-th", 8361, 15751, false, true},    {"email-Enron", 36692, 183831, false, false},
+        {"karate", 34, 78, false, true},       {"dolphins", 62, 159, false, true},
+        {"football", 115, 613, false, true},   {"polbooks", 105, 441, false, true},
+        {"lesmis", 77, 254, false, true},      {"netscience", 1589, 2742, false, true},
+        {"hep-th", 8361, 15751, false, true},  {"email-Enron", 36692, 183831, false, false},
         {"polblogs", 1490, 19090, true, true},
     };
     for (const Expected& data : expected) {
         INFO(data.name);
         InputSource source;
         source.edges_file = test::dataset(std::string(data.name) + ".edges.csv");
-        if (data.has_nodes_file) source.nodes_file = test::dataset(std::string(data.name) + ".nodes.csv");
+        if (data.has_nodes_file)
+            source.nodes_file = test::dataset(std::string(data.name) + ".nodes.csv");
         LoadOptions options;
         options.directed = data.directed;
         const Dataset dataset = load_dataset(source, options);

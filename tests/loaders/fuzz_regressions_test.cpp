@@ -48,10 +48,12 @@ TEST_CASE("Fuzz regression: a missing column is reported at the header's line, a
     CHECK(error_in("customers.csv", "\n\r\nname\nAna\n") ==
           "DIR/customers.csv:3: header: missing required column 'id'");
     // A misspelt column is named as the one it looks like (before: "missing required column").
-    CHECK(error_in("relationships.csv", "\r\nsource,tagret\na,b\n").rfind(
-              "DIR/relationships.csv:2: tagret: looks like catena's 'target' column", 0) == 0);
-    CHECK(error_in("referrals.csv", "\xEF\xBB\xBF\n\nreferrer,reffered\na,b\n").rfind(
-              "DIR/referrals.csv:3: reffered: looks like catena's 'referred' column", 0) == 0);
+    CHECK(error_in("relationships.csv", "\r\nsource,tagret\na,b\n")
+              .rfind("DIR/relationships.csv:2: tagret: looks like catena's 'target' column", 0) ==
+          0);
+    CHECK(error_in("referrals.csv", "\xEF\xBB\xBF\n\nreferrer,reffered\na,b\n")
+              .rfind("DIR/referrals.csv:3: reffered: looks like catena's 'referred' column", 0) ==
+          0);
     CHECK(error_in("relationships.csv", "\r\nsource,destination\na,b\n") ==
           "DIR/relationships.csv:2: header: missing required column 'target'");
     CHECK(error_in("transactions.csv", "\n\n\ncustomer,date\na,2024-01-01\n") ==
@@ -64,8 +66,10 @@ TEST_CASE("Fuzz regression: a missing column is reported at the header's line, a
     CHECK(error_in("customers.csv", regression_input("customers", "header-after-empty-line.csv")) ==
           "DIR/customers.csv:2: header: missing required column 'id'");
     // Its header has "ource" for "source": now named as the column it looks like, still at line 2.
-    CHECK(error_in("relationships.csv", regression_input("relationships", "header-after-empty-line.csv"))
-              .rfind("DIR/relationships.csv:2: ource: looks like catena's 'source' column", 0) == 0);
+    CHECK(error_in("relationships.csv",
+                   regression_input("relationships", "header-after-empty-line.csv"))
+              .rfind("DIR/relationships.csv:2: ource: looks like catena's 'source' column", 0) ==
+          0);
     CHECK(error_in("referrals.csv", regression_input("referrals", "header-after-empty-line.csv")) ==
           "DIR/referrals.csv:2: header: missing required column 'referrer'");
 }

@@ -3,12 +3,13 @@
 // scratch strings the next row overwrites: these tests read files many batches long, where a
 // row kept a view of another row's text would join the wrong customers, and check each row
 // against the plain reader of the same data and the bad rows' order.
-#include <catch2/catch.hpp>
-
 #include <string>
+
+#include <catch2/catch.hpp>
 
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -31,18 +32,22 @@ struct Folders {
             contacts += std::to_string(n) + ",Customer " + std::to_string(n) + "\n";
         }
         std::string relationships = "source,target,type\n", links = "From,To,Kind\n";
-        std::string transactions = "customer,date,amount,channel\n", orders = "Buyer,Day,Total,Shop\n";
+        std::string transactions = "customer,date,amount,channel\n",
+                    orders = "Buyer,Day,Total,Shop\n";
         for (int row = 0; row < kRows; ++row) {
             const std::string type = row % 3 == 0 ? "friend" : row % 3 == 1 ? "family" : "coworker";
             const std::string kind = row % 3 == 0 ? "fr" : row % 3 == 1 ? "fa" : "co";
-            const std::string to = bad_every && row % bad_every == 5 ? "999" : std::to_string(target_of(row));
-            relationships += "c-" + std::to_string(source_of(row)) + ",c-" + std::to_string(target_of(row)) + "," + type + "\n";
+            const std::string to =
+                bad_every && row % bad_every == 5 ? "999" : std::to_string(target_of(row));
+            relationships += "c-" + std::to_string(source_of(row)) + ",c-" +
+                             std::to_string(target_of(row)) + "," + type + "\n";
             links += std::to_string(source_of(row)) + "," + to + "," + kind + "\n";
             const std::string shop = "shop " + std::to_string(row % 5);
-            transactions += "c-" + std::to_string(source_of(row)) + ",2024-01-0" + std::to_string(1 + row % 9) + "," +
-                            std::to_string(row) + ".5," + shop + "\n";
-            orders += std::to_string(source_of(row)) + ",2024-01-0" + std::to_string(1 + row % 9) + "," +
-                      std::to_string(row) + ".5," + std::to_string(row % 5) + "\n";
+            transactions += "c-" + std::to_string(source_of(row)) + ",2024-01-0" +
+                            std::to_string(1 + row % 9) + "," + std::to_string(row) + ".5," + shop +
+                            "\n";
+            orders += std::to_string(source_of(row)) + ",2024-01-0" + std::to_string(1 + row % 9) +
+                      "," + std::to_string(row) + ".5," + std::to_string(row % 5) + "\n";
         }
         test::write_file(plain / "customers.csv", customers);
         test::write_file(plain / "relationships.csv", relationships);
@@ -93,7 +98,8 @@ channel = "shop {Shop}"
 
 }  // namespace
 
-TEST_CASE("Mapped reader: template-built ids and labels stay right across batches", "[mapping][batches]") {
+TEST_CASE("Mapped reader: template-built ids and labels stay right across batches",
+          "[mapping][batches]") {
     const Folders folders;
     const Dataset plain = folders.load_plain();
     const Dataset mapped = folders.load_mapped();
@@ -114,7 +120,8 @@ TEST_CASE("Mapped reader: template-built ids and labels stay right across batche
         INFO("transaction " << row);
         const Transaction& a = plain.transactions.rows[row];
         const Transaction& b = mapped.transactions.rows[row];
-        CHECK(mapped.graph.external_id(b.customer) == "c-" + std::to_string(source_of(static_cast<int>(row))));
+        CHECK(mapped.graph.external_id(b.customer) ==
+              "c-" + std::to_string(source_of(static_cast<int>(row))));
         CHECK(plain.graph.external_id(a.customer) == mapped.graph.external_id(b.customer));
         CHECK(a.amount == b.amount);
         CHECK(a.date == b.date);
@@ -122,7 +129,8 @@ TEST_CASE("Mapped reader: template-built ids and labels stay right across batche
     }
 }
 
-TEST_CASE("Mapped reader: bad rows in many batches are skipped and listed in file order", "[mapping][batches]") {
+TEST_CASE("Mapped reader: bad rows in many batches are skipped and listed in file order",
+          "[mapping][batches]") {
     const Folders folders(/*bad_every=*/97);  // rows 5, 102, 199, ... name customer c-999
     const Dataset mapped = folders.load_mapped(BadRowPolicy::skip);
     const auto& skipped = mapped.input.skipped;

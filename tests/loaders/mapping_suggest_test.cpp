@@ -1,17 +1,17 @@
 // `catena mapping suggest DIR` (suggest_mapping): on the two CRM-export fixtures it proposes the
 // right table for each file and the right id, segment, value and opt-out columns; its output is
 // TOML in the mapping syntax; on catena's own format it maps every column to itself.
-#include <catch2/catch.hpp>
-
-#include <toml++/toml.h>
-
 #include <algorithm>
 #include <map>
 #include <set>
 
+#include <catch2/catch.hpp>
+#include <toml++/toml.h>
+
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/mapping.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -25,8 +25,9 @@ toml::table parse_draft(const std::string& draft) {
     try {
         return toml::parse(draft);
     } catch (const toml::parse_error& error) {
-        FAIL("the draft is not TOML: " << error.description() << " at line " << error.source().begin.line
-                                       << "\n" << draft);
+        FAIL("the draft is not TOML: " << error.description() << " at line "
+                                       << error.source().begin.line << "\n"
+                                       << draft);
     }
     return {};
 }
@@ -75,7 +76,8 @@ std::map<std::string, std::set<std::string>> tables_per_file(const toml::table& 
     std::map<std::string, std::set<std::string>> out;
     for (const char* table : {"customers", "relationships", "referrals", "transactions"})
         if (const toml::array* blocks = draft[table].as_array())
-            for (const toml::node& node : *blocks) out[*(*node.as_table())["file"].value<std::string>()].insert(table);
+            for (const toml::node& node : *blocks)
+                out[*(*node.as_table())["file"].value<std::string>()].insert(table);
     return out;
 }
 
@@ -121,7 +123,8 @@ TEST_CASE("mapping suggest: the HubSpot export", "[mapping]") {
     REQUIRE(opt_map != nullptr);
     CHECK((*opt_map)["Yes"].value<bool>() == true);
     CHECK((*opt_map)["No"].value<bool>() == false);
-    CHECK(line_with(draft, "opt_out = { column = \"Unsubscribed").find("# guess:") != std::string::npos);
+    CHECK(line_with(draft, "opt_out = { column = \"Unsubscribed").find("# guess:") !=
+          std::string::npos);
     CHECK(columns(contacts)["name"].value<std::string>() == "{First Name} {Last Name}");
     CHECK(columns(contacts)["kind"]["value"].value<std::string>() == "person");
     CHECK(contacts["id_prefix"].value<std::string>().has_value());
@@ -143,7 +146,8 @@ TEST_CASE("mapping suggest: the HubSpot export", "[mapping]") {
     CHECK(companies["delimiter"].value<std::string>() == ";");
     CHECK(companies["numbers"]["decimal"].value<std::string>() == ",");
     CHECK(companies["numbers"]["thousands"].value<std::string>() == ".");
-    CHECK(companies["id_prefix"].value<std::string>() != contacts["id_prefix"].value<std::string>());
+    CHECK(companies["id_prefix"].value<std::string>() !=
+          contacts["id_prefix"].value<std::string>());
 
     const toml::table& associations = block(t, "relationships", "associations.csv");
     CHECK(source_column(associations, "source") == "Contact ID");
@@ -152,7 +156,8 @@ TEST_CASE("mapping suggest: the HubSpot export", "[mapping]") {
     CHECK_FALSE(contact_key.empty());
     CHECK(contacts["keys"][contact_key].value<std::string>() == "Record ID");
     CHECK(source_column(associations, "type") == "Association Label");
-    CHECK(strings(columns(associations)["type"]["reversed"]) == std::vector<std::string>{"Referred by"});
+    CHECK(strings(columns(associations)["type"]["reversed"]) ==
+          std::vector<std::string>{"Referred by"});
     const toml::table* labels = columns(associations)["type"]["map"].as_table();
     REQUIRE(labels != nullptr);
     CHECK((*labels)["Spouse"].value<std::string>() == "family");
@@ -233,7 +238,8 @@ TEST_CASE("mapping suggest: the Salesforce export", "[mapping]") {
     CHECK(source_column(works_for, "source") == "Id");
     CHECK(source_column(works_for, "target") == "AccountId");
     CHECK(columns(works_for)["type"]["value"].value<std::string>() == "professional");
-    CHECK(strings(works_for["skip_if"]["AccountId"]) == std::vector<std::string>{""});  // private contacts
+    CHECK(strings(works_for["skip_if"]["AccountId"]) ==
+          std::vector<std::string>{""});  // private contacts
 
     const toml::table& partners = block(t, "relationships", "Partner.csv");
     CHECK(source_column(partners, "source") == "AccountFromId");
@@ -259,13 +265,15 @@ TEST_CASE("mapping suggest: catena's own format maps every column to itself", "[
     const std::string draft = suggest_mapping(crm);
     INFO(draft);
     const toml::table t = parse_draft(draft);
-    CHECK(tables_per_file(t) == std::map<std::string, std::set<std::string>>{
-                                    {"customers.csv", {"customers"}},
-                                    {"referrals.csv", {"referrals"}},
-                                    {"relationships.csv", {"relationships"}},
-                                    {"transactions.csv", {"transactions"}}});
+    CHECK(tables_per_file(t) ==
+          std::map<std::string, std::set<std::string>>{{"customers.csv", {"customers"}},
+                                                       {"referrals.csv", {"referrals"}},
+                                                       {"relationships.csv", {"relationships"}},
+                                                       {"transactions.csv", {"transactions"}}});
     const std::map<std::string, std::vector<std::string>> expected = {
-        {"customers.csv", {"id", "kind", "name", "segment", "value", "cost", "opt_out", "channel", "profession", "age_band", "city"}},
+        {"customers.csv",
+         {"id", "kind", "name", "segment", "value", "cost", "opt_out", "channel", "profession",
+          "age_band", "city"}},
         {"relationships.csv", {"source", "target", "type", "weight", "date"}},
         {"referrals.csv", {"referrer", "referred", "date", "converted", "reward"}},
         {"transactions.csv", {"customer", "date", "amount", "channel", "on_behalf_of"}},
@@ -286,7 +294,8 @@ TEST_CASE("mapping suggest: catena's own format maps every column to itself", "[
     CHECK_FALSE(t.contains("keys"));
 }
 
-TEST_CASE("mapping suggest: catena's own format loads through the draft as without it", "[mapping]") {
+TEST_CASE("mapping suggest: catena's own format loads through the draft as without it",
+          "[mapping]") {
     const fs::path crm = test::source_dir() / "samples" / "crm";
     test::ScratchDir scratch;
     test::write_file(scratch / "draft.toml", suggest_mapping(crm));
@@ -319,8 +328,10 @@ TEST_CASE("mapping suggest: catena's own format loads through the draft as witho
     std::sort(names_b.begin(), names_b.end());
     REQUIRE(names_b == names_a);
     for (std::size_t i = 0; i < a.attribute_names().size(); ++i) {
-        const auto j = static_cast<std::size_t>(std::find(b.attribute_names().begin(), b.attribute_names().end(),
-                                                          a.attribute_names()[i]) - b.attribute_names().begin());
+        const auto j =
+            static_cast<std::size_t>(std::find(b.attribute_names().begin(),
+                                               b.attribute_names().end(), a.attribute_names()[i]) -
+                                     b.attribute_names().begin());
         for (NodeId n = 0; n < a.num_nodes(); ++n) CHECK(b.attribute(j, n) == a.attribute(i, n));
     }
     for (EdgeId e = 0; e < a.num_edges(); ++e) {
@@ -358,7 +369,8 @@ TEST_CASE("mapping suggest: the Salesforce draft loads the fixture's counts", "[
     CHECK(d.input.filtered == 19);
 }
 
-TEST_CASE("mapping suggest: delimiters, encodings, date and number styles from the rows", "[mapping]") {
+TEST_CASE("mapping suggest: delimiters, encodings, date and number styles from the rows",
+          "[mapping]") {
     test::ScratchDir scratch;
     // Tab-separated, Latin-1 (0x90 is undefined in Windows-1252), European dates and numbers.
     test::write_file(scratch / "a_customers.tsv.csv",

@@ -7,17 +7,6 @@
 // (chattr +i, root only); where neither is allowed (unprivileged CI) those parts say so with a
 // WARN and the cases that need no privilege (a file size limit, a file where a folder should be)
 // still run.
-#include <catch2/catch.hpp>
-
-#include <fcntl.h>
-#include <linux/fs.h>
-#include <signal.h>
-#include <sqlite3.h>
-#include <sys/ioctl.h>
-#include <sys/mount.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <atomic>
 #include <cerrno>
 #include <chrono>
@@ -28,9 +17,18 @@
 #include <thread>
 #include <vector>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
+#include <sqlite3.h>
 
 #include "test_util.hpp"
+#include <fcntl.h>
+#include <linux/fs.h>
+#include <signal.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 namespace {
 
@@ -499,9 +497,8 @@ TEST_CASE("Store safety: a reader during imports sees the old or the new workspa
     // The two states as (customers, relationship rows, transactions).
     std::set<std::string> states;
     for (const auto& world : {large, small}) {
-        REQUIRE(
-            test::run_catena("import " + shell(world) + " --replace --quiet --db " + shell(db)).exit_code ==
-            0);
+        REQUIRE(test::run_catena("import " + shell(world) + " --replace --quiet --db " + shell(db))
+                    .exit_code == 0);
         states.insert(
             sql(db,
                 "SELECT (SELECT count(*) FROM customers), (SELECT count(*) FROM relationships), "

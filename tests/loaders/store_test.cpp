@@ -1,10 +1,11 @@
-#include <sqlite3.h>
+#include "catena/loaders/store.hpp"
 
 #include <catch2/catch.hpp>
+#include <sqlite3.h>
 
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/load.hpp"
-#include "catena/loaders/store.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -39,7 +40,8 @@ void copy_mini(const std::filesystem::path& to) {
 
 }  // namespace
 
-TEST_CASE("Mini CRM: tables, attributes, referrals, transactions and on_behalf", "[loaders][store]") {
+TEST_CASE("Mini CRM: tables, attributes, referrals, transactions and on_behalf",
+          "[loaders][store]") {
     const Dataset data = load_dataset(folder(test::data_dir() / "mini"), {});
     const InfluenceGraph& g = data.graph;
     CHECK(g.num_nodes() == 6);
@@ -169,7 +171,8 @@ TEST_CASE("Databases that cannot be used give one clear error", "[loaders][store
     test::ScratchDir scratch;
     SECTION("missing") {
         CHECK(input_error([&] { load_dataset(database(scratch / "none.db"), {}); }) ==
-              (scratch / "none.db").string() + ": no such database file (create one with catena import)");
+              (scratch / "none.db").string() +
+                  ": no such database file (create one with catena import)");
     }
     SECTION("not SQLite") {
         const auto fake = scratch / "fake.db";
@@ -187,10 +190,12 @@ TEST_CASE("Databases that cannot be used give one clear error", "[loaders][store
         sqlite3_open(other.c_str(), &handle);
         sqlite3_exec(handle, "CREATE TABLE t (x)", nullptr, nullptr, nullptr);
         sqlite3_close(handle);
-        CHECK(input_error([&] { load_dataset(database(other), {}); }).find("not a catena workspace") !=
-              std::string::npos);
-        CHECK(input_error([&] { import_to_store(folder(test::data_dir() / "mini"), other, {}); })
-                  .find("not a catena workspace") != std::string::npos);
+        CHECK(input_error([&] {
+                  load_dataset(database(other), {});
+              }).find("not a catena workspace") != std::string::npos);
+        CHECK(input_error([&] {
+                  import_to_store(folder(test::data_dir() / "mini"), other, {});
+              }).find("not a catena workspace") != std::string::npos);
     }
     SECTION("locked by another writer") {
         const auto db = scratch / "w.db";
@@ -200,9 +205,11 @@ TEST_CASE("Databases that cannot be used give one clear error", "[loaders][store
         REQUIRE(sqlite3_open(db.c_str(), &holder) == SQLITE_OK);
         REQUIRE(sqlite3_exec(holder, "BEGIN EXCLUSIVE", nullptr, nullptr, nullptr) == SQLITE_OK);
         const std::string locked = "the database is locked by another process";
-        CHECK(input_error([&] { import_to_store(folder(test::data_dir() / "mini"), db, {}); })
-                  .find(locked) != std::string::npos);
-        CHECK(input_error([&] { load_dataset(database(db), {}); }).find(locked) != std::string::npos);
+        CHECK(input_error([&] {
+                  import_to_store(folder(test::data_dir() / "mini"), db, {});
+              }).find(locked) != std::string::npos);
+        CHECK(input_error([&] { load_dataset(database(db), {}); }).find(locked) !=
+              std::string::npos);
         sqlite3_exec(holder, "ROLLBACK", nullptr, nullptr, nullptr);
         sqlite3_close(holder);
         CHECK(test::read_file(db) == before);
@@ -216,7 +223,10 @@ TEST_CASE("Databases that cannot be used give one clear error", "[loaders][store
         sqlite3_exec(handle, "UPDATE relationships SET type = 'cousin' WHERE row = 2", nullptr,
                      nullptr, nullptr);
         sqlite3_close(handle);
-        CHECK(input_error([&] { load_dataset(database(db), {}); })
-                  .rfind(db.string() + ": table relationships, row 2: type: unknown relationship type 'cousin'", 0) == 0);
+        CHECK(
+            input_error([&] { load_dataset(database(db), {}); })
+                .rfind(db.string() +
+                           ": table relationships, row 2: type: unknown relationship type 'cousin'",
+                       0) == 0);
     }
 }

@@ -2,15 +2,15 @@
 // mapping filtered, customers merged by key) and the workspace's last imports, from a hand-built
 // Dataset through data_summary_json() and the HTML renderer; shown only when there is something
 // to show. And the notes the page adds under lists that passed over opted-out customers.
-#include <catch2/catch.hpp>
-
 #include <string>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/graph_builder.hpp"
 #include "catena/reports/batch.hpp"
 #include "catena/reports/html_report.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -57,7 +57,9 @@ std::string page_with(const Json& data) {
 
 std::size_t occurrences(const std::string& text, const std::string& needle) {
     std::size_t count = 0;
-    for (std::size_t at = text.find(needle); at != std::string::npos; at = text.find(needle, at + needle.size())) ++count;
+    for (std::size_t at = text.find(needle); at != std::string::npos;
+         at = text.find(needle, at + needle.size()))
+        ++count;
     return count;
 }
 
@@ -76,7 +78,8 @@ TEST_CASE("Report data section: without skipped, filtered or merged rows or impo
     CHECK(data["customers"] == 4);
     CHECK(data["opted_out"] == 1);
     CHECK(data["relationships"] == 1);
-    for (const char* key : {"skipped_rows", "skipped_by_reason", "filtered_rows", "merged_customers", "imports"}) {
+    for (const char* key :
+         {"skipped_rows", "skipped_by_reason", "filtered_rows", "merged_customers", "imports"}) {
         INFO(key);
         CHECK(!data.contains(key));
     }
@@ -84,23 +87,28 @@ TEST_CASE("Report data section: without skipped, filtered or merged rows or impo
     CHECK(section.find("Rows left out") == std::string::npos);
     CHECK(section.find("Last imports") == std::string::npos);
     // The opted-out customers are counted, and the page says what that means.
-    CHECK(section.find("<div class=\"card-value\">1</div><div class=\"card-label\">opted out</div>") != std::string::npos);
+    CHECK(section.find(
+              "<div class=\"card-value\">1</div><div class=\"card-label\">opted out</div>") !=
+          std::string::npos);
     CHECK(section.find("never listed in this report") != std::string::npos);
 }
 
-TEST_CASE("Report data section: skipped rows by reason, filtered and merged rows, and the last imports",
-          "[report][reports]") {
+TEST_CASE(
+    "Report data section: skipped rows by reason, filtered and merged rows, and the last imports",
+    "[report][reports]") {
     Dataset dataset = hand_built();
-    dataset.input.skipped = {skipped("relationships", 3, "unknown customer"), skipped("referrals", 2, "referral cycle"),
-                             skipped("relationships", 7, "unknown customer"), skipped("transactions", 9, "bad <date>")};
+    dataset.input.skipped = {
+        skipped("relationships", 3, "unknown customer"), skipped("referrals", 2, "referral cycle"),
+        skipped("relationships", 7, "unknown customer"), skipped("transactions", 9, "bad <date>")};
     dataset.input.filtered = 5;
     dataset.input.merged_customers = 1;
     ImportRecord append;
     append.id = 2;
     append.time = "2026-11-24T08:30:00Z";
     append.mode = "append";
-    append.files = R"([{"table":"relationships","file":"/exports/2026-11-24/daily.csv","fingerprint":"ab"},)"
-                   R"({"table":"referrals","file":"refs.csv","fingerprint":"cd"}])";
+    append.files =
+        R"([{"table":"relationships","file":"/exports/2026-11-24/daily.csv","fingerprint":"ab"},)"
+        R"({"table":"referrals","file":"refs.csv","fingerprint":"cd"}])";
     append.added = 12;
     append.updated = 3;
     append.unchanged = 1200;
@@ -118,7 +126,8 @@ TEST_CASE("Report data section: skipped rows by reason, filtered and merged rows
     const Json data = Json::parse(data_summary_json(dataset));
     CHECK(data["skipped_rows"] == 4);
     REQUIRE(data["skipped_by_reason"].size() == 3);
-    CHECK(data["skipped_by_reason"][0] == Json({{"reason", "unknown customer"}, {"count", 2}}));  // most first
+    CHECK(data["skipped_by_reason"][0] ==
+          Json({{"reason", "unknown customer"}, {"count", 2}}));  // most first
     CHECK(data["filtered_rows"] == 5);
     CHECK(data["merged_customers"] == 1);
     REQUIRE(data["imports"].size() == 2);
@@ -131,15 +140,19 @@ TEST_CASE("Report data section: skipped rows by reason, filtered and merged rows
     CHECK(section.find("<h3>Rows left out of the input</h3>") != std::string::npos);
     CHECK(section.find("4 bad rows were skipped") != std::string::npos);
     CHECK(section.find("5 rows were filtered out by the mapping") != std::string::npos);
-    CHECK(section.find("1 customer row was merged into another with the same key") != std::string::npos);
-    CHECK(section.find("<tr><td>unknown customer</td><td class=\"num\">2</td></tr>") != std::string::npos);
-    CHECK(section.find("<tr><td>bad &lt;date&gt;</td><td class=\"num\">1</td></tr>") != std::string::npos);  // escaped
+    CHECK(section.find("1 customer row was merged into another with the same key") !=
+          std::string::npos);
+    CHECK(section.find("<tr><td>unknown customer</td><td class=\"num\">2</td></tr>") !=
+          std::string::npos);
+    CHECK(section.find("<tr><td>bad &lt;date&gt;</td><td class=\"num\">1</td></tr>") !=
+          std::string::npos);  // escaped
     CHECK(section.find("<h3>Last imports into the workspace</h3>") != std::string::npos);
     CHECK(section.find("24 Nov 2026, 08:30 UTC") != std::string::npos);
-    CHECK(section.find("<td>append</td><td class=\"num\">12</td><td class=\"num\">3</td><td class=\"num\">1,200</td>") !=
-          std::string::npos);
-    CHECK(section.find("<span title=\"/exports/2026-11-24/daily.csv\">daily.csv</span>, refs.csv") !=
-          std::string::npos);
+    CHECK(section.find("<td>append</td><td class=\"num\">12</td><td class=\"num\">3</td><td "
+                       "class=\"num\">1,200</td>") != std::string::npos);
+    CHECK(
+        section.find("<span title=\"/exports/2026-11-24/daily.csv\">daily.csv</span>, refs.csv") !=
+        std::string::npos);
     CHECK(section.find("<td class=\"num\">2,120</td>") != std::string::npos);
     CHECK(occurrences(section, "<tr><td class=\"num\">") == 2);  // one row per import
 
@@ -164,10 +177,12 @@ TEST_CASE("Report: lists that passed over opted-out customers say so, value rank
     summary["value"]["opted_out_not_plotted"] = 16;
     summary["value"]["top"][0]["rank"] = 3;
     const std::string html = render_html_report(summary.dump());
-    CHECK(html.find("3 customers who opted out are not listed among them: they are never campaign targets. Ranks "
+    CHECK(html.find("3 customers who opted out are not listed among them: they are never campaign "
+                    "targets. Ranks "
                     "count every customer.") != std::string::npos);
     CHECK(html.find("2 customers who opted out are not listed among them") != std::string::npos);
-    CHECK(html.find("1 customer who opted out is not named as a top influencer") != std::string::npos);
+    CHECK(html.find("1 customer who opted out is not named as a top influencer") !=
+          std::string::npos);
     CHECK(html.find("The 16 customers who opted out are not plotted") != std::string::npos);
     // The top value table shows the rank given, not the row number.
     const auto table = html.find("<caption>Top customers by influence-weighted value</caption>");

@@ -164,7 +164,9 @@ TEST_CASE("Huge, zero and tiny values render as finite, readable numbers", "[rep
     summary["influencers"]["top"][0]["score"] = 1e-12;
     summary["influencers"]["top"][1]["own_value"] = 1e9;
     for (Json& point : summary["value"]["points"])
-        for (const char* field : {"own_value", "network_value", "referral_value", "influence_value"}) point[field] = 0.0;
+        for (const char* field :
+             {"own_value", "network_value", "referral_value", "influence_value"})
+            point[field] = 0.0;
     summary["value"]["thresholds"] = {{"own_value", 0.0}, {"influence_value", 0.0}};
     for (Json& row : summary["referrals"]["depth_histogram"]) row["count"] = 0;
     for (Json& strategy : summary["compare"]["strategies"])

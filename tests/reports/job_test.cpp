@@ -1,7 +1,9 @@
+#include "catena/reports/job.hpp"
+
 #include <catch2/catch.hpp>
 
 #include "catena/graph/errors.hpp"
-#include "catena/reports/job.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
@@ -21,10 +23,12 @@ std::string job_error(const std::string& text) {
 }
 }  // namespace
 
-TEST_CASE("Job file: the sample job parses, every default is the algorithm's own", "[report][job]") {
+TEST_CASE("Job file: the sample job parses, every default is the algorithm's own",
+          "[report][job]") {
     const JobSpec job = parse_job_file(test::source_dir() / "samples" / "job.toml");
     CHECK(job.name == "Northwind Coffee Roasters: referral programme");
-    CHECK(std::filesystem::path(job.data_dir) == (test::source_dir() / "samples" / "crm").lexically_normal());
+    CHECK(std::filesystem::path(job.data_dir) ==
+          (test::source_dir() / "samples" / "crm").lexically_normal());
     CHECK(job.seeds.params.k == 10);
     CHECK(job.seeds.exclude_segments == std::vector<std::string>{"enterprise"});
     CHECK(job.rank.top == 15);
@@ -48,33 +52,53 @@ TEST_CASE("Job file: the sample job parses, every default is the algorithm's own
     CHECK_FALSE(minimal.run_simulate);
 }
 
-TEST_CASE("Job file: unknown keys, wrong types and bad values name the key and line", "[report][job]") {
-    CHECK(job_error("[rank]\ndampng = 0.9\n") == "job.toml:2: column 1: unknown key 'dampng' in [rank]");
+TEST_CASE("Job file: unknown keys, wrong types and bad values name the key and line",
+          "[report][job]") {
+    CHECK(job_error("[rank]\ndampng = 0.9\n") ==
+          "job.toml:2: column 1: unknown key 'dampng' in [rank]");
     CHECK(job_error("name = \"x\"\nsede = 3\n") == "job.toml:2: column 1: unknown key 'sede'");
-    CHECK(job_error("[seeds]\nk = \"ten\"\n") == "job.toml:2: column 5: seeds.k: must be a whole number");
-    CHECK(job_error("[seeds]\nk = 0\n") == "job.toml:2: column 5: seeds.k: must be between 1 and 4294967295, not 0");
-    CHECK(job_error("[seeds]\neps = 1.5\n").starts_with("job.toml:2: column 7: seeds.eps: must be above 0"));
-    CHECK(job_error("[rank]\nmeasure = \"fame\"\n").starts_with("job.toml:2: column 11: rank.measure: "));
-    CHECK(job_error("[model]\nprobability = \"constant:2\"\n").starts_with("job.toml:2: column 15: model.probability: "));
-    CHECK(job_error("[model]\ndiffusion = \"sir\"\n") == "job.toml:2: column 13: model.diffusion: must be \"ic\" or \"lt\", not \"sir\"");
-    CHECK(job_error("[seeds]\nexclude_segments = \"vip\"\n").starts_with("job.toml:2: column 20: seeds.exclude_segments: must be a list"));
-    CHECK(job_error("[seeds]\nexclude_segments = [\"vip\", 3]\n").starts_with("job.toml:2: column 28: seeds.exclude_segments: must be a list of strings"));
-    CHECK(job_error("[communities]\nenabled = 1\n") == "job.toml:2: column 11: communities.enabled: must be true or false");
-    CHECK(job_error("[value]\nas_of = \"2026-02-30\"\n").starts_with("job.toml:2: column 9: value.as_of: must be a date"));
+    CHECK(job_error("[seeds]\nk = \"ten\"\n") ==
+          "job.toml:2: column 5: seeds.k: must be a whole number");
+    CHECK(job_error("[seeds]\nk = 0\n") ==
+          "job.toml:2: column 5: seeds.k: must be between 1 and 4294967295, not 0");
+    CHECK(job_error("[seeds]\neps = 1.5\n")
+              .starts_with("job.toml:2: column 7: seeds.eps: must be above 0"));
+    CHECK(job_error("[rank]\nmeasure = \"fame\"\n")
+              .starts_with("job.toml:2: column 11: rank.measure: "));
+    CHECK(job_error("[model]\nprobability = \"constant:2\"\n")
+              .starts_with("job.toml:2: column 15: model.probability: "));
+    CHECK(job_error("[model]\ndiffusion = \"sir\"\n") ==
+          "job.toml:2: column 13: model.diffusion: must be \"ic\" or \"lt\", not \"sir\"");
+    CHECK(job_error("[seeds]\nexclude_segments = \"vip\"\n")
+              .starts_with("job.toml:2: column 20: seeds.exclude_segments: must be a list"));
+    CHECK(job_error("[seeds]\nexclude_segments = [\"vip\", 3]\n")
+              .starts_with(
+                  "job.toml:2: column 28: seeds.exclude_segments: must be a list of strings"));
+    CHECK(job_error("[communities]\nenabled = 1\n") ==
+          "job.toml:2: column 11: communities.enabled: must be true or false");
+    CHECK(job_error("[value]\nas_of = \"2026-02-30\"\n")
+              .starts_with("job.toml:2: column 9: value.as_of: must be a date"));
     CHECK(job_error("rank = 3\n") == "job.toml:1: column 8: rank: must be a table");
     CHECK(job_error("[types.mentor]\ndirected = true\nstrenght = 2\n") ==
           "job.toml:3: column 1: unknown key 'strenght' in [types.mentor]");
-    CHECK(job_error("[simulate]\nenabled = true\n").starts_with("job.toml:2: column 11: simulate.enabled: [simulate] needs seeds"));
+    CHECK(job_error("[simulate]\nenabled = true\n")
+              .starts_with("job.toml:2: column 11: simulate.enabled: [simulate] needs seeds"));
     CHECK(job_error("[rank\n").starts_with("job.toml:1: column "));  // TOML syntax
     CHECK(job_error("[data]\n") == "job.toml:1: column 1: [data] needs folder, edges or db");
-    CHECK(job_error("[data]\nfolder = \"x\"\n[types.mentor]\ndirected = true\nstrength = 2\n") == "");
+    CHECK(job_error("[data]\nfolder = \"x\"\n[types.mentor]\ndirected = true\nstrength = 2\n") ==
+          "");
 }
 
-TEST_CASE("Job file: each section is checked by its algorithm's own validate(), and accepts what it accepts",
-          "[report][job]") {
-    // What the command line accepts, the job file accepts: tolerance 0, top 0 (everyone), many passes.
-    CHECK(job_error("[rank]\ntolerance = 0\ntop = 0\n[communities]\nmax_iterations = 5000\n") == "");
+TEST_CASE(
+    "Job file: each section is checked by its algorithm's own validate(), and accepts what it "
+    "accepts",
+    "[report][job]") {
+    // What the command line accepts, the job file accepts: tolerance 0, top 0 (everyone), many
+    // passes.
+    CHECK(job_error("[rank]\ntolerance = 0\ntop = 0\n[communities]\nmax_iterations = 5000\n") ==
+          "");
     // Past the TOML types, the Params' validate() speaks, at the section's line.
-    CHECK(job_error("[seeds]\ndelta = 1\n") == "job.toml:1: column 1: [seeds]: seeds: delta must be in (0, 1)");
+    CHECK(job_error("[seeds]\ndelta = 1\n") ==
+          "job.toml:1: column 1: [seeds]: seeds: delta must be in (0, 1)");
     CHECK(job_error("\n[compare]\neps = 0.5\n") == "");
 }

@@ -2,11 +2,10 @@
 // the sample report's summary.json are checked against them. The checker covers the part of JSON
 // Schema those files use: type, enum, required, properties, additionalProperties: false, items
 // and $ref (to "#/$defs/NAME" or to another schema file).
-#include <catch2/catch.hpp>
-
 #include <algorithm>
 #include <map>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "test_util.hpp"
@@ -56,7 +55,8 @@ void check(const Json& value, const Json& schema, const std::string& file, const
             any = has_type(value, *type);
         }
         if (!any) {
-            errors.push_back(path + ": is " + value.dump().substr(0, 60) + ", not of type " + type->dump());
+            errors.push_back(path + ": is " + value.dump().substr(0, 60) + ", not of type " +
+                             type->dump());
             return;
         }
     }
@@ -74,7 +74,8 @@ void check(const Json& value, const Json& schema, const std::string& file, const
         if (!value.contains(key)) errors.push_back(path + ": misses " + key.dump());
     const Json properties = schema.value("properties", Json::object());
     for (const auto& [key, item] : value.items()) {
-        if (properties.contains(key)) check(item, properties[key], file, path + "." + key, errors);
+        if (properties.contains(key))
+            check(item, properties[key], file, path + "." + key, errors);
         else if (schema.value("additionalProperties", true) == false)
             errors.push_back(path + ": has " + key + ", which the schema does not name");
     }
@@ -107,15 +108,18 @@ TEST_CASE("JSON schemas: every command's --format json follows its schema", "[re
     }
 }
 
-TEST_CASE("JSON schemas: the sample report's summary.json follows its schema, each section its command's",
-          "[report][schema]") {
+TEST_CASE(
+    "JSON schemas: the sample report's summary.json follows its schema, each section its command's",
+    "[report][schema]") {
     // The golden summary, with the version and times its test takes out put back.
-    Json golden = Json::parse(test::read_file(test::source_dir() / "tests" / "golden" / "report_sample_summary.json"));
+    Json golden = Json::parse(
+        test::read_file(test::source_dir() / "tests" / "golden" / "report_sample_summary.json"));
     golden["catena_version"] = "0";
     golden["run"]["started_at"] = golden["run"]["finished_at"] = "2026-01-01T00:00:00Z";
     CHECK(violations(golden.dump(), "summary.schema.json") == std::vector<std::string>{});
     test::ScratchDir scratch;
-    const auto run = test::run_catena("report --job samples/job.toml --out '" + (scratch / "r").string() + "' -q");
+    const auto run = test::run_catena("report --job samples/job.toml --out '" +
+                                      (scratch / "r").string() + "' -q");
     REQUIRE(run.exit_code == 0);
     CHECK(violations(test::read_file(scratch / "r" / "summary.json"), "summary.schema.json") ==
           std::vector<std::string>{});

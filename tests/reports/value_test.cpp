@@ -1,4 +1,4 @@
-#include <catch2/catch.hpp>
+#include "catena/reports/value.hpp"
 
 #include <algorithm>
 #include <array>
@@ -6,10 +6,11 @@
 #include <sstream>
 #include <string>
 
+#include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
-#include "catena/reports/value.hpp"
+
 #include "test_graphs.hpp"
 
 using namespace catena;
@@ -193,7 +194,8 @@ TEST_CASE("Value output as table, CSV and JSON with filters", "[value][reports]"
         const nlohmann::json summary = nlohmann::json::parse(value_summary_json(data, report));
         CHECK(summary["top"][0] == "C0042");
         CHECK(summary["top"].size() == 5);
-        for (const auto& id : summary["top"]) CHECK(!data.graph.opt_out(*data.graph.find(id.get<std::string>())));
+        for (const auto& id : summary["top"])
+            CHECK(!data.graph.opt_out(*data.graph.find(id.get<std::string>())));
         CHECK(summary["quadrants"]["hidden-influencers"].get<std::uint64_t>() ==
               report.quadrants[1].customers);
     }
@@ -224,13 +226,16 @@ TEST_CASE("Value as of an earlier date leaves later transactions and referrals o
           std::string::npos);
 }
 
-TEST_CASE("A data folder whose referrals form a cycle: the closing referral is a bad row", "[value][reports]") {
+TEST_CASE("A data folder whose referrals form a cycle: the closing referral is a bad row",
+          "[value][reports]") {
     InputSource source;
     source.data_dir = test::data_dir() / "value" / "cycle";
     // P3 -> P1 (line 5) closes P1 -> P2 -> P3 -> P1: the loader names it (before, only catena
     // value found the cycle, and every other command used the looping referrals).
-    CHECK_THROWS_WITH(load_dataset(source, {}),
-                      Catch::Contains("referrals.csv:5: referred: closes a referral cycle: P1 -> P2 -> P3 -> P1"));
+    CHECK_THROWS_WITH(
+        load_dataset(source, {}),
+        Catch::Contains(
+            "referrals.csv:5: referred: closes a referral cycle: P1 -> P2 -> P3 -> P1"));
     LoadOptions skip;
     skip.on_bad_row = BadRowPolicy::skip;
     const Dataset data = load_dataset(source, skip);

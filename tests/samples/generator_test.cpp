@@ -1,19 +1,21 @@
-#include <catch2/catch.hpp>
+#include "catena/samples/generator.hpp"
 
 #include <map>
 #include <unordered_map>
 
+#include <catch2/catch.hpp>
+
 #include "catena/graph/errors.hpp"
 #include "catena/loaders/csv_reader.hpp"
 #include "catena/loaders/load.hpp"
-#include "catena/samples/generator.hpp"
+
 #include "test_util.hpp"
 
 using namespace catena;
 
 namespace {
-const char* const kFiles[] = {"customers.csv", "relationships.csv", "referrals.csv",
-                              "transactions.csv", "communities.csv", "edges.csv"};
+const char* const kFiles[] = {"customers.csv",    "relationships.csv", "referrals.csv",
+                              "transactions.csv", "communities.csv",   "edges.csv"};
 }
 
 TEST_CASE("Generator: the same seed gives byte-identical files, another seed does not",
@@ -62,7 +64,8 @@ TEST_CASE("Generator: output passes the loaders and has the planted structure",
     }
     // Heavy tail: the largest degree is far above the median.
     std::vector<EdgeId> degrees;
-    for (NodeId node = 0; node < g.num_nodes(); ++node) degrees.push_back(g.out_degree(node) + g.in_degree(node));
+    for (NodeId node = 0; node < g.num_nodes(); ++node)
+        degrees.push_back(g.out_degree(node) + g.in_degree(node));
     std::sort(degrees.begin(), degrees.end());
     CHECK(degrees.back() >= 10 * degrees[degrees.size() / 2]);
     CHECK(degrees[degrees.size() * 99 / 100] >= 3 * degrees[degrees.size() / 2]);
@@ -71,7 +74,9 @@ TEST_CASE("Generator: output passes the loaders and has the planted structure",
     CsvReader truth = CsvReader::open(scratch / "communities.csv");
     std::vector<std::uint32_t> community(g.num_nodes());
     std::vector<std::string_view> fields;
-    while (truth.next(fields)) community[*g.find(fields[0])] = static_cast<std::uint32_t>(std::stoul(std::string(fields[1])));
+    while (truth.next(fields))
+        community[*g.find(fields[0])] =
+            static_cast<std::uint32_t>(std::stoul(std::string(fields[1])));
     CsvReader edges = CsvReader::open(scratch / "edges.csv");
     std::uint64_t rows = 0, across = 0;
     while (edges.next(fields)) {

@@ -91,7 +91,8 @@ Comparison read_comparison(const Json& compare, const std::string& path) {
         const Json& item = strategies[index];
         const std::string item_path = index_path(path + ".strategies", index);
         Curve curve{text(item, "name", item_path), numbers(item, "expected_spread", item_path),
-                    numbers(item, "standard_error", item_path), numbers(item, "expected_value", item_path)};
+                    numbers(item, "standard_error", item_path),
+                    numbers(item, "expected_value", item_path)};
         if (!find(item, "expected_spread")) malformed(item_path + ".expected_spread", "missing");
         out.k = std::max(out.k, curve.spread.size());
         for (const double s : curve.spread) out.max_spread = std::max(out.max_spread, s);

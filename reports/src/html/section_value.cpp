@@ -212,7 +212,8 @@ std::string points_figure(const Json& value, const std::string& path, const Valu
     const std::vector<ValuePoint> points = read_value_points(value, "points", scale);
     if (points.empty()) return empty_note("No customer values to plot.");
     const Json* network = find(value, "network");
-    const auto bound = network ? optional_number(*network, "error_bound", path + ".network") : std::nullopt;
+    const auto bound =
+        network ? optional_number(*network, "error_bound", path + ".network") : std::nullopt;
     const double shown = static_cast<double>(points.size());
     const double not_plotted = optional_number(value, "opted_out_not_plotted", path).value_or(0);
     const double plottable = quadrants.customers - std::max(0.0, not_plotted);

@@ -38,7 +38,8 @@ struct SamplingParams {
 
 std::vector<double> betweenness(const InfluenceGraph& graph, const SamplingParams& params = {});
 
-std::vector<double> harmonic_closeness(const InfluenceGraph& graph, const SamplingParams& params = {});
+std::vector<double> harmonic_closeness(const InfluenceGraph& graph,
+                                       const SamplingParams& params = {});
 
 // True when every edge u -> v has its reverse v -> u.
 bool is_symmetric(const InfluenceGraph& graph);

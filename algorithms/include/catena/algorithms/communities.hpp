@@ -55,7 +55,8 @@ struct CommunityResult {
     std::vector<std::uint32_t> community;  // per node
     std::uint32_t count = 0;  // number of communities (labels may exceed it with a start)
     double modularity = 0.0;
-    std::uint32_t iterations = 0;  // passes (Leiden), levels (Louvain) or sweeps (label propagation)
+    std::uint32_t iterations =
+        0;  // passes (Leiden), levels (Louvain) or sweeps (label propagation)
 };
 
 CommunityResult detect_communities(const InfluenceGraph& graph, const CommunityParams& params = {});
@@ -65,6 +66,7 @@ double modularity(const InfluenceGraph& graph, const std::vector<std::uint32_t>&
                   double resolution = 1.0);
 
 // True when every community induces a connected subgraph (of the undirected view).
-bool communities_connected(const InfluenceGraph& graph, const std::vector<std::uint32_t>& community);
+bool communities_connected(const InfluenceGraph& graph,
+                           const std::vector<std::uint32_t>& community);
 
 }  // namespace catena

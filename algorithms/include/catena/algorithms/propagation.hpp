@@ -59,7 +59,8 @@ std::vector<double> threshold_weights(const InfluenceGraph& graph, bool weighted
 // The weights simulate() and select_seeds() take for `model`: threshold_weights() for Linear
 // Threshold, edge_probabilities(graph, probability, referrals) for Independent Cascade.
 std::vector<double> diffusion_weights(const InfluenceGraph& graph, DiffusionModel model,
-                                      const ProbabilityModel& probability, std::span<const Referral> referrals = {});
+                                      const ProbabilityModel& probability,
+                                      std::span<const Referral> referrals = {});
 
 struct SimulationParams {
     DiffusionModel model = DiffusionModel::independent_cascade;
@@ -70,10 +71,10 @@ struct SimulationParams {
 
 struct SimulationResult {
     std::uint32_t simulations = 0;
-    double expected_spread = 0.0;  // customers activated, seeds included
-    double standard_error = 0.0;   // of expected_spread
+    double expected_spread = 0.0;        // customers activated, seeds included
+    double standard_error = 0.0;         // of expected_spread
     double ci_low = 0.0, ci_high = 0.0;  // 95% normal interval
-    double expected_value = 0.0;   // own value of the activated customers
+    double expected_value = 0.0;         // own value of the activated customers
     double value_standard_error = 0.0;
     std::vector<double> activation_probability;  // per node
     std::vector<double> mean_by_depth;  // mean customers activated at each cascade depth (0: seeds)

@@ -31,8 +31,8 @@
 
 #include <cstdint>
 #include <functional>
-#include <string>
 #include <span>
+#include <string>
 #include <vector>
 
 #include "catena/algorithms/propagation.hpp"
@@ -46,11 +46,12 @@ struct SeedSelectionParams {
     double delta = 0.0;  // 0: 1 / number of customers
     DiffusionModel model = DiffusionModel::independent_cascade;
     bool value_objective = false;  // maximise expected value reached instead of customers
-    double budget = 0.0;           // > 0: total cost of the seeds at most this (costs from the graph)
+    double budget = 0.0;  // > 0: total cost of the seeds at most this (costs from the graph)
     std::uint64_t seed = 1;
     // Customers that may be chosen (besides opt-outs, which never are); empty: all.
     std::vector<std::uint8_t> candidates;
-    // Stop drawing RR sets beyond this many (0: no cap); the result then says the bound may not hold.
+    // Stop drawing RR sets beyond this many (0: no cap); the result then says the bound may not
+    // hold.
     std::uint64_t max_rr_sets = 200'000'000;
     // > 0: throw UsageError instead of drawing a round of RR sets that would take the memory of
     // the RR sets, their index and the sampler past this many bytes.
@@ -69,10 +70,11 @@ struct SeedSelectionResult {
     std::uint64_t rr_entries = 0;           // their total size
     std::size_t memory_bytes = 0;           // RR storage and index at their largest
     int rounds = 0;                         // OPIM-C rounds (each doubles the RR sets)
-    double approximation = 0.0;             // the target: 1 - 1/e - eps (or (1 - 1/e)/2 - eps with a budget)
-    double certified_approximation = 0.0;   // achieved: spread >= this x the best, with probability 1 - delta
-    double failure_probability = 0.0;       // delta
-    bool guarantee_holds = true;            // false when max_rr_sets cut the sampling short of the target
+    double approximation = 0.0;  // the target: 1 - 1/e - eps (or (1 - 1/e)/2 - eps with a budget)
+    double certified_approximation =
+        0.0;  // achieved: spread >= this x the best, with probability 1 - delta
+    double failure_probability = 0.0;  // delta
+    bool guarantee_holds = true;  // false when max_rr_sets cut the sampling short of the target
 };
 
 // `weights`: edge_probabilities() for IC, threshold_weights() for LT.
@@ -82,7 +84,8 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
 // The candidate rule every seed strategy follows (select_seeds, celf_seeds and the baselines
 // below): `node` may be chosen unless they opted out, or `candidates` (when not empty, one entry
 // per customer) leaves them out. An opted-out customer is never a campaign target.
-inline bool may_be_seed(const InfluenceGraph& graph, std::span<const std::uint8_t> candidates, NodeId node) {
+inline bool may_be_seed(const InfluenceGraph& graph, std::span<const std::uint8_t> candidates,
+                        NodeId node) {
     return !graph.opt_out(node) && (candidates.empty() || candidates[node] != 0);
 }
 
@@ -93,7 +96,8 @@ inline bool may_be_seed(const InfluenceGraph& graph, std::span<const std::uint8_
 //   NodeIds by catena's own generator seeded with `seed`: the same seed gives the same customers
 //   with any compiler and standard library).
 // Throw UsageError for a candidate mask or score vector of the wrong size.
-std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<const double> score, std::uint32_t k,
+std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<const double> score,
+                                     std::uint32_t k,
                                      std::span<const std::uint8_t> candidates = {});
 std::vector<NodeId> random_seeds(const InfluenceGraph& graph, std::uint32_t k, std::uint64_t seed,
                                  std::span<const std::uint8_t> candidates = {});

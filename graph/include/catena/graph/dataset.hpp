@@ -41,13 +41,14 @@ struct Transactions {
 
 // A row an input left out because it was bad (`--on-bad-row skip`), as written to the rejects file.
 struct SkippedRow {
-    std::string table;   // customers, relationships, referrals or transactions
-    std::string file;    // the file (or database table) it came from
+    std::string table;       // customers, relationships, referrals or transactions
+    std::string file;        // the file (or database table) it came from
     std::uint64_t line = 0;  // line on which the record starts (1 = the header)
-    std::string column;  // the column at fault, as named in the file; may be empty
-    std::string reason;  // a short category: "unknown customer", "bad weight", "referral cycle", ...
-    std::string message; // what is wrong, in full
-    std::string record;  // the record's fields, written back as one CSV line
+    std::string column;      // the column at fault, as named in the file; may be empty
+    std::string
+        reason;  // a short category: "unknown customer", "bad weight", "referral cycle", ...
+    std::string message;  // what is wrong, in full
+    std::string record;   // the record's fields, written back as one CSV line
     friend bool operator==(const SkippedRow&, const SkippedRow&) = default;
 };
 
@@ -64,10 +65,10 @@ struct ImportRecord {
 
 // What reading the input noticed beyond the rows it kept.
 struct InputReport {
-    std::vector<SkippedRow> skipped;       // bad rows left out (lenient mode), in input order
-    std::uint64_t filtered = 0;            // rows dropped by the mapping's skip_if filters
-    std::uint64_t merged_customers = 0;    // customer rows merged into another by a shared key
-    std::vector<ImportRecord> imports;     // from a workspace: its last imports, newest first
+    std::vector<SkippedRow> skipped;     // bad rows left out (lenient mode), in input order
+    std::uint64_t filtered = 0;          // rows dropped by the mapping's skip_if filters
+    std::uint64_t merged_customers = 0;  // customer rows merged into another by a shared key
+    std::vector<ImportRecord> imports;   // from a workspace: its last imports, newest first
     friend bool operator==(const InputReport&, const InputReport&) = default;
 };
 

@@ -18,30 +18,30 @@
 namespace catena {
 
 class Error : public std::runtime_error {
-public:
+  public:
     using std::runtime_error::runtime_error;
 };
 
 // Where a bad value was found. `where` is the file (or database) and position prefix, such as
 // "customers.csv:12" or "crm.db: table customers, row 4"; column may be empty.
 class InputError : public Error {
-public:
+  public:
     InputError(std::string_view where, std::string_view column, std::string_view what);
     explicit InputError(std::string_view message) : Error(std::string(message)) {}
 };
 
 class UsageError : public Error {
-public:
+  public:
     using Error::Error;
 };
 
 class OutputError : public Error {
-public:
+  public:
     OutputError(std::string_view path, std::string_view what);
 };
 
 class InternalError : public Error {
-public:
+  public:
     using Error::Error;
 };
 

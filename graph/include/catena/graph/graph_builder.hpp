@@ -25,29 +25,28 @@
 #include <string_view>
 #include <unordered_map>
 #include <unordered_set>
-
-#include "catena/graph/huge_pages.hpp"
 #include <vector>
 
+#include "catena/graph/huge_pages.hpp"
 #include "catena/graph/influence_graph.hpp"
 
 namespace catena {
 
 // A bad value in one row. Loaders catch it and rethrow an InputError with the row's location.
 class RowError : public std::runtime_error {
-public:
+  public:
     RowError(std::string column, const std::string& what)
         : std::runtime_error(what), column_(std::move(column)) {}
     const std::string& column() const { return column_; }
 
-private:
+  private:
     std::string column_;
 };
 
 // The customer columns an input has (an append keeps the stored value of the others).
 struct CustomerColumns {
-    static constexpr std::uint8_t kind = 1, name = 2, segment = 4, value = 8, cost = 16, opt_out = 32,
-                                  all = 63;
+    static constexpr std::uint8_t kind = 1, name = 2, segment = 4, value = 8, cost = 16,
+                                  opt_out = 32, all = 63;
 };
 
 struct CustomerRow {
@@ -91,13 +90,14 @@ struct GraphBuilderOptions {
 // The checks add_relationship() makes on a row by itself (a known type, a finite weight >= 0, a
 // probability in [0,1], ids not empty), without looking the customers up: for a store that checks
 // rows against its own tables. Returns the row's type; throws RowError.
-RelationshipTypeId check_relationship_row(const RelationshipRow& row, const RelationshipTypes& types,
-                                          bool directed_by_default);
-// The checks add_customer() makes on a row by itself (id not empty, value and cost finite and >= 0).
+RelationshipTypeId check_relationship_row(const RelationshipRow& row,
+                                          const RelationshipTypes& types, bool directed_by_default);
+// The checks add_customer() makes on a row by itself (id not empty, value and cost finite and >=
+// 0).
 void check_customer_row(const CustomerRow& row);
 
 class GraphBuilder {
-public:
+  public:
     explicit GraphBuilder(GraphBuilderOptions options = {});
 
     // Adds a customer. Throws RowError on a duplicate or empty id, a negative or non-finite
@@ -141,7 +141,7 @@ public:
     // Sorts, merges and freezes. The builder is empty afterwards.
     InfluenceGraph build();
 
-private:
+  private:
     NodeId add_node(std::string_view id, std::string_view name,
                     std::span<const std::string_view> attributes, std::uint64_t id_hash);
     void stage(NodeId source, NodeId target, double strength, RelationshipTypeId type,
@@ -163,7 +163,7 @@ private:
     std::string last_type_name_;
     std::optional<RelationshipTypeId> last_type_;
     std::vector<StagedRow> staged_;
-    std::size_t expected_rows_ = 0;  // staged rows expected in all (expect_relationships)
+    std::size_t expected_rows_ = 0;           // staged rows expected in all (expect_relationships)
     std::vector<double> staged_probability_;  // per staged row; empty until a row states one
     std::vector<Date> staged_date_;           // per staged row; empty until a row states one
     std::vector<std::pair<NodeId, NodeId>> on_behalf_;

@@ -35,26 +35,27 @@ std::string_view to_string(NodeKind kind);
 
 // What the builder counted and did while applying the data-model rules.
 struct BuildReport {
-    std::uint64_t relationship_rows = 0;  // rows given (including those dropped)
-    std::uint64_t directed_rows = 0;      // rows that became one edge
-    std::uint64_t undirected_rows = 0;    // rows that became two edges
+    std::uint64_t relationship_rows = 0;   // rows given (including those dropped)
+    std::uint64_t directed_rows = 0;       // rows that became one edge
+    std::uint64_t undirected_rows = 0;     // rows that became two edges
     std::uint64_t self_loops_dropped = 0;  // rows with source == target
-    std::uint64_t merged_rows = 0;   // rows whose pair was already there: strength added to it
-    std::uint64_t merged_edges = 0;  // directed edges absorbed into an earlier edge of the pair
-    std::uint64_t implicit_nodes = 0;       // nodes created by an edge list without customers
+    std::uint64_t merged_rows = 0;     // rows whose pair was already there: strength added to it
+    std::uint64_t merged_edges = 0;    // directed edges absorbed into an earlier edge of the pair
+    std::uint64_t implicit_nodes = 0;  // nodes created by an edge list without customers
     std::uint64_t on_behalf_from_transactions = 0;  // distinct on_behalf pairs derived
     std::uint64_t referral_edges = 0;  // referrals (observed) that became `referral` relationships
-    std::uint64_t referrals_already_related = 0;  // referrals whose pair had a referral relationship
-    std::vector<std::uint64_t> rows_by_type;        // indexed by RelationshipTypeId
-    std::vector<std::string> merge_examples;        // up to 5, "a -> b"
+    std::uint64_t referrals_already_related =
+        0;                                    // referrals whose pair had a referral relationship
+    std::vector<std::uint64_t> rows_by_type;  // indexed by RelationshipTypeId
+    std::vector<std::string> merge_examples;  // up to 5, "a -> b"
     friend bool operator==(const BuildReport&, const BuildReport&) = default;
 };
 
 class InfluenceGraph {
-public:
-    using Csr = boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property,
-                                                   boost::no_property, boost::no_property,
-                                                   NodeId, EdgeId>;
+  public:
+    using Csr =
+        boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property,
+                                           boost::no_property, boost::no_property, NodeId, EdgeId>;
 
     InfluenceGraph();
 
@@ -125,7 +126,7 @@ public:
     // Same nodes, attributes, edges and edge attributes in the same order.
     friend bool operator==(const InfluenceGraph& a, const InfluenceGraph& b);
 
-private:
+  private:
     friend class GraphBuilder;
     static constexpr std::uint8_t kValueGiven = 1, kCostGiven = 2, kOptOut = 4;
 

@@ -39,7 +39,7 @@ inline std::string csv_record(const std::vector<std::string_view>& fields, char 
 // commit() renames it into place. Destroyed without commit() (an exception on the way), it
 // removes the partial file.
 class CsvWriter {
-public:
+  public:
     explicit CsvWriter(const std::filesystem::path& path);
     ~CsvWriter();
     CsvWriter(const CsvWriter&) = delete;
@@ -68,7 +68,7 @@ public:
     // Writes what is buffered, closes the file and moves it into place.
     void commit();
 
-private:
+  private:
     static constexpr std::size_t kFlushAt = 1 << 20;
     void flush();
     [[noreturn]] void fail(const std::string& why);

@@ -44,7 +44,7 @@ struct RelationshipType {
 };
 
 class RelationshipTypes {
-public:
+  public:
     // The built-in table above.
     RelationshipTypes();
 
@@ -68,7 +68,7 @@ public:
 
     friend bool operator==(const RelationshipTypes&, const RelationshipTypes&) = default;
 
-private:
+  private:
     std::vector<RelationshipType> types_;
 };
 

@@ -10,7 +10,7 @@
 namespace catena {
 
 class StringColumn {
-public:
+  public:
     StringColumn() : offsets_{0} {}
 
     void push_back(std::string_view text) {
@@ -31,7 +31,7 @@ public:
     }
     friend bool operator==(const StringColumn&, const StringColumn&) = default;
 
-private:
+  private:
     std::string chars_;
     std::vector<std::uint64_t> offsets_;
 };
@@ -42,7 +42,7 @@ private:
 // column only to confirm a match of a string longer than 8 bytes, which saves a cache miss per
 // lookup for typical CRM ids.
 class StringIndex {
-public:
+  public:
     static constexpr std::uint32_t kNone = UINT32_MAX;
     static std::uint64_t hash(std::string_view text);
 
@@ -54,7 +54,9 @@ public:
     }
     // Registers row `row` of `column` (which must not be present yet); `row_hash` is its hash.
     void insert(const StringColumn& column, std::uint32_t row, std::uint64_t row_hash);
-    void insert(const StringColumn& column, std::uint32_t row) { insert(column, row, hash(column[row])); }
+    void insert(const StringColumn& column, std::uint32_t row) {
+        insert(column, row, hash(column[row]));
+    }
     // Makes room for `rows` strings in all, so inserting them does not grow the table again.
     void reserve(const StringColumn& column, std::size_t rows);
     std::size_t memory_bytes() const { return slots_.capacity() * sizeof(Slot); }
@@ -63,7 +65,7 @@ public:
         if (!slots_.empty()) __builtin_prefetch(&slots_[text_hash & (slots_.size() - 1)]);
     }
 
-private:
+  private:
     struct Slot {
         std::uint64_t prefix = 0;  // the first 8 bytes of the string, zero-padded
         std::uint32_t tag = 0;     // 24 hash bits << 8 | min(length, 255)

@@ -41,18 +41,18 @@ struct CsvOptions {
 // A record that was read whole but is bad (the wrong number of fields, text that is not UTF-8):
 // the reader is positioned after it, so a lenient caller may skip it and go on.
 class BadRecord : public InputError {
-public:
+  public:
     BadRecord(const std::string& where, std::string column, const std::string& what)
         : InputError(where, column, what), column_(column), what_(what) {}
     const std::string& column() const { return column_; }
     const std::string& problem() const { return what_; }
 
-private:
+  private:
     std::string column_, what_;
 };
 
 class CsvReader {
-public:
+  public:
     // Reads `path` (shown in messages as given). Throws InputError when the file is missing,
     // unreadable, empty or has an unusable header (an empty or repeated column name).
     static CsvReader open(const std::filesystem::path& path, const CsvOptions& options = {});
@@ -80,7 +80,7 @@ public:
     std::size_t bytes_read() const { return pos_; }
     std::size_t bytes_total() const { return buffer_.size(); }
 
-private:
+  private:
     bool parse_record(std::vector<std::string_view>& fields);
     std::string column_label(std::size_t index) const;
     // Throws for the first field of the record just parsed that is not UTF-8, if it has one
@@ -92,7 +92,8 @@ private:
     std::size_t pos_ = 0;
     std::uint64_t line_ = 1;  // line at pos_
     std::uint64_t record_line_ = 0;
-    std::size_t invalid_utf8_ = 0;  // offset of the first byte at or after pos_ that is not UTF-8 (npos: none)
+    std::size_t invalid_utf8_ =
+        0;  // offset of the first byte at or after pos_ that is not UTF-8 (npos: none)
     std::vector<std::string> header_;
     char delimiter_ = ',';
     bool delimiter_detected_ = false;

@@ -7,8 +7,8 @@
 #include <optional>
 #include <span>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "catena/graph/dataset.hpp"
@@ -34,7 +34,7 @@ struct TransactionRow {
 };
 
 class DatasetSink {
-public:
+  public:
     virtual ~DatasetSink() = default;
     // Called once before the customers, with the names of the further text columns.
     virtual void begin_customers(const std::vector<std::string>& attribute_names) = 0;
@@ -62,7 +62,7 @@ struct GraphSinkOptions {
 
 // Builds a Dataset: the graph (GraphBuilder rules), referrals and transactions.
 class GraphSink : public DatasetSink {
-public:
+  public:
     explicit GraphSink(GraphSinkOptions options);
     void begin_customers(const std::vector<std::string>& attribute_names) override;
     void customer(const CustomerRow& row) override;
@@ -81,9 +81,10 @@ public:
     // Finishes the graph; the sink is spent afterwards.
     Dataset finish(std::string source);
 
-private:
+  private:
     GraphBuilder& builder();
-    // Throws RowError naming the cycle when referrer -> referred closes one among the referrals so far.
+    // Throws RowError naming the cycle when referrer -> referred closes one among the referrals so
+    // far.
     void check_referral_cycle(NodeId referrer, NodeId referred);
     std::uint32_t referral_root(std::uint32_t node);
 
@@ -94,7 +95,8 @@ private:
     std::unordered_map<std::string, std::uint32_t> channel_codes_;
     std::string last_channel_;  // rows often repeat the channel before: its code without a lookup
     std::uint32_t last_channel_code_ = 0;
-    std::unordered_map<NodeId, std::vector<NodeId>> referred_by_;  // referrer -> the customers they referred
+    std::unordered_map<NodeId, std::vector<NodeId>>
+        referred_by_;                             // referrer -> the customers they referred
     std::vector<std::uint32_t> referral_parent_;  // union-find over customers joined by referrals
 };
 

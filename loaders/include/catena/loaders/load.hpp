@@ -59,18 +59,20 @@ struct LoadOptions {
 
 // How one source file was read: for `import --dry-run` and notes.
 struct SourceReport {
-    std::string table;       // customers, relationships, referrals or transactions
-    std::string file;        // as shown in messages
-    std::string delimiter;   // ",", ";", "tab" or "|"
+    std::string table;      // customers, relationships, referrals or transactions
+    std::string file;       // as shown in messages
+    std::string delimiter;  // ",", ";", "tab" or "|"
     bool delimiter_detected = false;
     std::string encoding = "utf-8";
-    std::vector<std::pair<std::string, std::string>> mapped;  // catena column <- source (column, template, constant)
+    std::vector<std::pair<std::string, std::string>>
+        mapped;                           // catena column <- source (column, template, constant)
     std::vector<std::string> unmapped;    // source columns not used
     std::vector<std::string> attributes;  // customers: columns kept as text attributes
-    std::uint64_t records = 0;  // records read
-    std::uint64_t rows = 0;     // rows given to the table (a list column expands one record into several)
-    std::uint64_t filtered = 0; // records dropped by skip_if
-    std::uint64_t skipped = 0;  // bad rows left out (skip policy)
+    std::uint64_t records = 0;            // records read
+    std::uint64_t rows =
+        0;  // rows given to the table (a list column expands one record into several)
+    std::uint64_t filtered = 0;  // records dropped by skip_if
+    std::uint64_t skipped = 0;   // bad rows left out (skip policy)
 };
 
 struct ReadReport {

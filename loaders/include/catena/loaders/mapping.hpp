@@ -16,14 +16,14 @@
 //
 //   [[customers]]                       # one block per source file; several may feed a table
 //   file = "contacts.csv"               # relative to the data folder
-//   delimiter = ","                     # ",", ";", "tab" or "|"; detected from the header when left out
-//   encoding = "utf-8"                  # or "latin-1", "windows-1252" (converted to UTF-8)
-//   id_prefix = "contact-"              # put before every id this file defines (customers only)
-//   keys = { email = "Email", contact_id = "Record ID" }  # customers only: the file's key columns
-//   dates = ["%m/%d/%Y %I:%M %p", "%m/%d/%Y"]  # date patterns, tried in order (default ISO)
-//   numbers = { decimal = ".", thousands = "," }  # default: decimal ".", no thousands separator
-//   skip_if = { "Lifecycle Stage" = ["other"] }   # drop records whose column has one of these values
-//   ignore = ["Marketing emails delivered"]       # columns deliberately not used
+//   delimiter = ","                     # ",", ";", "tab" or "|"; detected from the header when
+//   left out encoding = "utf-8"                  # or "latin-1", "windows-1252" (converted to
+//   UTF-8) id_prefix = "contact-"              # put before every id this file defines (customers
+//   only) keys = { email = "Email", contact_id = "Record ID" }  # customers only: the file's key
+//   columns dates = ["%m/%d/%Y %I:%M %p", "%m/%d/%Y"]  # date patterns, tried in order (default
+//   ISO) numbers = { decimal = ".", thousands = "," }  # default: decimal ".", no thousands
+//   separator skip_if = { "Lifecycle Stage" = ["other"] }   # drop records whose column has one of
+//   these values ignore = ["Marketing emails delivered"]       # columns deliberately not used
 //
 //   [customers.columns]                 # catena column = where its value comes from
 //   id = "Record ID"                    # a source column (matched case-insensitively)
@@ -37,12 +37,14 @@
 //   map = { "Converted" = true, ... }   value map: the field (trimmed, any case) -> a value;
 //                                       fields not in the map are read as they are;
 //                                       only on text columns (kind, segment, opt_out, converted,
-//                                       type, directed, channel, attributes), not on numbers or dates
+//                                       type, directed, channel, attributes), not on numbers or
+//                                       dates
 //   key = "email"                       a customer reference (source, target, referrer, referred,
 //                                       customer, on_behalf_of) looked up by that key; without
 //                                       one, the field is a customer id as stored
 //   list = ";"                          the field holds a list: one row per item (one such column
-//                                       per source: a customer reference, or type for several labels)
+//                                       per source: a customer reference, or type for several
+//                                       labels)
 //   reversed = ["Referred by"]          `type` only: labels read target -> source
 //   dates = [...]                       a date column's own patterns
 //   currency = "Currency"               `amount` only: the column naming each row's currency

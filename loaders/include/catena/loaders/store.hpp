@@ -44,10 +44,10 @@ namespace catena {
 //   files twice leaves the input tables as they were. Any table may be absent from the folder.
 //   An existing customer's kind, name, segment, value, cost and opt_out, and the attribute
 //   columns the file has, are set from the row (an empty attribute removes it; a new column is
-//   added). Several rows of one key pair up in order with the stored rows of that key (the n-th with the
-//   n-th). Rows are validated as a full load of the workspace plus the new rows would validate
-//   them (unknown customers, types, weights, referral cycles with the stored referrals, ...),
-//   without loading the workspace's relationships.
+//   added). Several rows of one key pair up in order with the stored rows of that key (the n-th
+//   with the n-th). Rows are validated as a full load of the workspace plus the new rows would
+//   validate them (unknown customers, types, weights, referral cycles with the stored referrals,
+//   ...), without loading the workspace's relationships.
 enum class ImportMode { create, replace, append };
 
 struct ImportOptions {
@@ -67,12 +67,15 @@ struct ImportSummary {
     bool created = false;  // the database file was new
     ImportMode mode = ImportMode::create;
     bool dry_run = false;
-    std::uint64_t customers = 0, relationships = 0, referrals = 0, transactions = 0;  // rows read and kept
+    std::uint64_t customers = 0, relationships = 0, referrals = 0,
+                  transactions = 0;  // rows read and kept
     TableCounts customer_rows, relationship_rows, referral_rows, transaction_rows;
-    std::uint64_t dropped_customers = 0;  // create/replace: stored customers the new data does not have
-    std::int64_t import_id = 0;           // the row of the `imports` table (0 for a dry run)
-    ReadReport read;                      // how each file was read, skipped rows, notes
-    Dataset dataset;  // create/replace: the data as loaded while importing (validated); append: empty
+    std::uint64_t dropped_customers =
+        0;                       // create/replace: stored customers the new data does not have
+    std::int64_t import_id = 0;  // the row of the `imports` table (0 for a dry run)
+    ReadReport read;             // how each file was read, skipped rows, notes
+    Dataset
+        dataset;  // create/replace: the data as loaded while importing (validated); append: empty
 };
 
 // Imports the CSV input `source` (through options.mapping when set) into the workspace `db` in
@@ -87,8 +90,8 @@ Dataset load_store(const std::filesystem::path& db, const LoadOptions& options);
 
 // One analysis run, as recorded in the `runs` table.
 struct RunRecord {
-    std::string command;     // e.g. "rank"
-    std::string parameters;  // JSON
+    std::string command;                  // e.g. "rank"
+    std::string parameters;               // JSON
     std::string started_at, finished_at;  // ISO 8601 UTC
     std::uint64_t input_fingerprint = 0;  // InfluenceGraph::fingerprint()
     std::string summary = "{}";           // JSON: the run's headline results
@@ -113,33 +116,35 @@ struct CustomerValueRow {
 // appears with all its results when commit() returns, or not at all (an error, an exception or
 // the process dying before commit leaves the database as it was). Tables, all keyed by run id
 // (results name customers by id without a foreign key, so a later import never conflicts):
-//   runs(id, started_at, finished_at, command, parameters, catena_version, input_fingerprint, summary)
-//   rank_scores(run_id, customer, measure, score, rank)
-//   community_members(run_id, customer, community)
-//   seed_choices(run_id, position, customer, marginal_estimate)
+//   runs(id, started_at, finished_at, command, parameters, catena_version, input_fingerprint,
+//   summary) rank_scores(run_id, customer, measure, score, rank) community_members(run_id,
+//   customer, community) seed_choices(run_id, position, customer, marginal_estimate)
 //   simulation_activation(run_id, customer, probability)
-//   compare_points(run_id, strategy, k, added_customer, expected_spread, standard_error, expected_value)
-//   customer_values(run_id, customer, own_value, network_value, referral_value,
+//   compare_points(run_id, strategy, k, added_customer, expected_spread, standard_error,
+//   expected_value) customer_values(run_id, customer, own_value, network_value, referral_value,
 //                   influence_weighted_value, rank, quadrant)
 // Holds the database's write lock from construction to commit or destruction.
 class RunWriter {
-public:
+  public:
     RunWriter(const std::filesystem::path& db, const RunRecord& run);
     ~RunWriter();
     RunWriter(const RunWriter&) = delete;
     RunWriter& operator=(const RunWriter&) = delete;
 
     std::int64_t run_id() const;
-    void rank_scores(std::string_view measure, const InfluenceGraph& graph, std::span<const double> scores);
+    void rank_scores(std::string_view measure, const InfluenceGraph& graph,
+                     std::span<const double> scores);
     void communities(const InfluenceGraph& graph, std::span<const std::uint32_t> community);
-    void seeds(const InfluenceGraph& graph, std::span<const NodeId> seeds, std::span<const double> marginal_estimate);
+    void seeds(const InfluenceGraph& graph, std::span<const NodeId> seeds,
+               std::span<const double> marginal_estimate);
     void activation(const InfluenceGraph& graph, std::span<const double> activation_probability);
     void compare_points(const InfluenceGraph& graph, std::span<const ComparePoint> points);
-    void customer_values(const InfluenceGraph& graph, std::span<const CustomerValueRow> rows);  // one per customer
+    void customer_values(const InfluenceGraph& graph,
+                         std::span<const CustomerValueRow> rows);  // one per customer
     // Sets finished_at and commits; returns the run id.
     std::int64_t commit(const std::string& finished_at);
 
-private:
+  private:
     struct State;
     template <typename Write>
     void guarded(Write&& write);
@@ -151,11 +156,14 @@ std::int64_t store_rank_run(const std::filesystem::path& db, const RunRecord& ru
                             std::string_view measure, const InfluenceGraph& graph,
                             std::span<const double> scores);
 std::int64_t store_community_run(const std::filesystem::path& db, const RunRecord& run,
-                                 const InfluenceGraph& graph, std::span<const std::uint32_t> community);
-std::int64_t store_seed_run(const std::filesystem::path& db, const RunRecord& run, const InfluenceGraph& graph,
-                            std::span<const NodeId> seeds, std::span<const double> marginal_estimate);
+                                 const InfluenceGraph& graph,
+                                 std::span<const std::uint32_t> community);
+std::int64_t store_seed_run(const std::filesystem::path& db, const RunRecord& run,
+                            const InfluenceGraph& graph, std::span<const NodeId> seeds,
+                            std::span<const double> marginal_estimate);
 std::int64_t store_simulation_run(const std::filesystem::path& db, const RunRecord& run,
-                                  const InfluenceGraph& graph, std::span<const double> activation_probability);
+                                  const InfluenceGraph& graph,
+                                  std::span<const double> activation_probability);
 
 // The communities of an earlier run, as starting labels for the customers of `graph`; customers
 // the run did not have get labels of their own. Throws InputError when there is no such run.
@@ -164,10 +172,11 @@ std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db, s
 
 // Starting labels from a CSV file with columns id,community (any text labels); customers the file
 // does not list get labels of their own; an id that is not a customer is an InputError.
-std::vector<std::uint32_t> read_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph);
+std::vector<std::uint32_t> read_membership_csv(const std::filesystem::path& path,
+                                               const InfluenceGraph& graph);
 
-// The fingerprint of a file's bytes as recorded in `imports.files`: XXH64 (seed 0) as 16 hex digits,
-// the value `xxhsum -H1 FILE` prints; "" when the file cannot be read.
+// The fingerprint of a file's bytes as recorded in `imports.files`: XXH64 (seed 0) as 16 hex
+// digits, the value `xxhsum -H1 FILE` prints; "" when the file cannot be read.
 std::string file_fingerprint(const std::filesystem::path& path);
 
 // The current time as ISO 8601 UTC, e.g. 2026-11-23T12:59:00Z.

@@ -30,8 +30,8 @@ namespace catena {
 struct BatchOutputs {
     std::filesystem::path folder, html, summary;
     std::vector<std::filesystem::path> tables;  // the CSV files written
-    std::int64_t run_id = 0;                     // in the database; 0: not saved
-    std::string summary_json;                    // what summary.json holds
+    std::int64_t run_id = 0;                    // in the database; 0: not saved
+    std::string summary_json;                   // what summary.json holds
 };
 
 // Runs `job`. `progress` (optional) gets one line per step as it starts ("rank: PageRank over
@@ -44,6 +44,7 @@ struct BatchOutputs {
 // (`merged_customers`) and the workspace's last imports (`imports`, newest first).
 std::string data_summary_json(const Dataset& dataset);
 
-BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::string&)>& progress = {});
+BatchOutputs run_batch(const JobSpec& job,
+                       const std::function<void(const std::string&)>& progress = {});
 
 }  // namespace catena

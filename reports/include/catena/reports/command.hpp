@@ -78,7 +78,8 @@ int thread_count();
 // --estimate and --memory-limit before anything is loaded: prints the estimate and throws
 // EstimateOnly, or throws UsageError when over the limit. Returns the memory left for the
 // analysis beyond the loaded graph (0: no limit).
-std::uint64_t check_memory(const CommonOptions& common, const InputSource& input, std::string_view command,
+std::uint64_t check_memory(const CommonOptions& common, const InputSource& input,
+                           std::string_view command,
                            const std::function<MemoryPart(const InputSize&)>& working);
 
 // Loads the command's input (timed), prints the loader's notes and writes the rejects file.
@@ -101,7 +102,7 @@ struct AnalysisEnv {
 };
 
 class Analysis {
-public:
+  public:
     virtual ~Analysis() = default;
     virtual std::string_view name() const = 0;
     virtual std::string_view help() const = 0;

@@ -26,8 +26,8 @@ struct CommunitySummary {
     std::uint32_t id = 0;
     NodeId size = 0, people = 0, businesses = 0;
     double total_value = 0.0;
-    double internal_strength = 0.0;  // edges with both ends inside
-    double external_strength = 0.0;  // edges with one end inside
+    double internal_strength = 0.0;   // edges with both ends inside
+    double external_strength = 0.0;   // edges with one end inside
     std::vector<NodeId> top_members;  // by the chosen score, highest first; never an opt-out
     // Opted-out members scoring above the last top member (all of them when the list runs out).
     NodeId opted_out_not_listed = 0;
@@ -48,9 +48,11 @@ CommunityReport summarize_communities(const Dataset& dataset, const CommunityPar
 
 // The result as `--format json` prints it and the batch job's "communities" section holds, the
 // `top` (0: all) largest communities listed (docs/json-schema.md).
-nlohmann::ordered_json to_json(const Dataset& dataset, const CommunityReport& report, std::size_t top);
+nlohmann::ordered_json to_json(const Dataset& dataset, const CommunityReport& report,
+                               std::size_t top);
 // `top`: how many communities to list (0: all).
-std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format, std::size_t top);
+std::string render(const Dataset& dataset, const CommunityReport& report, OutputFormat format,
+                   std::size_t top);
 
 // Starting labels from a customers column (customers with an empty value get labels of their
 // own). Throws UsageError when there is no such column.
@@ -64,6 +66,7 @@ void write_membership_csv(const std::filesystem::path& path, const InfluenceGrap
 class Analysis;
 // `catena communities` as an Analysis (command.hpp); `top_members`: each community's top customers
 // (the batch job lists one, its top influencer).
-std::unique_ptr<Analysis> make_communities_analysis(const CommunityParams& params = {}, std::size_t top_members = 3);
+std::unique_ptr<Analysis> make_communities_analysis(const CommunityParams& params = {},
+                                                    std::size_t top_members = 3);
 
 }  // namespace catena

@@ -9,6 +9,7 @@
 
 namespace catena {
 
-std::string format_import_summary(const ImportSummary& summary, const std::string& source, const std::string& db);
+std::string format_import_summary(const ImportSummary& summary, const std::string& source,
+                                  const std::string& db);
 
 }  // namespace catena

@@ -25,8 +25,8 @@ std::string_view to_string(RankMeasure measure);
 
 struct RankOptions {
     RankMeasure measure = RankMeasure::pagerank;
-    PageRankParams pagerank;   // direction also applies to degree
-    SamplingParams sampling;   // betweenness and closeness
+    PageRankParams pagerank;  // direction also applies to degree
+    SamplingParams sampling;  // betweenness and closeness
     // Teleport weights for PageRank: "" (uniform), "value" (own value), "segment:NAME" (the
     // customers of a segment), or "ids:ID[=WEIGHT],ID..." (a list of customers).
     std::string personalize;
@@ -60,8 +60,9 @@ std::vector<double> personalization_vector(const InfluenceGraph& graph, std::str
 // The `top` (0: all) highest `scores` among customers who have not opted out, best first, each
 // with its rank among all customers (ties: lower NodeId first); `opted_out_passed` gets the
 // opted-out customers ranked above the last one listed (all of them when the list runs out).
-std::vector<RankedCustomer> listed_ranking(const InfluenceGraph& graph, const std::vector<double>& scores,
-                                           std::size_t top, std::uint64_t& opted_out_passed);
+std::vector<RankedCustomer> listed_ranking(const InfluenceGraph& graph,
+                                           const std::vector<double>& scores, std::size_t top,
+                                           std::uint64_t& opted_out_passed);
 
 RankResult rank_customers(const Dataset& dataset, const RankOptions& options);
 // The result as `--format json` prints it and the batch job's "influencers" section holds
@@ -72,6 +73,7 @@ std::string render(const Dataset& dataset, const RankResult& result, OutputForma
 class Analysis;
 // `catena rank` as an Analysis (command.hpp); `listed`: customers the batch job's section lists
 // (the batch ranks with top 0, every customer, for its CSV and the workspace).
-std::unique_ptr<Analysis> make_rank_analysis(const RankOptions& options = {}, std::size_t listed = 20);
+std::unique_ptr<Analysis> make_rank_analysis(const RankOptions& options = {},
+                                             std::size_t listed = 20);
 
 }  // namespace catena

@@ -45,7 +45,8 @@ struct StatsSummary {
 // "12 bad rows skipped: 7 unknown customer, 5 bad date" (empty when none).
 std::string skipped_rows_summary(const std::vector<SkippedRow>& skipped);
 // Skipped rows by reason, most first (ties by reason).
-std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(const std::vector<SkippedRow>& skipped);
+std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(
+    const std::vector<SkippedRow>& skipped);
 
 StatsSummary summarize(const Dataset& dataset);
 std::string render(const StatsSummary& stats, OutputFormat format);

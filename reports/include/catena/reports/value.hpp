@@ -61,11 +61,13 @@ struct ValueFilter {
 // (all of them when the list runs to the end). Throws UsageError for an unknown quadrant or a
 // segment no customer is in.
 std::vector<NodeId> select_customers(const Dataset& dataset, const ValueReport& report,
-                                     const ValueFilter& filter, std::uint64_t* opted_out_passed = nullptr);
+                                     const ValueFilter& filter,
+                                     std::uint64_t* opted_out_passed = nullptr);
 
 // The result as `--format json` prints it and the batch job's "value" section holds (which adds
 // the scatter plot's points): docs/json-schema.md.
-nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report, const ValueFilter& filter = {});
+nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report,
+                               const ValueFilter& filter = {});
 // table: parameters, notes, quadrant and segment summaries, then the listed customers;
 // csv: one row per listed customer with every column; json: all of it.
 std::string format_value(const Dataset& dataset, const ValueReport& report, OutputFormat format,
@@ -81,6 +83,7 @@ std::vector<CustomerValueRow> customer_value_rows(const ValueReport& report);
 class Analysis;
 // `catena value` as an Analysis (command.hpp); `scatter_points`: at most this many customers in
 // the batch job's value scatter plot.
-std::unique_ptr<Analysis> make_value_analysis(const ValueOptions& options = {}, std::size_t scatter_points = 2000);
+std::unique_ptr<Analysis> make_value_analysis(const ValueOptions& options = {},
+                                              std::size_t scatter_points = 2000);
 
 }  // namespace catena

@@ -30,13 +30,13 @@ struct GeneratorParams {
     std::uint64_t seed = 1;
     double relationships_per_customer = 10.0;  // mean; each counts once (undirected)
     double degree_exponent = 2.5;              // power-law exponent of degrees
-    std::uint32_t max_degree = 0;  // 0: min(10 sqrt(customers), largest community / 2, 5000)
-    double mixing = 0.2;                       // share of relationships leaving the community
-    double community_exponent = 1.5;           // power-law exponent of community sizes
+    std::uint32_t max_degree = 0;     // 0: min(10 sqrt(customers), largest community / 2, 5000)
+    double mixing = 0.2;              // share of relationships leaving the community
+    double community_exponent = 1.5;  // power-law exponent of community sizes
     std::uint32_t min_community = 50;
     std::uint32_t max_community = 0;  // 0: about customers / 20, at least min_community
     double business_share = 0.05;
-    double referred_share = 0.3;          // of customers with an earlier-joined neighbour
+    double referred_share = 0.3;  // of customers with an earlier-joined neighbour
     double transactions_per_customer = 6.0;
     std::uint32_t hidden_influencers = 0;  // 0: max(3, customers / 100000)
     bool edge_list = false;  // also write edges.csv: source,target,weight (effective strength)
