@@ -6,6 +6,7 @@
 // Exit codes: 0 success, 2 usage error (bad option or parameter), 3 input error (bad data, file
 // or database), 4 output error (a file or workspace that cannot be written), 1 anything else
 // (including internal errors).
+#include <algorithm>
 #include <cstdio>
 #include <functional>
 #include <new>
@@ -18,6 +19,8 @@
 
 #include "catena/graph/errors.hpp"
 #include "catena/reports/command.hpp"
+
+#include "usage.hpp"
 
 namespace {
 
@@ -47,8 +50,10 @@ int run(int argc, char** argv) {
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
-        const int code = app.exit(error);
-        return code == 0 ? 0 : kExitUsage;
+        if (error.get_exit_code() == 0) return app.exit(error);  // --help, --version
+        const std::vector<std::string> arguments(argv + std::min(argc, 1), argv + argc);
+        fmt::print(stderr, "catena: usage error: {}\n", cli::usage_message(app, error, arguments));
+        return kExitUsage;
     }
     for (const auto& [sub, run_command] : commands)
         if (sub->parsed()) return run_command();

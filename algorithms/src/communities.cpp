@@ -121,29 +121,35 @@ struct NeighbourWeights {
     }
 };
 
-// Moves single nodes to the community that improves modularity most, until none does. Louvain
-// sweeps over all nodes in a random order; Leiden's variant (`queue_based`) then only revisits
-// the neighbours of nodes that moved. Returns whether any node moved.
-bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double resolution,
-                RandomStream& random, bool queue_based) {
-    // No tie weighs anything: every partition has modularity 0, and the gains below would divide
-    // by zero. Everyone stays where they are.
-    if (!(net.total > 0.0)) return false;
-    const std::uint32_t n = net.size();
-    std::vector<double> total(n, 0.0);      // degree of each community; labels are < n
-    std::vector<std::uint32_t> size(n, 0);  // members (a node of degree 0 still counts)
-    for (std::uint32_t node = 0; node < n; ++node) {
-        total[part[node]] += net.degree[node];
-        ++size[part[node]];
-    }
+// Local-moving state: each community's degree and size, and the labels left without a member.
+struct LocalMoving {
+    const Network& net;
+    std::vector<std::uint32_t>& part;
+    std::vector<double> total;         // degree of each community; labels are < n
+    std::vector<std::uint32_t> size;   // members (a node of degree 0 still counts)
     std::vector<std::uint32_t> empty;  // labels with no member, for a node better off alone
-    for (std::uint32_t c = n; c-- > 0;)
-        if (size[c] == 0) empty.push_back(c);
-    NeighbourWeights weights(n);
-    const double scale = resolution / (2.0 * net.total);
+    NeighbourWeights weights;
+    double scale;
+
+    // Tallies the communities of `part`; `net.total` must be above 0.
+    LocalMoving(const Network& network, std::vector<std::uint32_t>& labels, double resolution)
+        : net(network),
+          part(labels),
+          total(network.size(), 0.0),
+          size(network.size(), 0),
+          weights(network.size()),
+          scale(resolution / (2.0 * network.total)) {
+        const std::uint32_t n = net.size();
+        for (std::uint32_t node = 0; node < n; ++node) {
+            total[part[node]] += net.degree[node];
+            ++size[part[node]];
+        }
+        for (std::uint32_t c = n; c-- > 0;)
+            if (size[c] == 0) empty.push_back(c);
+    }
 
     // Moves `node` to its best community; true when that is a different one.
-    const auto try_move = [&](std::uint32_t node) {
+    bool try_move(std::uint32_t node) {
         const std::uint32_t current = part[node];
         const double k = net.degree[node];
         weights.collect(net, node, part);
@@ -168,42 +174,63 @@ bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double res
         if (size[current] == 0) empty.push_back(current);
         part[node] = best;
         return true;
-    };
+    }
+};
 
-    std::vector<std::uint32_t> order(n);
-    std::iota(order.begin(), order.end(), 0u);
-    catena::shuffle(order.begin(), order.end(), random);
+// Leiden's queue-based moving over `order`, revisiting neighbours of moved nodes; true if any
+// moved.
+bool move_queue_based(LocalMoving& moving, const std::vector<std::uint32_t>& order) {
+    const Network& net = moving.net;
+    const std::vector<std::uint32_t>& part = moving.part;
     bool any_move = false;
-    if (queue_based) {
-        std::vector<std::uint8_t> queued(n, 1);
-        std::vector<std::uint32_t> queue(order.begin(), order.end());
-        for (std::size_t head = 0; head < queue.size(); ++head) {
-            const std::uint32_t node = queue[head];
-            queued[node] = 0;
-            if (!try_move(node)) continue;
-            any_move = true;
-            for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e) {
-                const std::uint32_t other = net.neighbours[e];
-                if (!queued[other] && part[other] != part[node]) {
-                    queued[other] = 1;
-                    queue.push_back(other);
-                }
-            }
-            if (head > (1u << 20) && head * 2 > queue.size()) {  // drop the consumed front
-                queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head) + 1);
-                head = static_cast<std::size_t>(-1);
+    std::vector<std::uint8_t> queued(net.size(), 1);
+    std::vector<std::uint32_t> queue(order.begin(), order.end());
+    for (std::size_t head = 0; head < queue.size(); ++head) {
+        const std::uint32_t node = queue[head];
+        queued[node] = 0;
+        if (!moving.try_move(node)) continue;
+        any_move = true;
+        for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e) {
+            const std::uint32_t other = net.neighbours[e];
+            if (!queued[other] && part[other] != part[node]) {
+                queued[other] = 1;
+                queue.push_back(other);
             }
         }
-        return any_move;
+        if (head > (1u << 20) && head * 2 > queue.size()) {  // drop the consumed front
+            queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head) + 1);
+            head = static_cast<std::size_t>(-1);
+        }
     }
+    return any_move;
+}
+
+// Louvain's moving: sweeps over `order` until a sweep moves no node; true if any moved.
+bool move_in_sweeps(LocalMoving& moving, const std::vector<std::uint32_t>& order) {
+    bool any_move = false;
     constexpr int kMaxSweeps = 100;
     for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
         std::size_t moves = 0;
-        for (const std::uint32_t node : order) moves += try_move(node);
+        for (const std::uint32_t node : order) moves += moving.try_move(node);
         if (moves == 0) break;
         any_move = true;
     }
     return any_move;
+}
+
+// Moves single nodes to the community that improves modularity most, until none does. Louvain
+// sweeps over all nodes in a random order; Leiden's variant (`queue_based`) then only revisits
+// the neighbours of nodes that moved. Returns whether any node moved.
+bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double resolution,
+                RandomStream& random, bool queue_based) {
+    // No tie weighs anything: every partition has modularity 0, and the gains below would divide
+    // by zero. Everyone stays where they are.
+    if (!(net.total > 0.0)) return false;
+    LocalMoving moving(net, part, resolution);
+    std::vector<std::uint32_t> order(net.size());
+    std::iota(order.begin(), order.end(), 0u);
+    catena::shuffle(order.begin(), order.end(), random);
+    return queue_based ? move_queue_based(moving, order) : move_in_sweeps(moving, order);
 }
 
 // Leiden's refinement: inside each community, nodes that are still alone merge into a

@@ -19,6 +19,7 @@ namespace {
 // Draws RR-set roots in proportion to own value.
 struct ValueRoots {
     std::vector<double> cumulative;  // running sum of own value, by node
+    double total = 0.0;              // sum of own value (0 with no node)
     NodeId draw(RandomStream& random) const {
         const double target = random.uniform() * cumulative.back();
         const auto it = std::upper_bound(cumulative.begin(), cumulative.end(), target);
@@ -31,61 +32,49 @@ std::string date_text(Date date) {
     return date == kNoDate ? std::string("(none)") : format_iso_date(date);
 }
 
-}  // namespace
+// --- Profile steps ------------------------------------------------------------------------------
 
-// --- Profile ------------------------------------------------------------------------------------
+// Per node: the first and the last purchase on or before as-of.
+struct PurchaseDates {
+    std::vector<Date> first, last;
+};
 
-void ProfileParams::validate() const {
-    if (window_days < 1 || window_days > 100'000)
-        throw UsageError("value: the window must be between 1 and 100000 days");
-    if (as_of && *as_of == kNoDate) throw UsageError("value: the as-of date is not a date");
-}
-
-ProfileResult customer_profiles(const InfluenceGraph& graph, const Transactions& transactions,
-                                const ProfileParams& params) {
-    params.validate();
-    const NodeId n = graph.num_nodes();
-    ProfileResult result;
-    result.customers.assign(n, CustomerProfile{});
-    result.own_value.assign(n, 0.0);
-    result.own_from_transactions.assign(n, 0);
-    if (params.as_of) {
-        result.as_of = *params.as_of;
-    } else {
-        for (const Transaction& row : transactions.rows)
-            result.as_of = std::max(result.as_of, row.date);
-    }
-    std::vector<Date> first(n, std::numeric_limits<Date>::max()), last(n, kNoDate);
-    if (result.as_of != kNoDate) {
-        result.window_start = result.as_of - static_cast<Date>(params.window_days) + 1;
-        for (const Transaction& row : transactions.rows) {
-            if (row.customer >= n)
-                throw InternalError("customer_profiles: a transaction names no customer");
-            if (row.date > result.as_of) {
-                ++result.transactions_after_as_of;
-                continue;
-            }
-            first[row.customer] = std::min(first[row.customer], row.date);
-            last[row.customer] = std::max(last[row.customer], row.date);
-            if (row.date >= result.window_start) {
-                ++result.transactions_in_window;
-                CustomerProfile& profile = result.customers[row.customer];
-                ++profile.frequency;
-                profile.monetary += row.amount;
-            } else {
-                ++result.transactions_before_window;
-            }
+// Counts the transactions against as-of and the window, and sums frequency and monetary.
+void tally_transactions(const Transactions& transactions, NodeId n, PurchaseDates& dates,
+                        ProfileResult& result) {
+    for (const Transaction& row : transactions.rows) {
+        if (row.customer >= n)
+            throw InternalError("customer_profiles: a transaction names no customer");
+        if (row.date > result.as_of) {
+            ++result.transactions_after_as_of;
+            continue;
+        }
+        dates.first[row.customer] = std::min(dates.first[row.customer], row.date);
+        dates.last[row.customer] = std::max(dates.last[row.customer], row.date);
+        if (row.date >= result.window_start) {
+            ++result.transactions_in_window;
+            CustomerProfile& profile = result.customers[row.customer];
+            ++profile.frequency;
+            profile.monetary += row.amount;
+        } else {
+            ++result.transactions_before_window;
         }
     }
+}
+
+// Sets recency, tenure, the RFM quintile scores and the own value of every customer.
+void score_customers(const InfluenceGraph& graph, const PurchaseDates& dates,
+                     ProfileResult& result) {
+    const NodeId n = graph.num_nodes();
     // RFM quintile scores among the customers with a purchase on or before as-of.
     std::vector<std::int32_t> recencies;
     std::vector<std::uint32_t> frequencies;
     std::vector<double> monetaries;
     for (NodeId node = 0; node < n; ++node) {
-        if (last[node] == kNoDate) continue;
+        if (dates.last[node] == kNoDate) continue;
         CustomerProfile& profile = result.customers[node];
-        profile.recency_days = result.as_of - last[node];
-        profile.tenure_days = result.as_of - first[node];
+        profile.recency_days = result.as_of - dates.last[node];
+        profile.tenure_days = result.as_of - dates.first[node];
         recencies.push_back(profile.recency_days);
         frequencies.push_back(profile.frequency);
         monetaries.push_back(profile.monetary);
@@ -120,55 +109,46 @@ ProfileResult customer_profiles(const InfluenceGraph& graph, const Transactions&
             result.own_from_transactions[node] = 1;
         }
     }
-    return result;
 }
 
-// --- Network value ------------------------------------------------------------------------------
+// --- Network value steps ------------------------------------------------------------------------
 
-void NetworkValueParams::validate() const {
-    if (!(epsilon > 0.0 && epsilon < 1.0)) throw UsageError("value: eps must be in (0, 1)");
-    if (!(delta > 0.0 && delta < 1.0)) throw UsageError("value: delta must be in (0, 1)");
-    if (rr_sets > 4'000'000'000ull) throw UsageError("value: at most 4,000,000,000 RR sets");
-}
-
-std::uint64_t NetworkValueParams::rr_sets_for(NodeId num_nodes) const {
-    if (rr_sets > 0) return rr_sets;
-    const double n = std::max<double>(num_nodes, 1.0);
-    const double theta = std::ceil(std::log(2.0 * n / delta) / (2.0 * epsilon * epsilon));
-    return static_cast<std::uint64_t>(std::min(theta, 4e9));
-}
-
-NetworkValueResult network_value(const InfluenceGraph& graph, std::span<const double> weights,
-                                 std::span<const double> own_value,
-                                 const NetworkValueParams& params) {
+// Throws unless the parameters, the weights and the own values fit the graph.
+void check_network_inputs(const InfluenceGraph& graph, std::span<const double> weights,
+                          std::span<const double> own_value, const NetworkValueParams& params) {
     params.validate();
-    const NodeId n = graph.num_nodes();
     if (weights.size() != graph.num_edges())
         throw InternalError("network_value: one weight per edge expected");
-    if (own_value.size() != n)
+    if (own_value.size() != graph.num_nodes())
         throw InternalError("network_value: one own value per customer expected");
     for (const double w : weights)
         if (!(w >= 0.0 && w <= 1.0))
             throw UsageError("value: edge probabilities must be in [0, 1]");
-    NetworkValueResult result;
-    result.network_value.assign(n, 0.0);
-    result.standard_error.assign(n, 0.0);
-    result.half_width.assign(n, 0.0);
-    result.delta = params.delta;
+}
+
+// Builds the value-proportional root sampler; throws on a negative or non-finite own value.
+ValueRoots value_roots(std::span<const double> own_value) {
     ValueRoots roots;
-    roots.cumulative.resize(n);
+    roots.cumulative.resize(own_value.size());
     double total = 0.0;
-    for (NodeId node = 0; node < n; ++node) {
+    for (std::size_t node = 0; node < own_value.size(); ++node) {
         if (!(own_value[node] >= 0.0) || !std::isfinite(own_value[node]))
             throw UsageError("value: own values must be finite and >= 0");
         roots.cumulative[node] = total += own_value[node];
     }
-    result.total_value = total;
-    if (n == 0 || !(total > 0.0)) return result;  // nothing to reach: every network value is 0
+    roots.total = total;
+    return roots;
+}
 
-    const std::uint64_t theta = params.rr_sets_for(n);
-    result.rr_sets = theta;
-    const ReverseSampler sampler(graph, weights, params.model);
+// Per node: the RR sets it is in with another customer as root; and the total RR-set size.
+struct RrCounts {
+    std::vector<std::uint64_t> count;
+    std::uint64_t entries = 0;
+};
+
+// Draws the `theta` RR sets in parallel and counts, per node, the sets it is in as a non-root.
+RrCounts count_rr_memberships(const ReverseSampler& sampler, const ValueRoots& roots, NodeId n,
+                              std::uint64_t theta, std::uint64_t seed) {
     // Per-thread counts of "in an RR set whose root is another customer"; integer sums, so the
     // total is the same whichever thread drew which set.
     const int threads = omp_get_max_threads();
@@ -187,7 +167,7 @@ NetworkValueResult network_value(const InfluenceGraph& graph, std::span<const do
         for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
             const std::uint64_t end = std::min(theta, (chunk + 1) * kChunk);
             for (std::uint64_t rr_set = chunk * kChunk; rr_set < end; ++rr_set) {
-                RandomStream random = RandomStream::for_index(params.seed, rr_set);
+                RandomStream random = RandomStream::for_index(seed, rr_set);
                 const NodeId root = roots.draw(random);
                 sampler.draw(root, random, scratch, members);
                 entries[thread] += members.size();
@@ -200,16 +180,24 @@ NetworkValueResult network_value(const InfluenceGraph& graph, std::span<const do
     for (std::size_t thread = 1; thread < counts.size(); ++thread)
         if (!counts[thread].empty())
             for (NodeId node = 0; node < n; ++node) counts[0][node] += counts[thread][node];
-    result.rr_entries = std::accumulate(entries.begin(), entries.end(), std::uint64_t{0});
+    RrCounts result;
+    result.count = std::move(counts[0]);
+    result.entries = std::accumulate(entries.begin(), entries.end(), std::uint64_t{0});
+    return result;
+}
 
+// Turns the RR-set counts into network values, standard errors and error bounds.
+void fill_network_estimates(const std::vector<std::uint64_t>& count, double total,
+                            std::uint64_t theta, double delta, NetworkValueResult& result) {
+    const auto n = static_cast<NodeId>(count.size());
     const double sets = static_cast<double>(theta);
-    const double log_term = std::log(2.0 * n / params.delta);
+    const double log_term = std::log(2.0 * n / delta);
     result.epsilon = std::sqrt(log_term / (2.0 * sets));
     result.error_bound = result.epsilon * total;
     // Empirical Bernstein, two-sided, union over the n customers.
-    const double log_bernstein = std::log(4.0 * n / params.delta);
+    const double log_bernstein = std::log(4.0 * n / delta);
     for (NodeId node = 0; node < n; ++node) {
-        const double share = static_cast<double>(counts[0][node]) / sets;
+        const double share = static_cast<double>(count[node]) / sets;
         result.network_value[node] = total * share;
         result.standard_error[node] = total * std::sqrt(share * (1.0 - share) / sets);
         if (theta < 2) {
@@ -221,33 +209,14 @@ NetworkValueResult network_value(const InfluenceGraph& graph, std::span<const do
             result.half_width[node] = total * std::min(width, 1.0);
         }
     }
-    return result;
 }
 
-// --- Referral value -----------------------------------------------------------------------------
+// --- Referral value steps -----------------------------------------------------------------------
 
-void ReferralValueParams::validate() const {
-    if (!(depth_discount >= 0.0 && depth_discount <= 1.0))
-        throw UsageError("value: the depth discount must be in [0, 1]");
-}
-
-ReferralValueResult referral_value(const InfluenceGraph& graph, std::span<const Referral> referrals,
-                                   std::span<const double> own_value, Date as_of,
-                                   const ReferralValueParams& params) {
-    params.validate();
-    const NodeId n = graph.num_nodes();
-    if (own_value.size() != n)
-        throw InternalError("referral_value: one own value per customer expected");
-    ReferralValueResult result;
-    result.referral_value.assign(n, 0.0);
-    result.direct_value.assign(n, 0.0);
-    result.direct_referrals.assign(n, 0);
-    result.cascade_size.assign(n, 0);
-    result.cascade_depth.assign(n, 0);
-    result.referred_by.assign(n, kNoNode);
-
-    // The credited referral of each customer: the earliest that counts (undated last, then input
-    // order).
+// Credits each customer to its earliest counting referral and counts the rest.
+void credit_referrals(std::span<const Referral> referrals, NodeId n, Date as_of,
+                      const ReferralValueParams& params, ReferralValueResult& result) {
+    // The earliest that counts: by date, undated last, then input order.
     std::vector<std::size_t> credited(n, SIZE_MAX);
     const auto key = [&](std::size_t index) {
         const Date date = referrals[index].date;
@@ -276,38 +245,44 @@ ReferralValueResult referral_value(const InfluenceGraph& graph, std::span<const 
     result.referrals_used = static_cast<std::uint64_t>(std::count_if(
         credited.begin(), credited.end(), [](std::size_t slot) { return slot != SIZE_MAX; }));
     result.referrals_duplicate = counted - result.referrals_used;
+}
 
+// Throws InputError naming the customers when the credited referrals form a cycle.
+void check_no_referral_cycle(const InfluenceGraph& graph, const std::vector<NodeId>& referred_by) {
     // Each customer has at most one credited referrer; a cycle would make the forest a loop.
-    {
-        std::vector<std::uint8_t> state(n, 0);  // 0 unseen, 1 on the current chain, 2 done
-        std::vector<NodeId> chain;
-        for (NodeId start = 0; start < n; ++start) {
-            chain.clear();
-            NodeId node = start;
-            while (node != kNoNode && state[node] == 0) {
-                state[node] = 1;
-                chain.push_back(node);
-                node = result.referred_by[node];
-            }
-            if (node != kNoNode && state[node] == 1) {
-                // The chain runs referred -> referrer; name the cycle referrer -> referred.
-                const auto begin = std::find(chain.begin(), chain.end(), node);
-                std::vector<NodeId> cycle(begin, chain.end());
-                std::reverse(cycle.begin(), cycle.end());
-                std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()),
-                            cycle.end());
-                std::string names;
-                for (const NodeId member : cycle)
-                    names += std::string(graph.external_id(member)) + " -> ";
-                names += std::string(graph.external_id(cycle.front()));
-                throw InputError("referrals: the referrals form a cycle: " + names +
-                                 " (each referred the next; nobody can be brought in by a customer "
-                                 "they brought in)");
-            }
-            for (const NodeId member : chain) state[member] = 2;
+    const auto n = static_cast<NodeId>(referred_by.size());
+    std::vector<std::uint8_t> state(n, 0);  // 0 unseen, 1 on the current chain, 2 done
+    std::vector<NodeId> chain;
+    for (NodeId start = 0; start < n; ++start) {
+        chain.clear();
+        NodeId node = start;
+        while (node != kNoNode && state[node] == 0) {
+            state[node] = 1;
+            chain.push_back(node);
+            node = referred_by[node];
         }
+        if (node != kNoNode && state[node] == 1) {
+            // The chain runs referred -> referrer; name the cycle referrer -> referred.
+            const auto begin = std::find(chain.begin(), chain.end(), node);
+            std::vector<NodeId> cycle(begin, chain.end());
+            std::reverse(cycle.begin(), cycle.end());
+            std::rotate(cycle.begin(), std::min_element(cycle.begin(), cycle.end()), cycle.end());
+            std::string names;
+            for (const NodeId member : cycle)
+                names += std::string(graph.external_id(member)) + " -> ";
+            names += std::string(graph.external_id(cycle.front()));
+            throw InputError("referrals: the referrals form a cycle: " + names +
+                             " (each referred the next; nobody can be brought in by a customer "
+                             "they brought in)");
+        }
+        for (const NodeId member : chain) state[member] = 2;
     }
+}
 
+// Sums referral value, direct value, cascade size and depth up the referral forest.
+void accumulate_cascades(std::span<const double> own_value, double depth_discount,
+                         ReferralValueResult& result) {
+    const auto n = static_cast<NodeId>(result.referred_by.size());
     // Children before parents: start from the customers who brought nobody in.
     std::vector<std::uint32_t> pending(n, 0);
     for (NodeId node = 0; node < n; ++node)
@@ -321,13 +296,112 @@ ReferralValueResult referral_value(const InfluenceGraph& graph, std::span<const 
         if (parent == kNoNode) continue;
         result.direct_value[parent] += own_value[child];
         result.referral_value[parent] +=
-            own_value[child] + params.depth_discount * result.referral_value[child];
+            own_value[child] + depth_discount * result.referral_value[child];
         ++result.direct_referrals[parent];
         result.cascade_size[parent] += 1 + result.cascade_size[child];
         result.cascade_depth[parent] =
             std::max(result.cascade_depth[parent], 1 + result.cascade_depth[child]);
         if (--pending[parent] == 0) ready.push_back(parent);
     }
+}
+
+}  // namespace
+
+// --- Profile ------------------------------------------------------------------------------------
+
+void ProfileParams::validate() const {
+    if (window_days < 1 || window_days > 100'000)
+        throw UsageError("value: the window must be between 1 and 100000 days");
+    if (as_of && *as_of == kNoDate) throw UsageError("value: the as-of date is not a date");
+}
+
+ProfileResult customer_profiles(const InfluenceGraph& graph, const Transactions& transactions,
+                                const ProfileParams& params) {
+    params.validate();
+    const NodeId n = graph.num_nodes();
+    ProfileResult result;
+    result.customers.assign(n, CustomerProfile{});
+    result.own_value.assign(n, 0.0);
+    result.own_from_transactions.assign(n, 0);
+    if (params.as_of) {
+        result.as_of = *params.as_of;
+    } else {
+        for (const Transaction& row : transactions.rows)
+            result.as_of = std::max(result.as_of, row.date);
+    }
+    PurchaseDates dates{std::vector<Date>(n, std::numeric_limits<Date>::max()),
+                        std::vector<Date>(n, kNoDate)};
+    if (result.as_of != kNoDate) {
+        result.window_start = result.as_of - static_cast<Date>(params.window_days) + 1;
+        tally_transactions(transactions, n, dates, result);
+    }
+    score_customers(graph, dates, result);
+    return result;
+}
+
+// --- Network value ------------------------------------------------------------------------------
+
+void NetworkValueParams::validate() const {
+    if (!(epsilon > 0.0 && epsilon < 1.0)) throw UsageError("value: eps must be in (0, 1)");
+    if (!(delta > 0.0 && delta < 1.0)) throw UsageError("value: delta must be in (0, 1)");
+    if (rr_sets > 4'000'000'000ull) throw UsageError("value: at most 4,000,000,000 RR sets");
+}
+
+std::uint64_t NetworkValueParams::rr_sets_for(NodeId num_nodes) const {
+    if (rr_sets > 0) return rr_sets;
+    const double n = std::max<double>(num_nodes, 1.0);
+    const double theta = std::ceil(std::log(2.0 * n / delta) / (2.0 * epsilon * epsilon));
+    return static_cast<std::uint64_t>(std::min(theta, 4e9));
+}
+
+NetworkValueResult network_value(const InfluenceGraph& graph, std::span<const double> weights,
+                                 std::span<const double> own_value,
+                                 const NetworkValueParams& params) {
+    check_network_inputs(graph, weights, own_value, params);
+    const NodeId n = graph.num_nodes();
+    NetworkValueResult result;
+    result.network_value.assign(n, 0.0);
+    result.standard_error.assign(n, 0.0);
+    result.half_width.assign(n, 0.0);
+    result.delta = params.delta;
+    const ValueRoots roots = value_roots(own_value);
+    const double total = roots.total;
+    result.total_value = total;
+    if (n == 0 || !(total > 0.0)) return result;  // nothing to reach: every network value is 0
+
+    const std::uint64_t theta = params.rr_sets_for(n);
+    result.rr_sets = theta;
+    const ReverseSampler sampler(graph, weights, params.model);
+    const RrCounts counts = count_rr_memberships(sampler, roots, n, theta, params.seed);
+    result.rr_entries = counts.entries;
+    fill_network_estimates(counts.count, total, theta, params.delta, result);
+    return result;
+}
+
+// --- Referral value -----------------------------------------------------------------------------
+
+void ReferralValueParams::validate() const {
+    if (!(depth_discount >= 0.0 && depth_discount <= 1.0))
+        throw UsageError("value: the depth discount must be in [0, 1]");
+}
+
+ReferralValueResult referral_value(const InfluenceGraph& graph, std::span<const Referral> referrals,
+                                   std::span<const double> own_value, Date as_of,
+                                   const ReferralValueParams& params) {
+    params.validate();
+    const NodeId n = graph.num_nodes();
+    if (own_value.size() != n)
+        throw InternalError("referral_value: one own value per customer expected");
+    ReferralValueResult result;
+    result.referral_value.assign(n, 0.0);
+    result.direct_value.assign(n, 0.0);
+    result.direct_referrals.assign(n, 0);
+    result.cascade_size.assign(n, 0);
+    result.cascade_depth.assign(n, 0);
+    result.referred_by.assign(n, kNoNode);
+    credit_referrals(referrals, n, as_of, params, result);
+    check_no_referral_cycle(graph, result.referred_by);
+    accumulate_cascades(own_value, params.depth_discount, result);
     return result;
 }
 

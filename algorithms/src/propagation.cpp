@@ -24,6 +24,133 @@ struct Workspace {
     std::uint32_t current = 0;
 };
 
+// Throws unless the parameters, the weights and the seeds make a valid simulation.
+void check_simulation_inputs(const InfluenceGraph& graph, std::span<const double> weights,
+                             std::span<const NodeId> seeds, const SimulationParams& params) {
+    params.validate();
+    const NodeId n = graph.num_nodes();
+    if (weights.size() != graph.num_edges())
+        throw InternalError("simulate: one weight per edge expected");
+    for (const double w : weights)
+        if (!(w >= 0.0 && w <= 1.0))
+            throw UsageError("simulate: edge probabilities must be in [0, 1]");
+    std::vector<NodeId> sorted(seeds.begin(), seeds.end());
+    std::sort(sorted.begin(), sorted.end());
+    if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
+        throw UsageError("simulate: a seed customer is given twice");
+    if (!sorted.empty() && sorted.back() >= n)
+        throw UsageError("simulate: a seed is not a customer");
+}
+
+// What every cascade of one simulate() call reads: the graph's arrays, weights and seeds.
+struct CascadeInputs {
+    std::span<const EdgeId> offsets;
+    std::span<const NodeId> targets;
+    std::span<const double> values;
+    std::span<const double> weights;
+    std::span<const NodeId> seeds;
+    bool threshold;  // Linear Threshold; otherwise Independent Cascade
+};
+
+// What one cascade activated: how many customers, and their total own value.
+struct CascadeOutcome {
+    double activated = 0;
+    double reached = 0;
+};
+
+// Sizes a thread's workspace for a graph of `n` nodes.
+void prepare_workspace(Workspace& work, NodeId n, bool threshold) {
+    work.stamp.assign(n, 0);
+    if (threshold) {
+        work.level.assign(n, 0.0);
+        work.threshold.assign(n, 0.0);
+    }
+    work.activations.assign(n, 0);
+}
+
+// Decides whether `edge` into the not yet active `v` activates it (drawing as the model needs).
+bool edge_activates(const CascadeInputs& inputs, Workspace& work, RandomStream& random, EdgeId edge,
+                    NodeId v, std::uint32_t mark) {
+    if (!inputs.threshold) return random.uniform() < inputs.weights[edge];
+    // Touched for the first time this simulation: draw its threshold.
+    if (work.stamp[v] != mark + 0x80000000u) {
+        work.stamp[v] = mark + 0x80000000u;
+        work.level[v] = 0.0;
+        work.threshold[v] = random.uniform();
+    }
+    work.level[v] += inputs.weights[edge];
+    return work.level[v] >= work.threshold[v] && work.threshold[v] > 0.0;
+}
+
+// Runs one cascade from the seeds, depth by depth, counting activations in the workspace.
+CascadeOutcome run_cascade(const CascadeInputs& inputs, Workspace& work, RandomStream& random) {
+    const std::uint32_t mark = ++work.current;  // "active in this simulation"
+    work.frontier.assign(inputs.seeds.begin(), inputs.seeds.end());
+    CascadeOutcome outcome;
+    for (const NodeId seed : inputs.seeds) {
+        work.stamp[seed] = mark;
+        ++work.activations[seed];
+        outcome.reached += inputs.values[seed];
+    }
+    outcome.activated = static_cast<double>(inputs.seeds.size());
+    for (std::size_t depth = 0; !work.frontier.empty(); ++depth) {
+        if (work.by_depth.size() <= depth) work.by_depth.resize(depth + 1, 0);
+        work.by_depth[depth] += work.frontier.size();
+        work.next.clear();
+        for (const NodeId u : work.frontier) {
+            for (EdgeId edge = inputs.offsets[u]; edge < inputs.offsets[u + 1]; ++edge) {
+                const NodeId v = inputs.targets[edge];
+                if (work.stamp[v] == mark) continue;
+                if (!edge_activates(inputs, work, random, edge, v, mark)) continue;
+                work.stamp[v] = mark;
+                ++work.activations[v];
+                outcome.reached += inputs.values[v];
+                ++outcome.activated;
+                work.next.push_back(v);
+            }
+        }
+        work.frontier.swap(work.next);
+    }
+    return outcome;
+}
+
+// Sets `mean` and its standard error `error` over `count` samples.
+void mean_and_error(const std::vector<double>& samples, double count, double& mean, double& error) {
+    double sum = 0.0;
+    for (const double sample : samples) sum += sample;
+    mean = sum / count;
+    double squares = 0.0;
+    for (const double sample : samples) squares += (sample - mean) * (sample - mean);
+    error = count > 1 ? std::sqrt(squares / (count - 1) / count) : 0.0;
+}
+
+// Turns the per-simulation samples and the per-thread counts into the result.
+SimulationResult summarize_simulations(const std::vector<double>& spread,
+                                       const std::vector<double>& value,
+                                       const std::vector<Workspace>& workspaces, NodeId n,
+                                       std::uint32_t simulations) {
+    SimulationResult result;
+    result.simulations = simulations;
+    const double count = simulations;
+    mean_and_error(spread, count, result.expected_spread, result.standard_error);
+    mean_and_error(value, count, result.expected_value, result.value_standard_error);
+    result.ci_low = result.expected_spread - 1.96 * result.standard_error;
+    result.ci_high = result.expected_spread + 1.96 * result.standard_error;
+    result.activation_probability.assign(n, 0.0);
+    std::vector<std::uint64_t> by_depth;
+    for (const Workspace& work : workspaces) {
+        for (NodeId node = 0; node < n; ++node)
+            result.activation_probability[node] += static_cast<double>(work.activations[node]);
+        if (by_depth.size() < work.by_depth.size()) by_depth.resize(work.by_depth.size(), 0);
+        for (std::size_t depth = 0; depth < work.by_depth.size(); ++depth)
+            by_depth[depth] += work.by_depth[depth];
+    }
+    for (double& probability : result.activation_probability) probability /= count;
+    for (const auto total : by_depth)
+        result.mean_by_depth.push_back(static_cast<double>(total) / count);
+    return result;
+}
+
 }  // namespace
 
 ProbabilityModel ProbabilityModel::parse(std::string_view text) {
@@ -151,25 +278,14 @@ void SimulationParams::validate() const {
 
 SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> weights,
                           std::span<const NodeId> seeds, const SimulationParams& params) {
-    params.validate();
+    check_simulation_inputs(graph, weights, seeds, params);
     const NodeId n = graph.num_nodes();
-    if (weights.size() != graph.num_edges())
-        throw InternalError("simulate: one weight per edge expected");
-    for (const double w : weights)
-        if (!(w >= 0.0 && w <= 1.0))
-            throw UsageError("simulate: edge probabilities must be in [0, 1]");
-    {
-        std::vector<NodeId> sorted(seeds.begin(), seeds.end());
-        std::sort(sorted.begin(), sorted.end());
-        if (std::adjacent_find(sorted.begin(), sorted.end()) != sorted.end())
-            throw UsageError("simulate: a seed customer is given twice");
-        if (!sorted.empty() && sorted.back() >= n)
-            throw UsageError("simulate: a seed is not a customer");
-    }
-    const auto offsets = graph.out_offsets();
-    const auto targets = graph.out_targets();
-    const auto values = graph.values();
-    const bool threshold = params.model == DiffusionModel::linear_threshold;
+    const CascadeInputs inputs{graph.out_offsets(),
+                               graph.out_targets(),
+                               graph.values(),
+                               weights,
+                               seeds,
+                               params.model == DiffusionModel::linear_threshold};
     std::vector<double> spread(params.simulations), value(params.simulations);
 
     const int threads = omp_get_max_threads();
@@ -177,90 +293,16 @@ SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> w
 #pragma omp parallel num_threads(threads)
     {
         Workspace& work = workspaces[static_cast<std::size_t>(omp_get_thread_num())];
-        work.stamp.assign(n, 0);
-        if (threshold) {
-            work.level.assign(n, 0.0);
-            work.threshold.assign(n, 0.0);
-        }
-        work.activations.assign(n, 0);
+        prepare_workspace(work, n, inputs.threshold);
 #pragma omp for schedule(dynamic, 16)
         for (std::uint32_t simulation = 0; simulation < params.simulations; ++simulation) {
             RandomStream random = RandomStream::for_index(params.seed, simulation);
-            const std::uint32_t mark = ++work.current;  // "active in this simulation"
-            work.frontier.assign(seeds.begin(), seeds.end());
-            double activated = 0, reached = 0;
-            for (const NodeId seed : seeds) {
-                work.stamp[seed] = mark;
-                ++work.activations[seed];
-                reached += values[seed];
-            }
-            activated = static_cast<double>(seeds.size());
-            for (std::size_t depth = 0; !work.frontier.empty(); ++depth) {
-                if (work.by_depth.size() <= depth) work.by_depth.resize(depth + 1, 0);
-                work.by_depth[depth] += work.frontier.size();
-                work.next.clear();
-                for (const NodeId u : work.frontier) {
-                    for (EdgeId edge = offsets[u]; edge < offsets[u + 1]; ++edge) {
-                        const NodeId v = targets[edge];
-                        if (work.stamp[v] == mark) continue;
-                        bool activate;
-                        if (threshold) {
-                            // Touched for the first time this simulation: draw its threshold.
-                            if (work.stamp[v] != mark + 0x80000000u) {
-                                work.stamp[v] = mark + 0x80000000u;
-                                work.level[v] = 0.0;
-                                work.threshold[v] = random.uniform();
-                            }
-                            work.level[v] += weights[edge];
-                            activate =
-                                work.level[v] >= work.threshold[v] && work.threshold[v] > 0.0;
-                        } else {
-                            activate = random.uniform() < weights[edge];
-                        }
-                        if (!activate) continue;
-                        work.stamp[v] = mark;
-                        ++work.activations[v];
-                        reached += values[v];
-                        ++activated;
-                        work.next.push_back(v);
-                    }
-                }
-                work.frontier.swap(work.next);
-            }
-            spread[simulation] = activated;
-            value[simulation] = reached;
+            const CascadeOutcome outcome = run_cascade(inputs, work, random);
+            spread[simulation] = outcome.activated;
+            value[simulation] = outcome.reached;
         }
     }
-
-    SimulationResult result;
-    result.simulations = params.simulations;
-    const double count = params.simulations;
-    const auto mean_and_error = [count](const std::vector<double>& samples, double& mean,
-                                        double& error) {
-        double sum = 0.0;
-        for (const double sample : samples) sum += sample;
-        mean = sum / count;
-        double squares = 0.0;
-        for (const double sample : samples) squares += (sample - mean) * (sample - mean);
-        error = count > 1 ? std::sqrt(squares / (count - 1) / count) : 0.0;
-    };
-    mean_and_error(spread, result.expected_spread, result.standard_error);
-    mean_and_error(value, result.expected_value, result.value_standard_error);
-    result.ci_low = result.expected_spread - 1.96 * result.standard_error;
-    result.ci_high = result.expected_spread + 1.96 * result.standard_error;
-    result.activation_probability.assign(n, 0.0);
-    std::vector<std::uint64_t> by_depth;
-    for (const Workspace& work : workspaces) {
-        for (NodeId node = 0; node < n; ++node)
-            result.activation_probability[node] += static_cast<double>(work.activations[node]);
-        if (by_depth.size() < work.by_depth.size()) by_depth.resize(work.by_depth.size(), 0);
-        for (std::size_t depth = 0; depth < work.by_depth.size(); ++depth)
-            by_depth[depth] += work.by_depth[depth];
-    }
-    for (double& probability : result.activation_probability) probability /= count;
-    for (const auto total : by_depth)
-        result.mean_by_depth.push_back(static_cast<double>(total) / count);
-    return result;
+    return summarize_simulations(spread, value, workspaces, n, params.simulations);
 }
 
 }  // namespace catena

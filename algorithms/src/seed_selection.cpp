@@ -5,6 +5,7 @@
 #include <functional>
 #include <limits>
 #include <numeric>
+#include <sstream>
 #include <string>
 
 #include "catena/graph/errors.hpp"
@@ -96,119 +97,179 @@ struct Coverage {
     std::size_t memory_bytes = 0;
 };
 
+// The RR sets each node is in: those of node v are sets_of[start[v] .. start[v+1]).
+struct CoverageIndex {
+    std::vector<std::uint64_t> start;
+    std::vector<std::uint32_t> sets_of;
+    // RR sets `node` is in.
+    std::uint64_t sets_with(NodeId node) const { return start[node + 1] - start[node]; }
+};
+
+// Builds the index of the RR sets each node is in (a counting sort of the members by node).
+CoverageIndex index_rr_sets(const RRSets& rr, NodeId n) {
+    CoverageIndex index{std::vector<std::uint64_t>(static_cast<std::size_t>(n) + 1, 0),
+                        std::vector<std::uint32_t>(rr.members.size())};
+    std::vector<std::uint64_t>& start = index.start;
+    for (const NodeId node : rr.members) ++start[node + 1];
+    for (NodeId node = 0; node < n; ++node) start[node + 1] += start[node];
+    std::vector<std::uint64_t> next(start.begin(), start.end() - 1);
+    for (std::uint64_t r = 0; r < rr.count(); ++r)
+        for (std::uint64_t position = rr.offsets[r]; position < rr.offsets[r + 1]; ++position)
+            index.sets_of[next[rr.members[position]]++] = static_cast<std::uint32_t>(r);
+    return index;
+}
+
+// The greedy's working state.
+struct GreedyState {
+    std::vector<NodeId> active;         // may be chosen, in some RR set (and affordable)
+    std::vector<std::uint32_t> degree;  // marginal coverage of each node
+    std::vector<std::uint8_t> covered;  // per RR set: covered by the seeds so far
+};
+
+// The nodes that may be chosen and are in some RR set, and every node's coverage on its own.
+GreedyState initial_state(const RRSets& rr, NodeId n, const CoverageIndex& index,
+                          const std::vector<std::uint8_t>& allowed, const InfluenceGraph& graph,
+                          double budget) {
+    const bool budgeted = budget > 0.0;
+    GreedyState state;
+    state.degree = std::vector<std::uint32_t>(n, 0);
+    for (NodeId node = 0; node < n; ++node) {
+        state.degree[node] = static_cast<std::uint32_t>(index.start[node + 1] - index.start[node]);
+        if (allowed[node] && state.degree[node] > 0 && (!budgeted || graph.cost(node) <= budget))
+            state.active.push_back(node);
+    }
+    state.covered = std::vector<std::uint8_t>(rr.count(), 0);
+    return state;
+}
+
+// The bytes the greedy's index and state take.
+std::size_t greedy_memory(const CoverageIndex& index, const GreedyState& state) {
+    return index.start.capacity() * sizeof(std::uint64_t) +
+           index.sets_of.capacity() * sizeof(std::uint32_t) +
+           state.degree.capacity() * sizeof(std::uint32_t) +
+           state.active.capacity() * sizeof(NodeId) + state.covered.capacity();
+}
+
+// The greedy's next seed, and the sum of the k largest marginal coverages (for the upper bound).
+struct GreedyPick {
+    NodeId best = kNoNode;
+    std::uint64_t top_sum = 0;
+};
+
+// One pass over the active nodes: the best gain (per cost, with a budget) that still fits the
+// budget, and the k largest marginal coverages (kept in `top`, a min-heap).
+GreedyPick pick_next(const GreedyState& state, std::uint32_t k, const InfluenceGraph& graph,
+                     double budget, double spent, std::vector<std::uint32_t>& top) {
+    const bool budgeted = budget > 0.0;
+    GreedyPick pick;
+    double best_score = 0.0;
+    top.clear();
+    for (const NodeId node : state.active) {
+        const std::uint32_t gain = state.degree[node];
+        if (gain == 0) continue;  // chosen, or adds nothing now
+        if (top.size() < k) {
+            top.push_back(gain);
+            std::push_heap(top.begin(), top.end(), std::greater<>());
+        } else if (gain > top.front()) {
+            std::pop_heap(top.begin(), top.end(), std::greater<>());
+            top.back() = gain;
+            std::push_heap(top.begin(), top.end(), std::greater<>());
+        }
+        if (budgeted && spent + graph.cost(node) > budget) continue;
+        const double score =
+            budgeted ? gain / std::max(graph.cost(node), 1e-12) : static_cast<double>(gain);
+        if (score > best_score) {
+            pick.best = node;
+            best_score = score;
+        }
+    }
+    pick.top_sum = std::accumulate(top.begin(), top.end(), std::uint64_t{0});
+    return pick;
+}
+
+// Adds `best` to the seeds with its gain, marks its RR sets covered and lowers their members'
+// marginal coverage.
+void take_seed(NodeId best, const RRSets& rr, const CoverageIndex& index, GreedyState& state,
+               Coverage& result) {
+    result.seeds.push_back(best);
+    result.gains.push_back(state.degree[best]);
+    result.covered += state.degree[best];
+    for (std::uint64_t k_pos = index.start[best]; k_pos < index.start[best + 1]; ++k_pos) {
+        const std::uint32_t r = index.sets_of[k_pos];
+        if (state.covered[r]) continue;
+        state.covered[r] = 1;
+        for (std::uint64_t position = rr.offsets[r]; position < rr.offsets[r + 1]; ++position)
+            --state.degree[rr.members[position]];
+    }
+}
+
+// Tops the seeds up to k when every RR set is covered first: the allowed nodes not chosen that
+// cover the most RR sets on their own, then by NodeId, each with a gain of 0.
+void fill_to_k(Coverage& result, NodeId n, std::uint32_t k,
+               const std::vector<std::uint8_t>& allowed, const CoverageIndex& index) {
+    std::vector<std::uint8_t> chosen(n, 0);
+    for (const NodeId seed : result.seeds) chosen[seed] = 1;
+    std::vector<NodeId> rest;
+    for (NodeId node = 0; node < n; ++node)
+        if (allowed[node] && !chosen[node]) rest.push_back(node);
+    const auto alone = [&](NodeId node) { return index.sets_with(node); };
+    const auto fill = std::min<std::size_t>(k - result.seeds.size(), rest.size());
+    std::partial_sort(
+        rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(fill), rest.end(),
+        [&](NodeId a, NodeId b) { return alone(a) != alone(b) ? alone(a) > alone(b) : a < b; });
+    for (std::size_t slot = 0; slot < fill; ++slot) {
+        result.seeds.push_back(rest[slot]);
+        result.gains.push_back(0);
+    }
+}
+
+// With a budget, swaps in the best single affordable node if it alone covers more; returns
+// `upper` capped by the coverage over the greedy's ratio.
+double finish_upper_bound(Coverage& result, const std::vector<NodeId>& active,
+                          const CoverageIndex& index, bool budgeted, double upper) {
+    const double e_factor = 1.0 - 1.0 / std::exp(1.0);
+    if (!budgeted) return std::min(upper, static_cast<double>(result.covered) / e_factor);
+    NodeId single = kNoNode;
+    std::uint64_t single_cover = 0;
+    for (const NodeId node : active)
+        if (index.sets_with(node) > single_cover) {
+            single = node;
+            single_cover = index.sets_with(node);
+        }
+    if (single != kNoNode && single_cover > result.covered) {
+        result.seeds.assign(1, single);
+        result.gains.assign(1, single_cover);
+        result.covered = single_cover;
+    }
+    return std::min(upper, static_cast<double>(result.covered) / (e_factor / 2.0));
+}
+
 // Greedy maximum coverage of the RR sets by k allowed nodes (at most k within the budget, by gain
 // per cost, if there is one).
 Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k,
                 const std::vector<std::uint8_t>& allowed, const InfluenceGraph& graph,
                 double budget) {
-    // Index: the RR sets each node is in.
-    std::vector<std::uint64_t> start(static_cast<std::size_t>(n) + 1, 0);
-    for (const NodeId node : rr.members) ++start[node + 1];
-    for (NodeId node = 0; node < n; ++node) start[node + 1] += start[node];
-    std::vector<std::uint32_t> sets_of(rr.members.size());
-    {
-        std::vector<std::uint64_t> next(start.begin(), start.end() - 1);
-        for (std::uint64_t r = 0; r < rr.count(); ++r)
-            for (std::uint64_t position = rr.offsets[r]; position < rr.offsets[r + 1]; ++position)
-                sets_of[next[rr.members[position]]++] = static_cast<std::uint32_t>(r);
-    }
+    const CoverageIndex index = index_rr_sets(rr, n);
     const bool budgeted = budget > 0.0;
-    // The nodes that may be chosen and are in some RR set; their marginal coverage.
-    std::vector<NodeId> active;
-    std::vector<std::uint32_t> degree(n, 0);
-    for (NodeId node = 0; node < n; ++node) {
-        degree[node] = static_cast<std::uint32_t>(start[node + 1] - start[node]);
-        if (allowed[node] && degree[node] > 0 && (!budgeted || graph.cost(node) <= budget))
-            active.push_back(node);
-    }
-    std::vector<std::uint8_t> covered(rr.count(), 0);
+    GreedyState state = initial_state(rr, n, index, allowed, graph, budget);
     Coverage result;
-    result.memory_bytes = start.capacity() * sizeof(std::uint64_t) +
-                          sets_of.capacity() * sizeof(std::uint32_t) +
-                          degree.capacity() * sizeof(std::uint32_t) +
-                          active.capacity() * sizeof(NodeId) + covered.capacity();
+    result.memory_bytes = greedy_memory(index, state);
     double spent = 0.0;
     double upper = std::numeric_limits<double>::infinity();
     std::vector<std::uint32_t> top;  // min-heap of the k largest marginal coverages
     for (;;) {
         // One pass: the next seed, and the k largest marginal coverages for the upper bound.
-        NodeId best = kNoNode;
-        double best_score = 0.0;
-        top.clear();
-        for (const NodeId node : active) {
-            const std::uint32_t gain = degree[node];
-            if (gain == 0) continue;  // chosen, or adds nothing now
-            if (top.size() < k) {
-                top.push_back(gain);
-                std::push_heap(top.begin(), top.end(), std::greater<>());
-            } else if (gain > top.front()) {
-                std::pop_heap(top.begin(), top.end(), std::greater<>());
-                top.back() = gain;
-                std::push_heap(top.begin(), top.end(), std::greater<>());
-            }
-            if (budgeted && spent + graph.cost(node) > budget) continue;
-            const double score =
-                budgeted ? gain / std::max(graph.cost(node), 1e-12) : static_cast<double>(gain);
-            if (score > best_score) {
-                best = node;
-                best_score = score;
-            }
-        }
-        upper = std::min(upper, static_cast<double>(result.covered) +
-                                    static_cast<double>(
-                                        std::accumulate(top.begin(), top.end(), std::uint64_t{0})));
-        if (best == kNoNode || result.seeds.size() == k) break;
-        spent += budgeted ? graph.cost(best) : 0.0;
-        result.seeds.push_back(best);
-        result.gains.push_back(degree[best]);
-        result.covered += degree[best];
-        for (std::uint64_t k_pos = start[best]; k_pos < start[best + 1]; ++k_pos) {
-            const std::uint32_t r = sets_of[k_pos];
-            if (covered[r]) continue;
-            covered[r] = 1;
-            for (std::uint64_t position = rr.offsets[r]; position < rr.offsets[r + 1]; ++position)
-                --degree[rr.members[position]];
-        }
+        const GreedyPick pick = pick_next(state, k, graph, budget, spent, top);
+        upper = std::min(upper,
+                         static_cast<double>(result.covered) + static_cast<double>(pick.top_sum));
+        if (pick.best == kNoNode || result.seeds.size() == k) break;
+        spent += budgeted ? graph.cost(pick.best) : 0.0;
+        take_seed(pick.best, rr, index, state, result);
     }
-    if (!budgeted && result.seeds.size() < k) {
-        // Every RR set is covered before k seeds (a hub that reaches everyone, say): the rest add
-        // nothing the sample can see. Still return k seeds, as asked: the allowed customers that
-        // cover the most RR sets on their own, then by NodeId, each with a gain of 0.
-        std::vector<std::uint8_t> chosen(n, 0);
-        for (const NodeId seed : result.seeds) chosen[seed] = 1;
-        std::vector<NodeId> rest;
-        for (NodeId node = 0; node < n; ++node)
-            if (allowed[node] && !chosen[node]) rest.push_back(node);
-        const auto alone = [&](NodeId node) { return start[node + 1] - start[node]; };
-        const auto fill = std::min<std::size_t>(k - result.seeds.size(), rest.size());
-        std::partial_sort(
-            rest.begin(), rest.begin() + static_cast<std::ptrdiff_t>(fill), rest.end(),
-            [&](NodeId a, NodeId b) { return alone(a) != alone(b) ? alone(a) > alone(b) : a < b; });
-        for (std::size_t index = 0; index < fill; ++index) {
-            result.seeds.push_back(rest[index]);
-            result.gains.push_back(0);
-        }
-    }
-    const double e_factor = 1.0 - 1.0 / std::exp(1.0);
-    if (budgeted) {
-        // The best single affordable customer, if it alone covers more.
-        NodeId single = kNoNode;
-        std::uint64_t single_cover = 0;
-        for (const NodeId node : active)
-            if (start[node + 1] - start[node] > single_cover) {
-                single = node;
-                single_cover = start[node + 1] - start[node];
-            }
-        if (single != kNoNode && single_cover > result.covered) {
-            result.seeds.assign(1, single);
-            result.gains.assign(1, single_cover);
-            result.covered = single_cover;
-        }
-        upper = std::min(upper, static_cast<double>(result.covered) / (e_factor / 2.0));
-    } else {
-        upper = std::min(upper, static_cast<double>(result.covered) / e_factor);
-    }
-    result.best_upper_bound = upper;
+    // Every RR set is covered before k seeds (a hub that reaches everyone, say): the rest add
+    // nothing the sample can see. Still return k seeds, as asked.
+    if (!budgeted && result.seeds.size() < k) fill_to_k(result, n, k, allowed, index);
+    result.best_upper_bound = finish_upper_bound(result, state.active, index, budgeted, upper);
     return result;
 }
 
@@ -232,7 +293,242 @@ double log_binomial(double n, double k) {
     return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
 }
 
+// Throws unless every edge probability is in [0, 1].
+void check_probabilities(std::span<const double> weights) {
+    for (const double w : weights)
+        if (!(w >= 0.0 && w <= 1.0))
+            throw UsageError("seeds: edge probabilities must be in [0, 1]");
+}
+
+// Which customers may be seeds, and how many may.
+struct CandidateMask {
+    std::vector<std::uint8_t> allowed;
+    NodeId count = 0;
+};
+
+// Throws unless a budget can buy something: some customer has a cost (a budget over costs that
+// were never given is refused, not read as "everyone costs 1"), and the cheapest allowed customer
+// costs at most the budget.
+void check_budget(const InfluenceGraph& graph, const SeedSelectionParams& params,
+                  const std::vector<std::uint8_t>& allowed) {
+    if (params.budget <= 0.0) return;
+    bool any_cost = false;
+    double cheapest = std::numeric_limits<double>::infinity();
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+        any_cost = any_cost || graph.has_cost(node);
+        if (allowed[node]) cheapest = std::min(cheapest, graph.cost(node));
+    }
+    const auto number = [](double x) {
+        std::ostringstream text;
+        text << x;
+        return text.str();
+    };
+    if (!any_cost)
+        throw UsageError(
+            "seeds: a budget needs the customers' costs, and no customer has one (give customers "
+            "a cost column, or choose by k alone)");
+    if (cheapest > params.budget)
+        throw UsageError("seeds: a budget of " + number(params.budget) +
+                         " buys no customer that may be chosen: the cheapest costs " +
+                         number(cheapest));
+}
+
+// The customers may_be_seed allows; throws if fewer than k of them, or if a budget buys none.
+CandidateMask candidate_mask(const InfluenceGraph& graph, const SeedSelectionParams& params) {
+    const NodeId n = graph.num_nodes();
+    CandidateMask mask{std::vector<std::uint8_t>(n, 1), 0};
+    for (NodeId node = 0; node < n; ++node) {
+        mask.allowed[node] = may_be_seed(graph, params.candidates, node);
+        mask.count += mask.allowed[node];
+    }
+    if (params.k > mask.count)
+        throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " +
+                         std::to_string(mask.count) +
+                         " customers may be chosen (opt-outs and filters excluded)");
+    check_budget(graph, params, mask.allowed);
+    return mask;
+}
+
+// How RR set roots are drawn, and the objective's range.
+struct Objective {
+    RootSampler roots;
+    double scale = 0.0;          // the most the objective can reach
+    double optimum_floor = 0.0;  // the least the best k seeds reach: themselves
+};
+
+// Customers reached (uniform roots), or value reached (roots in proportion to value, the floor
+// the k largest allowed values).
+Objective make_objective(const InfluenceGraph& graph, const SeedSelectionParams& params,
+                         const std::vector<std::uint8_t>& allowed) {
+    const NodeId n = graph.num_nodes();
+    Objective objective;
+    objective.roots.n = n;
+    objective.scale = n;
+    objective.optimum_floor = params.k;
+    if (params.objective != SeedObjective::value) return objective;
+    std::vector<double>& cumulative = objective.roots.cumulative;
+    cumulative.resize(n);
+    double total = 0.0;
+    for (NodeId node = 0; node < n; ++node) cumulative[node] = total += graph.value(node);
+    if (!(total > 0.0))
+        throw UsageError("seeds: the value objective needs customers with a value above 0");
+    objective.scale = total;
+    std::vector<double> values;
+    for (NodeId node = 0; node < n; ++node)
+        if (allowed[node]) values.push_back(graph.value(node));
+    const auto keep = static_cast<std::ptrdiff_t>(std::min<std::size_t>(params.k, values.size()));
+    std::nth_element(values.begin(), values.begin() + keep - 1, values.end(), std::greater<>());
+    objective.optimum_floor = std::accumulate(values.begin(), values.begin() + keep, 0.0);
+    return objective;
+}
+
+// OPIM-C's constants for a run.
+struct Schedule {
+    bool budgeted = false;
+    double target = 0.0;     // the approximation ratio asked for
+    double delta = 0.0;      // the failure probability
+    double theta_0 = 0.0;    // RR sets in each collection in the first round
+    double theta_max = 0.0;  // RR sets that always suffice (infinite if unknown)
+    int rounds = 0;          // rounds up to theta_max
+    double a = 0.0;          // the log term of the bounds
+};
+
+// Computes the target, delta, theta_0, theta_max and the number of rounds (Tang et al. 2018).
+Schedule make_schedule(const SeedSelectionParams& params, NodeId n, NodeId candidate_count,
+                       const Objective& objective) {
+    const double e_factor = 1.0 - 1.0 / std::exp(1.0);
+    Schedule schedule;
+    schedule.budgeted = params.budget > 0.0;
+    schedule.target = (schedule.budgeted ? e_factor / 2.0 : e_factor) - params.epsilon;
+    const double delta = params.delta > 0.0 ? params.delta : 1.0 / std::max<double>(n, 2.0);
+    schedule.delta = delta;
+    const double eps = params.epsilon;
+    const double log_cnk = log_binomial(candidate_count, params.k);
+    const double alpha = std::sqrt(std::log(6.0 / delta));
+    const double beta = std::sqrt(e_factor * (log_cnk + std::log(6.0 / delta)));
+    const double theta_0 = std::ceil(2.0 * std::pow(e_factor * alpha + beta, 2.0));
+    const double theta_max = objective.optimum_floor > 0.0
+                                 ? theta_0 * objective.scale / (objective.optimum_floor * eps * eps)
+                                 : std::numeric_limits<double>::infinity();
+    const int rounds =
+        std::isfinite(theta_max)
+            ? std::max(
+                  1, static_cast<int>(std::ceil(std::log2(std::max(theta_max / theta_0, 1.0)))) + 1)
+            : 64;
+    schedule.theta_0 = theta_0;
+    schedule.theta_max = theta_max;
+    schedule.rounds = rounds;
+    schedule.a = std::log(3.0 * rounds / delta);
+    return schedule;
+}
+
+// The RR sets of a run: R1 picks the seeds and bounds the best, R2 estimates the seeds' spread.
+struct Collections {
+    RRSets r1, r2;
+};
+
+// Draws more RR sets into R1 and R2 (R2 from disjoint stream indices) until R1 holds theta.
+void grow_collections(const Sampler& sampler, std::uint64_t theta, Collections& rr) {
+    const std::uint64_t second = std::uint64_t{1} << 62;  // R2's stream indices, disjoint from R1's
+    if (theta > rr.r1.count()) {
+        const std::uint64_t more = theta - rr.r1.count();
+        sampler.draw(rr.r1.count(), more, rr.r1);
+        sampler.draw(second + rr.r2.count(), more, rr.r2);
+    }
+}
+
+// What one round certifies.
+struct RoundBounds {
+    double covered_r2 = 0.0;  // RR sets of R2 the chosen seeds cover
+    double count = 0.0;       // RR sets in each collection
+    double certified = 0.0;   // the certified approximation ratio
+    bool precise = false;     // the R2 estimate of the seeds' reach is precise enough
+};
+
+// The certified ratio: R2's lower bound on the seeds' spread over R1's upper bound on the best.
+RoundBounds round_bounds(const Coverage& coverage, const std::vector<std::uint64_t>& gains,
+                         std::uint64_t theta, const Schedule& schedule, double scale,
+                         double epsilon) {
+    const double a = schedule.a;
+    RoundBounds bounds;
+    bounds.covered_r2 =
+        static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
+    bounds.count = static_cast<double>(theta);
+    const double covered_r2 = bounds.covered_r2;
+    const double count = bounds.count;
+    const double lower = std::max(
+        0.0,
+        (std::pow(std::sqrt(covered_r2 + 2.0 * a / 9.0) - std::sqrt(a / 2.0), 2.0) - a / 18.0) *
+            scale / count);
+    const double upper =
+        std::pow(std::sqrt(coverage.best_upper_bound + a / 2.0) + std::sqrt(a / 2.0), 2.0) * scale /
+        count;
+    bounds.certified = upper > 0.0 ? lower / upper : 0.0;
+    // Also ask that the chosen seeds' estimated reach be precise: relative standard error of
+    // the R2 estimate at most eps / 5 (so the reach reported is good to about +-2 eps / 5).
+    const double hit = covered_r2 / count;
+    bounds.precise = hit > 0.0 && (1.0 - hit) / (hit * count) <= std::pow(epsilon / 10.0, 2.0);
+    return bounds;
+}
+
+// Reports one round through params.progress, if set.
+void report_round(const SeedSelectionParams& params, int round, const Schedule& schedule,
+                  std::uint64_t theta, double certified) {
+    if (params.progress)
+        params.progress("round " + std::to_string(round) + "/" + std::to_string(schedule.rounds) +
+                        ": 2 x " + std::to_string(theta) + " RR sets, certified ratio " +
+                        std::to_string(certified) + " (target " + std::to_string(schedule.target) +
+                        ")");
+}
+
+// Fills the result from the last round: the seeds, their estimates from R2 (unbiased for the
+// chosen seeds), the sample sizes, and whether the guarantee holds.
+void finish_result(SeedSelectionResult& result, const Coverage& coverage,
+                   const std::vector<std::uint64_t>& gains, const RoundBounds& bounds,
+                   const Collections& rr, const Schedule& schedule, double scale, int round,
+                   std::uint64_t theta, std::uint64_t max_rr_sets) {
+    result.seeds = coverage.seeds;
+    for (const auto gain : gains)
+        result.marginal_estimate.push_back(scale * static_cast<double>(gain) / bounds.count);
+    result.estimated_spread = scale * bounds.covered_r2 / bounds.count;
+    result.certified_approximation = bounds.certified;
+    result.rr_sets = rr.r1.count() + rr.r2.count();
+    result.rr_entries = rr.r1.members.size() + rr.r2.members.size();
+    result.rounds = round;
+    // Past theta_max the target holds by OPIM-C's analysis (without a budget); otherwise it
+    // holds when the certified ratio reached it.
+    result.guarantee_holds =
+        bounds.certified >= schedule.target ||
+        (round >= schedule.rounds && !schedule.budgeted && std::isfinite(schedule.theta_max) &&
+         !(max_rr_sets && theta >= max_rr_sets && static_cast<double>(theta) < schedule.theta_max));
+}
+
+// Throws if the next round, with twice the RR sets (and their index) of this one, would need
+// more than the memory limit.
+void check_next_round_memory(const SeedSelectionParams& params, int round, const Sampler& sampler,
+                             const Collections& rr, const Coverage& coverage) {
+    const std::size_t next =
+        sampler.memory_bytes() +
+        2 * (rr.r1.memory_bytes() + rr.r2.memory_bytes() + coverage.memory_bytes);
+    if (params.memory_limit && next > params.memory_limit)
+        throw UsageError("seeds: round " + std::to_string(round + 1) + " would need about " +
+                         std::to_string(next >> 20) +
+                         " MiB for its RR sets, over the memory limit of " +
+                         std::to_string(params.memory_limit >> 20) +
+                         " MiB (raise --memory-limit, or eps for fewer RR sets)");
+}
+
 }  // namespace
+
+std::string_view to_string(SeedObjective objective) {
+    return objective == SeedObjective::value ? "value" : "customers";
+}
+
+std::optional<SeedObjective> parse_seed_objective(std::string_view text) {
+    if (text == "customers") return SeedObjective::customers;
+    if (text == "value") return SeedObjective::value;
+    return std::nullopt;
+}
 
 void SeedSelectionParams::validate(NodeId num_nodes) const {
     if (k < 1) throw UsageError("seeds: k must be at least 1");
@@ -250,307 +546,43 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
     params.validate(n);
     if (weights.size() != graph.num_edges())
         throw InternalError("select_seeds: one weight per edge expected");
-    for (const double w : weights)
-        if (!(w >= 0.0 && w <= 1.0))
-            throw UsageError("seeds: edge probabilities must be in [0, 1]");
-    std::vector<std::uint8_t> allowed(n, 1);
-    NodeId candidate_count = 0;
-    for (NodeId node = 0; node < n; ++node) {
-        allowed[node] = may_be_seed(graph, params.candidates, node);
-        candidate_count += allowed[node];
-    }
-    if (params.k > candidate_count)
-        throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " +
-                         std::to_string(candidate_count) +
-                         " customers may be chosen (opt-outs and filters excluded)");
-
-    RootSampler roots;
-    roots.n = n;
-    double scale = n;                 // the most the objective can reach
-    double optimum_floor = params.k;  // the least the best k seeds reach: themselves
-    if (params.value_objective) {
-        roots.cumulative.resize(n);
-        double total = 0.0;
-        for (NodeId node = 0; node < n; ++node) roots.cumulative[node] = total += graph.value(node);
-        if (!(total > 0.0))
-            throw UsageError("seeds: the value objective needs customers with a value above 0");
-        scale = total;
-        std::vector<double> values;
-        for (NodeId node = 0; node < n; ++node)
-            if (allowed[node]) values.push_back(graph.value(node));
-        const auto keep =
-            static_cast<std::ptrdiff_t>(std::min<std::size_t>(params.k, values.size()));
-        std::nth_element(values.begin(), values.begin() + keep - 1, values.end(), std::greater<>());
-        optimum_floor = std::accumulate(values.begin(), values.begin() + keep, 0.0);
-    }
-    const Sampler sampler(graph, weights, params.model, roots, params.seed);
+    check_probabilities(weights);
+    const CandidateMask mask = candidate_mask(graph, params);
+    const Objective objective = make_objective(graph, params, mask.allowed);
+    const Sampler sampler(graph, weights, params.model, objective.roots, params.seed);
 
     // OPIM-C (Tang, Tang, Xiao & Yuan, SIGMOD 2018). Two independent collections of RR sets: the
     // greedy picks seeds on R1, which also bounds the optimum from above; R2 then bounds the
     // chosen seeds' spread from below. Their ratio is a certified approximation ratio; stop as
     // soon as it reaches the target, else double both. theta_max RR sets always suffice.
-    const double e_factor = 1.0 - 1.0 / std::exp(1.0);
-    const bool budgeted = params.budget > 0.0;
-    const double target = (budgeted ? e_factor / 2.0 : e_factor) - params.epsilon;
-    const double delta = params.delta > 0.0 ? params.delta : 1.0 / std::max<double>(n, 2.0);
-    const double eps = params.epsilon;
-    const double log_cnk = log_binomial(candidate_count, params.k);
-    const double alpha = std::sqrt(std::log(6.0 / delta));
-    const double beta = std::sqrt(e_factor * (log_cnk + std::log(6.0 / delta)));
-    const double theta_0 = std::ceil(2.0 * std::pow(e_factor * alpha + beta, 2.0));
-    const double theta_max = optimum_floor > 0.0 ? theta_0 * scale / (optimum_floor * eps * eps)
-                                                 : std::numeric_limits<double>::infinity();
-    const int rounds =
-        std::isfinite(theta_max)
-            ? std::max(
-                  1, static_cast<int>(std::ceil(std::log2(std::max(theta_max / theta_0, 1.0)))) + 1)
-            : 64;
-    const double a = std::log(3.0 * rounds / delta);
-
+    const Schedule schedule = make_schedule(params, n, mask.count, objective);
     SeedSelectionResult result;
-    result.failure_probability = delta;
-    result.approximation = target;
-    RRSets r1, r2;
-    const std::uint64_t second = std::uint64_t{1} << 62;  // R2's stream indices, disjoint from R1's
-    auto theta = static_cast<std::uint64_t>(theta_0);
+    result.failure_probability = schedule.delta;
+    result.approximation = schedule.target;
+    Collections rr;
+    auto theta = static_cast<std::uint64_t>(schedule.theta_0);
     for (int round = 1;; ++round) {
         if (params.max_rr_sets && theta > params.max_rr_sets) theta = params.max_rr_sets;
-        if (theta > r1.count()) {
-            const std::uint64_t more = theta - r1.count();
-            sampler.draw(r1.count(), more, r1);
-            sampler.draw(second + r2.count(), more, r2);
-        }
-        const Coverage coverage = greedy(r1, n, params.k, allowed, graph, params.budget);
-        const std::vector<std::uint64_t> gains = coverage_gains(r2, n, coverage.seeds);
-        const double covered_r2 =
-            static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
-        const double count = static_cast<double>(theta);
-        const double lower = std::max(
-            0.0,
-            (std::pow(std::sqrt(covered_r2 + 2.0 * a / 9.0) - std::sqrt(a / 2.0), 2.0) - a / 18.0) *
-                scale / count);
-        const double upper =
-            std::pow(std::sqrt(coverage.best_upper_bound + a / 2.0) + std::sqrt(a / 2.0), 2.0) *
-            scale / count;
-        const double certified = upper > 0.0 ? lower / upper : 0.0;
+        grow_collections(sampler, theta, rr);
+        const Coverage coverage = greedy(rr.r1, n, params.k, mask.allowed, graph, params.budget);
+        const std::vector<std::uint64_t> gains = coverage_gains(rr.r2, n, coverage.seeds);
+        const RoundBounds bounds =
+            round_bounds(coverage, gains, theta, schedule, objective.scale, params.epsilon);
         result.memory_bytes =
-            std::max(result.memory_bytes, sampler.memory_bytes() + r1.memory_bytes() +
-                                              r2.memory_bytes() + coverage.memory_bytes);
-        // Also ask that the chosen seeds' estimated reach be precise: relative standard error of
-        // the R2 estimate at most eps / 5 (so the reach reported is good to about +-2 eps / 5).
-        const double hit = covered_r2 / count;
-        const bool precise =
-            hit > 0.0 && (1.0 - hit) / (hit * count) <= std::pow(params.epsilon / 10.0, 2.0);
-        const bool reached = certified >= target && precise;
-        const bool last = round >= rounds || (params.max_rr_sets && theta >= params.max_rr_sets);
-        if (params.progress)
-            params.progress("round " + std::to_string(round) + "/" + std::to_string(rounds) +
-                            ": 2 x " + std::to_string(theta) + " RR sets, certified ratio " +
-                            std::to_string(certified) + " (target " + std::to_string(target) + ")");
+            std::max(result.memory_bytes, sampler.memory_bytes() + rr.r1.memory_bytes() +
+                                              rr.r2.memory_bytes() + coverage.memory_bytes);
+        const bool reached = bounds.certified >= schedule.target && bounds.precise;
+        const bool last =
+            round >= schedule.rounds || (params.max_rr_sets && theta >= params.max_rr_sets);
+        report_round(params, round, schedule, theta, bounds.certified);
         if (reached || last) {
-            result.seeds = coverage.seeds;
-            for (const auto gain : gains)
-                result.marginal_estimate.push_back(scale * static_cast<double>(gain) / count);
-            result.estimated_spread =
-                scale * covered_r2 / count;  // from R2: unbiased for the chosen seeds
-            result.certified_approximation = certified;
-            result.rr_sets = r1.count() + r2.count();
-            result.rr_entries = r1.members.size() + r2.members.size();
-            result.rounds = round;
-            // Past theta_max the target holds by OPIM-C's analysis (without a budget); otherwise it
-            // holds when the certified ratio reached it.
-            result.guarantee_holds =
-                certified >= target || (round >= rounds && !budgeted && std::isfinite(theta_max) &&
-                                        !(params.max_rr_sets && theta >= params.max_rr_sets &&
-                                          static_cast<double>(theta) < theta_max));
+            finish_result(result, coverage, gains, bounds, rr, schedule, objective.scale, round,
+                          theta, params.max_rr_sets);
             return result;
         }
         theta *= 2;
-        // The next round holds twice the RR sets (and their index) of this one.
-        const std::size_t next =
-            sampler.memory_bytes() +
-            2 * (r1.memory_bytes() + r2.memory_bytes() + coverage.memory_bytes);
-        if (params.memory_limit && next > params.memory_limit)
-            throw UsageError("seeds: round " + std::to_string(round + 1) + " would need about " +
-                             std::to_string(next >> 20) +
-                             " MiB for its RR sets, over the memory limit of " +
-                             std::to_string(params.memory_limit >> 20) +
-                             " MiB (raise --memory-limit, or eps for fewer RR sets)");
+        check_next_round_memory(params, round, sampler, rr, coverage);
     }
-}
-
-namespace {
-std::vector<NodeId> allowed_nodes(const InfluenceGraph& graph,
-                                  std::span<const std::uint8_t> candidates) {
-    if (!candidates.empty() && candidates.size() != graph.num_nodes())
-        throw UsageError("seeds: the candidate mask must have one entry per customer");
-    std::vector<NodeId> nodes;
-    for (NodeId node = 0; node < graph.num_nodes(); ++node)
-        if (may_be_seed(graph, candidates, node)) nodes.push_back(node);
-    return nodes;
-}
-}  // namespace
-
-std::vector<NodeId> top_scored_seeds(const InfluenceGraph& graph, std::span<const double> score,
-                                     std::uint32_t k, std::span<const std::uint8_t> candidates) {
-    if (score.size() != graph.num_nodes())
-        throw UsageError("seeds: the scores must have one entry per customer");
-    std::vector<NodeId> nodes = allowed_nodes(graph, candidates);
-    const std::size_t keep = std::min<std::size_t>(k, nodes.size());
-    std::partial_sort(
-        nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(),
-        [&](NodeId a, NodeId b) { return score[a] != score[b] ? score[a] > score[b] : a < b; });
-    nodes.resize(keep);
-    return nodes;
-}
-
-std::vector<NodeId> random_seeds(const InfluenceGraph& graph, std::uint32_t k, std::uint64_t seed,
-                                 std::span<const std::uint8_t> candidates) {
-    std::vector<NodeId> nodes = allowed_nodes(graph, candidates);
-    // Only the first k places are drawn: the same k as a full shuffle would put first.
-    const std::size_t keep = std::min<std::size_t>(k, nodes.size());
-    RandomStream random{seed};
-    partial_shuffle(nodes.begin(), nodes.begin() + static_cast<std::ptrdiff_t>(keep), nodes.end(),
-                    random);
-    nodes.resize(keep);
-    return nodes;
-}
-
-SeedSelectionResult celf_seeds(const InfluenceGraph& graph, std::span<const double> weights,
-                               const SeedSelectionParams& params, std::uint32_t simulations) {
-    const NodeId n = graph.num_nodes();
-    const EdgeId m = graph.num_edges();
-    params.validate(n);
-    if (params.budget > 0.0) throw UsageError("CELF cross-check: budgets are not supported");
-    if (simulations < 1) throw UsageError("CELF cross-check: at least one simulation is needed");
-    if (weights.size() != m) throw InternalError("celf_seeds: one weight per edge expected");
-    for (const double w : weights)
-        if (!(w >= 0.0 && w <= 1.0))
-            throw UsageError("seeds: edge probabilities must be in [0, 1]");
-    std::vector<NodeId> candidates;
-    for (NodeId node = 0; node < n; ++node)
-        if (may_be_seed(graph, params.candidates, node)) candidates.push_back(node);
-    if (params.k > candidates.size())
-        throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " +
-                         std::to_string(candidates.size()) + " customers may be chosen");
-
-    // Live-edge worlds (Kempe, Kleinberg & Tardos 2003): IC keeps each edge with probability
-    // p(u,v); LT lets each node keep at most one in-edge, (u,v) with probability b(u,v). The spread
-    // of a seed set is the mean, over worlds, of what the seeds reach.
-    const std::size_t edge_words = (static_cast<std::size_t>(m) + 63) / 64;
-    const std::size_t node_words = (static_cast<std::size_t>(n) + 63) / 64;
-    std::vector<std::uint64_t> live(edge_words * simulations, 0);
-    std::vector<std::uint64_t> covered(node_words * simulations, 0);
-    const auto in_offsets = graph.in_offsets();
-    const auto in_edges = graph.in_edge_ids();
-#pragma omp parallel for schedule(dynamic, 8)
-    for (std::int64_t world = 0; world < static_cast<std::int64_t>(simulations); ++world) {
-        RandomStream random =
-            RandomStream::for_index(params.seed, static_cast<std::uint64_t>(world));
-        std::uint64_t* bits = live.data() + static_cast<std::size_t>(world) * edge_words;
-        if (params.model == DiffusionModel::linear_threshold) {
-            for (NodeId v = 0; v < n; ++v) {
-                const double r = random.uniform();
-                double sum = 0.0;
-                for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position) {
-                    sum += weights[in_edges[position]];
-                    if (r < sum) {
-                        const EdgeId e = in_edges[position];
-                        bits[e / 64] |= std::uint64_t{1} << (e % 64);
-                        break;
-                    }
-                }
-            }
-        } else {
-            for (EdgeId e = 0; e < m; ++e)
-                if (random.uniform() < weights[e]) bits[e / 64] |= std::uint64_t{1} << (e % 64);
-        }
-    }
-    const auto out_offsets = graph.out_offsets();
-    const auto targets = graph.out_targets();
-    const auto worth = [&](NodeId node) {
-        return params.value_objective ? graph.value(node) : 1.0;
-    };
-    // What `source` adds in each world beyond what is covered: a BFS over live edges that stops
-    // at covered customers (what they reach is covered already). With `take`, marks it covered.
-    std::vector<double> per_world(simulations);
-    const auto gain = [&](NodeId source, bool take) {
-#pragma omp parallel
-        {
-            std::vector<NodeId> queue;
-            std::vector<std::uint64_t> seen(node_words);
-#pragma omp for schedule(dynamic, 16)
-            for (std::int64_t world = 0; world < static_cast<std::int64_t>(simulations); ++world) {
-                const std::uint64_t* bits =
-                    live.data() + static_cast<std::size_t>(world) * edge_words;
-                std::uint64_t* done = covered.data() + static_cast<std::size_t>(world) * node_words;
-                const auto is_done = [&](NodeId v) {
-                    return (done[v / 64] >> (v % 64) & 1) || (seen[v / 64] >> (v % 64) & 1);
-                };
-                double added = 0.0;
-                queue.clear();
-                if (!is_done(source)) {
-                    queue.push_back(source);
-                    seen[source / 64] |= std::uint64_t{1} << (source % 64);
-                }
-                for (std::size_t head = 0; head < queue.size(); ++head) {
-                    const NodeId u = queue[head];
-                    added += worth(u);
-                    for (EdgeId e = out_offsets[u]; e < out_offsets[u + 1]; ++e) {
-                        const NodeId v = targets[e];
-                        if ((bits[e / 64] >> (e % 64) & 1) && !is_done(v)) {
-                            seen[v / 64] |= std::uint64_t{1} << (v % 64);
-                            queue.push_back(v);
-                        }
-                    }
-                }
-                for (const NodeId v : queue) {
-                    seen[v / 64] &= ~(std::uint64_t{1} << (v % 64));
-                    if (take) done[v / 64] |= std::uint64_t{1} << (v % 64);
-                }
-                per_world[static_cast<std::size_t>(world)] = added;
-            }
-        }
-        return std::accumulate(per_world.begin(), per_world.end(), 0.0) /
-               simulations;  // fixed order
-    };
-    // CELF (Leskovec et al. 2007): marginal gains only shrink, so a gain computed in an earlier
-    // round is an upper bound; re-evaluate the top until it is fresh.
-    struct Entry {
-        double gain;
-        NodeId node;
-        std::uint32_t round;
-    };
-    std::vector<Entry> heap;
-    const auto less = [](const Entry& a, const Entry& b) {
-        return a.gain != b.gain ? a.gain < b.gain : a.node > b.node;
-    };
-    for (const NodeId node : candidates) heap.push_back({gain(node, false), node, 0});
-    std::make_heap(heap.begin(), heap.end(), less);
-    SeedSelectionResult result;
-    while (result.seeds.size() < params.k && !heap.empty()) {
-        std::pop_heap(heap.begin(), heap.end(), less);
-        Entry top = heap.back();
-        heap.pop_back();
-        const auto round = static_cast<std::uint32_t>(result.seeds.size());
-        if (top.round == round) {  // fresh: take it
-            gain(top.node, true);
-            result.seeds.push_back(top.node);
-            result.marginal_estimate.push_back(top.gain);
-            result.estimated_spread += top.gain;
-            continue;
-        }
-        top.gain = gain(top.node, false);
-        top.round = round;
-        heap.push_back(top);
-        std::push_heap(heap.begin(), heap.end(), less);
-    }
-    result.memory_bytes = (live.capacity() + covered.capacity()) * sizeof(std::uint64_t);
-    result.approximation = 1.0 - 1.0 / std::exp(1.0);
-    result.certified_approximation = 0.0;
-    result.failure_probability = 0.0;
-    result.guarantee_holds = false;  // up to Monte Carlo noise only
-    return result;
 }
 
 }  // namespace catena

@@ -6,6 +6,7 @@
 
 #include "catena/graph/errors.hpp"
 
+#include "csr_storage.hpp"
 #include <omp.h>
 
 namespace catena {
@@ -28,7 +29,7 @@ void check_amount(const std::optional<double>& amount, const char* column) {
 // Boost keeps the backward structure's edge properties (the forward EdgeId of each in-edge) in a
 // protected vector. A pointer to that member, taken in a derived class, lets the builder move
 // the array in instead of copying it edge by edge.
-using BackwardStructure = decltype(InfluenceGraph::Csr::m_backward);
+using BackwardStructure = decltype(detail::Csr::m_backward);
 struct BackwardEdgeIds : BackwardStructure {
     static auto member() { return &BackwardEdgeIds::m_edge_properties; }
 };
@@ -272,7 +273,7 @@ InEdges index_in_edges(const std::vector<EdgeId>& rowstart, const std::vector<No
 
 // Throws when rows merged into one edge add up to a strength that is not finite (finite rows
 // can still overflow together).
-void check_merged_strengths(const InfluenceGraph::Csr& csr, const std::vector<double>& strength,
+void check_merged_strengths(const detail::Csr& csr, const std::vector<double>& strength,
                             const StringColumn& ids, const std::string& relationships_name) {
     const auto& rowstart = csr.m_forward.m_rowstart;
     const auto n = static_cast<NodeId>(rowstart.size() - 1);
@@ -525,8 +526,8 @@ InfluenceGraph GraphBuilder::build() {
     SourceBuckets buckets = bucket_by_source(staged_, n);
     std::vector<EdgeId> rowstart = count_distinct_targets(buckets, n, report.merged_edges);
     const EdgeId edge_count = rowstart[n];
-    const StagedColumns staged{staged_, staged_probability_, staged_date_, has_probability_,
-                               has_date_};
+    const StagedColumns<StagedRow> staged{staged_, staged_probability_, staged_date_,
+                                          has_probability_, has_date_};
     EdgeColumns edges{graph_.strength_, graph_.type_, graph_.probability_, graph_.date_, {}};
     allocate_edges(edges, edge_count, staged);
     fill_edges(buckets, rowstart, staged, edges);
@@ -541,14 +542,17 @@ InfluenceGraph GraphBuilder::build() {
     InEdges in = index_in_edges(rowstart, edges.targets, n);
     // Hand the arrays to Boost's CSR graph without copying: forward (source -> target) and
     // backward (target -> source, with the forward EdgeId as its edge property) structures.
-    graph_.csr_ = InfluenceGraph::Csr(n);
-    graph_.csr_.m_forward.m_rowstart = std::move(rowstart);
-    graph_.csr_.m_forward.m_column = std::move(edges.targets);
-    graph_.csr_.m_backward.m_rowstart = std::move(in.start);
-    graph_.csr_.m_backward.m_column = std::move(in.sources);
-    graph_.csr_.m_backward.*BackwardEdgeIds::member() = std::move(in.edges);
+    auto storage = std::make_shared<detail::CsrStorage>();
+    detail::Csr& csr = storage->csr;
+    csr = detail::Csr(n);
+    csr.m_forward.m_rowstart = std::move(rowstart);
+    csr.m_forward.m_column = std::move(edges.targets);
+    csr.m_backward.m_rowstart = std::move(in.start);
+    csr.m_backward.m_column = std::move(in.sources);
+    csr.m_backward.*BackwardEdgeIds::member() = std::move(in.edges);
 
-    check_merged_strengths(graph_.csr_, graph_.strength_, graph_.ids_, options_.relationships_name);
+    check_merged_strengths(csr, graph_.strength_, graph_.ids_, options_.relationships_name);
+    graph_.set_structure(std::move(storage));
     graph_.strength_.shrink_to_fit();
     graph_.type_.shrink_to_fit();
     graph_.probability_.shrink_to_fit();

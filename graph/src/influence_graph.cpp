@@ -3,21 +3,40 @@
 #include <algorithm>
 #include <cmath>
 
+#include "csr_storage.hpp"
+
 namespace catena {
 
 std::string_view to_string(NodeKind kind) {
     return kind == NodeKind::business ? "business" : "person";
 }
 
-InfluenceGraph::InfluenceGraph() : segment_names_{""} {}
+namespace detail {
 
-std::span<const EdgeId> InfluenceGraph::in_edge_ids() const {
-    if (num_edges() == 0) return {};
+std::span<const EdgeId> CsrStorage::in_edge_ids() const {
+    const EdgeId edges = static_cast<EdgeId>(csr.m_forward.m_column.size());
+    if (edges == 0) return {};
     // Boost keeps, for each in-edge, the index of the same edge in the forward storage as the
     // backward structure's edge property; its storage is contiguous.
     using Descriptor = boost::detail::csr_edge_descriptor<NodeId, EdgeId>;
-    const EdgeId* first = &csr_.m_backward.get_edge_bundle()[Descriptor(0, 0)];
-    return {first, num_edges()};
+    const EdgeId* first = &csr.m_backward.get_edge_bundle()[Descriptor(0, 0)];
+    return {first, edges};
+}
+
+}  // namespace detail
+
+InfluenceGraph::InfluenceGraph() : segment_names_{""} {
+    set_structure(std::make_shared<detail::CsrStorage>());  // no nodes: out_offsets() is {0}
+}
+
+void InfluenceGraph::set_structure(std::shared_ptr<const detail::CsrStorage> storage) {
+    structure_ = std::move(storage);
+    const detail::Csr& csr = structure_->csr;
+    out_offsets_ = csr.m_forward.m_rowstart;
+    out_targets_ = csr.m_forward.m_column;
+    in_offsets_ = csr.m_backward.m_rowstart;
+    in_sources_ = csr.m_backward.m_column;
+    in_edge_ids_ = structure_->in_edge_ids();
 }
 
 NodeId InfluenceGraph::edge_source(EdgeId edge) const {
@@ -48,10 +67,11 @@ std::size_t InfluenceGraph::memory_bytes() const {
     const auto add = [&bytes](const auto& vec) {
         bytes += vec.capacity() * sizeof(typename std::decay_t<decltype(vec)>::value_type);
     };
-    add(csr_.m_forward.m_rowstart);
-    add(csr_.m_forward.m_column);
-    add(csr_.m_backward.m_rowstart);
-    add(csr_.m_backward.m_column);
+    const detail::Csr& csr = structure_->csr;
+    add(csr.m_forward.m_rowstart);
+    add(csr.m_forward.m_column);
+    add(csr.m_backward.m_rowstart);
+    add(csr.m_backward.m_column);
     bytes += static_cast<std::size_t>(num_edges()) * sizeof(EdgeId);  // backward edge ids
     add(strength_);
     add(type_);
@@ -113,10 +133,11 @@ std::uint64_t InfluenceGraph::fingerprint() const {
 bool operator==(const InfluenceGraph& a, const InfluenceGraph& b) {
     const auto in_ids_a = a.in_edge_ids();
     const auto in_ids_b = b.in_edge_ids();
-    return a.csr_.m_forward.m_rowstart == b.csr_.m_forward.m_rowstart &&
-           a.csr_.m_forward.m_column == b.csr_.m_forward.m_column &&
-           a.csr_.m_backward.m_rowstart == b.csr_.m_backward.m_rowstart &&
-           a.csr_.m_backward.m_column == b.csr_.m_backward.m_column &&
+    const auto same = [](auto x, auto y) {
+        return std::equal(x.begin(), x.end(), y.begin(), y.end());
+    };
+    return same(a.out_offsets(), b.out_offsets()) && same(a.out_targets(), b.out_targets()) &&
+           same(a.in_offsets(), b.in_offsets()) && same(a.in_sources(), b.in_sources()) &&
            std::equal(in_ids_a.begin(), in_ids_a.end(), in_ids_b.begin(), in_ids_b.end()) &&
            a.strength_ == b.strength_ && a.type_ == b.type_ &&
            same_doubles(a.probability_, b.probability_) && a.date_ == b.date_ &&

@@ -14,9 +14,6 @@ namespace catena::columns {
 // Lower case, letters and digits only: "Opt-Out Flag" -> "optoutflag".
 std::string normalize(std::string_view name);
 
-// Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps).
-std::size_t edit_distance(std::string_view a, std::string_view b);
-
 // The catena column (of `known`, each a name or alias) that `column` looks like, if any: equal
 // after normalising, within one edit of a name of 5+ characters or two of 7+; for opt_out also
 // any name that contains opt-out words (optout, optedout, unsubscribe, donotcontact, donotemail,

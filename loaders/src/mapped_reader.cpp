@@ -12,6 +12,104 @@ namespace catena {
 
 namespace mapping_detail {
 
+namespace {
+
+// The position of `column` in the header of `reader` (reading `file`), else an error at `where`.
+std::size_t find_column(const CsvReader& reader, const std::string& file, const std::string& column,
+                        const std::string& where) {
+    const auto index = reader.column(column);
+    if (!index) {
+        std::string header;
+        for (const auto& existing : reader.header())
+            header += (header.empty() ? "" : ", ") + existing;
+        throw InputError(where + ": column '" + column + "' is not in " + file +
+                         " (its columns: " + header + ")");
+    }
+    return *index;
+}
+
+// Fills in the header positions of the columns `value` reads.
+void resolve_value(const CsvReader& reader, const std::string& file, ValueSpec& value) {
+    if (value.from == ValueSpec::From::column)
+        value.index = find_column(reader, file, value.column, value.where);
+    for (TemplatePart& part : value.parts)
+        if (part.column) part.index = find_column(reader, file, part.text, value.where);
+    if (!value.currency.empty())
+        value.currency_index = find_column(reader, file, value.currency, value.where + ".currency");
+}
+
+// The header position of the first column `value` reads (SIZE_MAX: it reads none).
+std::size_t first_position(const ValueSpec& value) {
+    if (value.from == ValueSpec::From::column) return value.index;
+    for (const TemplatePart& part : value.parts)
+        if (part.column) return part.index;
+    return SIZE_MAX;
+}
+
+// Finds each column `spec` names in the header of `reader`, and sorts its columns by position.
+void resolve_columns(const CsvReader& reader, SourceSpec& spec) {
+    for (ValueSpec& value : spec.columns) resolve_value(reader, spec.file, value);
+    // TOML tables are unordered (toml++ iterates them by name): put the columns in the
+    // file's order, so attributes come out in the order the export has them.
+    std::stable_sort(spec.columns.begin(), spec.columns.end(),
+                     [](const ValueSpec& a, const ValueSpec& b) {
+                         return first_position(a) < first_position(b);
+                     });
+    for (auto& [key, value] : spec.keys) resolve_value(reader, spec.file, value);
+    for (const auto& [column, values] : spec.skip_if)
+        spec.skip_if_index.push_back(
+            find_column(reader, spec.file, column, spec.where + ": skip_if"));
+    for (const std::string& column : spec.ignore)
+        find_column(reader, spec.file, column, spec.where + ": ignore");
+}
+
+// Where the import report says `value` comes from.
+std::string value_origin(const ValueSpec& value, const std::string& base_currency) {
+    std::string from;
+    if (value.from == ValueSpec::From::column)
+        from = "'" + value.column + "'";
+    else if (value.from == ValueSpec::From::constant)
+        from = "constant '" + value.constant + "'";
+    else {
+        for (const TemplatePart& part : value.parts)
+            from += part.column ? "{" + part.text + "}" : part.text;
+        from = "template '" + from + "'";
+    }
+    if (!value.key.empty()) from += " by key " + value.key;
+    if (!value.list.empty()) from += ", a list split at '" + value.list + "'";
+    if (!value.map.empty()) from += ", values mapped";
+    if (!value.reversed.empty()) from += ", some labels reversed";
+    if (!value.currency.empty())
+        from += base_currency.empty()
+                    ? ", in the currency of '" + value.currency + "' (one currency only)"
+                    : ", converted to " + base_currency + " by '" + value.currency + "'";
+    return from;
+}
+
+// The import report's account of source `spec` (columns resolved), file `name` read by `reader`.
+SourceReport source_report(const SourceSpec& spec, const std::string& name, const CsvReader& reader,
+                           const std::string& base_currency) {
+    SourceReport source;
+    source.table = kTableNames[static_cast<int>(spec.table)];
+    source.file = name;
+    source.delimiter = reader.delimiter() == '\t' ? "tab" : std::string(1, reader.delimiter());
+    source.delimiter_detected = reader.delimiter_detected();
+    source.encoding = to_string(spec.encoding);
+    for (const ValueSpec& value : spec.columns) {
+        const std::string from = value_origin(value, base_currency);
+        const bool known =
+            std::any_of(catena_columns(spec.table).begin(), catena_columns(spec.table).end(),
+                        [&](const CatenaColumn& column) { return value.catena == column.name; });
+        if (known)
+            source.mapped.emplace_back(value.catena, from);
+        else
+            source.attributes.push_back(value.catena + " <- " + from);
+    }
+    return source;
+}
+
+}  // namespace
+
 // Opens every source file and finds each column the mapping names in its header.
 void MappedReader::open_sources() {
     std::error_code error;
@@ -25,76 +123,8 @@ void MappedReader::open_sources() {
             throw InputError(spec.where + ": file '" + spec.file + "' is not in " + dir_.string());
         open.reader.emplace(CsvReader::open(dir_ / spec.file, {spec.delimiter, spec.encoding}));
         const CsvReader& reader = *open.reader;
-        const auto find = [&](const std::string& column, const std::string& where) {
-            const auto index = reader.column(column);
-            if (!index) {
-                std::string header;
-                for (const auto& existing : reader.header())
-                    header += (header.empty() ? "" : ", ") + existing;
-                throw InputError(where + ": column '" + column + "' is not in " + spec.file +
-                                 " (its columns: " + header + ")");
-            }
-            return *index;
-        };
-        const auto resolve = [&](ValueSpec& value) {
-            if (value.from == ValueSpec::From::column)
-                value.index = find(value.column, value.where);
-            for (TemplatePart& part : value.parts)
-                if (part.column) part.index = find(part.text, value.where);
-            if (!value.currency.empty())
-                value.currency_index = find(value.currency, value.where + ".currency");
-        };
-        for (ValueSpec& value : open.spec.columns) resolve(value);
-        // TOML tables are unordered (toml++ iterates them by name): put the columns in the
-        // file's order, so attributes come out in the order the export has them.
-        const auto position = [](const ValueSpec& value) {
-            if (value.from == ValueSpec::From::column) return value.index;
-            for (const TemplatePart& part : value.parts)
-                if (part.column) return part.index;
-            return SIZE_MAX;
-        };
-        std::stable_sort(
-            open.spec.columns.begin(), open.spec.columns.end(),
-            [&](const ValueSpec& a, const ValueSpec& b) { return position(a) < position(b); });
-        for (auto& [key, value] : open.spec.keys) resolve(value);
-        for (const auto& [column, values] : open.spec.skip_if)
-            open.spec.skip_if_index.push_back(find(column, spec.where + ": skip_if"));
-        for (const std::string& column : open.spec.ignore) find(column, spec.where + ": ignore");
-
-        SourceReport source;
-        source.table = kTableNames[static_cast<int>(spec.table)];
-        source.file = name;
-        source.delimiter = reader.delimiter() == '\t' ? "tab" : std::string(1, reader.delimiter());
-        source.delimiter_detected = reader.delimiter_detected();
-        source.encoding = to_string(spec.encoding);
-        for (const ValueSpec& value : open.spec.columns) {
-            std::string from;
-            if (value.from == ValueSpec::From::column)
-                from = "'" + value.column + "'";
-            else if (value.from == ValueSpec::From::constant)
-                from = "constant '" + value.constant + "'";
-            else {
-                for (const TemplatePart& part : value.parts)
-                    from += part.column ? "{" + part.text + "}" : part.text;
-                from = "template '" + from + "'";
-            }
-            if (!value.key.empty()) from += " by key " + value.key;
-            if (!value.list.empty()) from += ", a list split at '" + value.list + "'";
-            if (!value.map.empty()) from += ", values mapped";
-            if (!value.reversed.empty()) from += ", some labels reversed";
-            if (!value.currency.empty())
-                from += mapping_.base_currency.empty()
-                            ? ", in the currency of '" + value.currency + "' (one currency only)"
-                            : ", converted to " + mapping_.base_currency + " by '" +
-                                  value.currency + "'";
-            const bool known = std::any_of(
-                catena_columns(spec.table).begin(), catena_columns(spec.table).end(),
-                [&](const CatenaColumn& column) { return value.catena == column.name; });
-            if (known)
-                source.mapped.emplace_back(value.catena, from);
-            else
-                source.attributes.push_back(value.catena + " <- " + from);
-        }
+        resolve_columns(reader, open.spec);
+        SourceReport source = source_report(open.spec, name, reader, mapping_.base_currency);
         if (source.delimiter_detected && reader.delimiter() != ',')
             report_.warnings.push_back(
                 name + ": fields separated by '" + source.delimiter +

@@ -8,20 +8,12 @@
 
 namespace catena::mapping_detail {
 
-std::optional<double> MappedReader::number(const Open& open, const ValueSpec& spec,
-                                           std::string_view text) {
-    const SourceSpec& source = open.spec;
-    text = fields::trim(text);
-    if (text.empty()) return std::nullopt;
-    // Plain numbers (digits, one sign, the decimal point) need no cleaning: most rows.
-    if (source.decimal == '.' && text.find_first_not_of("0123456789.-") == std::string_view::npos) {
-        double value = 0.0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
-        if (error == std::errc() && end == text.data() + text.size() && std::isfinite(value))
-            return value;
-    }
+namespace {
+
+// `text` without currency symbols, spaces and thousands separators, with '.' as the decimal point
+// (and a '.' that is not the decimal point as ','); the last currency symbol seen in `symbol`.
+std::string clean_number(std::string_view text, const SourceSpec& source, std::string& symbol) {
     std::string cleaned;
-    std::string symbol;
     for (std::size_t at = 0; at < text.size();) {
         const auto byte = static_cast<unsigned char>(text[at]);
         // Currency symbols and spaces (also no-break spaces) are dropped; the symbol is kept
@@ -61,6 +53,25 @@ std::optional<double> MappedReader::number(const Open& open, const ValueSpec& sp
         cleaned += text[at] == source.decimal ? '.' : text[at] == '.' ? ',' : text[at];
         ++at;
     }
+    return cleaned;
+}
+
+}  // namespace
+
+std::optional<double> MappedReader::number(const Open& open, const ValueSpec& spec,
+                                           std::string_view text) {
+    const SourceSpec& source = open.spec;
+    text = fields::trim(text);
+    if (text.empty()) return std::nullopt;
+    // Plain numbers (digits, one sign, the decimal point) need no cleaning: most rows.
+    if (source.decimal == '.' && text.find_first_not_of("0123456789.-") == std::string_view::npos) {
+        double value = 0.0;
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), value);
+        if (error == std::errc() && end == text.data() + text.size() && std::isfinite(value))
+            return value;
+    }
+    std::string symbol;
+    const std::string cleaned = clean_number(text, source, symbol);
     if (!symbol.empty()) {
         auto seen = symbols_.find(&spec);
         if (seen == symbols_.end())

@@ -9,6 +9,7 @@
 #include <toml++/toml.h>
 
 #include "catena/graph/errors.hpp"
+#include "catena/graph/spelling.hpp"
 
 #include "column_names.hpp"
 #include "mapping_internal.hpp"
@@ -58,7 +59,7 @@ class MappingParser {
             } else {
                 std::string hint;
                 for (const char* known : kTableNames)
-                    if (columns::edit_distance(columns::normalize(name), known) <= 2)
+                    if (edit_distance(columns::normalize(name), known) <= 2)
                         hint = std::string(" (did you mean ") + known + "?)";
                 fail(key.source(),
                      "unknown table '" + name + "'" + hint +

@@ -1,5 +1,5 @@
 // Reading the workspace: load_store (the input tables, as a CSV load would read them, and the
-// last imports), the stored type table, and the communities of an earlier run.
+// last imports) and the stored type table.
 #include <algorithm>
 #include <cstdint>
 #include <string>
@@ -232,40 +232,6 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
     Dataset dataset = sink.finish("database " + file);
     dataset.input.imports = std::move(imports);
     return dataset;
-}
-
-std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db_path,
-                                              std::int64_t run_id, const InfluenceGraph& graph) {
-    std::error_code error;
-    if (!std::filesystem::exists(db_path, error))
-        throw InputError(db_path.string(), "",
-                         "no such database file (create one with catena import)");
-    sqlite::Database db(db_path.string(), true);
-    if (!db.has_table("community_members"))
-        throw InputError(
-            db_path.string(), "",
-            "no community run " + std::to_string(run_id) + " (no community_members table)");
-    sqlite::Statement rows(db,
-                           "SELECT customer, community FROM community_members WHERE run_id = ?");
-    rows.bind(1, run_id);
-    std::vector<std::uint32_t> labels(graph.num_nodes(), UINT32_MAX);
-    std::uint32_t next = 0;
-    bool any = false;
-    while (rows.step()) {
-        any = true;
-        const std::int64_t label = rows.integer(1);
-        if (label < 0 || label >= UINT32_MAX / 2)
-            throw InputError(db_path.string() + ": table community_members", "community",
-                             "out of range");
-        if (const auto node = graph.find(rows.text(0))) {
-            labels[*node] = static_cast<std::uint32_t>(label);
-            next = std::max(next, static_cast<std::uint32_t>(label) + 1);
-        }
-    }
-    if (!any) throw InputError(db_path.string(), "", "no community run " + std::to_string(run_id));
-    for (auto& label : labels)
-        if (label == UINT32_MAX) label = next++;
-    return labels;
 }
 
 }  // namespace catena

@@ -6,6 +6,71 @@
 
 namespace catena::suggest_detail {
 
+namespace {
+
+// The distinct labels of a type column's values, each cell split at ';' when `list`.
+std::vector<std::string> type_labels(const std::vector<std::string>& values, bool list) {
+    std::vector<std::string> labels;
+    for (const std::string& value : values) {
+        if (list) {
+            std::size_t start = 0;
+            while (start <= value.size()) {
+                const auto end = std::min(value.find(';', start), value.size());
+                const auto item =
+                    std::string(trim(std::string_view(value).substr(start, end - start)));
+                if (!item.empty()) labels.push_back(item);
+                start = end + 1;
+            }
+        } else
+            labels.push_back(value);
+    }
+    return distinct(labels);
+}
+
+// The `type` entry of a relationships block for `column` of `s`: its labels mapped to
+// catena's types when some are not catena's own.
+Entry type_entry(const FileSample& s, std::size_t column) {
+    const auto values = values_of(s, column);
+    const bool list = std::any_of(values.begin(), values.end(),
+                                  [](const std::string& v) { return contains(v, ";"); });
+    const std::vector<std::string> labels = type_labels(values, list);
+    // Labels that are catena's own type names need no map; when some others do, the map
+    // lists every label seen, so the user checks them all in one place.
+    std::vector<std::string> map, reversed, unknown;
+    bool own = true;
+    for (const std::string& label : labels) {
+        const std::string type_name = type_for_label(label);
+        if (type_name.empty()) {
+            unknown.push_back(label);
+            continue;
+        }
+        if (lower(label) != type_name) own = false;
+        map.push_back(quote(label) + " = " + quote(type_name));
+        if (reversed_label(label)) reversed.push_back(label);
+    }
+    if (own) map.clear();
+    std::string spec = "{ column = " + quote(s.header[column]);
+    if (list) spec += ", list = \";\"";
+    if (!reversed.empty()) spec += ", reversed = " + toml_array(reversed);
+    if (!map.empty()) spec += ", map = { " + join(map, ", ") + " }";
+    spec += " }";
+    if (spec == "{ column = " + quote(s.header[column]) + " }") spec = quote(s.header[column]);
+    std::string comment =
+        own && unknown.empty() ? "" : "guess: labels mapped to catena's types: check each";
+    if (!reversed.empty()) comment += "; " + examples(reversed) + " read target -> source";
+    if (list) comment += "; several labels in one cell: one row each";
+    if (!unknown.empty())
+        comment += "; check: labels " + examples(unknown) +
+                   " are no catena type: map them or declare them with --type";
+    if (has_empty(s, column)) comment += "; rows without a label are `knows`";
+    return {"type", spec,
+            comment.empty()
+                ? ""
+                : (starts_with(comment, "; ") ? "guess: " + comment.substr(2) : comment)};
+}
+
+}  // namespace
+
 void Suggester::plan_relationships(const FileSample& s, const std::string& why) {
     Block block;
     block.table = "relationships";
@@ -19,58 +84,7 @@ void Suggester::plan_relationships(const FileSample& s, const std::string& why) 
     block.used.insert(ends.second);
     if (const auto type = find(s, kTypeNames, block.used)) {
         block.used.insert(*type);
-        const auto values = values_of(s, *type);
-        const bool list = std::any_of(values.begin(), values.end(),
-                                      [](const std::string& v) { return contains(v, ";"); });
-        std::vector<std::string> labels;
-        for (const std::string& value : values) {
-            if (list) {
-                std::size_t start = 0;
-                while (start <= value.size()) {
-                    const auto end = std::min(value.find(';', start), value.size());
-                    const auto item =
-                        std::string(trim(std::string_view(value).substr(start, end - start)));
-                    if (!item.empty()) labels.push_back(item);
-                    start = end + 1;
-                }
-            } else
-                labels.push_back(value);
-        }
-        labels = distinct(labels);
-        // Labels that are catena's own type names need no map; when some others do, the map
-        // lists every label seen, so the user checks them all in one place.
-        std::vector<std::string> map, reversed, unknown;
-        bool own = true;
-        for (const std::string& label : labels) {
-            const std::string type_name = type_for_label(label);
-            if (type_name.empty()) {
-                unknown.push_back(label);
-                continue;
-            }
-            if (lower(label) != type_name) own = false;
-            map.push_back(quote(label) + " = " + quote(type_name));
-            if (reversed_label(label)) reversed.push_back(label);
-        }
-        if (own) map.clear();
-        std::string spec = "{ column = " + quote(s.header[*type]);
-        if (list) spec += ", list = \";\"";
-        if (!reversed.empty()) spec += ", reversed = " + toml_array(reversed);
-        if (!map.empty()) spec += ", map = { " + join(map, ", ") + " }";
-        spec += " }";
-        if (spec == "{ column = " + quote(s.header[*type]) + " }") spec = quote(s.header[*type]);
-        std::string comment =
-            own && unknown.empty() ? "" : "guess: labels mapped to catena's types: check each";
-        if (!reversed.empty()) comment += "; " + examples(reversed) + " read target -> source";
-        if (list) comment += "; several labels in one cell: one row each";
-        if (!unknown.empty())
-            comment += "; check: labels " + examples(unknown) +
-                       " are no catena type: map them or declare them with --type";
-        if (has_empty(s, *type)) comment += "; rows without a label are `knows`";
-        block.columns.push_back(
-            {"type", spec,
-             comment.empty()
-                 ? ""
-                 : (starts_with(comment, "; ") ? "guess: " + comment.substr(2) : comment)});
+        block.columns.push_back(type_entry(s, *type));
     }
     if (const auto weight = find(s, kWeightNames, block.used)) {
         block.columns.push_back({"weight", quote(s.header[*weight]), ""});

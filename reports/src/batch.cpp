@@ -14,6 +14,7 @@
 #include "catena/loaders/store.hpp"
 #include "catena/reports/command.hpp"
 #include "catena/reports/html_report.hpp"
+#include "catena/reports/seeds.hpp"
 #include "catena/reports/stats.hpp"
 
 #include "human.hpp"
@@ -46,8 +47,9 @@ json job_parameters(const JobSpec& job) {
     if (job.run_seeds)
         p["seeds"] = {{"k", job.seeds.params.k},
                       {"eps", job.seeds.params.epsilon},
-                      {"objective", job.seeds.params.value_objective ? "value" : "customers"},
+                      {"objective", to_string(job.seeds.params.objective)},
                       {"budget", job.seeds.params.budget},
+                      {"only_segments", job.seeds.only_segments},
                       {"exclude_segments", job.seeds.exclude_segments},
                       {"only_kind", job.seeds.only_kind},
                       {"seed", job.seeds.params.seed}};
@@ -232,13 +234,11 @@ Dataset load_job_data(const JobSpec& job, const Progress& say,
 // Checked before any analysis runs.
 void check_job_against(const JobSpec& job, const InfluenceGraph& graph) {
     const std::string job_file = job.file.empty() ? std::string("(defaults)") : job.file.string();
-    const auto& segment_names = graph.segment_names();
-    for (const std::string& segment : job.named_segments())
-        if (segment.empty() ||
-            std::find(segment_names.begin(), segment_names.end(), segment) == segment_names.end())
-            throw InputError(
-                job_file, "",
-                "seeds.exclude_segments names segment '" + segment + "', which no customer is in");
+    for (const JobSpec::NamedSegment& segment : job.named_segments())
+        if (match_segment(graph, segment.name).empty())
+            throw InputError(job_file, "",
+                             segment.key + " names segment '" + segment.name +
+                                 "', which no customer is in (" + known_segments(graph) + ")");
     if (job.run_simulate)
         for (const std::string& id : job.simulate.seed_ids) {
             const auto node = graph.find(id);
@@ -251,7 +251,8 @@ void check_job_against(const JobSpec& job, const InfluenceGraph& graph) {
                                  "simulate.seeds names customer '" + id +
                                      "', who opted out and may not be a campaign target");
         }
-    if (job.run_seeds && job.seeds.params.value_objective && graph.num_nodes() > 0) {
+    if (job.run_seeds && job.seeds.params.objective == SeedObjective::value &&
+        graph.num_nodes() > 0) {
         bool any = false;
         for (NodeId node = 0; node < graph.num_nodes() && !any; ++node)
             any = graph.value(node) > 0.0;

@@ -180,8 +180,15 @@ Command analysis_command(std::shared_ptr<Analysis> analysis) {
         auto no_save = std::make_shared<bool>(false);
         app.add_flag("--no-save", *no_save, "With --db: do not record the run in the database");
         analysis->bind(app);
-        return [analysis, &common, no_save] {
+        CLI::Option* top = app.get_option_no_throw("--top");
+        return [analysis, &common, no_save, top] {
             const OutputFormat format = parse_output_format(common.format);
+            // --top cuts terminal tables; CSV and JSON, read by programs, list every row unless
+            // it is given.
+            if (top && top->count() == 0 && format != OutputFormat::table) {
+                top->add_result("0");
+                top->run_callback();
+            }
             analysis->prepare(common);
             const int threads = thread_count();
             AnalysisEnv env;
@@ -224,6 +231,7 @@ std::vector<Command> command_table() {
             analysis_command(make_compare_analysis()),
             analysis_command(make_value_analysis()),
             report_command(),
+            runs_command(),
             export_command()};
 }
 

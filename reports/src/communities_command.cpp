@@ -40,7 +40,9 @@ class CommunitiesAnalysis final : public Analysis {
         app.add_option("--max-iterations", params_.max_iterations,
                        "Leiden passes, each refining the last one's communities")
             ->capture_default_str();
-        app.add_option("--top", top_, "How many communities to list, largest first (0: all)")
+        app.add_option("--top", top_,
+                       "How many communities to list, largest first (0: all; CSV and JSON list all "
+                       "unless given)")
             ->capture_default_str();
         app.add_option("--membership-out", membership_out_,
                        "Also write id,community for every customer to this CSV");

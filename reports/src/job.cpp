@@ -290,14 +290,15 @@ void read_seeds([[maybe_unused]] const toml::table& root, const std::string& fil
     seeds.number("eps", p.epsilon, 0.0, 1.0, true);
     if (p.epsilon >= 1.0) seeds.fail_key("eps", "must be below 1");
     seeds.number("delta", p.delta, 0.0, 1.0);
-    std::string objective = "customers";
+    std::string objective(to_string(p.objective));
     seeds.string("objective", objective);
-    if (objective == "value")
-        p.value_objective = true;
-    else if (objective != "customers")
+    if (const std::optional<SeedObjective> parsed = parse_seed_objective(objective))
+        p.objective = *parsed;
+    else
         seeds.fail_key("objective",
                        "must be \"customers\" or \"value\", not \"" + objective + "\"");
     seeds.number("budget", p.budget, 0.0, std::numeric_limits<double>::infinity());
+    seeds.strings("only_segments", job.seeds.only_segments);
     seeds.strings("exclude_segments", job.seeds.exclude_segments);
     seeds.string("only_kind", job.seeds.only_kind);
     if (!job.seeds.only_kind.empty() && job.seeds.only_kind != "person" &&
@@ -377,8 +378,12 @@ void read_output([[maybe_unused]] const toml::table& root, const std::string& fi
 
 }  // namespace
 
-std::vector<std::string> JobSpec::named_segments() const {
-    std::vector<std::string> names = seeds.exclude_segments;
+std::vector<JobSpec::NamedSegment> JobSpec::named_segments() const {
+    std::vector<NamedSegment> names;
+    for (const std::string& name : seeds.only_segments)
+        names.push_back({"seeds.only_segments", name});
+    for (const std::string& name : seeds.exclude_segments)
+        names.push_back({"seeds.exclude_segments", name});
     return names;
 }
 

@@ -33,7 +33,8 @@ class RankAnalysis final : public Analysis {
         PageRankParams& p = options_.pagerank;
         app.add_option("--by", by_, "Measure: pagerank, degree, core, betweenness or closeness")
             ->capture_default_str();
-        app.add_option("--top", options_.top, "How many customers to list (0: all)")
+        app.add_option("--top", options_.top,
+                       "How many customers to list (0: all; CSV and JSON list all unless given)")
             ->capture_default_str();
         app.add_option("--direction", direction_,
                        "influence: who reaches many (walks against the edges); authority: who is "

@@ -18,7 +18,7 @@ class SeedsAnalysis final : public Analysis {
     explicit SeedsAnalysis(SeedsOptions options)
         : options_(std::move(options)),
           model_(options_.params.model, options_.probability),
-          objective_(options_.params.value_objective ? "value" : "customers") {}
+          objective_(to_string(options_.params.objective)) {}
 
     std::string_view name() const override { return "seeds"; }
     std::string_view help() const override {
@@ -45,8 +45,10 @@ class SeedsAnalysis final : public Analysis {
                "--budget", p.budget,
                "Total cost of the seeds at most this (customers' cost column; 0: no budget)")
             ->capture_default_str();
+        app.add_option("--only-segment", options_.only_segments,
+                       "Choose only from this segment (repeatable; any case)");
         app.add_option("--exclude-segment", options_.exclude_segments,
-                       "Never choose this segment (repeatable)");
+                       "Never choose this segment (repeatable; any case)");
         app.add_option("--only-kind", options_.only_kind,
                        "Choose only person or business customers");
         app.add_option("--seed", p.seed, "Random seed")->capture_default_str();
@@ -54,12 +56,10 @@ class SeedsAnalysis final : public Analysis {
 
     void prepare(const CommonOptions&) override {
         options_.params.model = model_.diffusion();
-        if (objective_ == "value")
-            options_.params.value_objective = true;
-        else if (objective_ == "customers")
-            options_.params.value_objective = false;
-        else
+        const std::optional<SeedObjective> objective = parse_seed_objective(objective_);
+        if (!objective)
             throw UsageError("--objective must be customers or value, not '" + objective_ + "'");
+        options_.params.objective = *objective;
         options_.probability = model_.probabilities();
     }
 
@@ -86,8 +86,9 @@ class SeedsAnalysis final : public Analysis {
                 {"delta", report_.result.failure_probability},
                 {"model", to_string(p.model)},
                 {"probability", to_string(options_.probability)},
-                {"objective", objective()},
+                {"objective", to_string(p.objective)},
                 {"budget", p.budget},
+                {"only_segments", options_.only_segments},
                 {"exclude_segments", options_.exclude_segments},
                 {"only_kind", options_.only_kind},
                 {"seed", p.seed}};
@@ -132,10 +133,6 @@ class SeedsAnalysis final : public Analysis {
     }
 
   private:
-    const char* objective() const {
-        return options_.params.value_objective ? "value" : "customers";
-    }
-
     SeedsOptions options_;
     ModelTexts model_;
     std::string objective_;

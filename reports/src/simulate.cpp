@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <fstream>
 #include <numeric>
+#include <optional>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -46,19 +47,29 @@ std::vector<std::string> read_seed_file(const std::string& path) {
     std::string contents = read.str();
     std::string_view text = contents;
     if (text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
-    // A header is a first line whose first field is `id` or `customer` (quoted or not).
-    std::string first(text.substr(0, std::min(text.find_first_of(",\r\n"), text.size())));
+    // A header is a first line with a field `id` or `customer` (any case, quoted or not): a list
+    // of ids, or a table such as `catena seeds --format csv` writes (order,id,name,...).
+    std::string first(text.substr(0, std::min(text.find_first_of("\r\n"), text.size())));
     first.erase(std::remove(first.begin(), first.end(), '"'), first.end());
     std::transform(first.begin(), first.end(), first.begin(),
                    [](unsigned char c) { return std::tolower(c); });
-    first.erase(0, first.find_first_not_of(' '));
-    first.erase(first.find_last_not_of(' ') + 1);
+    bool header = false;
+    for (std::size_t start = 0; start <= first.size();) {
+        const std::size_t end = std::min(first.find_first_of(",;\t|", start), first.size());
+        std::string field = first.substr(start, end - start);
+        field.erase(0, field.find_first_not_of(' '));
+        field.erase(field.find_last_not_of(' ') + 1);
+        header = header || field == "id" || field == "customer";
+        start = end + 1;
+    }
     std::vector<std::string> ids;
-    if (first == "id" || first == "customer") {
+    if (header) {
         CsvReader reader(path, std::move(contents));
+        const std::optional<std::size_t> id = reader.column("id");
+        const std::size_t column = id ? *id : reader.column("customer").value_or(0);
         std::vector<std::string_view> fields;
         while (reader.next(fields))
-            if (!fields[0].empty()) ids.emplace_back(fields[0]);
+            if (!fields[column].empty()) ids.emplace_back(fields[column]);
     } else {
         for (std::size_t start = 0; start < text.size();) {
             std::size_t end = std::min(text.find_first_of("\r\n", start), text.size());
@@ -104,8 +115,8 @@ SimulateReport run_simulation(const Dataset& dataset, const SimulateOptions& opt
 
 namespace {
 
-// The most likely reached: never a seed nor an opted-out customer, at most options.top of them,
-// most likely first. `opted_out` counts those passed over (more likely reached than the last
+// The most likely reached: never a seed nor an opted-out customer, at most options.top (0: all) of
+// them, most likely first. `opted_out` counts those passed over (more likely reached than the last
 // listed, or all when the list runs out).
 struct Reached {
     std::vector<NodeId> listed;
@@ -122,7 +133,8 @@ Reached most_likely_reached(const InfluenceGraph& graph, const SimulateReport& r
     });
     std::size_t opted_out_reached = 0;
     for (const NodeId node : reached) opted_out_reached += graph.opt_out(node);
-    const std::size_t sorted = std::min(report.options.top + opted_out_reached, reached.size());
+    const std::size_t top = report.options.top == 0 ? reached.size() : report.options.top;
+    const std::size_t sorted = std::min(top + opted_out_reached, reached.size());
     std::partial_sort(reached.begin(), reached.begin() + static_cast<std::ptrdiff_t>(sorted),
                       reached.end(), [&](NodeId a, NodeId b) {
                           const double pa = r.activation_probability[a],
@@ -132,13 +144,13 @@ Reached most_likely_reached(const InfluenceGraph& graph, const SimulateReport& r
     reached.resize(sorted);
     Reached out;
     for (const NodeId node : reached) {
-        if (out.listed.size() >= report.options.top) break;
+        if (out.listed.size() >= top) break;
         if (graph.opt_out(node))
             ++out.opted_out;
         else
             out.listed.push_back(node);
     }
-    if (out.listed.size() < report.options.top) out.opted_out = opted_out_reached;
+    if (out.listed.size() < top) out.opted_out = opted_out_reached;
     return out;
 }
 

@@ -35,7 +35,9 @@ class SimulateAnalysis final : public Analysis {
         app.add_option("--sims", options_.params.simulations, "Number of simulations")
             ->capture_default_str();
         app.add_option("--seed", options_.params.seed, "Random seed")->capture_default_str();
-        app.add_option("--top", options_.top, "Most likely reached customers to list")
+        app.add_option(
+               "--top", options_.top,
+               "Most likely reached customers to list (0: all; JSON lists all unless given)")
             ->capture_default_str();
     }
 

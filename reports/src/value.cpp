@@ -14,20 +14,6 @@ namespace catena {
 
 namespace {
 
-std::string probability_name(const ProbabilityModel& probability) {
-    switch (probability.kind) {
-        case ProbabilityModel::Kind::weighted_cascade:
-            return "weighted-cascade";
-        case ProbabilityModel::Kind::constant:
-            return fmt::format("constant:{}", probability.constant);
-        case ProbabilityModel::Kind::column:
-            return "column";
-        case ProbabilityModel::Kind::learned:
-            return "learned";
-    }
-    return "?";
-}
-
 std::string date_or_none(Date date) {
     return date == kNoDate ? std::string() : format_iso_date(date);
 }
@@ -77,7 +63,7 @@ nlohmann::ordered_json parameters(const ValueReport& report) {
     return {{"as_of", date_or_none(r.profile.as_of)},
             {"window_days", p.profile.window_days},
             {"model", to_string(p.network.model)},
-            {"probability", probability_name(report.options.probability)},
+            {"probability", to_string(report.options.probability)},
             {"eps", p.network.epsilon},
             {"delta", p.network.delta},
             {"rr_sets", r.network.rr_sets},
@@ -127,6 +113,144 @@ nlohmann::ordered_json customer_json(const InfluenceGraph& graph, const Customer
                   {"f", profile.f_score},
                   {"m", profile.m_score}};
     return row;
+}
+
+// The customers of `listed` as CSV rows, with the header.
+std::string value_csv(const InfluenceGraph& graph, const CustomerValueResult& r,
+                      const std::vector<NodeId>& listed) {
+    const auto referrer = [&](NodeId node) {
+        const NodeId by = r.referral.referred_by[node];
+        return by == kNoNode ? std::string() : std::string(graph.external_id(by));
+    };
+    std::string out =
+        "rank,id,name,kind,segment,quadrant,own_value,own_value_source,network_value,network_"
+        "standard_error,"
+        "network_half_width,referral_value,direct_referrals,direct_value,cascade_size,cascade_"
+        "depth,referred_by,"
+        "influence_value,influence_weighted_value,recency_days,frequency,monetary,tenure_days,"
+        "r_score,f_score,m_score\n";
+    for (const NodeId node : listed) {
+        const CustomerProfile& profile = r.profile.customers[node];
+        const bool bought = profile.recency_days >= 0;
+        out += fmt::format(
+            "{},{},{},{},{},{},{:.2f},{},{:.2f},{:.2f},{:.2f},{:.2f},{},{:.2f},{},{},{},{:.2f},"
+            "{:.2f},{},{},{:.2f},{},{},{},{}\n",
+            r.rank[node], csv_field(graph.external_id(node)), csv_field(graph.name(node)),
+            to_string(graph.kind(node)), csv_field(graph.segment(node)),
+            to_string(r.quadrant[node]), r.profile.own_value[node],
+            r.profile.own_from_transactions[node] ? "transactions" : "value",
+            r.network.network_value[node], r.network.standard_error[node],
+            r.network.half_width[node], r.referral.referral_value[node],
+            r.referral.direct_referrals[node], r.referral.direct_value[node],
+            r.referral.cascade_size[node], r.referral.cascade_depth[node],
+            csv_field(referrer(node)), r.influence[node], r.influence_weighted[node],
+            bought ? std::to_string(profile.recency_days) : "", profile.frequency, profile.monetary,
+            bought ? std::to_string(profile.tenure_days) : "", profile.r_score, profile.f_score,
+            profile.m_score);
+    }
+    return out;
+}
+
+// The table's opening lines: the RFM window, the value formula, the models and the thresholds.
+std::string value_table_intro(const InfluenceGraph& graph, const ValueReport& report) {
+    const CustomerValueResult& r = report.result;
+    const ValueParams& p = report.options.params;
+    std::string out = fmt::format("Customer value of {} customers", count(graph.num_nodes()));
+    if (r.profile.as_of != kNoDate)
+        out += fmt::format(", as of {} (RFM window: {} days from {})",
+                           format_iso_date(r.profile.as_of), p.profile.window_days,
+                           format_iso_date(r.profile.window_start));
+    else
+        out += " (no transactions: no RFM profile)";
+    out += fmt::format("\nInfluence-weighted value = own + {} x network + {} x referral\n",
+                       p.network_weight, p.referral_weight);
+    const std::string model = p.network.model == DiffusionModel::linear_threshold
+                                  ? std::string("Linear Threshold")
+                                  : "Independent Cascade, " + to_string(report.options.probability);
+    if (r.network.rr_sets > 0)
+        out += fmt::format(
+            "Network value: {}; {} RR sets (seed {}): every value within +/- {} ({:.4g} of the "
+            "total "
+            "own value {}) with probability {:.4g}\n",
+            model, count(r.network.rr_sets), p.network.seed, money(r.network.error_bound),
+            r.network.epsilon, money(r.network.total_value), 1.0 - r.network.delta);
+    else
+        out += fmt::format("Network value: {}; no own value to reach, so 0 for everyone\n", model);
+    out += fmt::format("Referral value: {} referrals credited ({}), depth discount {}\n",
+                       count(r.referral.referrals_used),
+                       p.referral.converted_only ? "converted only" : "all",
+                       p.referral.depth_discount);
+    out += fmt::format(
+        "Quadrants: own value above {} is high{}; influence (network and referral) above {} is "
+        "high{}\n",
+        money(r.own_threshold), p.own_threshold ? "" : " (the median)",
+        money(r.influence_threshold), p.influence_threshold ? "" : " (the median)");
+    for (const std::string& note : r.notes) out += "Note: " + note + "\n";
+    return out;
+}
+
+// The table of the quadrants and the table of the segments, each after a blank line.
+std::string value_group_tables(const ValueReport& report) {
+    std::string out =
+        fmt::format("\n{:<20}  {:>9}  {:>14}  {:>14}  {:>14}  {:>18}\n", "quadrant", "customers",
+                    "own value", "network value", "referral value", "influence-weighted");
+    for (const ValueGroup& group : report.quadrants)
+        out +=
+            fmt::format("{:<20}  {:>9}  {:>14}  {:>14}  {:>14}  {:>18}\n", group.name,
+                        count(group.customers), money(group.own_value), money(group.network_value),
+                        money(group.referral_value), money(group.influence_weighted_value));
+
+    std::size_t segment_width = 7;
+    for (const ValueGroup& group : report.segments)
+        segment_width = std::max(segment_width, group.name.size());
+    out += fmt::format(
+        "\n{:<{}}  {:>9}  {:>14}  {:>14}  {:>14}  {:>18}  {:>9}  {:>6}  {:>7}  {:>6}\n", "segment",
+        segment_width, "customers", "own value", "network value", "referral value",
+        "influence-weighted", "champions", "hidden", "loners", "others");
+    for (const ValueGroup& group : report.segments)
+        out += fmt::format(
+            "{:<{}}  {:>9}  {:>14}  {:>14}  {:>14}  {:>18}  {:>9}  {:>6}  {:>7}  {:>6}\n",
+            group.name.empty() ? "(none)" : group.name, segment_width, count(group.customers),
+            money(group.own_value), money(group.network_value), money(group.referral_value),
+            money(group.influence_weighted_value), count(group.by_quadrant[0]),
+            count(group.by_quadrant[1]), count(group.by_quadrant[2]), count(group.by_quadrant[3]));
+    return out;
+}
+
+// The listed customers' table, after a line saying which they are.
+std::string value_customer_table(const InfluenceGraph& graph, const CustomerValueResult& r,
+                                 const ValueFilter& filter, const std::vector<NodeId>& listed,
+                                 std::uint64_t opted_out_passed) {
+    std::string out = fmt::format("\n{} customers by influence-weighted value", listed.size());
+    if (!filter.quadrant.empty())
+        out += fmt::format(", {} only", to_string(parse_quadrant(filter.quadrant)));
+    if (!filter.segment.empty()) out += fmt::format(", segment {}", filter.segment);
+    out += " (RFM: recency, frequency, monetary scores 1-5)\n";
+    if (opted_out_passed > 0)
+        out += fmt::format(
+            "{} opted-out customer{} ranked among these not listed; ranks count every customer\n",
+            count(opted_out_passed), opted_out_passed == 1 ? "" : "s");
+    std::size_t id_width = 2, name_width = 4, segment_width = 7;
+    for (const NodeId node : listed) {
+        id_width = std::max(id_width, graph.external_id(node).size());
+        name_width = std::max(name_width, graph.name(node).size());
+        segment_width = std::max(segment_width, graph.segment(node).size());
+    }
+    name_width = std::min<std::size_t>(name_width, 28);
+    out += fmt::format(
+        "{:>5}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>12}  {:>10}  {:>12}  {:>14}  {:<18}  {:>3}\n",
+        "rank", "id", id_width, "name", name_width, "segment", segment_width, "own value",
+        "network", "+/-", "referral", "weighted value", "quadrant", "RFM");
+    for (const NodeId node : listed)
+        out += fmt::format(
+            "{:>5}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>12}  {:>10}  {:>12}  {:>14}  {:<18}  "
+            "{:>3}\n",
+            r.rank[node], graph.external_id(node), id_width, shorten(graph.name(node), name_width),
+            name_width, graph.segment(node), segment_width, money(r.profile.own_value[node]),
+            money(r.network.network_value[node]), money(r.network.half_width[node]),
+            money(r.referral.referral_value[node]), money(r.influence_weighted[node]),
+            to_string(r.quadrant[node]), rfm(r.profile.customers[node]));
+    return out;
 }
 
 }  // namespace
@@ -229,133 +353,14 @@ std::string format_value(const Dataset& dataset, const ValueReport& report, Outp
                          const ValueFilter& filter) {
     const InfluenceGraph& graph = dataset.graph;
     const CustomerValueResult& r = report.result;
-    const ValueParams& p = report.options.params;
     std::uint64_t opted_out_passed = 0;
     const std::vector<NodeId> listed = select_customers(dataset, report, filter, &opted_out_passed);
-    const auto referrer = [&](NodeId node) {
-        const NodeId by = r.referral.referred_by[node];
-        return by == kNoNode ? std::string() : std::string(graph.external_id(by));
-    };
-
-    if (format == OutputFormat::csv) {
-        std::string out =
-            "rank,id,name,kind,segment,quadrant,own_value,own_value_source,network_value,network_"
-            "standard_error,"
-            "network_half_width,referral_value,direct_referrals,direct_value,cascade_size,cascade_"
-            "depth,referred_by,"
-            "influence_value,influence_weighted_value,recency_days,frequency,monetary,tenure_days,"
-            "r_score,f_score,m_score\n";
-        for (const NodeId node : listed) {
-            const CustomerProfile& profile = r.profile.customers[node];
-            const bool bought = profile.recency_days >= 0;
-            out += fmt::format(
-                "{},{},{},{},{},{},{:.2f},{},{:.2f},{:.2f},{:.2f},{:.2f},{},{:.2f},{},{},{},{:.2f},"
-                "{:.2f},{},{},{:.2f},{},{},{},{}\n",
-                r.rank[node], csv_field(graph.external_id(node)), csv_field(graph.name(node)),
-                to_string(graph.kind(node)), csv_field(graph.segment(node)),
-                to_string(r.quadrant[node]), r.profile.own_value[node],
-                r.profile.own_from_transactions[node] ? "transactions" : "value",
-                r.network.network_value[node], r.network.standard_error[node],
-                r.network.half_width[node], r.referral.referral_value[node],
-                r.referral.direct_referrals[node], r.referral.direct_value[node],
-                r.referral.cascade_size[node], r.referral.cascade_depth[node],
-                csv_field(referrer(node)), r.influence[node], r.influence_weighted[node],
-                bought ? std::to_string(profile.recency_days) : "", profile.frequency,
-                profile.monetary, bought ? std::to_string(profile.tenure_days) : "",
-                profile.r_score, profile.f_score, profile.m_score);
-        }
-        return out;
-    }
-
+    if (format == OutputFormat::csv) return value_csv(graph, r, listed);
     if (format == OutputFormat::json) return to_json(dataset, report, filter).dump(2) + "\n";
-
     // Table, for people.
-    std::string out = fmt::format("Customer value of {} customers", count(graph.num_nodes()));
-    if (r.profile.as_of != kNoDate)
-        out += fmt::format(", as of {} (RFM window: {} days from {})",
-                           format_iso_date(r.profile.as_of), p.profile.window_days,
-                           format_iso_date(r.profile.window_start));
-    else
-        out += " (no transactions: no RFM profile)";
-    out += fmt::format("\nInfluence-weighted value = own + {} x network + {} x referral\n",
-                       p.network_weight, p.referral_weight);
-    const std::string model =
-        p.network.model == DiffusionModel::linear_threshold
-            ? std::string("Linear Threshold")
-            : "Independent Cascade, " + probability_name(report.options.probability);
-    if (r.network.rr_sets > 0)
-        out += fmt::format(
-            "Network value: {}; {} RR sets (seed {}): every value within +/- {} ({:.4g} of the "
-            "total "
-            "own value {}) with probability {:.4g}\n",
-            model, count(r.network.rr_sets), p.network.seed, money(r.network.error_bound),
-            r.network.epsilon, money(r.network.total_value), 1.0 - r.network.delta);
-    else
-        out += fmt::format("Network value: {}; no own value to reach, so 0 for everyone\n", model);
-    out += fmt::format("Referral value: {} referrals credited ({}), depth discount {}\n",
-                       count(r.referral.referrals_used),
-                       p.referral.converted_only ? "converted only" : "all",
-                       p.referral.depth_discount);
-    out += fmt::format(
-        "Quadrants: own value above {} is high{}; influence (network and referral) above {} is "
-        "high{}\n",
-        money(r.own_threshold), p.own_threshold ? "" : " (the median)",
-        money(r.influence_threshold), p.influence_threshold ? "" : " (the median)");
-    for (const std::string& note : r.notes) out += "Note: " + note + "\n";
-
-    out += fmt::format("\n{:<20}  {:>9}  {:>14}  {:>14}  {:>14}  {:>18}\n", "quadrant", "customers",
-                       "own value", "network value", "referral value", "influence-weighted");
-    for (const ValueGroup& group : report.quadrants)
-        out +=
-            fmt::format("{:<20}  {:>9}  {:>14}  {:>14}  {:>14}  {:>18}\n", group.name,
-                        count(group.customers), money(group.own_value), money(group.network_value),
-                        money(group.referral_value), money(group.influence_weighted_value));
-
-    std::size_t segment_width = 7;
-    for (const ValueGroup& group : report.segments)
-        segment_width = std::max(segment_width, group.name.size());
-    out += fmt::format(
-        "\n{:<{}}  {:>9}  {:>14}  {:>14}  {:>14}  {:>18}  {:>9}  {:>6}  {:>7}  {:>6}\n", "segment",
-        segment_width, "customers", "own value", "network value", "referral value",
-        "influence-weighted", "champions", "hidden", "loners", "others");
-    for (const ValueGroup& group : report.segments)
-        out += fmt::format(
-            "{:<{}}  {:>9}  {:>14}  {:>14}  {:>14}  {:>18}  {:>9}  {:>6}  {:>7}  {:>6}\n",
-            group.name.empty() ? "(none)" : group.name, segment_width, count(group.customers),
-            money(group.own_value), money(group.network_value), money(group.referral_value),
-            money(group.influence_weighted_value), count(group.by_quadrant[0]),
-            count(group.by_quadrant[1]), count(group.by_quadrant[2]), count(group.by_quadrant[3]));
-
-    out += fmt::format("\n{} customers by influence-weighted value", listed.size());
-    if (!filter.quadrant.empty())
-        out += fmt::format(", {} only", to_string(parse_quadrant(filter.quadrant)));
-    if (!filter.segment.empty()) out += fmt::format(", segment {}", filter.segment);
-    out += " (RFM: recency, frequency, monetary scores 1-5)\n";
-    if (opted_out_passed > 0)
-        out += fmt::format(
-            "{} opted-out customer{} ranked among these not listed; ranks count every customer\n",
-            count(opted_out_passed), opted_out_passed == 1 ? "" : "s");
-    std::size_t id_width = 2, name_width = 4;
-    segment_width = 7;
-    for (const NodeId node : listed) {
-        id_width = std::max(id_width, graph.external_id(node).size());
-        name_width = std::max(name_width, graph.name(node).size());
-        segment_width = std::max(segment_width, graph.segment(node).size());
-    }
-    name_width = std::min<std::size_t>(name_width, 28);
-    out += fmt::format(
-        "{:>5}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>12}  {:>10}  {:>12}  {:>14}  {:<18}  {:>3}\n",
-        "rank", "id", id_width, "name", name_width, "segment", segment_width, "own value",
-        "network", "+/-", "referral", "weighted value", "quadrant", "RFM");
-    for (const NodeId node : listed)
-        out += fmt::format(
-            "{:>5}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>12}  {:>10}  {:>12}  {:>14}  {:<18}  "
-            "{:>3}\n",
-            r.rank[node], graph.external_id(node), id_width, shorten(graph.name(node), name_width),
-            name_width, graph.segment(node), segment_width, money(r.profile.own_value[node]),
-            money(r.network.network_value[node]), money(r.network.half_width[node]),
-            money(r.referral.referral_value[node]), money(r.influence_weighted[node]),
-            to_string(r.quadrant[node]), rfm(r.profile.customers[node]));
+    std::string out = value_table_intro(graph, report);
+    out += value_group_tables(report);
+    out += value_customer_table(graph, r, filter, listed, opted_out_passed);
     return out;
 }
 

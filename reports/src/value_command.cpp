@@ -36,7 +36,8 @@ class ValueAnalysis final : public Analysis {
 
     void bind(CLI::App& app) override {
         ValueParams& p = options_.params;
-        app.add_option("--top", filter_.top, "Customers to list, best first (0: all)")
+        app.add_option("--top", filter_.top,
+                       "Customers to list, best first (0: all; CSV and JSON list all unless given)")
             ->capture_default_str();
         app.add_option("--quadrant", filter_.quadrant,
                        "List only champions, hidden-influencers, high-value-loners or others");

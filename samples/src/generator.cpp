@@ -15,112 +15,9 @@
 #include "catena/graph/output.hpp"
 #include "catena/graph/relationship_types.hpp"
 
+#include "generator_internal.hpp"
+
 namespace catena {
-
-namespace {
-
-__extension__ typedef unsigned __int128 Uint128;
-
-// xoshiro256** (Blackman & Vigna), seeded through splitmix64: fast, and identical everywhere.
-class Random {
-  public:
-    explicit Random(std::uint64_t seed) {
-        for (auto& word : state_) {
-            seed += 0x9E3779B97F4A7C15ull;
-            std::uint64_t z = seed;
-            z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-            z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-            word = z ^ (z >> 31);
-        }
-    }
-    std::uint64_t next() {
-        const std::uint64_t result = rotl(state_[1] * 5, 7) * 9;
-        const std::uint64_t t = state_[1] << 17;
-        state_[2] ^= state_[0];
-        state_[3] ^= state_[1];
-        state_[1] ^= state_[2];
-        state_[0] ^= state_[3];
-        state_[2] ^= t;
-        state_[3] = rotl(state_[3], 45);
-        return result;
-    }
-    double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
-    // Uniform in [0, bound).
-    std::uint64_t below(std::uint64_t bound) {
-        return static_cast<std::uint64_t>((static_cast<Uint128>(next()) * bound) >> 64);
-    }
-    bool chance(double p) { return uniform() < p; }
-    double normal() {
-        const double u1 = std::max(uniform(), 1e-300);
-        return std::sqrt(-2.0 * std::log(u1)) * std::cos(2.0 * M_PI * uniform());
-    }
-    std::uint32_t poisson(double mean) {
-        // Knuth's method for small means, a rounded normal above.
-        if (mean > 40)
-            return static_cast<std::uint32_t>(
-                std::max(0.0, std::round(mean + std::sqrt(mean) * normal())));
-        const double limit = std::exp(-mean);
-        std::uint32_t count = 0;
-        for (double product = uniform(); product > limit; product *= uniform()) ++count;
-        return count;
-    }
-    template <typename T>
-    void shuffle(std::vector<T>& items) {
-        for (std::size_t index = items.size(); index > 1; --index)
-            std::swap(items[index - 1], items[below(index)]);
-    }
-
-  private:
-    static std::uint64_t rotl(std::uint64_t x, int k) { return (x << k) | (x >> (64 - k)); }
-    std::array<std::uint64_t, 4> state_{};
-};
-
-// A stateless hash of (seed, a, b): per-pair decisions that do not depend on visiting order.
-std::uint64_t mix(std::uint64_t seed, std::uint64_t a, std::uint64_t b) {
-    std::uint64_t z = seed ^ (a * 0x9E3779B97F4A7C15ull) ^ (b * 0xC2B2AE3D27D4EB4Full);
-    z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ull;
-    z = (z ^ (z >> 27)) * 0x94D049BB133111EBull;
-    return z ^ (z >> 31);
-}
-double unit(std::uint64_t hash) { return static_cast<double>(hash >> 11) * 0x1.0p-53; }
-
-// Power law with exponent g on [low, high] by inverse transform.
-double power_law(Random& random, double low, double high, double g) {
-    const double a = std::pow(low, 1 - g), b = std::pow(high, 1 - g);
-    return std::pow(a + (b - a) * random.uniform(), 1 / (1 - g));
-}
-
-double power_law_mean(double low, double high, double g) {
-    return (1 - g) / (2 - g) * (std::pow(high, 2 - g) - std::pow(low, 2 - g)) /
-           (std::pow(high, 1 - g) - std::pow(low, 1 - g));
-}
-
-enum Segment : std::uint8_t { kRegular, kOccasional, kPremium, kSmb, kEnterprise, kHoreca };
-constexpr std::array<const char*, 6> kSegmentNames = {
-    "consumer-regular", "consumer-occasional", "consumer-premium", "smb", "enterprise", "horeca"};
-// Relative purchase frequency and typical basket per segment.
-constexpr std::array<double, 6> kFrequency = {1.6, 0.4, 1.2, 2.0, 2.0, 2.5};
-constexpr std::array<double, 6> kBasket = {25, 20, 80, 800, 5000, 1500};
-
-constexpr std::array<const char*, 24> kFirstNames = {
-    "Ana",   "Ben",   "Chloé", "David", "Elif",  "Femi",   "Grace", "Hiro",
-    "Ines",  "Jonas", "Kwame", "Lena",  "Mateo", "Nadia",  "Omar",  "Priya",
-    "Quinn", "Rosa",  "Sven",  "Tariq", "Uma",   "Viktor", "Wei",   "Zoë"};
-constexpr std::array<const char*, 20> kLastNames = {
-    "Silva",     "Müller", "Okafor",  "Nakamura", "García", "Kowalski", "Haddad",
-    "Johansson", "Rossi",  "Dubois",  "Chen",     "Novak",  "Peña",     "O'Brien",
-    "Kaya",      "Mensah", "Schmidt", "Costa",    "Singh",  "Lee"};
-constexpr std::array<const char*, 12> kBusinessWords = {
-    "Aurora",    "Harbor",  "Summit",  "Maple",   "Copper",  "Blue Fern",
-    "Northwind", "Lantern", "Orchard", "Granite", "Juniper", "Beacon"};
-constexpr std::array<const char*, 6> kBusinessKinds = {"Café",  "Bakery", "Offices",
-                                                       "Hotel", "Bistro", "& Co"};
-constexpr std::array<const char*, 5> kChannels = {"email", "sms", "app", "phone", "in-store"};
-constexpr std::array<const char*, 6> kAgeBands = {"18-24", "25-34", "35-44",
-                                                  "45-54", "55-64", "65+"};
-constexpr std::array<const char*, 4> kPurchaseChannels = {"online", "in-store", "app", "phone"};
-
-}  // namespace
 
 void GeneratorParams::validate() const {
     const auto fail = [](const std::string& what) { throw UsageError("generate: " + what); };
@@ -144,10 +41,6 @@ void GeneratorParams::validate() const {
         fail("--hidden-influencers must be at most half the customers");
 }
 
-namespace {
-GeneratorSummary generate_files(const GeneratorParams& params, const std::filesystem::path& out);
-}  // namespace
-
 GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::path& out) {
     params.validate();
     std::error_code error;
@@ -155,7 +48,7 @@ GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::
     std::filesystem::create_directories(out, error);
     if (error) throw OutputError(out.string(), "cannot create the folder: " + error.message());
     try {
-        return generate_files(params, out);
+        return generator_detail::generate_files(params, out);
     } catch (...) {
         // A run that fails (a full disk, say) leaves none of its files half-written.
         for (const char* file : {"customers.csv", "relationships.csv", "referrals.csv",
@@ -166,53 +59,7 @@ GeneratorSummary generate(const GeneratorParams& params, const std::filesystem::
     }
 }
 
-namespace {
-
-// Community sizes and memberships.
-struct Communities {
-    std::vector<std::uint32_t> sizes;  // members of each community
-    std::vector<std::uint32_t> of;     // the community of each customer
-    // The members of community c are members[member_start[c], member_start[c + 1]).
-    std::vector<std::uint32_t> member_start, members;
-    std::uint32_t max_size = 0;  // the largest size a community may be drawn with
-};
-
-// Each customer's number of relationships inside and outside its community.
-struct Degrees {
-    std::vector<std::uint32_t> internal, external;
-};
-
-// The undirected adjacency: the neighbours of a customer are neighbours[offsets[c], offsets[c +
-// 1]).
-struct Adjacency {
-    std::vector<std::uint32_t> offsets, neighbours;
-};
-
-// The order customers joined in, and so their joining dates.
-struct Joining {
-    Date first_join = days_from_civil(2015, 1, 1);
-    Date as_of = days_from_civil(2026, 10, 31);
-    std::vector<std::uint32_t> join_rank;  // join_rank[k] = the k-th customer to join
-    std::vector<std::uint32_t> rank_of;    // the inverse of join_rank
-    Date date(std::uint32_t node) const {
-        const auto n = static_cast<std::int64_t>(rank_of.size());
-        return static_cast<Date>(first_join + static_cast<std::int64_t>(rank_of[node]) *
-                                                  (as_of - first_join) / n);
-    }
-};
-
-// Everything drawn about the customers before the files are written.
-struct World {
-    std::uint32_t n = 0;
-    Communities communities;
-    std::vector<std::uint8_t> business,
-        hidden;  // per customer: 1 for a business, a hidden influencer
-    Adjacency adjacency;
-    Joining joining;
-    std::vector<float> propensity;        // per referrer: the chance a referral converts
-    std::vector<std::uint32_t> referrer;  // per customer: who referred them, or UINT32_MAX
-    char id_prefix(std::uint32_t node) const { return business[node] ? 'b' : 'c'; }
-};
+namespace generator_detail {
 
 // Power-law community sizes, members assigned at random.
 Communities draw_communities(const GeneratorParams& params, Random& random) {
@@ -428,219 +275,6 @@ std::vector<std::uint32_t> choose_referrers(const GeneratorParams& params, const
     return referrer;
 }
 
-// The type of the relationship a, b (from the pair's hash and the kinds of its ends); orients
-// the pair: the referrer first, else at random.
-const char* relationship_type(const World& world, std::uint64_t hash, std::uint32_t& a,
-                              std::uint32_t& b) {
-    if (world.referrer[b] == a || world.referrer[a] == b) {
-        if (world.referrer[a] == b) std::swap(a, b);  // referrer first
-        return "referral";
-    }
-    if (hash & 1) std::swap(a, b);
-    const double pick = unit(hash);
-    const int businesses = world.business[a] + world.business[b];
-    if (businesses == 0)
-        return pick < 0.15   ? "family"
-               : pick < 0.55 ? "friend"
-               : pick < 0.75 ? "coworker"
-               : pick < 0.90 ? ""
-               : pick < 0.95 ? "influences"
-                             : "friend";
-    if (businesses == 1)
-        return pick < 0.6 ? "professional" : pick < 0.85 ? "on_behalf" : "investor";
-    return pick < 0.5 ? "supplier" : pick < 0.7 ? "intermediary" : "partner";
-}
-
-// relationships.csv (and edges.csv), in the pairs' order, with random orientation.
-void write_relationships(const GeneratorParams& params, const std::filesystem::path& out,
-                         const World& world, const std::vector<std::uint64_t>& pairs,
-                         GeneratorSummary& summary) {
-    const RelationshipTypes types;
-    const Date first_join = world.joining.first_join, as_of = world.joining.as_of;
-    CsvWriter relationships(out / "relationships.csv");
-    relationships.text("source,target,type,weight,date").end_row();
-    std::optional<CsvWriter> edges;
-    if (params.edge_list) {
-        edges.emplace(out / "edges.csv");
-        edges->text("source,target,weight").end_row();
-    }
-    std::uint64_t across = 0;
-    for (const auto pair : pairs) {
-        auto a = static_cast<std::uint32_t>(pair >> 32), b = static_cast<std::uint32_t>(pair);
-        const char* type = relationship_type(world, mix(params.seed, a, b), a, b);
-        across += world.communities.of[a] != world.communities.of[b];
-        const std::uint64_t detail = mix(params.seed ^ 0xABCDEFull, a, b);
-        const bool has_weight = unit(detail) < 0.4;
-        const double weight =
-            has_weight ? std::round((0.2 + 2.8 * unit(detail * 31 + 7)) * 100) / 100 : 1.0;
-        relationships.character(world.id_prefix(a))
-            .integer(a)
-            .comma()
-            .character(world.id_prefix(b))
-            .integer(b)
-            .comma()
-            .text(type)
-            .comma();
-        if (has_weight) relationships.fixed(weight, 2);
-        relationships.comma();
-        if (unit(detail * 17 + 3) < 0.7)
-            relationships.date(
-                first_join +
-                static_cast<Date>((detail >> 20) % static_cast<std::uint64_t>(as_of - first_join)));
-        relationships.end_row();
-        if (edges) {
-            const double strength = types[*types.find(*type ? type : "knows")].strength * weight;
-            edges->character(world.id_prefix(a))
-                .integer(a)
-                .comma()
-                .character(world.id_prefix(b))
-                .integer(b)
-                .comma()
-                .fixed(strength, 3)
-                .end_row();
-        }
-    }
-    relationships.commit();
-    if (edges) edges->commit();
-    summary.relationships = pairs.size();
-    summary.realised_mixing =
-        pairs.empty() ? 0.0 : static_cast<double>(across) / static_cast<double>(pairs.size());
-}
-
-// referrals.csv, in joining order.
-void write_referrals(const GeneratorParams& params, const std::filesystem::path& out,
-                     const World& world) {
-    CsvWriter referrals(out / "referrals.csv");
-    referrals.text("referrer,referred,date,converted,reward").end_row();
-    for (std::uint32_t k = 0; k < world.n; ++k) {
-        const std::uint32_t node = world.joining.join_rank[k];
-        const std::uint32_t by = world.referrer[node];
-        if (by == UINT32_MAX) continue;
-        const bool converted = unit(mix(params.seed ^ 0x5EEDull, by, node)) < world.propensity[by];
-        referrals.character(world.id_prefix(by))
-            .integer(by)
-            .comma()
-            .character(world.id_prefix(node))
-            .integer(node)
-            .comma()
-            .date(world.joining.date(node));
-        referrals.text(converted ? ",true," : ",false,");
-        referrals
-            .text(converted ? (world.business[by] && world.business[node] ? "100.00" : "10.00")
-                            : "0.00")
-            .end_row();
-    }
-    referrals.commit();
-}
-
-// A customer's segment, from its kind.
-Segment draw_segment(const World& world, std::uint32_t node, Random& random) {
-    const double pick = random.uniform();
-    if (world.business[node]) return pick < 0.7 ? kSmb : pick < 0.8 ? kEnterprise : kHoreca;
-    if (world.hidden[node]) return kOccasional;
-    return pick < 0.5 ? kRegular : pick < 0.85 ? kOccasional : kPremium;
-}
-
-// A customer's rows of transactions.csv, the purchases between joining (or the window start) and
-// churning (or the as-of date); some on behalf of a neighbour. Returns the count; adds the last
-// year's amounts to last_year.
-std::uint32_t write_transactions(CsvWriter& transactions, const GeneratorParams& params,
-                                 const World& world, std::uint32_t node, Segment segment,
-                                 Random& random, double& last_year) {
-    double mean_frequency = 0;
-    for (std::size_t s = 0; s < kFrequency.size(); ++s) mean_frequency += kFrequency[s];
-    mean_frequency /= static_cast<double>(kFrequency.size());
-    const Date as_of = world.joining.as_of;
-    const Date window_start = as_of - 729;  // two years of purchases
-    const Date active_from = std::max(window_start, world.joining.date(node));
-    Date active_to = as_of;
-    if (random.chance(0.15)) active_to = as_of - 270 - static_cast<Date>(random.below(450));
-    const double mean = world.hidden[node] ? 2.0
-                                           : params.transactions_per_customer *
-                                                 kFrequency[segment] / mean_frequency;
-    const std::uint32_t count = active_to > active_from ? random.poisson(mean) : 0;
-    std::vector<Date> dates(count);
-    for (auto& day : dates)
-        day = active_from + static_cast<Date>(random.below(
-                                static_cast<std::uint64_t>(active_to - active_from) + 1));
-    std::sort(dates.begin(), dates.end());
-    const std::vector<std::uint32_t>& offsets = world.adjacency.offsets;
-    for (const Date day : dates) {
-        double amount = kBasket[segment] * std::exp(0.6 * random.normal() - 0.18);
-        if (world.hidden[node]) amount = std::min(amount, 15.0);
-        amount = std::max(0.5, std::round(amount * 100) / 100);
-        if (day > as_of - 365) last_year += amount;
-        transactions.character(world.id_prefix(node))
-            .integer(node)
-            .comma()
-            .date(day)
-            .comma()
-            .fixed(amount, 2)
-            .comma();
-        transactions.text(kPurchaseChannels[random.below(kPurchaseChannels.size())]).comma();
-        const std::uint32_t degree = offsets[node + 1] - offsets[node];
-        if (degree > 0 && random.chance(0.03)) {
-            const std::uint32_t other =
-                world.adjacency.neighbours[offsets[node] + random.below(degree)];
-            transactions.character(world.id_prefix(other)).integer(other);
-        }
-        transactions.end_row();
-    }
-    return count;
-}
-
-// A customer's row of customers.csv: a drawn name, cost, opt-out, channel and age band.
-void write_customer(CsvWriter& customers, const World& world, std::uint32_t node, Segment segment,
-                    double last_year, Random& random) {
-    const bool business = world.business[node];
-    std::string name;
-    if (business) {
-        name.append(kBusinessWords[random.below(kBusinessWords.size())]).append(" ");
-        name.append(kBusinessKinds[random.below(kBusinessKinds.size())]);
-    } else {
-        name.append(kFirstNames[random.below(kFirstNames.size())]).append(" ");
-        name.append(kLastNames[random.below(kLastNames.size())]);
-    }
-    customers.character(world.id_prefix(node))
-        .integer(node)
-        .comma()
-        .text(business ? "business" : "person")
-        .comma();
-    customers.field(name).comma().text(kSegmentNames[segment]).comma();
-    if (business || !random.chance(0.1)) customers.fixed(last_year, 2);
-    customers.comma().fixed(business ? 50 + 450 * random.uniform() : 5 + 25 * random.uniform(), 2);
-    customers.text(random.chance(0.03) ? ",true," : ",false,");
-    customers.text(kChannels[random.below(kChannels.size())]).comma();
-    if (!business) customers.text(kAgeBands[random.below(kAgeBands.size())]);
-    customers.end_row();
-}
-
-// customers.csv, transactions.csv and communities.csv, customer by customer.
-void write_customers(const GeneratorParams& params, const std::filesystem::path& out,
-                     const World& world, Random& random, GeneratorSummary& summary) {
-    CsvWriter customers(out / "customers.csv");
-    CsvWriter transactions(out / "transactions.csv");
-    CsvWriter truth(out / "communities.csv");
-    customers.text("id,kind,name,segment,value,cost,opt_out,channel,age_band").end_row();
-    transactions.text("customer,date,amount,channel,on_behalf_of").end_row();
-    truth.text("id,community").end_row();
-    for (std::uint32_t node = 0; node < world.n; ++node) {
-        const Segment segment = draw_segment(world, node, random);
-        double last_year = 0;
-        summary.transactions +=
-            write_transactions(transactions, params, world, node, segment, random, last_year);
-        write_customer(customers, world, node, segment, last_year, random);
-        truth.character(world.id_prefix(node))
-            .integer(node)
-            .comma()
-            .integer(world.communities.of[node])
-            .end_row();
-    }
-    customers.commit();
-    transactions.commit();
-    truth.commit();
-}
-
 GeneratorSummary generate_files(const GeneratorParams& params, const std::filesystem::path& out) {
     Random random(params.seed);
     World world;
@@ -665,6 +299,6 @@ GeneratorSummary generate_files(const GeneratorParams& params, const std::filesy
     return summary;
 }
 
-}  // namespace
+}  // namespace generator_detail
 
 }  // namespace catena

@@ -335,7 +335,7 @@ TEST_CASE("A zero-probability edge never fires: the spread is exactly the seed c
     }
 }
 
-TEST_CASE("Zero-weight edges beside weighted ones get nothing; the weighted one carries it all",
+TEST_CASE("Zero-weight edges beside weighted ones get nothing, the weighted one carries it all",
           "[algorithms][propagation][edge-cases]") {
     // 0 -> 2 (w 0), 1 -> 2 (w 1), 2 -> 3 (w 0). Edges in source order: e0 = 0->2, e1 = 1->2,
     // e2 = 2->3. Weighted cascade: p = 0 / 1, 1 / 1, and 0 / 0 taken as 0. LT the same.

@@ -148,7 +148,7 @@ TEST_CASE("Seed selection honours opt-outs, candidate filters and budgets", "[al
     // The value objective reaches at least as much value as the customers objective's seeds.
     params.k = 5;
     const SeedSelectionResult by_customers = select_seeds(g, p, params);
-    params.value_objective = true;
+    params.objective = SeedObjective::value;
     const SeedSelectionResult by_value = select_seeds(g, p, params);
     SimulationParams simulation;
     simulation.simulations = 20000;
@@ -240,10 +240,21 @@ TEST_CASE("Seed selection rejects impossible parameters", "[algorithms][seeds]")
     rejects([](SeedSelectionParams& s) { s.epsilon = 0; });
     rejects([](SeedSelectionParams& s) { s.epsilon = 1; });
     rejects([](SeedSelectionParams& s) { s.budget = -1; });
-    rejects([](SeedSelectionParams& s) { s.value_objective = true; });  // nobody has a value
+    rejects(
+        [](SeedSelectionParams& s) { s.objective = SeedObjective::value; });  // nobody has a value
     SeedSelectionParams params;
     params.k = 1;
     CHECK_THROWS_AS(select_seeds(g, std::vector<double>{0.5, 1.5}, params), UsageError);
+}
+
+TEST_CASE("Seed objectives are written customers and value, and read back", "[algorithms][seeds]") {
+    for (const SeedObjective objective : {SeedObjective::customers, SeedObjective::value})
+        CHECK(parse_seed_objective(to_string(objective)) == objective);
+    CHECK(to_string(SeedObjective::customers) == "customers");
+    CHECK(to_string(SeedObjective::value) == "value");
+    CHECK(SeedSelectionParams{}.objective == SeedObjective::customers);
+    CHECK_FALSE(parse_seed_objective("Value").has_value());
+    CHECK_FALSE(parse_seed_objective("").has_value());
 }
 
 TEST_CASE("CELF over Monte Carlo agrees with reverse-influence sampling on small graphs",
@@ -431,7 +442,7 @@ TEST_CASE("Seed selection on the empty graph is a usage error, not a crash",
             CHECK_THROWS_AS(celf_seeds(empty, no_weights, params_for(k, model), 100), UsageError);
         }
         SeedSelectionParams by_value = params_for(1, model);
-        by_value.value_objective = true;
+        by_value.objective = SeedObjective::value;
         CHECK_THROWS_AS(select_seeds(empty, no_weights, by_value), UsageError);
     }
 }
@@ -454,7 +465,7 @@ TEST_CASE("Seed selection with one customer: the lone seed reaches exactly 1",
             CHECK(result.certified_approximation <= 1.0);
             // The value objective: the customer's own value, exactly.
             SeedSelectionParams by_value = params_for(1, model);
-            by_value.value_objective = true;
+            by_value.objective = SeedObjective::value;
             const SeedSelectionResult valued = select_seeds(g, no_weights, by_value);
             CHECK(valued.seeds == std::vector<NodeId>{0});
             CHECK(valued.estimated_spread == 4.0);
@@ -481,7 +492,7 @@ TEST_CASE("Seed selection with one customer: the lone seed reaches exactly 1",
                     UsageError);
 }
 
-TEST_CASE("Seed selection with a budget: the lone customer when affordable, nobody when not",
+TEST_CASE("Seed selection with a budget: the lone customer when affordable, an error when not",
           "[algorithms][seeds][edge-cases]") {
     // The customer costs 3.
     const InfluenceGraph g = lone_customer();
@@ -490,11 +501,23 @@ TEST_CASE("Seed selection with a budget: the lone customer when affordable, nobo
     const SeedSelectionResult affordable = select_seeds(g, std::vector<double>{}, params);
     CHECK(affordable.seeds == std::vector<NodeId>{0});
     CHECK(affordable.estimated_spread == 1.0);
-    // Total cost at most the budget: below the only cost, no seed at all (and no crash).
+    // Below the only cost the budget buys nobody: a usage error at once, naming the cheapest.
     params.budget = 2.0;
-    const SeedSelectionResult unaffordable = select_seeds(g, std::vector<double>{}, params);
-    CHECK(unaffordable.seeds.empty());
-    CHECK(unaffordable.estimated_spread == 0.0);
+    CHECK_THROWS_WITH(select_seeds(g, std::vector<double>{}, params),
+                      "seeds: a budget of 2 buys no customer that may be chosen: the cheapest "
+                      "costs 3");
+}
+
+TEST_CASE("A budget over customers without costs is refused, not read as every cost 1",
+          "[algorithms][seeds][edge-cases]") {
+    const InfluenceGraph g = test::make_graph(3, {{"0", "1"}, {"1", "2"}}, true);
+    REQUIRE_FALSE(g.has_cost(0));
+    SeedSelectionParams params = params_for(1, DiffusionModel::independent_cascade);
+    params.budget = 10.0;
+    CHECK_THROWS_WITH(select_seeds(g, std::vector<double>{0.5, 0.5}, params),
+                      Catch::Contains("no customer has one"));
+    params.budget = 0.0;  // no budget: costs do not matter
+    CHECK(select_seeds(g, std::vector<double>{0.5, 0.5}, params).seeds.size() == 1);
 }
 
 TEST_CASE("Self-loops change nothing in seed selection", "[algorithms][seeds][edge-cases]") {
@@ -587,7 +610,7 @@ TEST_CASE(
     }
 }
 
-TEST_CASE("k equal to the number of customers picks everyone; k above it is a usage error",
+TEST_CASE("k equal to the number of customers picks everyone, k above it is a usage error",
           "[algorithms][seeds][edge-cases]") {
     const InfluenceGraph g =
         test::make_graph(5, {{"0", "1"}, {"1", "2"}, {"2", "3"}, {"3", "4"}}, false);

@@ -164,6 +164,41 @@ TEST_CASE("CLI: usage errors exit with 2", "[cli][errors]") {
     CHECK(test::run_catena("import --data " + mini).exit_code == 2);  // --db is required
 }
 
+TEST_CASE("CLI: option errors are one catena: line that suggests the closest option or command",
+          "[cli][errors]") {
+    const std::string mini = "'" + (test::data_dir() / "mini").string() + "'";
+    const std::pair<std::string, std::string> cases[] = {
+        {"rnak --data " + mini,
+         "catena: usage error: unknown command 'rnak' (did you mean rank?); the commands are "},
+        {"seds --data " + mini, "unknown command 'seds' (did you mean seeds?)"},
+        {"rank --data " + mini + " --tpo 3",
+         "catena: usage error: unknown option --tpo for catena rank (did you mean --top?); "
+         "catena rank --help lists its options"},
+        {"seeds --data " + mini + " --budjet=40",
+         "unknown option --budjet for catena seeds "
+         "(did you mean --budget?)"},
+        {"seeds --data " + mini + " --only-seg smb", "(did you mean --only-segment?)"},
+        {"rank --data " + mini + " --frobnicate", "unknown option --frobnicate for catena rank; "},
+        {"",
+         "catena: usage error: no command given: catena COMMAND [options], where COMMAND is "
+         "one of import, "},
+        {"--verison", "unknown option --verison (did you mean --version?)"},
+        {"rank --data " + mini + " --top many", "catena: usage error: catena rank: "},
+    };
+    for (const auto& [arguments, message] : cases) {
+        INFO(arguments);
+        const auto result = test::run_catena(arguments);
+        CHECK(result.exit_code == 2);
+        CHECK(result.err.find(message) != std::string::npos);
+        CHECK(result.err.rfind("catena: ", 0) == 0);
+        CHECK(std::count(result.err.begin(), result.err.end(), '\n') == 1);
+    }
+    // A negative number is a value, not an unknown option.
+    const auto negative = test::run_catena("seeds --data " + mini + " --budget -5");
+    CHECK(negative.exit_code == 2);
+    CHECK(negative.err.find("unknown option") == std::string::npos);
+}
+
 TEST_CASE("CLI: --help and --version", "[cli]") {
     const auto help = test::run_catena("--help");
     CHECK(help.exit_code == 0);

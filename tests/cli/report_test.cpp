@@ -106,6 +106,9 @@ TEST_CASE("catena report: a bad job is refused before any work starts", "[cli][r
     refused(data + "[seeds]\nk = 2.5\n", "job.toml:4: column 5: seeds.k: must be a whole number");
     refused(data + "[seeds]\nexclude_segments = [\"vip\"]\n",
             "seeds.exclude_segments names segment 'vip', which no customer is in");
+    refused(data + "[seeds]\nonly_segments = [\"vip\"]\n",
+            "seeds.only_segments names segment 'vip', which no customer is in (the segments "
+            "are: consumer-occasional, consumer-premium, ");
     refused(data + "[simulate]\nseeds = [\"C0042\", \"NOBODY\"]\n",
             "simulate.seeds names customer 'NOBODY'");
     refused("[data]\nfolder = \"no-such-folder\"\n", "no-such-folder");

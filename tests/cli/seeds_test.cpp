@@ -2,6 +2,7 @@
 #include <sstream>
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 #include "test_util.hpp"
 
@@ -40,6 +41,10 @@ TEST_CASE("catena seeds: bad parameters are usage errors", "[cli][seeds]") {
         {"--exclude-segment astronauts", "no customer is in segment 'astronauts'"},
         {"--only-kind robot", "--only-kind must be person or business"},
         {"--budget -5", "the budget must be a number >= 0"},
+        // The sample's cheapest customer who may be chosen costs 5.16: refused at once.
+        {"--budget 5",
+         "seeds: a budget of 5 buys no customer that may be chosen: the cheapest "
+         "costs 5.16"},
     };
     for (const auto& [arguments, message] : cases) {
         INFO(arguments);
@@ -47,6 +52,75 @@ TEST_CASE("catena seeds: bad parameters are usage errors", "[cli][seeds]") {
         CHECK(result.exit_code == 2);
         CHECK(result.err.find(message) != std::string::npos);
     }
+}
+
+TEST_CASE("catena seeds: --only-segment, segment names in any case, unknown ones listed",
+          "[cli][seeds]") {
+    const auto segment_column = [](const std::string& csv) {
+        std::vector<std::string> segments;
+        std::istringstream lines(csv);
+        std::string line;
+        std::getline(lines, line);  // order,id,name,kind,segment,cost,marginal_estimate
+        while (std::getline(lines, line)) {
+            std::vector<std::string> cells;
+            std::string cell;
+            std::istringstream fields(line);
+            while (std::getline(fields, cell, ',')) cells.push_back(cell);
+            // A name may hold a quoted comma; the segment is third from the end.
+            REQUIRE(cells.size() >= 7);
+            segments.push_back(cells[cells.size() - 3]);
+        }
+        return segments;
+    };
+    const auto only = test::run_catena(
+        "seeds --data samples/crm -k 4 --only-segment SMB --only-segment Horeca --format csv");
+    REQUIRE(only.exit_code == 0);
+    const std::vector<std::string> segments = segment_column(only.out);
+    REQUIRE(segments.size() == 4);
+    for (const std::string& segment : segments) CHECK((segment == "smb" || segment == "horeca"));
+    const auto excluded = test::run_catena(
+        "seeds --data samples/crm -k 5 --exclude-segment CONSUMER-Occasional --format csv");
+    REQUIRE(excluded.exit_code == 0);
+    for (const std::string& segment : segment_column(excluded.out))
+        CHECK(segment != "consumer-occasional");
+    // The same segment named in both ways leaves nobody to choose from.
+    CHECK(test::run_catena("seeds --data samples/crm -k 1 --only-segment smb --exclude-segment SMB")
+              .exit_code == 2);
+    const auto unknown = test::run_catena("seeds --data samples/crm --only-segment vip");
+    CHECK(unknown.exit_code == 2);
+    CHECK(unknown.err.find("--only-segment: no customer is in segment 'vip' (the segments are: "
+                           "consumer-occasional, consumer-premium, consumer-regular, enterprise, "
+                           "horeca, smb)") != std::string::npos);
+}
+
+TEST_CASE("catena seeds: the budget spent is shown, and a budget needs costs", "[cli][seeds]") {
+    const auto json = test::run_catena("seeds --data samples/crm -k 20 --budget 60 --format json");
+    REQUIRE(json.exit_code == 0);
+    const auto result = nlohmann::json::parse(json.out);
+    double total = 0;
+    for (const auto& seed : result["seeds"]) total += seed["cost"].get<double>();
+    CHECK(result["budget"] == 60.0);
+    CHECK(result["spent"].get<double>() == Approx(total));
+    CHECK(result["spent"].get<double>() <= 60.0);
+    CHECK(result["spent"].get<double>() > 0.0);
+    const auto table = test::run_catena("seeds --data samples/crm -k 20 --budget 60");
+    REQUIRE(table.exit_code == 0);
+    CHECK(table.out.find("Spent ") != std::string::npos);
+    CHECK(table.out.find(" of the budget of 60.00 (") != std::string::npos);
+    // Without a budget there is no such line.
+    CHECK(test::run_catena("seeds --data samples/crm -k 3").out.find("Spent ") ==
+          std::string::npos);
+
+    // Customers without a cost column: a budget is refused, not read as "everyone costs 1".
+    test::ScratchDir scratch;
+    test::write_file(scratch / "customers.csv", "id,kind\na,person\nb,person\nc,person\n");
+    test::write_file(scratch / "relationships.csv", "source,target\na,b\nb,c\n");
+    const auto no_costs =
+        test::run_catena("seeds --data '" + scratch.path().string() + "' -k 1 --budget 2");
+    CHECK(no_costs.exit_code == 2);
+    CHECK(no_costs.err.find("a budget needs the customers' costs, and no customer has one") !=
+          std::string::npos);
+    CHECK(test::run_catena("seeds --data '" + scratch.path().string() + "' -k 1").exit_code == 0);
 }
 
 TEST_CASE("catena compare: maximisation beats random at every k, CSV and JSON", "[cli][compare]") {

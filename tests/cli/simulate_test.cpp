@@ -1,3 +1,7 @@
+#include <sstream>
+#include <string>
+#include <vector>
+
 #include <catch2/catch.hpp>
 
 #include "test_util.hpp"
@@ -34,6 +38,41 @@ TEST_CASE("catena simulate: formats, seeds file, models", "[cli][simulate]") {
     const auto loner =
         test::run_catena("simulate --data samples/crm --seeds C0123 --sims 2000 --format json");
     CHECK(spread(hidden.out) > 5 * spread(loner.out));
+}
+
+TEST_CASE("catena simulate --seeds-file takes catena's own seeds CSV (the id column by name)",
+          "[cli][simulate][seeds]") {
+    test::ScratchDir scratch;
+    const auto seeds = test::run_catena("seeds --data samples/crm -k 3 --format csv");
+    REQUIRE(seeds.exit_code == 0);
+    REQUIRE(seeds.out.rfind("order,id,", 0) == 0);
+    test::write_file(scratch / "seeds.csv", seeds.out);
+    // The same ids by hand, from the seeds table's second column.
+    std::vector<std::string> ids;
+    std::istringstream lines(seeds.out);
+    std::string line;
+    std::getline(lines, line);
+    while (std::getline(lines, line)) {
+        const std::size_t comma = line.find(',');
+        ids.push_back(line.substr(comma + 1, line.find(',', comma + 1) - comma - 1));
+    }
+    REQUIRE(ids.size() == 3);
+    const std::string common = " --sims 1000 --seed 3 --format json";
+    const auto from_file = test::run_catena("simulate --data samples/crm --seeds-file '" +
+                                            (scratch / "seeds.csv").string() + "'" + common);
+    const auto from_list = test::run_catena("simulate --data samples/crm --seeds " + ids[0] + "," +
+                                            ids[1] + "," + ids[2] + common);
+    REQUIRE(from_file.exit_code == 0);
+    CHECK(from_file.out == from_list.out);
+    // A semicolon-separated export with a Customer column works too.
+    test::write_file(scratch / "list.csv",
+                     "Segment;Customer\nx;" + ids[0] + "\ny;" + ids[1] + "\n");
+    const auto semicolons = test::run_catena("simulate --data samples/crm --seeds-file '" +
+                                             (scratch / "list.csv").string() + "'" + common);
+    const auto two =
+        test::run_catena("simulate --data samples/crm --seeds " + ids[0] + "," + ids[1] + common);
+    REQUIRE(semicolons.exit_code == 0);
+    CHECK(semicolons.out == two.out);
 }
 
 TEST_CASE("catena simulate: bad parameters are usage errors", "[cli][simulate]") {

@@ -1,6 +1,7 @@
 #include "catena/graph/graph_builder.hpp"
 
 #include <cmath>
+#include <optional>
 #include <set>
 #include <tuple>
 
@@ -8,6 +9,8 @@
 #include <catch2/catch.hpp>
 
 #include "catena/graph/errors.hpp"
+
+#include "csr_storage.hpp"  // graph/src: the Boost graph behind the spans
 
 using namespace catena;
 
@@ -172,12 +175,41 @@ TEST_CASE("Out- and in-edges agree, and EdgeIds are in (source, target) order",
         }
     CHECK(out_pairs == in_pairs);
     // The Boost view agrees with the raw arrays.
-    const auto& csr = g.csr();
+    const detail::Csr& csr = detail::CsrAccess::csr(g);
     std::set<std::pair<NodeId, NodeId>> boost_pairs;
     for (NodeId v = 0; v < g.num_nodes(); ++v)
         for (auto [it, end] = boost::in_edges(v, csr); it != end; ++it)
             boost_pairs.emplace(boost::source(*it, csr), boost::target(*it, csr));
     CHECK(boost_pairs == out_pairs);
+}
+
+TEST_CASE("A copied or moved graph keeps its structure, one builder builds many graphs",
+          "[graph][builder]") {
+    GraphBuilder builder = people({"a", "b", "c"});
+    builder.add_relationship(rel("a", "b", "referral"));
+    builder.add_relationship(rel("b", "c", "friend"));
+    std::optional<InfluenceGraph> original = builder.build();
+    const InfluenceGraph copy = *original;
+    InfluenceGraph moved = std::move(*original);
+    original.reset();  // the spans of the copies must not point into it
+    for (const InfluenceGraph* g : {&copy, static_cast<const InfluenceGraph*>(&moved)}) {
+        REQUIRE(g->num_edges() == 3);
+        CHECK(g->out_offsets().size() == 4);
+        CHECK(g->out_degree(*g->find("b")) == 1);  // b -> c
+        CHECK(g->in_degree(*g->find("b")) == 2);   // a -> b, c -> b
+        CHECK(g->edge_target(g->in_edge_ids()[g->in_offsets()[*g->find("c")]]) == *g->find("c"));
+    }
+    CHECK(copy == moved);
+    // The builder starts afresh: a second graph does not share or disturb the first.
+    GraphBuilder second = people({"x", "y"});
+    second.add_relationship(rel("x", "y", "referral"));
+    const InfluenceGraph other = second.build();
+    CHECK(other.num_edges() == 1);
+    CHECK(copy.num_edges() == 3);
+    const InfluenceGraph empty;
+    CHECK(empty.num_nodes() == 0);
+    CHECK(empty.out_offsets().size() == 1);
+    CHECK(empty.in_edge_ids().empty());
 }
 
 TEST_CASE("Customer attributes are kept", "[graph][builder]") {

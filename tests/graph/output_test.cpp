@@ -15,7 +15,7 @@
 using namespace catena;
 namespace fs = std::filesystem;
 
-TEST_CASE("write_file: written whole, replacing the old file; no partial file stays", "[output]") {
+TEST_CASE("write_file: written whole, replacing the old file, no partial file stays", "[output]") {
     test::ScratchDir scratch;
     const fs::path path = scratch / "a.txt";
     write_file(path, "first\n");
@@ -57,7 +57,7 @@ TEST_CASE("write_file: a device is written in place", "[output]") {
         CHECK_THROWS_AS(write_file("/dev/full", std::string(1 << 16, 'x')), OutputError);
 }
 
-TEST_CASE("CsvWriter: the table appears at commit; without it, nothing does", "[output]") {
+TEST_CASE("CsvWriter: the table appears at commit, without it, nothing does", "[output]") {
     test::ScratchDir scratch;
     const fs::path path = scratch / "t.csv";
     {

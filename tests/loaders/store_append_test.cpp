@@ -324,7 +324,7 @@ TEST_CASE(
 }
 
 TEST_CASE(
-    "Append: rows may name the workspace's customers; anything a full load rejects is an error "
+    "Append: rows may name the workspace's customers, and anything a full load rejects is an error "
     "and changes nothing",
     "[store]") {
     test::ScratchDir scratch;
@@ -465,7 +465,7 @@ TEST_CASE("Append: columns a customers file does not have keep their stored valu
     CHECK(again.customer_rows.unchanged == 2);
 }
 
-TEST_CASE("A plain import that would drop customers is refused; --replace replaces", "[store]") {
+TEST_CASE("A plain import that would drop customers is refused, --replace replaces", "[store]") {
     test::ScratchDir scratch;
     const auto db = scratch / "crm.db";
     import_to_store(folder(kMini), db, {});

@@ -31,6 +31,7 @@ TEST_CASE("Job file: the sample job parses, every default is the algorithm's own
           (test::source_dir() / "samples" / "crm").lexically_normal());
     CHECK(job.seeds.params.k == 10);
     CHECK(job.seeds.exclude_segments == std::vector<std::string>{"enterprise"});
+    CHECK(job.seeds.only_segments.empty());
     CHECK(job.rank.top == 15);
     CHECK(job.value.params.referral_weight == 0.5);
     CHECK(job.out_dir == (test::source_dir() / "out" / "sample-report").lexically_normal());
@@ -101,4 +102,22 @@ TEST_CASE(
     CHECK(job_error("[seeds]\ndelta = 1\n") ==
           "job.toml:1: column 1: [seeds]: seeds: delta must be in (0, 1)");
     CHECK(job_error("\n[compare]\neps = 0.5\n") == "");
+}
+
+TEST_CASE("Job file: seeds.only_segments and exclude_segments are named with their keys",
+          "[report][job]") {
+    test::ScratchDir scratch;
+    test::write_file(scratch / "job.toml",
+                     "[data]\nfolder = \"x\"\n[seeds]\nonly_segments = [\"SMB\", \"horeca\"]\n"
+                     "exclude_segments = [\"enterprise\"]\n");
+    const JobSpec job = parse_job_file(scratch / "job.toml");
+    CHECK(job.seeds.only_segments == std::vector<std::string>{"SMB", "horeca"});
+    const std::vector<JobSpec::NamedSegment> named = job.named_segments();
+    REQUIRE(named.size() == 3);
+    CHECK(named[0].key == "seeds.only_segments");
+    CHECK(named[0].name == "SMB");
+    CHECK(named[2].key == "seeds.exclude_segments");
+    CHECK(named[2].name == "enterprise");
+    CHECK(job_error("[seeds]\nonly_segments = \"smb\"\n")
+              .starts_with("job.toml:2: column 17: seeds.only_segments: must be a list"));
 }

@@ -108,6 +108,19 @@ TEST_CASE("JSON schemas: every command's --format json follows its schema", "[re
     }
 }
 
+TEST_CASE("JSON schemas: catena runs and runs show follow theirs", "[report][schema][runs]") {
+    test::ScratchDir scratch;
+    const std::string db = " --db '" + (scratch / "ws.db").string() + "'";
+    REQUIRE(test::run_catena("import --data samples/crm -q" + db).exit_code == 0);
+    REQUIRE(test::run_catena("seeds -k 2 --eps 0.3 -q" + db).exit_code == 0);
+    const auto list = test::run_catena("runs --format json" + db);
+    REQUIRE(list.exit_code == 0);
+    CHECK(violations(list.out, "runs.schema.json") == std::vector<std::string>{});
+    const auto one = test::run_catena("runs show 1 --format json" + db);
+    REQUIRE(one.exit_code == 0);
+    CHECK(violations(one.out, "run.schema.json") == std::vector<std::string>{});
+}
+
 TEST_CASE(
     "JSON schemas: the sample report's summary.json follows its schema, each section its command's",
     "[report][schema]") {

@@ -24,6 +24,8 @@ std::string seeds_part(const Json& seeds) {
     const auto expected_value = optional_number(seeds, "expected_value", path);
     const auto certified = optional_number(seeds, "certified_approximation", path);
     const auto guarantee = optional_number(seeds, "approximation", path);
+    const auto budget = optional_number(seeds, "budget", path);
+    const auto spent = optional_number(seeds, "spent", path);
     const double chosen = static_cast<double>(list.size());
     // Reach and gains are customers, or value when the seeds maximise value.
     const auto reach_text = [&](double reach) {
@@ -39,6 +41,8 @@ std::string seeds_part(const Json& seeds) {
                              : ""});
     if (expected_value && !value_objective)
         items.push_back({"expected value reached", amount(*expected_value), ""});
+    if (budget && *budget > 0 && spent)
+        items.push_back({"spent of the budget", amount(*spent), "budget " + amount(*budget)});
     if (certified)
         items.push_back({"of the best possible reach", "≥ " + percent(*certified),
                          guarantee ? "guaranteed at least " + percent(*guarantee) : ""});

@@ -31,8 +31,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 #include <span>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catena/algorithms/propagation.hpp"
@@ -40,12 +42,21 @@
 
 namespace catena {
 
+// What a seed set is chosen to maximise: the expected number of customers it reaches (roots of
+// the RR sets drawn uniformly), or the expected own value it reaches (roots drawn in proportion to
+// value). Written "customers" and "value" on the command line, in job files and in JSON.
+enum class SeedObjective { customers, value };
+
+std::string_view to_string(SeedObjective objective);
+// nullopt for any other text.
+std::optional<SeedObjective> parse_seed_objective(std::string_view text);
+
 struct SeedSelectionParams {
     std::uint32_t k = 50;
     double epsilon = 0.1;
     double delta = 0.0;  // 0: 1 / number of customers
     DiffusionModel model = DiffusionModel::independent_cascade;
-    bool value_objective = false;  // maximise expected value reached instead of customers
+    SeedObjective objective = SeedObjective::customers;
     double budget = 0.0;  // > 0: total cost of the seeds at most this (costs from the graph)
     std::uint64_t seed = 1;
     // Customers that may be chosen (besides opt-outs, which never are); empty: all.

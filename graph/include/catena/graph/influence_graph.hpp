@@ -7,18 +7,18 @@
 //   Repeated pairs are merged into one edge whose strength is the sum; self-loops are dropped.
 //   Edges are numbered 0..m-1 (EdgeId) in out-edge order: by source, then by target.
 // - Storage is Boost.Graph's bidirectional compressed_sparse_row_graph (out- and in-edges), plus
-//   one flat array per attribute indexed by NodeId or EdgeId. The raw CSR arrays are exposed as
-//   spans for the inner loops of algorithms; `csr()` gives the Boost graph for Boost algorithms.
+//   one flat array per attribute indexed by NodeId or EdgeId. Boost's types stay inside graph/src
+//   (csr_storage.hpp): algorithms see the CSR arrays as spans, the API below, and nothing else.
+//   Copies of a graph share its (immutable) structure.
 #pragma once
 
 #include <cstdint>
+#include <memory>
 #include <optional>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <boost/graph/compressed_sparse_row_graph.hpp>
 
 #include "catena/graph/date.hpp"
 #include "catena/graph/relationship_types.hpp"
@@ -51,27 +51,27 @@ struct BuildReport {
     friend bool operator==(const BuildReport&, const BuildReport&) = default;
 };
 
+namespace detail {
+struct CsrStorage;  // Boost.Graph's CSR graph holding the structure (graph/src/csr_storage.hpp)
+struct CsrAccess;   // graph/src's way in to it
+}  // namespace detail
+
 class InfluenceGraph {
   public:
-    using Csr =
-        boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property,
-                                           boost::no_property, boost::no_property, NodeId, EdgeId>;
-
     InfluenceGraph();
 
     NodeId num_nodes() const { return static_cast<NodeId>(ids_.size()); }
     EdgeId num_edges() const { return static_cast<EdgeId>(strength_.size()); }
 
     // --- Structure --------------------------------------------------------------------------
-    const Csr& csr() const { return csr_; }
     // Out-edges of u are edges out_offsets()[u] .. out_offsets()[u+1]-1, targets out_targets().
-    std::span<const EdgeId> out_offsets() const { return csr_.m_forward.m_rowstart; }
-    std::span<const NodeId> out_targets() const { return csr_.m_forward.m_column; }
+    std::span<const EdgeId> out_offsets() const { return out_offsets_; }
+    std::span<const NodeId> out_targets() const { return out_targets_; }
     // In-edges of v are positions in_offsets()[v] .. in_offsets()[v+1]-1 of in_sources() (the
     // source nodes) and in_edge_ids() (the EdgeId of each, for its attributes).
-    std::span<const EdgeId> in_offsets() const { return csr_.m_backward.m_rowstart; }
-    std::span<const NodeId> in_sources() const { return csr_.m_backward.m_column; }
-    std::span<const EdgeId> in_edge_ids() const;
+    std::span<const EdgeId> in_offsets() const { return in_offsets_; }
+    std::span<const NodeId> in_sources() const { return in_sources_; }
+    std::span<const EdgeId> in_edge_ids() const { return in_edge_ids_; }
 
     EdgeId out_degree(NodeId node) const { return out_offsets()[node + 1] - out_offsets()[node]; }
     EdgeId in_degree(NodeId node) const { return in_offsets()[node + 1] - in_offsets()[node]; }
@@ -128,9 +128,16 @@ class InfluenceGraph {
 
   private:
     friend class GraphBuilder;
+    friend struct detail::CsrAccess;
     static constexpr std::uint8_t kValueGiven = 1, kCostGiven = 2, kOptOut = 4;
 
-    Csr csr_;
+    // Takes `storage` as the graph's structure and points the spans below into it.
+    void set_structure(std::shared_ptr<const detail::CsrStorage> storage);
+
+    std::shared_ptr<const detail::CsrStorage> structure_;
+    // Views of structure_'s arrays (its heap storage never moves, so copies may share them).
+    std::span<const EdgeId> out_offsets_, in_offsets_, in_edge_ids_;
+    std::span<const NodeId> out_targets_, in_sources_;
     std::vector<double> strength_;
     std::vector<RelationshipTypeId> type_;
     std::vector<double> probability_;  // empty, or NaN where not given

@@ -165,8 +165,24 @@ std::int64_t store_simulation_run(const std::filesystem::path& db, const RunReco
                                   const InfluenceGraph& graph,
                                   std::span<const double> activation_probability);
 
+// A run as the `runs` table holds it, and how many result rows of it each results table holds.
+struct StoredRun {
+    std::int64_t id = 0;
+    std::string command, parameters, started_at, finished_at, catena_version, input_fingerprint;
+    std::string summary = "{}";
+    std::vector<std::pair<std::string, std::uint64_t>> result_rows;  // (table, rows), rows > 0
+};
+
+// Every run stored in the workspace `db` (opened read-only), oldest first, without result_rows;
+// none when no analysis was ever saved. Throws InputError for a missing or unreadable database.
+std::vector<StoredRun> list_runs(const std::filesystem::path& db);
+// Run `run_id` with its result_rows. Throws InputError when there is no such run, naming the
+// runs there are.
+StoredRun find_run(const std::filesystem::path& db, std::int64_t run_id);
+
 // The communities of an earlier run, as starting labels for the customers of `graph`; customers
-// the run did not have get labels of their own. Throws InputError when there is no such run.
+// the run did not have get labels of their own. Throws InputError when there is no such run, or
+// when it is not a communities run (saying what it is).
 std::vector<std::uint32_t> load_community_run(const std::filesystem::path& db, std::int64_t run_id,
                                               const InfluenceGraph& graph);
 

@@ -58,9 +58,12 @@ struct JobSpec {
     std::size_t scatter_points = 2000;  // at most this many customers in the value scatter plot
     bool save = true;                   // with a database input: record the run in it
 
-    // Segments the analyses name (seeds.exclude_segments, value segment filters): checked
-    // against the data before any analysis runs.
-    std::vector<std::string> named_segments() const;
+    // Segments the analyses name (seeds.only_segments and seeds.exclude_segments), each with
+    // its key: checked against the data before any analysis runs.
+    struct NamedSegment {
+        std::string key, name;
+    };
+    std::vector<NamedSegment> named_segments() const;
 };
 
 // Reads a job file. Throws InputError "FILE:LINE: column C: what" for a syntax error, an unknown

@@ -3,6 +3,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -17,9 +18,18 @@ namespace catena {
 struct SeedsOptions {
     SeedSelectionParams params;
     ProbabilityModel probability;
+    // Segment filters, names matched case-insensitively: choose only from only_segments (when
+    // not empty), never from exclude_segments.
+    std::vector<std::string> only_segments;
     std::vector<std::string> exclude_segments;
     std::string only_kind;  // "", "person" or "business"
 };
+
+// The segment codes (InfluenceGraph::segment_code) whose names equal `name` ignoring ASCII case;
+// empty when no customer is in such a segment.
+std::vector<std::uint32_t> match_segment(const InfluenceGraph& graph, std::string_view name);
+// "the segments are: a, b, c" (at most 20 named, then how many more), for error messages.
+std::string known_segments(const InfluenceGraph& graph);
 
 struct SeedsReport {
     SeedsOptions options;

@@ -21,7 +21,7 @@ struct SimulateOptions {
     SimulationParams params;
     ProbabilityModel probability;
     std::vector<std::string> seed_ids;  // customer ids
-    std::size_t top = 10;               // most likely reached customers to list (seeds excluded)
+    std::size_t top = 10;  // most likely reached customers to list (seeds excluded; 0: all)
 };
 
 struct SimulateReport {
