@@ -59,9 +59,10 @@ std::string usage_message(const CLI::App& app, const CLI::ParseError& error,
     const auto first = std::find_if(arguments.begin(), arguments.end(),
                                     [](const std::string& a) { return a.empty() || a[0] != '-'; });
     if (first == arguments.end()) {
-        if (const auto option = unknown_option(arguments, 0, option_names(app)))
+        const std::vector<std::string> known = option_names(app);
+        if (const auto option = unknown_option(arguments, 0, known))
             return fmt::format("unknown option {}{}; catena --help lists the commands", *option,
-                               did_you_mean(closest(*option, option_names(app))));
+                               did_you_mean(closest(*option, known)));
         return "no command given: catena COMMAND [options], where COMMAND is one of " +
                command_list + " (catena --help explains each)";
     }

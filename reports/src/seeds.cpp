@@ -160,9 +160,11 @@ std::string render(const Dataset& dataset, const SeedsReport& report, OutputForm
         r.guarantee_holds ? ""
                           : fmt::format("; NOT the {:.3f} asked for: the RR-set cap was reached",
                                         r.approximation));
-    if (p.budget > 0)
-        out += fmt::format("Spent {} of the budget of {} ({} left)\n", money(spent(graph, r)),
-                           money(p.budget), money(p.budget - spent(graph, r)));
+    if (p.budget > 0) {
+        const double total = spent(graph, r);
+        out += fmt::format("Spent {} of the budget of {} ({} left)\n", money(total),
+                           money(p.budget), money(p.budget - total));
+    }
     out +=
         fmt::format("{} RR sets in {} rounds, {} entries, {:.1f} MiB\n\n", count(r.rr_sets),
                     r.rounds, count(r.rr_entries), static_cast<double>(r.memory_bytes) / (1 << 20));
