@@ -280,9 +280,11 @@ SimulationResult simulate(const InfluenceGraph& graph, std::span<const double> w
                           std::span<const NodeId> seeds, const SimulationParams& params) {
     check_simulation_inputs(graph, weights, seeds, params);
     const NodeId n = graph.num_nodes();
+    if (!params.values.empty() && params.values.size() != n)
+        throw InternalError("simulate: one value per customer expected");
     const CascadeInputs inputs{graph.out_offsets(),
                                graph.out_targets(),
-                               graph.values(),
+                               params.values.empty() ? graph.values() : params.values,
                                weights,
                                seeds,
                                params.model == DiffusionModel::linear_threshold};

@@ -13,6 +13,7 @@
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
 #include "catena/reports/command.hpp"
+#include "catena/reports/explain.hpp"
 #include "catena/reports/html_report.hpp"
 #include "catena/reports/seeds.hpp"
 #include "catena/reports/stats.hpp"
@@ -53,6 +54,7 @@ json job_parameters(const JobSpec& job) {
                       {"exclude_segments", job.seeds.exclude_segments},
                       {"only_kind", job.seeds.only_kind},
                       {"seed", job.seeds.params.seed}};
+    if (job.run_cards) p["cards"] = {{"simulations", job.card_simulations}, {"top", job.card_top}};
     if (job.run_compare)
         p["compare"] = {{"k", job.compare.k},
                         {"simulations", job.compare.simulation.simulations},
@@ -295,6 +297,47 @@ void run_analyses(const JobSpec& job, const Dataset& dataset,
     }
 }
 
+// The customers the report lists (top influencers, seeds, top values), each once, in that order.
+std::vector<std::string> listed_customers(const json& summary) {
+    std::vector<std::string> ids;
+    const auto take = [&](const char* section, const char* list) {
+        if (!summary.contains(section) || !summary[section].is_object()) return;
+        const json& part = summary[section];
+        if (!part.contains(list) || !part[list].is_array()) return;
+        for (const json& row : part[list])
+            if (row.is_object() && row.contains("id") && row["id"].is_string()) {
+                const std::string id = row["id"];
+                if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
+            }
+    };
+    take("influencers", "top");
+    take("seeds", "seeds");
+    take("value", "top");
+    return ids;
+}
+
+// summary.json's "cards": `catena explain`'s card of every listed customer, with the job's model
+// and seed; one context (scores, communities, value) serves them all.
+json customer_cards(const JobSpec& job, const Dataset& dataset, const json& summary,
+                    const Progress& say) {
+    const std::vector<std::string> ids = listed_customers(summary);
+    json cards = json::array();
+    if (ids.empty()) return cards;
+    ExplainOptions options;
+    options.value = job.value;
+    options.value.params.network.model = job.model;
+    options.value.probability = ProbabilityModel::parse(job.probability);
+    options.communities = job.communities;
+    options.samples = job.card_simulations;
+    options.top = job.card_top;
+    say(fmt::format("cards: why each of the {} listed customers ranks where they do", ids.size()));
+    const ExplainContext context = explain_context(dataset, options);
+    for (const std::string& id : ids)
+        cards.push_back(
+            to_json(dataset, explain_customer(dataset, context, explained_customer(dataset, id))));
+    return cards;
+}
+
 }  // namespace
 
 std::string data_summary_json(const Dataset& dataset) { return data_summary(dataset).dump(2); }
@@ -329,6 +372,7 @@ BatchOutputs run_batch(const JobSpec& job,
 
     const std::vector<std::unique_ptr<Analysis>> analyses = job_analyses(job);
     run_analyses(job, dataset, analyses, say, summary, outputs.tables);
+    if (job.run_cards) summary["cards"] = customer_cards(job, dataset, summary, say);
 
     // --- Outputs
     // ----------------------------------------------------------------------------------

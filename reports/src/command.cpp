@@ -15,6 +15,7 @@
 #include "catena/reports/communities.hpp"
 #include "catena/reports/compare.hpp"
 #include "catena/reports/estimate.hpp"
+#include "catena/reports/explain.hpp"
 #include "catena/reports/rank.hpp"
 #include "catena/reports/seeds.hpp"
 #include "catena/reports/simulate.hpp"
@@ -230,6 +231,7 @@ std::vector<Command> command_table() {
             analysis_command(make_seeds_analysis()),
             analysis_command(make_compare_analysis()),
             analysis_command(make_value_analysis()),
+            analysis_command(make_explain_analysis()),
             report_command(),
             runs_command(),
             export_command()};

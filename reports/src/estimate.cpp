@@ -108,6 +108,12 @@ MemoryPart export_graph(const InputSize& size) {
     return {"analyses and output", bytes(leiden_bytes(size) + network_value_bytes(size) +
                                          300.0 * arcs(size) + 500.0 * nodes(size))};
 }
+MemoryPart explain(const InputSize& size, int threads) {
+    // Four score vectors and the community summaries stay while value and the simulations run.
+    return {"scores, communities, value and simulations",
+            bytes(leiden_bytes(size) + network_value_bytes(size) + simulation_bytes(size, threads) +
+                  48.0 * nodes(size))};
+}
 MemoryPart report(const InputSize& size, int threads) {
     return {"analyses, one at a time (largest)",
             bytes(std::max({leiden_bytes(size), network_value_bytes(size),

@@ -365,6 +365,15 @@ void read_simulate([[maybe_unused]] const toml::table& root, const std::string& 
     simulate.check([&] { job.simulate.params.validate(); });
 }
 
+void read_cards([[maybe_unused]] const toml::table& root, const std::string& file,
+                [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
+    Section cards = section(root, "cards", file);
+    cards.boolean("enabled", job.run_cards);
+    cards.integer("simulations", job.card_simulations, 1);
+    cards.integer("top", job.card_top, 1, 1000);
+    cards.finish();
+}
+
 void read_output([[maybe_unused]] const toml::table& root, const std::string& file,
                  [[maybe_unused]] const std::filesystem::path& base, JobSpec& job) {
     Section output = section(root, "output", file);
@@ -415,7 +424,7 @@ JobSpec parse_job_file(const std::filesystem::path& path) {
     top.string("name", job.name);
     top.integer("seed", job.seed, 0);
     for (const char* name : {"data", "input", "types", "model", "rank", "communities", "seeds",
-                             "compare", "value", "simulate", "output"})
+                             "compare", "value", "simulate", "cards", "output"})
         top.table(name);  // checked to be a table and marked known; read below
     top.finish();
 
@@ -429,6 +438,7 @@ JobSpec parse_job_file(const std::filesystem::path& path) {
     read_compare(root, file, base, job);
     read_value(root, file, base, job);
     read_simulate(root, file, base, job);
+    read_cards(root, file, base, job);
     read_output(root, file, base, job);
     return job;
 }

@@ -366,3 +366,69 @@ TEST_CASE("The network check sees a page that loads a remote image", "[report][c
     CHECK(picture.width == 1280);
     CHECK(picture.image_data < 40 * 1024);
 }
+
+namespace {
+
+// Follows the first customer link of the Top influencers table the way a reader clicks it, then
+// writes into the DOM how many cards were shown before, and the followed card's display and
+// height after. Added to a copy of the report only (the report itself has no script).
+constexpr const char* kFollowLink = R"js(<script>
+(() => {
+  const shown = () => [...document.querySelectorAll('.customer-card')]
+      .filter(card => getComputedStyle(card).display !== 'none').length;
+  const before = shown();
+  const link = document.querySelector('#influencers a.card-link');
+  const pre = document.createElement('pre');
+  pre.id = 'follow';
+  document.body.appendChild(pre);
+  if (!link) { pre.textContent = 'no-link'; return; }
+  const target = link.getAttribute('href').slice(1);
+  link.click();
+  setTimeout(() => {
+    const card = document.getElementById(target);
+    const box = card ? card.getBoundingClientRect() : {height: 0};
+    pre.textContent = [target, before, card ? getComputedStyle(card).display : 'missing',
+                       Math.round(box.height), shown(), location.hash].join(' ');
+  }, 50);
+})();
+</script>)js";
+
+}  // namespace
+
+TEST_CASE("Chromium follows a drill-down link to a customer card, with no network request",
+          "[report][chromium]") {
+    test::ScratchDir scratch;
+    const auto run = test::run_catena("report --data samples/crm --quiet --out '" +
+                                      (scratch / "report").string() + "'");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const std::string html = test::read_file(scratch / "report" / "report.html");
+    REQUIRE(html.find("class=\"customer-card\"") != std::string::npos);
+    REQUIRE(html.find("<script") == std::string::npos);  // the report follows links on its own
+    std::string with_script = html;
+    with_script.insert(with_script.rfind("</body>"), kFollowLink);
+    const std::filesystem::path page = scratch / "follow.html";
+    test::write_file(page, with_script);
+    const BrowserRun dump = run_chromium(scratch, page, "--virtual-time-budget=3000 --dump-dom");
+    INFO("chromium exit " << dump.exit_code << "; stderr:\n" << dump.err.substr(0, 3000));
+    REQUIRE(dump.exit_code == 0);
+    const std::size_t start = dump.out.find("<pre id=\"follow\">");
+    REQUIRE(start != std::string::npos);
+    std::istringstream result(
+        dump.out.substr(start + 17, dump.out.find("</pre>", start) - start - 17));
+    std::string target, display, hash;
+    int before = -1, height = 0, after = -1;
+    result >> target >> before >> display >> height >> after >> hash;
+    INFO("followed " << target << ": " << before << " cards shown before, display " << display
+                     << ", height " << height << ", " << after << " shown after, hash " << hash);
+    CHECK(target.rfind("card-", 0) == 0);
+    CHECK(before == 0);         // every card is hidden until its link is followed
+    CHECK(display == "block");  // the followed card is shown ...
+    CHECK(height > 300);        // ... with its content laid out
+    CHECK(after == 1);          // and only that one
+    CHECK(hash == "#" + target);
+    std::string seen;
+    for (const std::string& request : dump.requests) seen += "  " + request + "\n";
+    INFO("the proxy saw:\n" << seen);
+    CHECK(page_requests(dump.requests).empty());
+}

@@ -99,6 +99,7 @@ TEST_CASE("JSON schemas: every command's --format json follows its schema", "[re
         {"compare -k 3 --sims 100", "compare.schema.json"},
         {"simulate --seeds C0042,C0007 --sims 500", "simulate.schema.json"},
         {"value", "value.schema.json"},
+        {"explain C0042 --sims 500", "explain.schema.json"},
     };
     for (const auto& [command, schema] : commands) {
         INFO(command);

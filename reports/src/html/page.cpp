@@ -6,6 +6,7 @@
 #include "catena/graph/errors.hpp"
 #include "catena/reports/html_report.hpp"
 
+#include "customer_card.hpp"
 #include "format.hpp"
 #include "palette.hpp"
 #include "sections.hpp"
@@ -87,6 +88,41 @@ std::string highlights(const Json& summary) {
     return out + "</ul>\n";
 }
 
+// The cards of the listed customers (summary.json's "cards"), anchored card-1, card-2, ...
+CardLinks card_links(const Json& summary) {
+    CardLinks links;
+    const Json* cards = find_list(summary, "cards", "");
+    if (!cards) return links;
+    for (std::size_t index = 0; index < cards->size(); ++index) {
+        const std::string path = index_path("cards", index);
+        const std::string id = text(object((*cards)[index], "customer", path), "id", path);
+        links.anchors.emplace(id, fmt::format("card-{}", index + 1));
+    }
+    return links;
+}
+
+// The section of customer cards: an index of links, and the cards, each shown when its link is
+// followed (CSS :target, no script).
+Section cards_section(const Json& cards, const CardLinks& links) {
+    Section section{"cards", "Customer cards", ""};
+    std::string& out = section.html;
+    out +=
+        "<p>Why each customer listed above ranks where they do: what their network value is made "
+        "of, who moves them, their referral tree. Follow a customer's name anywhere in this "
+        "report, or below, to open their card.</p>\n<p class=\"card-index\">";
+    for (std::size_t index = 0; index < cards.size(); ++index) {
+        const std::string path = index_path("cards", index);
+        const Json& customer = object(cards[index], "customer", path);
+        out += (index ? " · " : "") +
+               customer_cell(text(customer, "name", path), text(customer, "id", path), 16, &links);
+    }
+    out += "</p>\n<div class=\"customer-cards\">\n";
+    for (std::size_t index = 0; index < cards.size(); ++index)
+        out += customer_card(cards[index], fmt::format("card-{}", index + 1), &links, "cards");
+    out += "</div>\n";
+    return section;
+}
+
 // Every section the summary has, in page order.
 std::vector<Section> sections(const Json& summary, const Json& run, const Json& data,
                               const std::string& version) {
@@ -103,6 +139,8 @@ std::vector<Section> sections(const Json& summary, const Json& run, const Json& 
     if (seeds || compare || simulate) out.push_back(campaign_section(seeds, compare, simulate));
     if (const Json* referrals = find(summary, "referrals"))
         out.push_back(referrals_section(*referrals));
+    if (const Json* cards = find_list(summary, "cards", ""); cards && !cards->empty())
+        out.push_back(cards_section(*cards, *CardLinksScope::current()));
     out.push_back(run_section(summary, run, version));
     return out;
 }
@@ -142,6 +180,8 @@ std::string page(const std::string& summary_json) {
         if (!job->is_object()) malformed("job", "expected an object");
         job_name = optional_text(*job, "name", "job").value_or("");
     }
+    const CardLinks links = card_links(summary);
+    const CardLinksScope scope(links);
     const std::vector<Section> parts = sections(summary, run, data, version);
 
     const std::string title = job_name.empty() ? "Chain-of-influence report" : job_name;

@@ -16,9 +16,24 @@ std::string cards(const std::vector<Card>& items) {
     return out + "</div>\n";
 }
 
-std::string customer_cell(const std::string& name, const std::string& id, double max_em) {
-    return fmt::format("{} <span class=\"id\">{}</span>", shortened(name, max_em),
-                       shortened(id, 9));
+namespace {
+thread_local const CardLinks* page_links = nullptr;
+}
+
+CardLinksScope::CardLinksScope(const CardLinks& links) : previous_(page_links) {
+    page_links = &links;
+}
+CardLinksScope::~CardLinksScope() { page_links = previous_; }
+const CardLinks* CardLinksScope::current() { return page_links; }
+
+std::string customer_cell(const std::string& name, const std::string& id, double max_em,
+                          const CardLinks* links) {
+    const std::string cell =
+        fmt::format("{} <span class=\"id\">{}</span>", shortened(name, max_em), shortened(id, 9));
+    if (!links) links = CardLinksScope::current();
+    const std::string* anchor = links ? links->anchor(id) : nullptr;
+    if (!anchor) return cell;
+    return fmt::format("<a class=\"card-link\" href=\"#{}\">{}</a>", *anchor, cell);
 }
 
 std::string table_end(std::size_t shown, std::size_t total, std::string_view what) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -43,8 +44,35 @@ struct Card {
 };
 std::string cards(const std::vector<Card>& items);
 
-// A customer's name, cut to `max_em`, and their id after it.
-std::string customer_cell(const std::string& name, const std::string& id, double max_em = 20);
+// The customers that have a card on the page (the batch report's drill-down): id -> anchor.
+struct CardLinks {
+    std::map<std::string, std::string> anchors;
+    // The anchor of `id`'s card, or nullptr.
+    const std::string* anchor(const std::string& id) const {
+        const auto found = anchors.find(id);
+        return found == anchors.end() ? nullptr : &found->second;
+    }
+};
+
+// The cards of the page being rendered, for the time one CardLinksScope lives (page() sets it):
+// customer_cell links every customer who has one without each section passing it along. One per
+// thread, so pages rendered on different threads do not see each other's.
+class CardLinksScope {
+  public:
+    explicit CardLinksScope(const CardLinks& links);
+    ~CardLinksScope();
+    CardLinksScope(const CardLinksScope&) = delete;
+    CardLinksScope& operator=(const CardLinksScope&) = delete;
+    static const CardLinks* current();
+
+  private:
+    const CardLinks* previous_;
+};
+
+// A customer's name, cut to `max_em`, and their id after it; a link to their card when `links`
+// (else the page's CardLinksScope) has one.
+std::string customer_cell(const std::string& name, const std::string& id, double max_em = 20,
+                          const CardLinks* links = nullptr);
 
 // The end of a table's body and the table, and under it "Showing the first 100 of 130 WHAT; ..."
 // when it shows fewer rows than there are.

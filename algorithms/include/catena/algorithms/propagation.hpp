@@ -66,6 +66,9 @@ struct SimulationParams {
     DiffusionModel model = DiffusionModel::independent_cascade;
     std::uint32_t simulations = 10'000;
     std::uint64_t seed = 1;
+    // What each customer is worth when reached (one per node, finite); empty: the customers'
+    // value column.
+    std::span<const double> values;
     void validate() const;  // throws UsageError
 };
 

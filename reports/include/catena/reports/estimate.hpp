@@ -41,7 +41,8 @@ MemoryPart seed_selection(const InputSize& size);
 MemoryPart compare(const InputSize& size, int threads);
 MemoryPart network_value(const InputSize& size);
 MemoryPart export_graph(const InputSize& size);
-MemoryPart report(const InputSize& size, int threads);  // the largest of its analyses
+MemoryPart explain(const InputSize& size, int threads);  // every score, communities, value
+MemoryPart report(const InputSize& size, int threads);   // the largest of its analyses
 MemoryPart import();
 }  // namespace memory
 

@@ -31,6 +31,12 @@
 // list says how many it passed over (`opted_out_not_listed`, `opted_out_not_plotted`), the page
 // says so under it, and value ranks come from the points' `rank` (among all customers) when given.
 //
+// `cards` (optional): `catena explain`'s card of each listed customer. Each becomes an
+// <article class="customer-card" id="card-N"> in the "Customer cards" section, hidden until its
+// anchor is the page's target (CSS :target, no script), with an SVG diagram of the strongest
+// chains (id chain-card-N, links of class `link`); every customer cell of the page whose customer
+// has a card links to it (<a class="card-link" href="#card-N">).
+//
 // Text from the summary (names, ids, segments, parameter keys and values) is HTML-escaped
 // everywhere. Text wider than its cell or chart label (by an estimate of the glyphs' width, so
 // CJK and emoji count double) is cut with an ellipsis and keeps the full text in a title
@@ -45,8 +51,13 @@
 
 #include <string>
 
+#include <nlohmann/json.hpp>
+
 namespace catena {
 
 std::string render_html_report(const std::string& summary_json);
+
+// The card of `catena explain` (its JSON) as a page of its own, self-contained like the report.
+std::string explain_card_page(const nlohmann::ordered_json& card);
 
 }  // namespace catena

@@ -52,6 +52,11 @@ struct JobSpec {
     ValueOptions value;
     bool run_simulate = false;  // on when [simulate] names seeds
     SimulateOptions simulate;
+    // [cards]: a `catena explain` card for every customer the report lists (top influencers,
+    // seeds, top values), linked from the lists.
+    bool run_cards = true;
+    std::uint32_t card_simulations = 10'000;
+    std::size_t card_top = 10;
 
     // [output]
     std::filesystem::path out_dir = "catena-report";
