@@ -195,7 +195,8 @@ Chain ChainFinder::chain(NodeId end) const {
             result.links.push_back({edge, node, other, weights_[edge]});
         product *= weights_[edge];
     }
-    if (direction_ == Direction::from_origin) std::reverse(result.links.begin(), result.links.end());
+    if (direction_ == Direction::from_origin)
+        std::reverse(result.links.begin(), result.links.end());
     result.probability = product;
     return result;
 }

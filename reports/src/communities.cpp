@@ -111,8 +111,11 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const CommunityReport& re
     for (std::size_t index = 0; index < shown; ++index) {
         const CommunitySummary& c = report.communities[index];
         nlohmann::ordered_json members = nlohmann::ordered_json::array();
-        for (const NodeId node : c.top_members)
+        for (const NodeId node : c.top_members) {
             members.push_back({{"id", graph.external_id(node)}, {"name", graph.name(node)}});
+            if (!report.columns.empty())
+                members.back()["columns"] = report.columns.json(graph, node);
+        }
         rows.push_back({{"community", c.id},
                         {"size", c.size},
                         {"people", c.people},
@@ -154,15 +157,23 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
     if (format == OutputFormat::csv) {
         std::string out =
             "community,size,people,businesses,total_value,mean_value,internal_strength,external_"
-            "strength,top_customers\n";
+            "strength,top_customers";
+        for (const std::string& name : report.columns.names())
+            out += "," + csv_field("top_customer_" + name);
+        out += "\n";
         for (std::size_t index = 0; index < shown; ++index) {
             const CommunitySummary& c = report.communities[index];
             std::string top_ids;
             for (const auto& id : names(c)) top_ids += (top_ids.empty() ? "" : " ") + id;
-            out += fmt::format("{},{},{},{},{:.2f},{:.2f},{:.17g},{:.17g},{}\n", c.id, c.size,
+            std::string columns;
+            if (!c.top_members.empty())
+                columns = report.columns.csv_cells(graph, c.top_members.front());
+            else
+                columns.assign(report.columns.names().size(), ',');
+            out += fmt::format("{},{},{},{},{:.2f},{:.2f},{:.17g},{:.17g},{}{}\n", c.id, c.size,
                                c.people, c.businesses, c.total_value,
                                c.size ? c.total_value / c.size : 0.0, c.internal_strength,
-                               c.external_strength, csv_field(top_ids));
+                               c.external_strength, csv_field(top_ids), columns);
         }
         return out;
     }

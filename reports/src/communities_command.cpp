@@ -44,6 +44,9 @@ class CommunitiesAnalysis final : public Analysis {
                        "How many communities to list, largest first (0: all; CSV and JSON list all "
                        "unless given)")
             ->capture_default_str();
+        app.add_option("--columns", columns_text_,
+                       "Customer columns to give for each community's top customers, e.g. "
+                       "email,owner (CSV: the top one's, as top_customer_X; JSON: each one's)");
         app.add_option("--membership-out", membership_out_,
                        "Also write id,community for every customer to this CSV");
         app.add_option("--initial", initial_file_,
@@ -59,6 +62,7 @@ class CommunitiesAnalysis final : public Analysis {
     }
 
     void prepare(const CommonOptions& common) override {
+        columns_ = ListedColumns::parse(columns_text_);
         params_.method = parse_community_method(method_);
         if (initial_run_ != 0 && common.db_file.empty())
             throw UsageError("--initial-run needs --db");
@@ -78,6 +82,7 @@ class CommunitiesAnalysis final : public Analysis {
 
     void compute(const Dataset& dataset, AnalysisEnv& env) override {
         const InfluenceGraph& graph = dataset.graph;
+        columns_.resolve(graph);
         CommunityParams params = params_;
         if (!initial_file_.empty()) params.initial = read_membership_csv(initial_file_, graph);
         if (initial_run_ != 0) params.initial = load_community_run(db_, initial_run_, graph);
@@ -96,6 +101,7 @@ class CommunitiesAnalysis final : public Analysis {
         }
         report_ = summarize_communities(dataset, params, std::move(result), scores, score_name,
                                         top_members_);
+        report_.columns = columns_;
     }
 
     std::string render(const Dataset& dataset, OutputFormat format) const override {
@@ -140,7 +146,8 @@ class CommunitiesAnalysis final : public Analysis {
     std::size_t top_ = 20;
     std::string membership_out_, initial_file_, initial_column_, top_by_ = "degree";
     std::int64_t initial_run_ = 0;
-    std::string db_;
+    std::string db_, columns_text_;
+    ListedColumns columns_;
     bool directed_ = false;
     std::vector<std::string> types_;
     CommunityReport report_;

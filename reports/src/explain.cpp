@@ -73,11 +73,12 @@ ExplainContext explain_context(const Dataset& dataset, const ExplainOptions& opt
     if (options.samples == 0) throw UsageError("explain: --sims must be at least 1");
     ExplainContext context;
     context.options = options;
+    context.options.columns.resolve(graph);
     compute_measures(dataset, context);
     CommunityResult communities = detect_communities(graph, options.communities);
-    context.communities = summarize_communities(dataset, options.communities,
-                                                std::move(communities), context.scores[0],
-                                                "pagerank", options.top == 0 ? 5 : std::min<std::size_t>(options.top, 5));
+    context.communities = summarize_communities(
+        dataset, options.communities, std::move(communities), context.scores[0], "pagerank",
+        options.top == 0 ? 5 : std::min<std::size_t>(options.top, 5));
     context.value = run_value(dataset, options.value);
     context.weights = diffusion_weights(graph, options.value.params.network.model,
                                         options.value.probability, dataset.referrals);
@@ -121,8 +122,8 @@ std::string direct_tie(const InfluenceGraph& graph, NodeId from, NodeId to) {
     return graph.types()[graph.type(static_cast<EdgeId>(found - targets.begin()))].name;
 }
 
-// Splits `reached` into the listed customers (at most `top`, 0: all; by `key` descending, those whose key
-// is above 0 and who have not opted out), the rest and the opted-out ones.
+// Splits `reached` into the listed customers (at most `top`, 0: all; by `key` descending, those
+// whose key is above 0 and who have not opted out), the rest and the opted-out ones.
 template <typename Key>
 std::vector<ExplainedCustomer> split_reached(const InfluenceGraph& graph,
                                              const std::vector<Activation>& reached,
@@ -169,10 +170,10 @@ void explain_reach(const Dataset& dataset, const ExplainContext& context, Explai
     params.seed = options.value.params.network.seed;
     const std::span<const double> own = context.value.result.profile.own_value;
     const ReachResult reach = influence_of(graph, context.weights, report.node, params, own);
-    report.contributors =
-        split_reached(graph, reach.reached, own, options.top,
-                      [](const ExplainedCustomer& c) { return c.contribution; },
-                      report.other_contributors, report.opted_out_contributors);
+    report.contributors = split_reached(
+        graph, reach.reached, own, options.top,
+        [](const ExplainedCustomer& c) { return c.contribution; }, report.other_contributors,
+        report.opted_out_contributors);
     report.breakdown_total = reach.expected_value;
     report.breakdown_standard_error = reach.expected_value_standard_error;
     report.expected_reach = reach.expected_reach;
@@ -198,16 +199,16 @@ void explain_influencers(const Dataset& dataset, const ExplainContext& context,
     params.seed = options.value.params.network.seed;
     const ReachResult on = influence_on(graph, context.weights, report.node, params);
     const std::span<const double> own = context.value.result.profile.own_value;
-    report.influencers =
-        split_reached(graph, on.reached, own, options.top,
-                      [](const ExplainedCustomer& c) { return c.probability; },
-                      report.other_influencers, report.opted_out_influencers);
+    report.influencers = split_reached(
+        graph, on.reached, own, options.top,
+        [](const ExplainedCustomer& c) { return c.probability; }, report.other_influencers,
+        report.opted_out_influencers);
     report.expected_influencers = on.expected_reach;
     report.expected_influencers_standard_error = on.expected_reach_standard_error;
     std::vector<NodeId> ends;
     for (const ExplainedCustomer& c : report.influencers) ends.push_back(c.node);
-    const ChainFinder chains(graph, context.weights, report.node,
-                             ChainFinder::Direction::to_origin, ends);
+    const ChainFinder chains(graph, context.weights, report.node, ChainFinder::Direction::to_origin,
+                             ends);
     for (ExplainedCustomer& c : report.influencers) {
         c.chain = chains.chain(c.node);
         c.relationship = direct_tie(graph, c.node, report.node);
@@ -266,7 +267,8 @@ void explain_referrals(const Dataset& dataset, const ExplainContext& context,
                 const Referral& r = dataset.referrals[index];
                 ++summary.referrals;
                 if (r.converted) ++summary.converted;
-                if (referral.referred_by[r.referred] == referrer && seen.insert(r.referred).second) {
+                if (referral.referred_by[r.referred] == referrer &&
+                    seen.insert(r.referred).second) {
                     next.push_back(r.referred);
                     summary.value += own[r.referred];
                 }
@@ -281,8 +283,7 @@ void explain_referrals(const Dataset& dataset, const ExplainContext& context,
 
 }  // namespace
 
-ExplainReport explain_customer(const Dataset& dataset, const ExplainContext& context,
-                               NodeId node) {
+ExplainReport explain_customer(const Dataset& dataset, const ExplainContext& context, NodeId node) {
     const InfluenceGraph& graph = dataset.graph;
     ExplainReport report;
     report.options = context.options;

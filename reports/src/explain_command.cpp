@@ -32,9 +32,10 @@ class ExplainAnalysis final : public Analysis {
 
     void bind(CLI::App& app) override {
         app.add_option("id", options_.id, "The customer's id")->required();
-        app.add_option("--top", options_.top,
-                       "Contributors, influencers and referrals per level to list (0: all; CSV and JSON "
-                       "list all unless given)")
+        app.add_option(
+               "--top", options_.top,
+               "Contributors, influencers and referrals per level to list (0: all; CSV and JSON "
+               "list all unless given)")
             ->capture_default_str();
         app.add_option("--depth", options_.depth,
                        "Levels of the referral tree to list, up and down")
@@ -55,11 +56,15 @@ class ExplainAnalysis final : public Analysis {
                        "End of the RFM window, YYYY-MM-DD (default: the last transaction)");
         app.add_option("--window", p.profile.window_days, "RFM window in days")
             ->capture_default_str();
+        app.add_option("--columns", columns_,
+                       "Customer columns to list beside each contributor and influencer, e.g. "
+                       "email,owner");
         app.add_option("--html", html_,
                        "Also write the card as a self-contained HTML page to this file");
     }
 
     void prepare(const CommonOptions&) override {
+        options_.columns = ListedColumns::parse(columns_);
         options_.value.params.network.model = model_.diffusion();
         options_.value.probability = model_.probabilities();
         options_.communities.seed = options_.value.params.network.seed;
@@ -117,7 +122,7 @@ class ExplainAnalysis final : public Analysis {
   private:
     ExplainOptions options_;
     ModelTexts model_;
-    std::string as_of_;
+    std::string as_of_, columns_;
     std::string html_;
     ExplainReport report_;
 };

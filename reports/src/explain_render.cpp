@@ -53,7 +53,7 @@ Json customer_json(const InfluenceGraph& graph, NodeId node) {
 }
 
 Json explained_json(const InfluenceGraph& graph, const ExplainedCustomer& c, double total,
-                    bool reach) {
+                    bool reach, const ListedColumns& columns) {
     Json json = {{"id", graph.external_id(c.node)},
                  {"name", graph.name(c.node)},
                  {"probability", c.probability},
@@ -66,6 +66,7 @@ Json explained_json(const InfluenceGraph& graph, const ExplainedCustomer& c, dou
     json["relationship"] = c.relationship.empty() ? Json(nullptr) : Json(c.relationship);
     json["chain_probability"] = c.chain.probability;
     json["chain"] = chain_json(graph, c.chain);
+    if (!columns.empty()) json["columns"] = columns.json(graph, c.node);
     return json;
 }
 
@@ -114,19 +115,17 @@ Json referrals_json(const InfluenceGraph& graph, const ExplainReport& r) {
     Json levels = Json::array();
     for (const ReferralLevel& level : r.cascade) {
         Json listed = Json::array();
-        for (const ReferralStep& step : level.listed) listed.push_back(step_json(graph, step, true));
+        for (const ReferralStep& step : level.listed)
+            listed.push_back(step_json(graph, step, true));
         levels.push_back({{"level", level.level},
                           {"referrals", level.referrals},
                           {"converted", level.converted},
                           {"value", level.value},
                           {"listed", std::move(listed)}});
     }
-    return {{"referred_by", std::move(up)},
-            {"referred_by_cut", r.referred_by_cut},
-            {"referral_value", r.referral_value},
-            {"direct_referrals", r.direct_referrals},
-            {"cascade_size", r.cascade_size},
-            {"cascade_depth", r.cascade_depth},
+    return {{"referred_by", std::move(up)},       {"referred_by_cut", r.referred_by_cut},
+            {"referral_value", r.referral_value}, {"direct_referrals", r.direct_referrals},
+            {"cascade_size", r.cascade_size},     {"cascade_depth", r.cascade_depth},
             {"levels", std::move(levels)}};
 }
 
@@ -149,47 +148,46 @@ Json to_json(const Dataset& dataset, const ExplainReport& r) {
         top.push_back({{"id", graph.external_id(member)}, {"name", graph.name(member)}});
     Json contributors = Json::array(), influencers = Json::array();
     for (const auto& c : r.contributors)
-        contributors.push_back(explained_json(graph, c, r.breakdown_total, true));
+        contributors.push_back(explained_json(graph, c, r.breakdown_total, true, o.columns));
     for (const auto& c : r.influencers)
-        influencers.push_back(explained_json(graph, c, 0.0, false));
-    return {
-        {"customer", customer_json(graph, r.node)},
-        {"parameters",
-         {{"model", to_string(o.value.params.network.model)},
-          {"probability", to_string(o.value.probability)},
-          {"simulations", o.samples},
-          {"seed", o.value.params.network.seed},
-          {"epsilon", o.value.params.network.epsilon},
-          {"delta", o.value.params.network.delta},
-          {"top", o.top},
-          {"depth", o.depth}}},
-        {"customers", graph.num_nodes()},
-        {"scores", std::move(scores)},
-        {"community",
-         {{"id", r.community},
-          {"size", r.community_summary.size},
-          {"total_value", r.community_summary.total_value},
-          {"top_customers", std::move(top)},
-          {"communities", r.communities},
-          {"modularity", r.modularity}}},
-        {"value", value_json(r)},
-        {"network",
-         {{"network_value", r.network_value},
-          {"half_width", r.network_half_width},
-          {"breakdown_total", r.breakdown_total},
-          {"breakdown_standard_error", r.breakdown_standard_error},
-          {"expected_reach", r.expected_reach},
-          {"expected_reach_standard_error", r.expected_reach_standard_error},
-          {"contributors", std::move(contributors)},
-          {"others", rest_json(r.other_contributors, true)},
-          {"opted_out", rest_json(r.opted_out_contributors, true)}}},
-        {"moved_by",
-         {{"expected_influencers", r.expected_influencers},
-          {"standard_error", r.expected_influencers_standard_error},
-          {"influencers", std::move(influencers)},
-          {"others", rest_json(r.other_influencers, false)},
-          {"opted_out", rest_json(r.opted_out_influencers, false)}}},
-        {"referrals", referrals_json(graph, r)}};
+        influencers.push_back(explained_json(graph, c, 0.0, false, o.columns));
+    return {{"customer", customer_json(graph, r.node)},
+            {"parameters",
+             {{"model", to_string(o.value.params.network.model)},
+              {"probability", to_string(o.value.probability)},
+              {"simulations", o.samples},
+              {"seed", o.value.params.network.seed},
+              {"epsilon", o.value.params.network.epsilon},
+              {"delta", o.value.params.network.delta},
+              {"top", o.top},
+              {"depth", o.depth}}},
+            {"customers", graph.num_nodes()},
+            {"scores", std::move(scores)},
+            {"community",
+             {{"id", r.community},
+              {"size", r.community_summary.size},
+              {"total_value", r.community_summary.total_value},
+              {"top_customers", std::move(top)},
+              {"communities", r.communities},
+              {"modularity", r.modularity}}},
+            {"value", value_json(r)},
+            {"network",
+             {{"network_value", r.network_value},
+              {"half_width", r.network_half_width},
+              {"breakdown_total", r.breakdown_total},
+              {"breakdown_standard_error", r.breakdown_standard_error},
+              {"expected_reach", r.expected_reach},
+              {"expected_reach_standard_error", r.expected_reach_standard_error},
+              {"contributors", std::move(contributors)},
+              {"others", rest_json(r.other_contributors, true)},
+              {"opted_out", rest_json(r.opted_out_contributors, true)}}},
+            {"moved_by",
+             {{"expected_influencers", r.expected_influencers},
+              {"standard_error", r.expected_influencers_standard_error},
+              {"influencers", std::move(influencers)},
+              {"others", rest_json(r.other_influencers, false)},
+              {"opted_out", rest_json(r.opted_out_influencers, false)}}},
+            {"referrals", referrals_json(graph, r)}};
 }
 
 namespace {
@@ -211,12 +209,15 @@ std::string chain_text(const InfluenceGraph& graph, const Chain& chain) {
 std::string percent(double share) { return fmt::format("{:.1f}%", 100.0 * share); }
 
 std::string customers_table(const InfluenceGraph& graph, const std::vector<ExplainedCustomer>& list,
-                            double total, bool reach) {
+                            double total, bool reach, const ListedColumns& columns) {
     std::string out;
     for (std::size_t index = 0; index < list.size(); ++index) {
         const ExplainedCustomer& c = list[index];
         out += fmt::format("  {:>2}. {} {}  ", index + 1, graph.external_id(c.node),
                            graph.name(c.node));
+        for (std::size_t column = 0; column < columns.names().size(); ++column)
+            out += fmt::format("[{}: {}] ", columns.names()[column],
+                               columns.value(graph, column, c.node));
         out += fmt::format("p {} ± {}", score(c.probability, 3), score(c.standard_error, 2));
         if (reach)
             out += fmt::format(", own {}, contributes {} ({})", money(c.own_value),
@@ -264,8 +265,8 @@ std::string value_text(const ExplainReport& r) {
     std::string out = fmt::format(
         "\nValue (as catena value): influence-weighted {}, rank {}, {}\n"
         "  own {} (from {})",
-        money(r.influence_weighted), count(r.value_rank), to_string(r.quadrant),
-        money(r.own_value), r.own_from_transactions ? "transactions" : "the value column");
+        money(r.influence_weighted), count(r.value_rank), to_string(r.quadrant), money(r.own_value),
+        r.own_from_transactions ? "transactions" : "the value column");
     if (p.recency_days >= 0)
         out += fmt::format("; RFM {}{}{}: last purchase {} days ago, {} in the window, {} spent",
                            p.r_score, p.f_score, p.m_score, p.recency_days, p.frequency,
@@ -294,7 +295,7 @@ std::string network_text(const Dataset& dataset, const ExplainReport& r) {
         score(r.expected_reach_standard_error, 2), money(r.breakdown_total),
         money(r.breakdown_standard_error), count(r.options.samples));
     if (r.contributors.empty()) out += "  nobody with own value is reached\n";
-    out += customers_table(graph, r.contributors, r.breakdown_total, true);
+    out += customers_table(graph, r.contributors, r.breakdown_total, true, r.options.columns);
     const auto others = [](bool one) {
         return std::string(one ? "other reached customer" : "other reached customers");
     };
@@ -310,18 +311,17 @@ std::string network_text(const Dataset& dataset, const ExplainReport& r) {
         graph.external_id(r.node), score(r.expected_influencers, 3),
         score(r.expected_influencers_standard_error, 2));
     if (r.influencers.empty()) out += "  nobody: no relationship leads to them\n";
-    out += customers_table(graph, r.influencers, 0.0, false);
+    out += customers_table(graph, r.influencers, 0.0, false, r.options.columns);
     out += rest_text(
-        r.other_influencers, [](bool one) { return std::string(one ? "other" : "others"); },
-        false);
+        r.other_influencers, [](bool one) { return std::string(one ? "other" : "others"); }, false);
     out += rest_text(r.opted_out_influencers, opted_out, false);
     return out;
 }
 
 std::string step_text(const InfluenceGraph& graph, const ReferralStep& step) {
-    std::string who = step.opted_out ? "(opted out)"
-                                     : fmt::format("{} {}", graph.external_id(step.node),
-                                                   graph.name(step.node));
+    std::string who =
+        step.opted_out ? "(opted out)"
+                       : fmt::format("{} {}", graph.external_id(step.node), graph.name(step.node));
     return fmt::format("{}{}, {}", who,
                        step.date == kNoDate ? "" : ", " + format_iso_date(step.date),
                        step.converted ? "converted" : "not converted");
@@ -331,8 +331,7 @@ std::string referral_text(const Dataset& dataset, const ExplainReport& r) {
     const InfluenceGraph& graph = dataset.graph;
     std::string out = fmt::format(
         "\nReferrals: referral value {}; brought in {} directly, {} in all, {} levels deep\n",
-        money(r.referral_value), count(r.direct_referrals), count(r.cascade_size),
-        r.cascade_depth);
+        money(r.referral_value), count(r.direct_referrals), count(r.cascade_size), r.cascade_depth);
     if (r.referred_by.empty()) out += "  referred by nobody (a root of the referral forest)\n";
     for (std::size_t index = 0; index < r.referred_by.size(); ++index)
         out += fmt::format("  {}referred by {}\n", std::string(2 * index, ' '),
@@ -355,33 +354,37 @@ std::string referral_text(const Dataset& dataset, const ExplainReport& r) {
 }
 
 std::string csv_row(const InfluenceGraph& graph, const char* section, std::uint32_t level,
-                    std::size_t order, const ExplainedCustomer& c, double total, bool reach) {
-    return fmt::format(
-        "{},{},{},{},{},{},{},{},{},{},{},{},{},,\n", section, level, order,
-        csv_field(graph.external_id(c.node)), csv_field(graph.name(c.node)), c.probability,
-        c.standard_error, reach ? fmt::format("{}", c.own_value) : "",
-        reach ? fmt::format("{}", c.contribution) : "",
-        reach && total > 0 ? fmt::format("{}", c.contribution / total) : "",
-        csv_field(c.relationship), c.chain.probability, csv_field(chain_text(graph, c.chain)));
+                    std::size_t order, const ExplainedCustomer& c, double total, bool reach,
+                    const ListedColumns& columns) {
+    return fmt::format("{},{},{},{},{},{},{},{},{},{},{},{},{},,{}\n", section, level, order,
+                       csv_field(graph.external_id(c.node)), csv_field(graph.name(c.node)),
+                       c.probability, c.standard_error, reach ? fmt::format("{}", c.own_value) : "",
+                       reach ? fmt::format("{}", c.contribution) : "",
+                       reach && total > 0 ? fmt::format("{}", c.contribution / total) : "",
+                       csv_field(c.relationship), c.chain.probability,
+                       csv_field(chain_text(graph, c.chain)), columns.csv_cells(graph, c.node));
 }
 
 std::string csv_text(const Dataset& dataset, const ExplainReport& r) {
     const InfluenceGraph& graph = dataset.graph;
     std::string out =
         "section,level,order,id,name,probability,standard_error,own_value,value_contributed,"
-        "share,relationship,chain_probability,chain,date,converted\n";
+        "share,relationship,chain_probability,chain,date,converted" +
+        r.options.columns.csv_header() + "\n";
     for (std::size_t index = 0; index < r.contributors.size(); ++index)
         out += csv_row(graph, "reaches", 0, index + 1, r.contributors[index], r.breakdown_total,
-                       true);
+                       true, r.options.columns);
     for (std::size_t index = 0; index < r.influencers.size(); ++index)
-        out += csv_row(graph, "moved_by", 0, index + 1, r.influencers[index], 0.0, false);
+        out += csv_row(graph, "moved_by", 0, index + 1, r.influencers[index], 0.0, false,
+                       r.options.columns);
     const auto step_row = [&](const char* section, std::uint32_t level, std::size_t order,
                               const ReferralStep& step) {
-        out += fmt::format(
-            "{},{},{},{},{},,,,,,,,,{},{}\n", section, level, order,
-            step.opted_out ? "" : csv_field(graph.external_id(step.node)),
-            csv_field(step.opted_out ? "(opted out)" : graph.name(step.node)),
-            step.date == kNoDate ? "" : format_iso_date(step.date), step.converted);
+        out += fmt::format("{},{},{},{},{},,,,,,,,,{},{}{}\n", section, level, order,
+                           step.opted_out ? "" : csv_field(graph.external_id(step.node)),
+                           csv_field(step.opted_out ? "(opted out)" : graph.name(step.node)),
+                           step.date == kNoDate ? "" : format_iso_date(step.date), step.converted,
+                           step.opted_out ? std::string(r.options.columns.names().size(), ',')
+                                          : r.options.columns.csv_cells(graph, step.node));
     };
     for (std::size_t index = 0; index < r.referred_by.size(); ++index)
         step_row("referred_by", static_cast<std::uint32_t>(index + 1), 1, r.referred_by[index]);

@@ -126,6 +126,7 @@ RankResult rank_customers(const Dataset& dataset, const RankOptions& options) {
     const InfluenceGraph& graph = dataset.graph;
     RankResult result;
     result.options = options;
+    result.options.columns.resolve(graph);
     if (!options.personalize.empty() && options.measure != RankMeasure::pagerank)
         throw UsageError("--personalize applies to --by pagerank only");
     switch (options.measure) {
@@ -177,7 +178,7 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const RankResult& result)
         json["pivots"] = options.sampling.pivots;
     json["customers"] = graph.num_nodes();
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-    for (const RankedCustomer& row : result.top)
+    for (const RankedCustomer& row : result.top) {
         rows.push_back(
             {{"rank", row.rank},
              {"id", graph.external_id(row.node)},
@@ -187,6 +188,9 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const RankResult& result)
              {"own_value",
               graph.has_value(row.node) ? nlohmann::ordered_json(graph.value(row.node)) : nullptr},
              {"score", row.score}});
+        if (!options.columns.empty())
+            rows.back()["columns"] = options.columns.json(graph, row.node);
+    }
     json["top"] = rows;
     json["opted_out_not_listed"] = result.opted_out_not_listed;
     return json;
@@ -200,14 +204,14 @@ std::string render(const Dataset& dataset, const RankResult& result, OutputForma
     std::string out;
     switch (format) {
         case OutputFormat::csv:
-            out = "rank,id,name,kind,segment,value,score\n";
+            out = "rank,id,name,kind,segment,value,score" + options.columns.csv_header() + "\n";
             for (const RankedCustomer& row : result.top)
                 out += fmt::format(
-                    "{},{},{},{},{},{},{:.17g}\n", row.rank, csv_field(graph.external_id(row.node)),
-                    csv_field(graph.name(row.node)), to_string(graph.kind(row.node)),
-                    csv_field(graph.segment(row.node)),
+                    "{},{},{},{},{},{},{:.17g}{}\n", row.rank,
+                    csv_field(graph.external_id(row.node)), csv_field(graph.name(row.node)),
+                    to_string(graph.kind(row.node)), csv_field(graph.segment(row.node)),
                     graph.has_value(row.node) ? fmt::format("{:.2f}", graph.value(row.node)) : "",
-                    row.score);
+                    row.score, options.columns.csv_cells(graph, row.node));
             return out;
         case OutputFormat::json:
             return to_json(dataset, result).dump(2) + "\n";
@@ -242,9 +246,12 @@ std::string render(const Dataset& dataset, const RankResult& result, OutputForma
         segment_width = std::max(segment_width, graph.segment(row.node).size());
     }
     name_width = std::min<std::size_t>(name_width, 32);
-    out += fmt::format("{:>5}  {:<{}}  {:<{}}  {:<8}  {:<{}}  {:>12}  {:>12}\n", "rank", "id",
+    std::vector<NodeId> listed;
+    for (const RankedCustomer& row : result.top) listed.push_back(row.node);
+    const std::vector<std::size_t> widths = options.columns.widths(graph, listed);
+    out += fmt::format("{:>5}  {:<{}}  {:<{}}  {:<8}  {:<{}}  {:>12}  {:>12}{}\n", "rank", "id",
                        id_width, "name", name_width, "kind", "segment", segment_width, "value",
-                       "score");
+                       "score", options.columns.table_header(widths));
     for (const RankedCustomer& row : result.top) {
         std::string name(graph.name(row.node));
         if (name.size() > name_width) {
@@ -253,11 +260,11 @@ std::string render(const Dataset& dataset, const RankResult& result, OutputForma
                 --cut;  // UTF-8
             name = name.substr(0, cut) + "...";
         }
-        out += fmt::format("{:>5}  {:<{}}  {:<{}}  {:<8}  {:<{}}  {:>12}  {:>12}\n", row.rank,
+        out += fmt::format("{:>5}  {:<{}}  {:<{}}  {:<8}  {:<{}}  {:>12}  {:>12}{}\n", row.rank,
                            graph.external_id(row.node), id_width, name, name_width,
                            to_string(graph.kind(row.node)), graph.segment(row.node), segment_width,
                            graph.has_value(row.node) ? money(graph.value(row.node)) : "",
-                           score(row.score));
+                           score(row.score), options.columns.table_cells(graph, row.node, widths));
     }
     return out;
 }

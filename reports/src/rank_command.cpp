@@ -33,6 +33,9 @@ class RankAnalysis final : public Analysis {
         PageRankParams& p = options_.pagerank;
         app.add_option("--by", by_, "Measure: pagerank, degree, core, betweenness or closeness")
             ->capture_default_str();
+        app.add_option("--columns", columns_,
+                       "Customer columns to list beside each customer, e.g. email,owner (any "
+                       "column of the customers, or name, kind, segment, value, cost)");
         app.add_option("--top", options_.top,
                        "How many customers to list (0: all; CSV and JSON list all unless given)")
             ->capture_default_str();
@@ -60,6 +63,7 @@ class RankAnalysis final : public Analysis {
     }
 
     void prepare(const CommonOptions& common) override {
+        options_.columns = ListedColumns::parse(columns_);
         options_.measure = parse_rank_measure(by_);
         if (direction_ == "influence")
             options_.pagerank.direction = RankDirection::influence;
@@ -128,7 +132,7 @@ class RankAnalysis final : public Analysis {
   private:
     RankOptions options_;
     std::size_t listed_;
-    std::string by_, direction_;
+    std::string by_, direction_, columns_;
     bool unweighted_ = false;
     bool directed_ = false;
     std::vector<std::string> types_;

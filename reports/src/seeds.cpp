@@ -88,6 +88,7 @@ std::vector<std::uint8_t> candidates(const InfluenceGraph& graph, const SeedsOpt
 }  // namespace
 
 SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options) {
+    options.columns.resolve(dataset.graph);
     const InfluenceGraph& graph = dataset.graph;
     if (std::vector<std::uint8_t> allowed = candidates(graph, options); !allowed.empty())
         options.params.candidates = std::move(allowed);
@@ -113,6 +114,8 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const SeedsReport& report
                          {"segment", graph.segment(node)},
                          {"cost", graph.cost(node)},
                          {"marginal_estimate", r.marginal_estimate[index]}});
+        if (!report.options.columns.empty())
+            seeds.back()["columns"] = report.options.columns.json(graph, node);
     }
     return {{"k", p.k},
             {"objective", to_string(p.objective)},
@@ -137,13 +140,16 @@ std::string render(const Dataset& dataset, const SeedsReport& report, OutputForm
     const std::string_view objective = to_string(p.objective);
     const bool by_value = p.objective == SeedObjective::value;
     if (format == OutputFormat::csv) {
-        std::string out = "order,id,name,kind,segment,cost,marginal_estimate\n";
+        const ListedColumns& columns = report.options.columns;
+        std::string out =
+            "order,id,name,kind,segment,cost,marginal_estimate" + columns.csv_header() + "\n";
         for (std::size_t index = 0; index < r.seeds.size(); ++index) {
             const NodeId node = r.seeds[index];
-            out += fmt::format("{},{},{},{},{},{:.2f},{:.17g}\n", index + 1,
+            out += fmt::format("{},{},{},{},{},{:.2f},{:.17g}{}\n", index + 1,
                                csv_field(graph.external_id(node)), csv_field(graph.name(node)),
                                to_string(graph.kind(node)), csv_field(graph.segment(node)),
-                               graph.cost(node), r.marginal_estimate[index]);
+                               graph.cost(node), r.marginal_estimate[index],
+                               columns.csv_cells(graph, node));
         }
         return out;
     }
@@ -168,8 +174,10 @@ std::string render(const Dataset& dataset, const SeedsReport& report, OutputForm
     out +=
         fmt::format("{} RR sets in {} rounds, {} entries, {:.1f} MiB\n\n", count(r.rr_sets),
                     r.rounds, count(r.rr_entries), static_cast<double>(r.memory_bytes) / (1 << 20));
-    out += fmt::format("{:>5}  {:<10}  {:<28}  {:<8}  {:<20}  {:>8}  {:>12}\n", "order", "id",
-                       "name", "kind", "segment", "cost", "adds");
+    const std::vector<std::size_t> widths = report.options.columns.widths(graph, r.seeds);
+    out += fmt::format("{:>5}  {:<10}  {:<28}  {:<8}  {:<20}  {:>8}  {:>12}{}\n", "order", "id",
+                       "name", "kind", "segment", "cost", "adds",
+                       report.options.columns.table_header(widths));
     for (std::size_t index = 0; index < r.seeds.size(); ++index) {
         const NodeId node = r.seeds[index];
         std::string name(graph.name(node));
@@ -178,11 +186,12 @@ std::string render(const Dataset& dataset, const SeedsReport& report, OutputForm
             while (cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0) == 0x80) --cut;
             name = name.substr(0, cut) + "...";
         }
-        out += fmt::format("{:>5}  {:<10}  {:<28}  {:<8}  {:<20}  {:>8}  {:>12}\n", index + 1,
+        out += fmt::format("{:>5}  {:<10}  {:<28}  {:<8}  {:<20}  {:>8}  {:>12}{}\n", index + 1,
                            graph.external_id(node), name, to_string(graph.kind(node)),
                            graph.segment(node), money(graph.cost(node)),
                            by_value ? money(r.marginal_estimate[index])
-                                    : fmt::format("{:.2f}", r.marginal_estimate[index]));
+                                    : fmt::format("{:.2f}", r.marginal_estimate[index]),
+                           report.options.columns.table_cells(graph, node, widths));
     }
     return out;
 }

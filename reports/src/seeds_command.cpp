@@ -52,9 +52,13 @@ class SeedsAnalysis final : public Analysis {
         app.add_option("--only-kind", options_.only_kind,
                        "Choose only person or business customers");
         app.add_option("--seed", p.seed, "Random seed")->capture_default_str();
+        app.add_option("--columns", columns_,
+                       "Customer columns to list beside each seed, e.g. email,owner (any column "
+                       "of the customers, or name, kind, segment, value, cost)");
     }
 
     void prepare(const CommonOptions&) override {
+        options_.columns = ListedColumns::parse(columns_);
         options_.params.model = model_.diffusion();
         const std::optional<SeedObjective> objective = parse_seed_objective(objective_);
         if (!objective)
@@ -135,7 +139,7 @@ class SeedsAnalysis final : public Analysis {
   private:
     SeedsOptions options_;
     ModelTexts model_;
-    std::string objective_;
+    std::string objective_, columns_;
     SeedsReport report_;
 };
 

@@ -117,7 +117,7 @@ nlohmann::ordered_json customer_json(const InfluenceGraph& graph, const Customer
 
 // The customers of `listed` as CSV rows, with the header.
 std::string value_csv(const InfluenceGraph& graph, const CustomerValueResult& r,
-                      const std::vector<NodeId>& listed) {
+                      const std::vector<NodeId>& listed, const ListedColumns& columns) {
     const auto referrer = [&](NodeId node) {
         const NodeId by = r.referral.referred_by[node];
         return by == kNoNode ? std::string() : std::string(graph.external_id(by));
@@ -128,13 +128,14 @@ std::string value_csv(const InfluenceGraph& graph, const CustomerValueResult& r,
         "network_half_width,referral_value,direct_referrals,direct_value,cascade_size,cascade_"
         "depth,referred_by,"
         "influence_value,influence_weighted_value,recency_days,frequency,monetary,tenure_days,"
-        "r_score,f_score,m_score\n";
+        "r_score,f_score,m_score" +
+        columns.csv_header() + "\n";
     for (const NodeId node : listed) {
         const CustomerProfile& profile = r.profile.customers[node];
         const bool bought = profile.recency_days >= 0;
         out += fmt::format(
             "{},{},{},{},{},{},{:.2f},{},{:.2f},{:.2f},{:.2f},{:.2f},{},{:.2f},{},{},{},{:.2f},"
-            "{:.2f},{},{},{:.2f},{},{},{},{}\n",
+            "{:.2f},{},{},{:.2f},{},{},{},{}{}\n",
             r.rank[node], csv_field(graph.external_id(node)), csv_field(graph.name(node)),
             to_string(graph.kind(node)), csv_field(graph.segment(node)),
             to_string(r.quadrant[node]), r.profile.own_value[node],
@@ -146,7 +147,7 @@ std::string value_csv(const InfluenceGraph& graph, const CustomerValueResult& r,
             csv_field(referrer(node)), r.influence[node], r.influence_weighted[node],
             bought ? std::to_string(profile.recency_days) : "", profile.frequency, profile.monetary,
             bought ? std::to_string(profile.tenure_days) : "", profile.r_score, profile.f_score,
-            profile.m_score);
+            profile.m_score, columns.csv_cells(graph, node));
     }
     return out;
 }
@@ -237,19 +238,22 @@ std::string value_customer_table(const InfluenceGraph& graph, const CustomerValu
         segment_width = std::max(segment_width, graph.segment(node).size());
     }
     name_width = std::min<std::size_t>(name_width, 28);
+    const std::vector<std::size_t> widths = filter.columns.widths(graph, listed);
     out += fmt::format(
-        "{:>5}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>12}  {:>10}  {:>12}  {:>14}  {:<18}  {:>3}\n",
+        "{:>5}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>12}  {:>10}  {:>12}  {:>14}  {:<18}  {:>3}{}\n",
         "rank", "id", id_width, "name", name_width, "segment", segment_width, "own value",
-        "network", "+/-", "referral", "weighted value", "quadrant", "RFM");
+        "network", "+/-", "referral", "weighted value", "quadrant", "RFM",
+        filter.columns.table_header(widths));
     for (const NodeId node : listed)
         out += fmt::format(
             "{:>5}  {:<{}}  {:<{}}  {:<{}}  {:>12}  {:>12}  {:>10}  {:>12}  {:>14}  {:<18}  "
-            "{:>3}\n",
+            "{:>3}{}\n",
             r.rank[node], graph.external_id(node), id_width, shorten(graph.name(node), name_width),
             name_width, graph.segment(node), segment_width, money(r.profile.own_value[node]),
             money(r.network.network_value[node]), money(r.network.half_width[node]),
             money(r.referral.referral_value[node]), money(r.influence_weighted[node]),
-            to_string(r.quadrant[node]), rfm(r.profile.customers[node]));
+            to_string(r.quadrant[node]), rfm(r.profile.customers[node]),
+            filter.columns.table_cells(graph, node, widths));
     return out;
 }
 
@@ -290,7 +294,10 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report
     json["filter"] = {
         {"top", filter.top}, {"quadrant", filter.quadrant}, {"segment", filter.segment}};
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-    for (const NodeId node : listed) rows.push_back(customer_json(graph, r, node));
+    for (const NodeId node : listed) {
+        rows.push_back(customer_json(graph, r, node));
+        if (!filter.columns.empty()) rows.back()["columns"] = filter.columns.json(graph, node);
+    }
     json["top"] = rows;
     json["opted_out_not_listed"] = opted_out_passed;
     return json;
@@ -355,7 +362,7 @@ std::string format_value(const Dataset& dataset, const ValueReport& report, Outp
     const CustomerValueResult& r = report.result;
     std::uint64_t opted_out_passed = 0;
     const std::vector<NodeId> listed = select_customers(dataset, report, filter, &opted_out_passed);
-    if (format == OutputFormat::csv) return value_csv(graph, r, listed);
+    if (format == OutputFormat::csv) return value_csv(graph, r, listed, filter.columns);
     if (format == OutputFormat::json) return to_json(dataset, report, filter).dump(2) + "\n";
     // Table, for people.
     std::string out = value_table_intro(graph, report);

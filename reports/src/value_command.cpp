@@ -42,6 +42,9 @@ class ValueAnalysis final : public Analysis {
         app.add_option("--quadrant", filter_.quadrant,
                        "List only champions, hidden-influencers, high-value-loners or others");
         app.add_option("--segment", filter_.segment, "List only this segment");
+        app.add_option("--columns", columns_,
+                       "Customer columns to list beside each customer, e.g. email,owner (any "
+                       "column of the customers, or name, kind, segment, value, cost)");
         app.add_option("--as-of", as_of_,
                        "End of the RFM window, YYYY-MM-DD (default: the last transaction)");
         app.add_option("--window", p.profile.window_days, "RFM window in days")
@@ -89,6 +92,7 @@ class ValueAnalysis final : public Analysis {
         }
         if (!filter_.quadrant.empty())
             parse_quadrant(filter_.quadrant);  // a usage error before loading
+        filter_.columns = ListedColumns::parse(columns_);
     }
 
     MemoryPart working_memory(const InputSize& size, int) const override {
@@ -96,6 +100,7 @@ class ValueAnalysis final : public Analysis {
     }
 
     void compute(const Dataset& dataset, AnalysisEnv& env) override {
+        filter_.columns.resolve(dataset.graph);
         report_ = run_value(dataset, options_);
         env.referral = std::make_shared<const ReferralValueResult>(report_.result.referral);
     }
@@ -127,7 +132,7 @@ class ValueAnalysis final : public Analysis {
     std::size_t scatter_points_;
     ValueFilter filter_;
     ModelTexts model_;
-    std::string as_of_;
+    std::string as_of_, columns_;
     bool all_referrals_;
     ValueReport report_;
 };
@@ -135,6 +140,7 @@ class ValueAnalysis final : public Analysis {
 void ValueAnalysis::write_files(const Dataset& dataset, const std::filesystem::path& folder,
                                 std::vector<std::filesystem::path>& written) const {
     ValueFilter all;
+    all.columns = filter_.columns;
     all.top = 0;
     write_file(folder / "values.csv", format_value(dataset, report_, OutputFormat::csv, all));
     written.push_back(folder / "values.csv");
@@ -173,6 +179,7 @@ Json ValueAnalysis::section_json(const Dataset& dataset, const AnalysisEnv&) con
             points.push_back(point(listable[best + index * (n - best) / rest]));
     }
     ValueFilter best;
+    best.columns = filter_.columns;
     best.top = 20;
     Json json = to_json(dataset, report_, best);
     json["points"] = std::move(points);

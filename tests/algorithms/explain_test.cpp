@@ -45,8 +45,8 @@ double error_of(const ReachResult& result, NodeId node) {
 // P(0 activates 3) = 1 - (1 - 0.25)(1 - 0.18) = 0.385 (two independent routes), and 4 follows 3
 // surely: P(0 activates 4) = 0.385. Into 4: P(3) = 1, P(1) = 0.5, P(2) = 0.2, P(0) = 0.385.
 struct Diamond {
-    InfluenceGraph graph = test::make_graph(
-        5, {{"0", "1"}, {"1", "3"}, {"0", "2"}, {"2", "3"}, {"3", "4"}}, true);
+    InfluenceGraph graph =
+        test::make_graph(5, {{"0", "1"}, {"1", "3"}, {"0", "2"}, {"2", "3"}, {"3", "4"}}, true);
     std::vector<double> weights = std::vector<double>(graph.num_edges(), 0.0);
     Diamond() {
         weights[edge_of(graph, 0, 1)] = 0.5;
@@ -125,8 +125,7 @@ TEST_CASE("Reach and influencers agree with the exact probabilities", "[algorith
     const ReachResult on = influence_on(d.graph, d.weights, 4, params());
     const std::pair<NodeId, double> exact_on[] = {{3, 1.0}, {1, 0.5}, {2, 0.2}, {0, 0.385}};
     for (const auto& [node, exact] : exact_on) {
-        INFO("P(" << node << " activates 4) = " << probability_of(on, node) << ", exact "
-                  << exact);
+        INFO("P(" << node << " activates 4) = " << probability_of(on, node) << ", exact " << exact);
         CHECK(std::abs(probability_of(on, node) - exact) <=
               std::max(4 * error_of(on, node), 1e-12));
     }
@@ -156,8 +155,7 @@ TEST_CASE("Who moves a customer agrees with forward simulation from each of them
             forward.model = model;
             const ReachResult reach = influence_of(data.graph, weights, a.node, forward);
             const double p_forward = probability_of(reach, target);
-            const double combined =
-                std::hypot(a.standard_error, error_of(reach, target)) + 1e-12;
+            const double combined = std::hypot(a.standard_error, error_of(reach, target)) + 1e-12;
             INFO(to_string(model) << ": P(" << data.graph.external_id(a.node)
                                   << " activates 33): reverse " << a.probability << ", forward "
                                   << p_forward << ", combined SE " << combined);
@@ -199,7 +197,8 @@ TEST_CASE("Explaining edge cases: one customer, zero weights, bad parameters",
     const std::vector<double> zero(d.graph.num_edges(), 0.0);
     CHECK(influence_of(d.graph, zero, 0, params(100)).reached.empty());
     CHECK(influence_on(d.graph, zero, 4, params(100)).reached.empty());
-    CHECK(ChainFinder(d.graph, zero, 0, ChainFinder::Direction::from_origin).chain(4).links.empty());
+    CHECK(
+        ChainFinder(d.graph, zero, 0, ChainFinder::Direction::from_origin).chain(4).links.empty());
 
     CHECK_THROWS_AS(influence_of(d.graph, d.weights, 9, params()), UsageError);
     CHECK_THROWS_AS(influence_on(d.graph, d.weights, 0, params(0)), UsageError);

@@ -1,8 +1,9 @@
 // catena explain: the card of one customer, checked against `catena value` and `catena rank` run
 // with the same parameters, against its own stated errors, and for bad input.
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <cstdlib>
+#include <set>
 #include <string>
 
 #include <catch2/catch.hpp>
@@ -59,8 +60,8 @@ TEST_CASE("catena explain: C0042's network value is made of the customers her ca
     const double total = network["breakdown_total"];
     CHECK(sum_contributions(network) == Approx(total).epsilon(1e-9));
     const double network_value = card["value"]["network_value"];
-    const double allowed = network["half_width"].get<double>() +
-                           3 * network["breakdown_standard_error"].get<double>();
+    const double allowed =
+        network["half_width"].get<double>() + 3 * network["breakdown_standard_error"].get<double>();
     INFO("network value " << network_value << ", breakdown " << total << ", allowed " << allowed);
     CHECK(std::abs(total - network_value) <= allowed);
     CHECK(network_value > 0);
@@ -185,4 +186,40 @@ TEST_CASE("catena explain: bad input is one clear line", "[cli][explain]") {
         test::run_catena("explain C0042 --data samples/crm -q --html /nonexistent/dir/card.html");
     CHECK(unwritable.exit_code == 4);
     CHECK(unwritable.err.find("/nonexistent/dir/card.html") != std::string::npos);
+}
+
+TEST_CASE("catena report: each listed customer's card is catena explain's, and linked",
+          "[cli][explain][report]") {
+    test::ScratchDir scratch;
+    const auto run = test::run_catena("report --data samples/crm --quiet --out '" +
+                                      (scratch / "r").string() + "'");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const Json summary = Json::parse(test::read_file(scratch / "r" / "summary.json"));
+    const Json& cards = summary["cards"];
+    // Every top influencer, seed and top value has a card, each once.
+    std::set<std::string> ids;
+    for (const Json& card : cards) CHECK(ids.insert(card["customer"]["id"]).second);
+    for (const char* section : {"influencers", "value"})
+        for (const Json& row : summary[section]["top"]) CHECK(ids.count(row["id"]) == 1);
+    for (const Json& seed : summary["seeds"]["seeds"]) CHECK(ids.count(seed["id"]) == 1);
+    // The same card as the command gives with the job's defaults.
+    const Json& first = cards[0];
+    const std::string id = first["customer"]["id"];
+    CHECK(first == run_json("explain " + id + " --data samples/crm --top 10"));
+    // The page links the customer to the card.
+    const std::string html = test::read_file(scratch / "r" / "report.html");
+    CHECK(html.find("<a class=\"card-link\" href=\"#card-1\">") != std::string::npos);
+    CHECK(html.find("<article class=\"customer-card\" id=\"card-1\">") != std::string::npos);
+    CHECK(html.find("id=\"chain-card-1\"") != std::string::npos);
+
+    // [cards] enabled = false leaves them out.
+    test::write_file(scratch / "job.toml", "[data]\nfolder = \"" +
+                                               (test::source_dir() / "samples" / "crm").string() +
+                                               "\"\n[cards]\nenabled = false\n");
+    const auto without = test::run_catena("report --job '" + (scratch / "job.toml").string() +
+                                          "' --quiet --out '" + (scratch / "w").string() + "'");
+    INFO(without.err);
+    REQUIRE(without.exit_code == 0);
+    CHECK(!Json::parse(test::read_file(scratch / "w" / "summary.json")).contains("cards"));
 }

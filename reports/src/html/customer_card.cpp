@@ -1,6 +1,8 @@
 // A customer's card (the JSON of `catena explain`) as HTML: on a page of its own
 // (`catena explain ID --html FILE`) and inside the batch report, where every listed customer links
 // to theirs. Self-contained like the report: inline CSS and SVG, no script, in-page anchors only.
+#include "customer_card.hpp"
+
 #include <algorithm>
 #include <map>
 
@@ -9,7 +11,6 @@
 #include "catena/graph/errors.hpp"
 #include "catena/reports/html_report.hpp"
 
-#include "customer_card.hpp"
 #include "format.hpp"
 #include "palette.hpp"
 #include "svg.hpp"
@@ -21,8 +22,8 @@ extern const char* const kReportCss;
 namespace {
 
 // A customer on a chain or in a list: "Name id", or "(opted out)" for one who is not named.
-std::string who(const Json& item, const std::string& path, const char* id_key,
-                const char* name_key, const CardLinks* links = nullptr) {
+std::string who(const Json& item, const std::string& path, const char* id_key, const char* name_key,
+                const CardLinks* links = nullptr) {
     const auto id = optional_text(item, id_key, path);
     const std::string name = optional_text(item, name_key, path).value_or("");
     if (!id) return "<span class=\"muted\">(opted out)</span>";
@@ -34,7 +35,7 @@ std::string who(const Json& item, const std::string& path, const char* id_key,
 // side come from one shortest-path tree, so they form a tree and are drawn as one.
 struct DiagramNode {
     std::string id, name;
-    int column = 0;          // links from the centre: + right, - left
+    int column = 0;  // links from the centre: + right, - left
     double y = 0.0;
     std::string parent;      // towards the centre ("" for the centre)
     std::string type;        // of the link to the parent
@@ -61,8 +62,8 @@ void add_chains(Diagram& diagram, const Json& list, const std::string& path, boo
             const std::string far_id = optional_text(link, far_key, link_path).value_or("");
             // Keys per side (a customer may both reach and move the centre); an opted-out customer
             // is not named: a key of its own per place in the tree.
-            const std::string far = (outward ? "r:" : "l:") +
-                                    (far_id.empty() ? parent + "\n(opted out)" : far_id);
+            const std::string far =
+                (outward ? "r:" : "l:") + (far_id.empty() ? parent + "\n(opted out)" : far_id);
             if (!diagram.count(far)) {
                 DiagramNode node;
                 node.id = far_id;
@@ -137,8 +138,8 @@ std::string chain_diagram(const Json& card, const std::string& anchor) {
         out += fmt::format(
             "<line class=\"link\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#9aa4b1\" "
             "stroke-width=\"{}\"><title>{} {}</title></line>\n",
-            f1(x(parent)), f1(parent_y), f1(x(node)), f1(y(node)),
-            f1(1 + 4 * node.probability), escape(node.type), score(node.probability, 3));
+            f1(x(parent)), f1(parent_y), f1(x(node)), f1(y(node)), f1(1 + 4 * node.probability),
+            escape(node.type), score(node.probability, 3));
         // The link's label sits nearer its outer end, where links fanning out of one customer
         // have moved apart.
         out += fmt::format(
@@ -156,7 +157,8 @@ std::string chain_diagram(const Json& card, const std::string& anchor) {
             shortened_plain(node.name.empty() ? node.id : node.name, 9));
     }
     return "<figure>" + out + "</svg>\n<figcaption>The strongest chains of ties: whom " +
-           escape(middle.name) + " reaches (right) and who moves them (left).</figcaption></figure>\n";
+           escape(middle.name) +
+           " reaches (right) and who moves them (left).</figcaption></figure>\n";
 }
 
 std::string scores_table(const Json& card) {
@@ -249,11 +251,12 @@ std::string referral_part(const Json& card, const CardLinks* links) {
         const Json& listed = array(levels[index], "listed", path);
         std::string names;
         for (std::size_t at = 0; at < listed.size(); ++at)
-            names += (at ? ", " : "") +
-                     who(listed[at], index_path(join_path(path, "listed"), at), "id", "name",
-                         links) +
-                     (listed[at].value("converted", false) ? "" : " <span class=\"note\">(not "
-                                                                   "converted)</span>");
+            names +=
+                (at ? ", " : "") +
+                who(listed[at], index_path(join_path(path, "listed"), at), "id", "name", links) +
+                (listed[at].value("converted", false) ? ""
+                                                      : " <span class=\"note\">(not "
+                                                        "converted)</span>");
         out += fmt::format(
             "<tr><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td><td "
             "class=\"num\">{}</td><td>{}</td></tr>\n",
@@ -298,7 +301,8 @@ std::string customer_card(const Json& card, const std::string& anchor, const Car
         out += fmt::format("<p class=\"note\"><a href=\"#{}\">Back to the report</a></p>\n", back);
     std::string facts = "<dl class=\"facts\">";
     facts += fmt::format("<dt>kind</dt><dd>{}</dd>", escape(text(customer, "kind", "customer")));
-    if (const auto segment = optional_text(customer, "segment", "customer"); segment && !segment->empty())
+    if (const auto segment = optional_text(customer, "segment", "customer");
+        segment && !segment->empty())
         facts += fmt::format("<dt>segment</dt><dd>{}</dd>", escape(*segment));
     for (const auto& [key, value] : object(customer, "attributes", "customer").items())
         if (value.is_string() && !value.get<std::string>().empty())

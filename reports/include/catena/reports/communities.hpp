@@ -15,6 +15,7 @@
 
 #include "catena/algorithms/communities.hpp"
 #include "catena/graph/dataset.hpp"
+#include "catena/reports/columns.hpp"
 #include "catena/reports/output_format.hpp"
 
 namespace catena {
@@ -38,6 +39,8 @@ struct CommunityReport {
     CommunityResult result;
     std::vector<CommunitySummary> communities;  // largest first (ties: lower id first)
     std::string score_name;                     // what top_members are ranked by
+    // --columns for the top customers (JSON: each of them; CSV: the first, as top_customer_X).
+    ListedColumns columns;
 };
 
 // `score`: per customer, what ranks a community's top customers (e.g. weighted degree or

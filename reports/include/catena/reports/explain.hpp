@@ -30,6 +30,7 @@
 #include "catena/algorithms/communities.hpp"
 #include "catena/algorithms/explain.hpp"
 #include "catena/graph/dataset.hpp"
+#include "catena/reports/columns.hpp"
 #include "catena/reports/communities.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/value.hpp"
@@ -40,12 +41,13 @@ inline constexpr NodeId kExactBetweennessNodes = 5000;
 inline constexpr NodeId kBetweennessPivots = 500;
 
 struct ExplainOptions {
-    std::string id;              // the customer
-    ValueOptions value;          // model, probabilities, eps, delta, seed: as `catena value`
+    std::string id;                  // the customer
+    ValueOptions value;              // model, probabilities, eps, delta, seed: as `catena value`
     std::uint32_t samples = 10'000;  // forward cascades and RR sets for the breakdowns
-    std::size_t top = 10;  // contributors, influencers, referrals per level to list; 0: all
-    std::uint32_t depth = 3;     // referral-tree levels listed, up and down
+    std::size_t top = 10;         // contributors, influencers, referrals per level to list; 0: all
+    std::uint32_t depth = 3;      // referral-tree levels listed, up and down
     CommunityParams communities;  // Leiden, seed 1: as `catena communities`
+    ListedColumns columns;        // --columns for the listed customers (resolved by the context)
 };
 
 // One score of the customer among all customers.
@@ -79,7 +81,7 @@ struct ReferralStep {
     NodeId referrer = kNoNode;  // who referred `node` (down)
     Date date = kNoDate;
     bool converted = false;
-    bool credited = false;  // the referral that counts for referral value
+    bool credited = false;   // the referral that counts for referral value
     bool opted_out = false;  // then not named
 };
 
@@ -126,7 +128,7 @@ struct ExplainReport {
 // customers with one.
 struct ExplainContext {
     ExplainOptions options;
-    std::vector<ExplainScore> measures;  // measure name and note only
+    std::vector<ExplainScore> measures;       // measure name and note only
     std::vector<std::vector<double>> scores;  // per measure, per node
     CommunityReport communities;
     ValueReport value;

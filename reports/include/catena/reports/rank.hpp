@@ -15,6 +15,7 @@
 #include "catena/algorithms/centrality.hpp"
 #include "catena/algorithms/pagerank.hpp"
 #include "catena/graph/dataset.hpp"
+#include "catena/reports/columns.hpp"
 #include "catena/reports/output_format.hpp"
 
 namespace catena {
@@ -30,7 +31,8 @@ struct RankOptions {
     // Teleport weights for PageRank: "" (uniform), "value" (own value), "segment:NAME" (the
     // customers of a segment), or "ids:ID[=WEIGHT],ID..." (a list of customers).
     std::string personalize;
-    std::size_t top = 20;  // 0: every customer
+    std::size_t top = 20;   // 0: every customer
+    ListedColumns columns;  // --columns, resolved against the data by rank_customers
 };
 
 struct RankedCustomer {

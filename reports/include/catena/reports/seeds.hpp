@@ -11,6 +11,7 @@
 #include "catena/algorithms/propagation.hpp"
 #include "catena/algorithms/seed_selection.hpp"
 #include "catena/graph/dataset.hpp"
+#include "catena/reports/columns.hpp"
 #include "catena/reports/output_format.hpp"
 
 namespace catena {
@@ -23,6 +24,7 @@ struct SeedsOptions {
     std::vector<std::string> only_segments;
     std::vector<std::string> exclude_segments;
     std::string only_kind;  // "", "person" or "business"
+    ListedColumns columns;  // --columns, resolved against the data by choose_seeds
 };
 
 // The segment codes (InfluenceGraph::segment_code) whose names equal `name` ignoring ASCII case;

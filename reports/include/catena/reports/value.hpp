@@ -19,6 +19,7 @@
 #include "catena/algorithms/propagation.hpp"
 #include "catena/graph/dataset.hpp"
 #include "catena/loaders/store.hpp"
+#include "catena/reports/columns.hpp"
 #include "catena/reports/output_format.hpp"
 
 namespace catena {
@@ -54,6 +55,7 @@ struct ValueFilter {
     std::size_t top = 20;
     std::string quadrant;
     std::string segment;
+    ListedColumns columns;  // --columns: resolve() against the data before listing
 };
 
 // The customers `filter` selects, best rank first; never one who opted out. `opted_out_passed`,
