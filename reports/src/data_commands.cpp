@@ -246,6 +246,10 @@ Command export_command() {
                 app.add_option("-o,--out", *out, "Output file (default: standard output)");
                 app.add_flag("--no-analyses", options->skip_analyses,
                              "Only the data's own attributes: no scores, communities or values");
+                app.add_flag("--arcs", options->arcs,
+                             "Every influence arc as a directed edge (an undirected relationship "
+                             "as two), for tools that read no graph mixing directed and "
+                             "undirected edges (NetworkX)");
                 app.add_option("--seed", options->seed,
                                "Random seed for communities and network value")
                     ->capture_default_str();
@@ -255,18 +259,20 @@ Command export_command() {
                                  [](const InputSize& size) { return memory::export_graph(size); });
                     const Dataset dataset = load_input(common);
                     const auto start = std::chrono::steady_clock::now();
-                    const std::string text = export_graph(dataset, *options);
+                    const ExportedGraph exported = export_graph(dataset, *options);
                     common.timing("export", std::chrono::duration<double>(
                                                 std::chrono::steady_clock::now() - start)
                                                 .count());
                     if (out->empty()) {
-                        print_text(text);
+                        print_text(exported.text);
                     } else {
-                        write_file(*out, text);
+                        write_file(*out, exported.text);
                         if (!common.quiet)
                             fmt::print(stderr,
-                                       "catena: wrote {} customers and {} relationships to {}\n",
-                                       dataset.graph.num_nodes(), dataset.graph.num_edges(), *out);
+                                       "catena: wrote {} customers and {} edges ({} undirected) "
+                                       "to {}\n",
+                                       dataset.graph.num_nodes(), exported.edges,
+                                       exported.undirected_edges, *out);
                     }
                     return 0;
                 };

@@ -191,11 +191,15 @@ TEST_CASE(
     CHECK(test::run_catena("stats --db '" + big_db.string() + "' --quiet").exit_code == 0);
 }
 
-TEST_CASE("catena export: GraphML loads in NetworkX with every node, edge and attribute",
-          "[cli][export]") {
+TEST_CASE(
+    "catena export: GraphML with --arcs loads in NetworkX with every node, edge and attribute",
+    "[cli][export]") {
+    // The sample mixes directed and undirected relationships, which NetworkX cannot read as
+    // such; --arcs writes every arc as a directed edge. tests/cli/export_test.cpp has the rest.
     test::ScratchDir scratch;
     const auto graphml = scratch / "crm.graphml";
-    const auto run = test::run_catena("export --data samples/crm --out '" + graphml.string() + "'");
+    const auto run =
+        test::run_catena("export --data samples/crm --arcs --out '" + graphml.string() + "'");
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
     const auto stats =
@@ -207,10 +211,9 @@ TEST_CASE("catena export: GraphML loads in NetworkX with every node, edge and at
         "print(g.number_of_nodes(), g.number_of_edges(), n['quadrant'], n['influence_rank'], "
         "type(n['pagerank']).__name__,\n"
         "      sorted(set(k for _, d in g.nodes(data=True) for k in d)) == "
-        "sorted(['label','kind','segment','value','opt_out',"
-        "'pagerank','influence_rank','community','own_value','network_value','referral_value','"
-        "influence_weighted_value',"
-        "'value_rank','quadrant']),\n"
+        "sorted(['label','kind','segment','value','cost','opt_out','channel','profession',"
+        "'age_band','city','pagerank','influence_rank','community','own_value','network_value',"
+        "'referral_value','influence_weighted_value','value_rank','quadrant']),\n"
         "      sorted(set(k for _, _, d in g.edges(data=True) for k in d)))\n";
     test::write_file(scratch / "check.py", script);
     const std::string command = "/usr/bin/python3 '" + (scratch / "check.py").string() + "' '" +
@@ -219,7 +222,20 @@ TEST_CASE("catena export: GraphML loads in NetworkX with every node, edge and at
     REQUIRE(std::system(command.c_str()) == 0);
     const std::string arcs = std::to_string(stats["influence_edges"]["edges"].get<std::uint64_t>());
     CHECK(test::read_file(scratch / "out.txt") ==
-          "400 " + arcs + " hidden-influencers 1 float True ['probability', 'strength', 'type']\n");
+          "400 " + arcs +
+              " hidden-influencers 1 float True ['date', 'probability', 'strength', 'type']\n");
+    // Without --arcs an undirected relationship is one edge: edges + undirected edges = arcs.
+    const auto mixed = test::run_catena("export --data samples/crm --out '" +
+                                        (scratch / "mixed.graphml").string() + "'");
+    REQUIRE(mixed.exit_code == 0);
+    const auto counts = mixed.err.find("customers and ");
+    REQUIRE(counts != std::string::npos);
+    unsigned long long edges = 0, undirected = 0;
+    REQUIRE(std::sscanf(mixed.err.c_str() + counts, "customers and %llu edges (%llu undirected)",
+                        &edges, &undirected) == 2);
+    CHECK(undirected > 0);
+    CHECK(edges < stats["influence_edges"]["edges"].get<std::uint64_t>());
+    CHECK(edges + undirected == stats["influence_edges"]["edges"].get<std::uint64_t>());
     for (const char* format : {"gexf", "dot"}) {
         const auto other = test::run_catena(
             std::string("export --data samples/crm --no-analyses --format ") + format);

@@ -13,6 +13,10 @@ constexpr const char* kPalette[] = {"#0072B2", "#D55E00", "#009E73", "#CC79A7",
 
 }  // namespace
 
+const char* community_colour(std::uint32_t community) {
+    return kPalette[community % std::size(kPalette)];
+}
+
 const char* strategy_colour(const std::string& name, std::size_t index) {
     if (name == "maximisation") return "#0072B2";
     if (name == "pagerank") return "#D55E00";

@@ -1,4 +1,5 @@
-// Colours and labels of the HTML report: seed strategies, value quadrants, ranking measures.
+// Colours and labels of the HTML report (seed strategies, value quadrants, ranking measures), and
+// the community colours of the GEXF export (`catena export`).
 //
 // Colours come from Okabe & Ito's colour-blind safe palette. A known strategy or quadrant always
 // has the same colour; an unknown one takes the palette's colour at its position in its list, so
@@ -7,6 +8,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -17,6 +19,10 @@ namespace catena::html {
 // The bars of one-series charts and the value bars beside them.
 inline constexpr const char* kBar = "#2B6CB0";
 inline constexpr const char* kValueBar = "#E69F00";
+
+// A community's colour: the palette's eight colours in turn by community id (so ids 0 and 8
+// share one), the same for a community wherever it is drawn.
+const char* community_colour(std::uint32_t community);
 
 // A seed strategy's colour (`index` is its place in the list) and its name for people:
 // "maximisation" -> "Influence maximisation", "pagerank" -> "Top PageRank".
