@@ -125,14 +125,18 @@ json referral_summary(const InfluenceGraph& graph, const ReferralValueResult& re
 std::vector<std::unique_ptr<Analysis>> job_analyses(const JobSpec& job) {
     const ProbabilityModel probability = ProbabilityModel::parse(job.probability);
     std::vector<std::unique_ptr<Analysis>> analyses;
+    const ListedColumns columns(job.columns);
     if (job.run_rank) {
         RankOptions options = job.rank;
+        options.columns = columns;
         options.top = 0;  // every customer, for the CSV and the database
         analyses.push_back(make_rank_analysis(options, job.rank.top));
     }
-    if (job.run_communities) analyses.push_back(make_communities_analysis(job.communities, 1));
+    if (job.run_communities)
+        analyses.push_back(make_communities_analysis(job.communities, 1, columns));
     if (job.run_seeds) {
         SeedsOptions options = job.seeds;
+        options.columns = columns;
         options.params.model = job.model;
         options.probability = probability;
         analyses.push_back(make_seeds_analysis(options));
@@ -147,7 +151,7 @@ std::vector<std::unique_ptr<Analysis>> job_analyses(const JobSpec& job) {
         ValueOptions options = job.value;
         options.params.network.model = job.model;
         options.probability = probability;
-        analyses.push_back(make_value_analysis(options, job.scatter_points));
+        analyses.push_back(make_value_analysis(options, job.scatter_points, columns));
     }
     if (job.run_simulate) {
         SimulateOptions options = job.simulate;
@@ -253,6 +257,13 @@ void check_job_against(const JobSpec& job, const InfluenceGraph& graph) {
                                  "simulate.seeds names customer '" + id +
                                      "', who opted out and may not be a campaign target");
         }
+    try {
+        ListedColumns(job.columns).resolve(graph);
+    } catch (const UsageError& error) {
+        std::string what = error.what();
+        if (what.starts_with("--columns: ")) what.erase(0, 11);
+        throw InputError(job_file, "", "output.columns: " + what);
+    }
     if (job.run_seeds && job.seeds.params.objective == SeedObjective::value &&
         graph.num_nodes() > 0) {
         bool any = false;

@@ -89,7 +89,7 @@ void ListedColumns::resolve(const InfluenceGraph& graph) {
 }
 
 std::string ListedColumns::value(const InfluenceGraph& graph, std::size_t index,
-                                   NodeId node) const {
+                                 NodeId node) const {
     if (builtin_.size() != names_.size())
         throw InternalError("customer columns used before they were resolved against the data");
     switch (builtin_[index]) {
@@ -132,7 +132,7 @@ nlohmann::ordered_json ListedColumns::json(const InfluenceGraph& graph, NodeId n
 }
 
 std::vector<std::size_t> ListedColumns::widths(const InfluenceGraph& graph,
-                                                 std::span<const NodeId> nodes) const {
+                                               std::span<const NodeId> nodes) const {
     std::vector<std::size_t> out;
     for (std::size_t index = 0; index < names_.size(); ++index) {
         std::size_t width = names_[index].size();
@@ -150,11 +150,11 @@ std::string ListedColumns::table_header(const std::vector<std::size_t>& widths) 
 }
 
 std::string ListedColumns::table_cells(const InfluenceGraph& graph, NodeId node,
-                                         const std::vector<std::size_t>& widths) const {
+                                       const std::vector<std::size_t>& widths) const {
     std::string out;
     for (std::size_t index = 0; index < names_.size(); ++index)
-        out += fmt::format("  {:<{}}", cut(value(graph, index, node), widths[index]),
-                           widths[index]);
+        out +=
+            fmt::format("  {:<{}}", cut(value(graph, index, node), widths[index]), widths[index]);
     return out;
 }
 

@@ -15,10 +15,11 @@ namespace {
 
 class CommunitiesAnalysis final : public Analysis {
   public:
-    CommunitiesAnalysis(CommunityParams params, std::size_t top_members)
+    CommunitiesAnalysis(CommunityParams params, std::size_t top_members, ListedColumns columns)
         : params_(std::move(params)),
           top_members_(top_members),
-          method_(to_string(params_.method)) {}
+          method_(to_string(params_.method)),
+          columns_(std::move(columns)) {}
 
     std::string_view name() const override { return "communities"; }
     std::string_view help() const override {
@@ -156,8 +157,9 @@ class CommunitiesAnalysis final : public Analysis {
 }  // namespace
 
 std::unique_ptr<Analysis> make_communities_analysis(const CommunityParams& params,
-                                                    std::size_t top_members) {
-    return std::make_unique<CommunitiesAnalysis>(params, top_members);
+                                                    std::size_t top_members,
+                                                    const ListedColumns& columns) {
+    return std::make_unique<CommunitiesAnalysis>(params, top_members, columns);
 }
 
 }  // namespace catena

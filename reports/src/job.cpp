@@ -381,6 +381,8 @@ void read_output([[maybe_unused]] const toml::table& root, const std::string& fi
     output.string("folder", folder);
     if (!folder.empty()) job.out_dir = resolve(base, folder);
     output.integer("scatter_points", job.scatter_points, 10, 1'000'000);
+    output.strings("columns", job.columns);
+    output.check([&] { ListedColumns{job.columns}; });
     output.boolean("save_to_db", job.save);
     output.finish();
 }

@@ -16,11 +16,13 @@ namespace {
 
 class ValueAnalysis final : public Analysis {
   public:
-    ValueAnalysis(ValueOptions options, std::size_t scatter_points)
+    ValueAnalysis(ValueOptions options, std::size_t scatter_points, const ListedColumns& columns)
         : options_(std::move(options)),
           scatter_points_(scatter_points),
           model_(options_.params.network.model, options_.probability),
-          all_referrals_(!options_.params.referral.converted_only) {}
+          all_referrals_(!options_.params.referral.converted_only) {
+        filter_.columns = columns;
+    }
 
     std::string_view name() const override { return "value"; }
     std::string_view help() const override {
@@ -190,8 +192,9 @@ Json ValueAnalysis::section_json(const Dataset& dataset, const AnalysisEnv&) con
 }  // namespace
 
 std::unique_ptr<Analysis> make_value_analysis(const ValueOptions& options,
-                                              std::size_t scatter_points) {
-    return std::make_unique<ValueAnalysis>(options, scatter_points);
+                                              std::size_t scatter_points,
+                                              const ListedColumns& columns) {
+    return std::make_unique<ValueAnalysis>(options, scatter_points, columns);
 }
 
 }  // namespace catena

@@ -42,7 +42,8 @@ TEST_CASE("--columns passes customer attributes through rank, seeds, value and c
     const Json ranked = Json::parse(run_ok("rank --top 2 --columns City --format json").out);
     CHECK(ranked["top"][0]["columns"]["City"] == "Utrecht");  // names match in any case
 
-    const Json seeds = Json::parse(run_ok("seeds -k 3 --eps 0.3 --columns city,cost --format json").out);
+    const Json seeds =
+        Json::parse(run_ok("seeds -k 3 --eps 0.3 --columns city,cost --format json").out);
     REQUIRE(seeds["seeds"].size() == 3);
     for (const Json& seed : seeds["seeds"]) {
         CHECK(seed["columns"].contains("city"));
@@ -64,8 +65,7 @@ TEST_CASE("--columns passes customer attributes through rank, seeds, value and c
     const Json groups = Json::parse(run_ok("communities --top 2 --columns city --format json").out);
     CHECK(groups["largest"][0]["top_customers"][0]["columns"].contains("city"));
 
-    const Json card =
-        Json::parse(run_ok("explain C0042 --top 3 --columns city --format json").out);
+    const Json card = Json::parse(run_ok("explain C0042 --top 3 --columns city --format json").out);
     for (const Json& c : card["network"]["contributors"]) CHECK(c["columns"].contains("city"));
     for (const Json& c : card["moved_by"]["influencers"]) CHECK(c["columns"].contains("city"));
     const auto card_csv = run_ok("explain C0042 --top 3 --columns city --format csv");
@@ -76,8 +76,8 @@ TEST_CASE("--columns with a column the customers do not have is one usage error"
           "[cli][columns]") {
     for (const char* command : {"rank", "seeds -k 2", "value", "communities", "explain C0042"}) {
         INFO(command);
-        const auto run = test::run_catena(std::string(command) +
-                                          " --data samples/crm --columns city,profesion");
+        const auto run =
+            test::run_catena(std::string(command) + " --data samples/crm --columns city,profesion");
         CHECK(run.exit_code == 2);
         CHECK(run.err.find("no column 'profesion' (did you mean profession?)") !=
               std::string::npos);
@@ -86,4 +86,39 @@ TEST_CASE("--columns with a column the customers do not have is one usage error"
     }
     CHECK(test::run_catena("rank --data samples/crm --columns city,,name").exit_code == 2);
     CHECK(test::run_catena("rank --data samples/crm --columns city,city").exit_code == 2);
+}
+
+TEST_CASE("The job's output.columns reach the report's tables, summary and page",
+          "[cli][columns][report]") {
+    test::ScratchDir scratch;
+    const std::string folder = (test::source_dir() / "samples" / "crm").string();
+    test::write_file(scratch / "job.toml", "[data]\nfolder = \"" + folder +
+                                               "\"\n[cards]\nenabled = false\n[output]\n"
+                                               "columns = [\"city\", \"profession\"]\n");
+    const auto run = test::run_catena("report --job '" + (scratch / "job.toml").string() +
+                                      "' --quiet --out '" + (scratch / "r").string() + "'");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    for (const char* file : {"influencers.csv", "seeds.csv", "values.csv"}) {
+        INFO(file);
+        CHECK(first_line(test::read_file(scratch / "r" / file)).ends_with(",city,profession"));
+    }
+    // communities.csv is every customer's membership, opted-out ones flagged: no contact columns.
+    CHECK(first_line(test::read_file(scratch / "r" / "communities.csv")) == "id,community,opt_out");
+    const Json summary = Json::parse(test::read_file(scratch / "r" / "summary.json"));
+    CHECK(summary["influencers"]["top"][0]["columns"]["profession"] == "food blogger");
+    CHECK(summary["seeds"]["seeds"][0]["columns"].contains("city"));
+    CHECK(summary["communities"]["largest"][0]["top_customers"][0]["columns"].contains("city"));
+    const std::string html = test::read_file(scratch / "r" / "report.html");
+    CHECK(html.find("<th>profession</th>") != std::string::npos);
+    CHECK(html.find("<td>food blogger</td>") != std::string::npos);
+
+    test::write_file(scratch / "bad.toml",
+                     "[data]\nfolder = \"" + folder + "\"\n[output]\ncolumns = [\"emial\"]\n");
+    const auto bad = test::run_catena("report --job '" + (scratch / "bad.toml").string() +
+                                      "' --quiet --out '" + (scratch / "b").string() + "'");
+    CHECK(bad.exit_code == 3);
+    CHECK(bad.err.find("output.columns: the customers have no column 'emial'") !=
+          std::string::npos);
+    CHECK(!std::filesystem::exists(scratch / "b" / "summary.json"));
 }

@@ -141,7 +141,8 @@ json read_exports(const test::ScratchDir& scratch, const std::filesystem::path& 
 }
 
 // The edges between two customers, either way round.
-std::vector<json> edges_between(const json& file, const std::string& one, const std::string& other) {
+std::vector<json> edges_between(const json& file, const std::string& one,
+                                const std::string& other) {
     std::vector<json> found;
     for (const json& edge : file["edges"])
         if ((edge["source"] == one && edge["target"] == other) ||
@@ -178,9 +179,9 @@ TEST_CASE("catena export: customer attributes, extra columns and numbers in Grap
     CHECK(ann["community_data"] == "north");
     CHECK(ann.contains("community"));
     CHECK(ann["community"] != "north");
-    for (const char* computed : {"pagerank", "influence_rank", "own_value", "network_value",
-                                 "referral_value", "influence_weighted_value", "value_rank",
-                                 "quadrant"})
+    for (const char* computed :
+         {"pagerank", "influence_rank", "own_value", "network_value", "referral_value",
+          "influence_weighted_value", "value_rank", "quadrant"})
         CHECK(ann.contains(computed));
     json& ann_gexf = gexf["a"];
     CHECK(ann_gexf["label"] == "Ann");
@@ -313,8 +314,8 @@ TEST_CASE("catena export: undirected relationships are one undirected edge, dire
 
     // Two arcs that differ (an undirected friendship, and a directed one merged into a -> b)
     // stay two directed edges, each with its own strength.
-    json merged = read_exports(scratch, data_folder(scratch, "merged", "a,b,friend,,,,\na,b,friend,,,,true\n"),
-                               "merged");
+    json merged = read_exports(
+        scratch, data_folder(scratch, "merged", "a,b,friend,,,,\na,b,friend,,,,true\n"), "merged");
     auto pair = edges_between(merged["graphml"], "a", "b");
     REQUIRE(pair.size() == 2);
     CHECK(pair[0]["source"] == "a");
@@ -338,7 +339,8 @@ TEST_CASE("catena export: GEXF colours customers by community and sizes them by 
         return nodes[id]["data"]["community"].get<std::string>();
     };
     for (const std::string id : {"b", "c", "d"}) CHECK(community(id) == community("a"));
-    for (const std::string& id : std::vector<std::string>{"f", kWeird, "h"}) CHECK(community(id) == community("e"));
+    for (const std::string& id : std::vector<std::string>{"f", kWeird, "h"})
+        CHECK(community(id) == community("e"));
     CHECK(community("a") != community("e"));
     CHECK(nodes["a"]["color"] == nodes["b"]["color"]);
     CHECK(nodes["e"]["color"] == nodes[kWeird]["color"]);
@@ -400,8 +402,8 @@ for name, g in (('graphml', nx.read_graphml(sys.argv[1])), ('gexf', nx.read_gexf
                  'weird': g.nodes[weird]['label']}
 print(json.dumps(out))
 )";
-    json read = python(scratch, script,
-                             shell(scratch / "crm.graphml") + " " + shell(scratch / "crm.gexf"));
+    json read =
+        python(scratch, script, shell(scratch / "crm.graphml") + " " + shell(scratch / "crm.gexf"));
     for (const char* format : {"graphml", "gexf"}) {
         INFO(format);
         json& g = read[format];

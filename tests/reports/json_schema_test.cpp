@@ -100,6 +100,11 @@ TEST_CASE("JSON schemas: every command's --format json follows its schema", "[re
         {"simulate --seeds C0042,C0007 --sims 500", "simulate.schema.json"},
         {"value", "value.schema.json"},
         {"explain C0042 --sims 500", "explain.schema.json"},
+        {"rank --columns city", "rank.schema.json"},
+        {"seeds -k 2 --columns city", "seeds.schema.json"},
+        {"communities --columns city", "communities.schema.json"},
+        {"value --columns city", "value.schema.json"},
+        {"explain C0042 --sims 500 --top 3 --columns city", "explain.schema.json"},
     };
     for (const auto& [command, schema] : commands) {
         INFO(command);

@@ -36,6 +36,24 @@ std::string customer_cell(const std::string& name, const std::string& id, double
     return fmt::format("<a class=\"card-link\" href=\"#{}\">{}</a>", *anchor, cell);
 }
 
+std::string column_headers(const Json* row) {
+    const Json* columns = row ? find(*row, "columns") : nullptr;
+    if (!columns || !columns->is_object()) return "";
+    std::string out;
+    for (const auto& [name, value] : columns->items())
+        out += "<th>" + shortened(name, 10) + "</th>";
+    return out;
+}
+
+std::string column_cells(const Json* row, const std::string& path) {
+    const Json* columns = row ? find(*row, "columns") : nullptr;
+    if (!columns || !columns->is_object()) return "";
+    std::string out;
+    for (const auto& [name, value] : columns->items())
+        out += "<td>" + shortened(text(*columns, name, join_path(path, "columns")), 14) + "</td>";
+    return out;
+}
+
 std::string table_end(std::size_t shown, std::size_t total, std::string_view what) {
     if (shown >= total) return "</tbody>\n</table>\n";
     return "</tbody>\n</table>\n" +

@@ -57,8 +57,8 @@ std::string seeds_part(const Json& seeds) {
     std::string table = fmt::format(
         "<table>\n<caption>Seed customers in the order chosen (gain: the {} each adds)</caption>\n"
         "<thead><tr><th class=\"num\">#</th><th>customer</th><th>segment</th><th "
-        "class=\"num\">gain</th></tr></thead>\n<tbody>\n",
-        reached);
+        "class=\"num\">gain</th>{}</tr></thead>\n<tbody>\n",
+        reached, column_headers(list.empty() ? nullptr : &list[0]));
     const std::size_t shown = std::min(list.size(), kMaxTableRows);
     for (std::size_t index = 0; index < shown; ++index) {
         const Json& item = list[index];
@@ -66,11 +66,11 @@ std::string seeds_part(const Json& seeds) {
         const auto gain = optional_number(item, "marginal_estimate", item_path);
         table += fmt::format(
             "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"nowrap\">{}</td>"
-            "<td class=\"num\">{}</td></tr>\n",
+            "<td class=\"num\">{}</td>{}</tr>\n",
             whole(number(item, "order", item_path)),
             customer_cell(text(item, "name", item_path), text(item, "id", item_path), 13),
             shortened(optional_text(item, "segment", item_path).value_or(""), 11),
-            gain ? reach_text(*gain) : "–");
+            gain ? reach_text(*gain) : "–", column_cells(&item, item_path));
     }
     return out + table + table_end(shown, list.size(), "seeds");
 }

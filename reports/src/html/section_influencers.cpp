@@ -16,6 +16,8 @@ struct Influencer {
     double rank, score;
     std::optional<double> own;
     std::string id, name, kind, segment;
+    const Json* item = nullptr;  // for its customer columns
+    std::string path;
 };
 
 std::vector<Influencer> read_influencers(const Json& top, const std::string& path) {
@@ -27,7 +29,7 @@ std::vector<Influencer> read_influencers(const Json& top, const std::string& pat
                         optional_number(item, "own_value", item_path), text(item, "id", item_path),
                         text(item, "name", item_path),
                         optional_text(item, "kind", item_path).value_or(""),
-                        optional_text(item, "segment", item_path).value_or("")});
+                        optional_text(item, "segment", item_path).value_or(""), &item, item_path});
     }
     return rows;
 }
@@ -54,8 +56,8 @@ std::string score_chart(const std::vector<Influencer>& rows, const std::string& 
 std::string influencers_table(const std::vector<Influencer>& rows, const std::string& measure) {
     std::string table = fmt::format(
         "<table>\n<thead><tr><th class=\"num\">#</th><th>customer</th><th>segment</th>"
-        "<th class=\"num\">{}</th><th class=\"num\">own value</th></tr></thead>\n<tbody>\n",
-        escape(measure));
+        "<th class=\"num\">{}</th><th class=\"num\">own value</th>{}</tr></thead>\n<tbody>\n",
+        escape(measure), column_headers(rows.empty() ? nullptr : rows.front().item));
     const std::size_t shown = std::min(rows.size(), kMaxTableRows);
     for (std::size_t index = 0; index < shown; ++index) {
         const Influencer& row = rows[index];
@@ -63,11 +65,12 @@ std::string influencers_table(const std::vector<Influencer>& rows, const std::st
         // it.
         table += fmt::format(
             "<tr><td class=\"num\">{}</td><td>{}</td><td class=\"nowrap\"{}>{}</td>"
-            "<td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+            "<td class=\"num\">{}</td><td class=\"num\">{}</td>{}</tr>\n",
             whole(row.rank), customer_cell(row.name, row.id, 13),
             row.kind.empty() ? "" : fmt::format(" title=\"{}\"", escape(row.kind)),
             shortened(row.segment, 11), score(row.score),
-            row.own ? amount(*row.own) : "<span class=\"muted\">—</span>");
+            row.own ? amount(*row.own) : "<span class=\"muted\">—</span>",
+            column_cells(row.item, row.path));
     }
     return table + table_end(shown, rows.size(), "influencers");
 }

@@ -74,6 +74,11 @@ class CardLinksScope {
 std::string customer_cell(const std::string& name, const std::string& id, double max_em = 20,
                           const CardLinks* links = nullptr);
 
+// The customer columns a listed customer carries (`columns` in its JSON: the job's [output]
+// columns) as table header cells, and as cells of its row; "" when it has none.
+std::string column_headers(const Json* row);
+std::string column_cells(const Json* row, const std::string& path);
+
 // The end of a table's body and the table, and under it "Showing the first 100 of 130 WHAT; ..."
 // when it shows fewer rows than there are.
 std::string table_end(std::size_t shown, std::size_t total, std::string_view what);

@@ -55,8 +55,8 @@ class ListedColumns {
   private:
     enum class Builtin { none, name, kind, segment, value, cost, opt_out };
     std::vector<std::string> names_;
-    std::vector<Builtin> builtin_;          // per name, after resolve()
-    std::vector<std::size_t> attribute_;    // per name: the attribute column, when not built in
+    std::vector<Builtin> builtin_;        // per name, after resolve()
+    std::vector<std::size_t> attribute_;  // per name: the attribute column, when not built in
 };
 
 }  // namespace catena

@@ -70,6 +70,7 @@ class Analysis;
 // `catena communities` as an Analysis (command.hpp); `top_members`: each community's top customers
 // (the batch job lists one, its top influencer).
 std::unique_ptr<Analysis> make_communities_analysis(const CommunityParams& params = {},
-                                                    std::size_t top_members = 3);
+                                                    std::size_t top_members = 3,
+                                                    const ListedColumns& columns = {});
 
 }  // namespace catena

@@ -61,7 +61,9 @@ struct JobSpec {
     // [output]
     std::filesystem::path out_dir = "catena-report";
     std::size_t scatter_points = 2000;  // at most this many customers in the value scatter plot
-    bool save = true;                   // with a database input: record the run in it
+    // Customer columns listed beside each customer in the tables (as --columns).
+    std::vector<std::string> columns;
+    bool save = true;  // with a database input: record the run in it
 
     // Segments the analyses name (seeds.only_segments and seeds.exclude_segments), each with
     // its key: checked against the data before any analysis runs.

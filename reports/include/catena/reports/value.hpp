@@ -86,6 +86,7 @@ class Analysis;
 // `catena value` as an Analysis (command.hpp); `scatter_points`: at most this many customers in
 // the batch job's value scatter plot.
 std::unique_ptr<Analysis> make_value_analysis(const ValueOptions& options = {},
-                                              std::size_t scatter_points = 2000);
+                                              std::size_t scatter_points = 2000,
+                                              const ListedColumns& columns = {});
 
 }  // namespace catena
