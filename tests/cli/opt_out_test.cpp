@@ -596,3 +596,25 @@ TEST_CASE(
               std::string::npos);
     }
 }
+
+TEST_CASE("Opt-outs: explain names none of them on its card, and explains none of them",
+          "[opt-out][cli][explain]") {
+    const Worlds& w = worlds();
+    // Every contributor, influencer and referral listed (--top 0), in every format and as a page.
+    for (const char* format : kFormats)
+        check_both("explain",
+                   w.simulate_seeds[0] + " --top 0 --depth 6 --sims 500 --format " + format);
+    const auto page = w.scratch / "card.html";
+    check_both(
+        "explain",
+        w.simulate_seeds[0] + " --top 0 --sims 500 --html '" + page.string() + "' --format json",
+        [&](const std::string&) { return test::read_file(page); });
+    const Json card = run_json("explain " + w.data(true) + w.simulate_seeds[0] + " --top 0");
+    CHECK(card["network"]["opted_out"]["customers"].get<std::uint64_t>() > 0);
+    CHECK(card["network"]["opted_out"]["value_contributed"].get<double>() > 0);
+    // An opted-out customer is not explained.
+    const auto refused = test::run_catena("explain " + w.data(true) + *w.opted_out.begin());
+    CHECK(refused.exit_code == 2);
+    CHECK(refused.err.find("has opted out") != std::string::npos);
+    CHECK(refused.out.empty());
+}
