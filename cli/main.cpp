@@ -8,6 +8,7 @@
 // (including internal errors).
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <new>
 #include <string>
@@ -21,6 +22,7 @@
 #include "catena/reports/command.hpp"
 
 #include "usage.hpp"
+#include <unistd.h>
 
 namespace {
 
@@ -71,7 +73,20 @@ void print_input_error(std::string_view message) {
 
 }  // namespace
 
+// OpenMP's threads wait for work by sleeping, not spinning, unless the user chose otherwise.
+// libgomp's default spins up to 300,000 times at every barrier: when another process holds one of
+// the cores, the spinning thread takes the time slices the working one needs, and PageRank on
+// email-Enron took 0.5-12 s instead of 0.1-0.5 s (issue 16; bench/RESULTS.md, busy machine).
+// The policy is read when the OpenMP runtime loads, before main, so catena sets it and starts
+// itself again once; if that fails it runs on with the runtime's default.
+void wait_passively(char** argv) {
+    if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
+    if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;
+    execv("/proc/self/exe", argv);
+}
+
 int main(int argc, char** argv) {
+    wait_passively(argv);
     try {
         const int code = run(argc, argv);
         // Output that could not be written (a full disk, a closed file) is an error, not a success.
