@@ -160,59 +160,62 @@ std::vector<ExplainedCustomer> split_reached(const InfluenceGraph& graph,
     return listed;
 }
 
-// The network value's breakdown: a campaign seeded at the customer alone, simulated forward.
-void explain_reach(const Dataset& dataset, const ExplainContext& context, ExplainReport& report) {
-    const InfluenceGraph& graph = dataset.graph;
-    const ExplainOptions& options = context.options;
+// The sampling of both breakdowns: the value model's diffusion and seed.
+ExplainParams sampling(const ExplainOptions& options) {
     ExplainParams params;
     params.model = options.value.params.network.model;
     params.samples = options.samples;
     params.seed = options.value.params.network.seed;
+    return params;
+}
+
+// Each listed customer's most likely chain (from the origin, or to it) and direct tie.
+void attach_chains(const InfluenceGraph& graph, std::span<const double> weights, NodeId origin,
+                   ChainFinder::Direction direction, std::vector<ExplainedCustomer>& listed) {
+    std::vector<NodeId> ends;
+    for (const ExplainedCustomer& c : listed) ends.push_back(c.node);
+    const ChainFinder chains(graph, weights, origin, direction, ends);
+    const bool outward = direction == ChainFinder::Direction::from_origin;
+    for (ExplainedCustomer& c : listed) {
+        c.chain = chains.chain(c.node);
+        c.relationship =
+            outward ? direct_tie(graph, origin, c.node) : direct_tie(graph, c.node, origin);
+    }
+}
+
+// The network value's breakdown: a campaign seeded at the customer alone, simulated forward.
+void explain_reach(const Dataset& dataset, const ExplainContext& context, ExplainReport& report) {
+    const InfluenceGraph& graph = dataset.graph;
     const std::span<const double> own = context.value.result.profile.own_value;
-    const ReachResult reach = influence_of(graph, context.weights, report.node, params, own);
+    const ReachResult reach =
+        influence_of(graph, context.weights, report.node, sampling(context.options), own);
     report.contributors = split_reached(
-        graph, reach.reached, own, options.top,
+        graph, reach.reached, own, context.options.top,
         [](const ExplainedCustomer& c) { return c.contribution; }, report.other_contributors,
         report.opted_out_contributors);
     report.breakdown_total = reach.expected_value;
     report.breakdown_standard_error = reach.expected_value_standard_error;
     report.expected_reach = reach.expected_reach;
     report.expected_reach_standard_error = reach.expected_reach_standard_error;
-    std::vector<NodeId> ends;
-    for (const ExplainedCustomer& c : report.contributors) ends.push_back(c.node);
-    const ChainFinder chains(graph, context.weights, report.node,
-                             ChainFinder::Direction::from_origin, ends);
-    for (ExplainedCustomer& c : report.contributors) {
-        c.chain = chains.chain(c.node);
-        c.relationship = direct_tie(graph, report.node, c.node);
-    }
+    attach_chains(graph, context.weights, report.node, ChainFinder::Direction::from_origin,
+                  report.contributors);
 }
 
 // Who moves the customer: reverse samples rooted at them.
 void explain_influencers(const Dataset& dataset, const ExplainContext& context,
                          ExplainReport& report) {
     const InfluenceGraph& graph = dataset.graph;
-    const ExplainOptions& options = context.options;
-    ExplainParams params;
-    params.model = options.value.params.network.model;
-    params.samples = options.samples;
-    params.seed = options.value.params.network.seed;
-    const ReachResult on = influence_on(graph, context.weights, report.node, params);
+    const ReachResult on =
+        influence_on(graph, context.weights, report.node, sampling(context.options));
     const std::span<const double> own = context.value.result.profile.own_value;
     report.influencers = split_reached(
-        graph, on.reached, own, options.top,
+        graph, on.reached, own, context.options.top,
         [](const ExplainedCustomer& c) { return c.probability; }, report.other_influencers,
         report.opted_out_influencers);
     report.expected_influencers = on.expected_reach;
     report.expected_influencers_standard_error = on.expected_reach_standard_error;
-    std::vector<NodeId> ends;
-    for (const ExplainedCustomer& c : report.influencers) ends.push_back(c.node);
-    const ChainFinder chains(graph, context.weights, report.node, ChainFinder::Direction::to_origin,
-                             ends);
-    for (ExplainedCustomer& c : report.influencers) {
-        c.chain = chains.chain(c.node);
-        c.relationship = direct_tie(graph, c.node, report.node);
-    }
+    attach_chains(graph, context.weights, report.node, ChainFinder::Direction::to_origin,
+                  report.influencers);
 }
 
 // The referral that credits `referred` to `referrer` (or their first referral of them).

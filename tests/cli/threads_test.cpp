@@ -33,7 +33,7 @@ TEST_CASE("OpenMP threads wait passively unless OMP_WAIT_POLICY says otherwise",
     unsetenv("OMP_DISPLAY_ENV");
     REQUIRE(passive.exit_code == 0);
     REQUIRE(active.exit_code == 0);
-    CHECK(spin_count(passive.err) == "0");          // no spinning at all
-    CHECK(spin_count(active.err) != "0");           // the user's choice stands
+    CHECK(spin_count(passive.err) == "0");  // no spinning at all
+    CHECK(spin_count(active.err) != "0");   // the user's choice stands
     CHECK(passive.out == active.out);
 }
