@@ -373,6 +373,7 @@ void read_output([[maybe_unused]] const toml::table& root, const std::string& fi
     if (!folder.empty()) job.out_dir = resolve(base, folder);
     output.integer("scatter_points", job.scatter_points, 10, 1'000'000);
     output.boolean("save_to_db", job.save);
+    output.boolean("csv_bom", job.csv_bom);
     output.finish();
 }
 
