@@ -40,6 +40,20 @@ void write_file(const std::filesystem::path& path, std::string_view text) {
     file.commit();
 }
 
+void write_csv_file(const std::filesystem::path& path, std::string_view text,
+                    bool byte_order_mark) {
+    CsvWriter file(path);
+    if (byte_order_mark) file.text(kUtf8Bom);
+    file.text(text);
+    file.commit();
+}
+
+void check_writable(const std::filesystem::path& path) {
+    // A device or pipe is written directly, and opening one twice could end what reads it.
+    if (written_directly(path)) return;
+    const CsvWriter probe(path);  // opens PATH.partial and removes it again
+}
+
 std::string csv_field(std::string_view text, char delimiter) {
     const char special[] = {delimiter, '"', '\r', '\n', '\0'};
     if (text.find_first_of(special) == std::string_view::npos) return std::string(text);

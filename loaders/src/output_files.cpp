@@ -10,7 +10,8 @@
 
 namespace catena {
 
-void write_rejects_csv(const std::filesystem::path& path, const std::vector<SkippedRow>& rows) {
+void write_rejects_csv(const std::filesystem::path& path, const std::vector<SkippedRow>& rows,
+                       bool byte_order_mark) {
     std::string text = "file,line,table,column,reason,message,record\n";
     for (const SkippedRow& row : rows) {
         const std::string line = std::to_string(row.line);
@@ -19,7 +20,7 @@ void write_rejects_csv(const std::filesystem::path& path, const std::vector<Skip
         text += csv_record(fields);
         text += '\n';
     }
-    write_file(path, text);
+    write_csv_file(path, text, byte_order_mark);
 }
 
 }  // namespace catena

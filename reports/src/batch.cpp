@@ -19,6 +19,7 @@
 #include "catena/reports/stats.hpp"
 
 #include "human.hpp"
+#include "report_workbook.hpp"
 
 namespace catena {
 
@@ -231,7 +232,7 @@ Dataset load_job_data(const JobSpec& job, const Progress& say,
         // Bad rows left out ([input] on_bad_row = "skip"): listed beside the report.
         rejects_file =
             job.rejects.empty() ? job.out_dir / "rejects.csv" : std::filesystem::path(job.rejects);
-        write_rejects_csv(rejects_file, dataset.input.skipped);
+        write_rejects_csv(rejects_file, dataset.input.skipped, job.csv_bom);
     }
     return dataset;
 }
@@ -292,7 +293,7 @@ void run_analyses(const JobSpec& job, const Dataset& dataset,
         env.progress = [&say, prefix](const std::string& line) { say(prefix + line); };
         analysis->compute(dataset, env);
         summary[std::string(analysis->section())] = analysis->section_json(dataset, env);
-        analysis->write_files(dataset, job.out_dir, tables);
+        analysis->write_files(dataset, job.out_dir, job.csv_bom, tables);
     }
     if (!env.referral) {
         std::vector<double> own(graph.num_nodes());
@@ -408,6 +409,13 @@ BatchOutputs run_batch(const JobSpec& job,
     outputs.html = job.out_dir / "report.html";
     say("writing " + outputs.html.string());
     write_file(outputs.html, render_html_report(outputs.summary_json));
+    outputs.workbook = job.out_dir / "report.xlsx";
+    say("writing " + outputs.workbook.string());
+    // The analyses' tables first, the rejected rows (written before them) last.
+    std::vector<std::filesystem::path> sheets(outputs.tables.begin() + !rejects_file.empty(),
+                                              outputs.tables.end());
+    if (!rejects_file.empty()) sheets.push_back(rejects_file);
+    outputs.notes = write_report_workbook(outputs.workbook, summary, sheets);
     return outputs;
 }
 

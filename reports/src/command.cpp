@@ -21,6 +21,7 @@
 #include "catena/reports/simulate.hpp"
 #include "catena/reports/stats.hpp"
 #include "catena/reports/value.hpp"
+#include "catena/reports/workbook.hpp"
 
 #include "commands.hpp"
 #include <unistd.h>
@@ -53,6 +54,42 @@ void CommonOptions::timing(std::string_view step, double seconds) const {
 
 void CommonOptions::note(std::string_view line) const {
     if (!quiet) fmt::print(stderr, "catena: note: {}\n", line);
+}
+
+OutputTarget CommonOptions::output_target() const {
+    return parse_output_target(format, output, csv_bom);
+}
+
+void check_output(const OutputTarget& target) {
+    if (!target.file.empty()) check_writable(target.file);
+}
+
+void CommonOptions::emit(const OutputTarget& target, std::string text,
+                         std::string_view sheet) const {
+    if (target.xlsx) {
+        Workbook workbook;
+        workbook.add_csv_sheet(sheet, std::move(text), sheet);
+        for (const std::string& line : workbook.notes()) note(line);
+        workbook.write(target.file);
+    } else if (target.file.empty()) {
+        if (target.csv_bom && target.format == OutputFormat::csv) print_text(kUtf8Bom);
+        print_text(text);
+    } else {
+        write_csv_file(target.file, text, target.csv_bom && target.format == OutputFormat::csv);
+    }
+    if (!target.file.empty() && !quiet)
+        fmt::print(stderr, "catena: wrote {}\n", target.file.string());
+}
+
+void add_output_options(CLI::App& command, CommonOptions& options) {
+    command.add_option("--format", options.format, "Output format: table, csv, json or xlsx")
+        ->capture_default_str();
+    command.add_option("-o,--output", options.output,
+                       "Write the result to this file instead of standard output (atomically); "
+                       "--format xlsx needs it");
+    command.add_flag("--csv-bom", options.csv_bom,
+                     "Start CSV output and files with a UTF-8 byte-order mark, so Excel reads "
+                     "their accents right");
 }
 
 void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_input) {
@@ -142,7 +179,7 @@ Dataset load_input(const CommonOptions& common) {
 
 void report_skipped(const std::vector<SkippedRow>& skipped, const std::filesystem::path& rejects,
                     const CommonOptions& common) {
-    if (!rejects.empty()) write_rejects_csv(rejects, skipped);
+    if (!rejects.empty()) write_rejects_csv(rejects, skipped, common.csv_bom);
     if (skipped.empty()) return;
     common.note(skipped_rows_summary(skipped) + (rejects.empty()
                                                      ? " (give --rejects FILE to list them)"
@@ -166,9 +203,9 @@ DiffusionModel ModelTexts::diffusion() const {
 Json Analysis::summary(const Dataset&) const { return Json::object(); }
 
 void Analysis::write_files(const Dataset& dataset, const std::filesystem::path& folder,
-                           std::vector<std::filesystem::path>& written) const {
+                           bool csv_bom, std::vector<std::filesystem::path>& written) const {
     const std::filesystem::path path = folder / std::string(batch_file());
-    write_file(path, render(dataset, OutputFormat::csv));
+    write_csv_file(path, render(dataset, OutputFormat::csv), csv_bom);
     written.push_back(path);
 }
 
@@ -176,21 +213,21 @@ Command analysis_command(std::shared_ptr<Analysis> analysis) {
     Command command{std::string(analysis->name()), std::string(analysis->help()), {}};
     command.bind = [analysis](CLI::App& app, CommonOptions& common) -> std::function<int()> {
         add_common_options(app, common, true);
-        app.add_option("--format", common.format, "Output format: table, csv or json")
-            ->capture_default_str();
+        add_output_options(app, common);
         auto no_save = std::make_shared<bool>(false);
         app.add_flag("--no-save", *no_save, "With --db: do not record the run in the database");
         analysis->bind(app);
         CLI::Option* top = app.get_option_no_throw("--top");
         return [analysis, &common, no_save, top] {
-            const OutputFormat format = parse_output_format(common.format);
-            // --top cuts terminal tables; CSV and JSON, read by programs, list every row unless
-            // it is given.
-            if (top && top->count() == 0 && format != OutputFormat::table) {
+            const OutputTarget target = common.output_target();
+            // --top cuts terminal tables; CSV, JSON and workbooks, read by programs, list every
+            // row unless it is given.
+            if (top && top->count() == 0 && target.format != OutputFormat::table) {
                 top->add_result("0");
                 top->run_callback();
             }
             analysis->prepare(common);
+            check_output(target);
             const int threads = thread_count();
             AnalysisEnv env;
             env.memory_limit = check_memory(
@@ -204,7 +241,8 @@ Command analysis_command(std::shared_ptr<Analysis> analysis) {
             common.timing(
                 analysis->timing_step(),
                 std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
-            print_text(analysis->render(dataset, format));
+            common.emit(target, analysis->render(dataset, target.format),
+                        std::filesystem::path(analysis->batch_file()).stem().string());
             if (common.db_file.empty() || *no_save) return 0;
             RunWriter writer(common.db_file,
                              {std::string(analysis->name()), analysis->parameters().dump(), started,

@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/errors.hpp"
+#include "catena/graph/output.hpp"
 
 #include "human.hpp"
 
@@ -238,7 +239,7 @@ std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph,
 }
 
 void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,
-                          const std::vector<std::uint32_t>& community) {
+                          const std::vector<std::uint32_t>& community, bool byte_order_mark) {
     std::string buffer = "id,community,opt_out\n";
     for (NodeId node = 0; node < graph.num_nodes(); ++node) {
         buffer += csv_field(graph.external_id(node));
@@ -246,7 +247,7 @@ void write_membership_csv(const std::filesystem::path& path, const InfluenceGrap
         buffer += std::to_string(community[node]);
         buffer += graph.opt_out(node) ? ",true\n" : ",false\n";
     }
-    write_file(path, buffer);
+    write_csv_file(path, buffer, byte_order_mark);
 }
 
 }  // namespace catena

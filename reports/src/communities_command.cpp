@@ -72,6 +72,7 @@ class CommunitiesAnalysis final : public Analysis {
         if (top_by_ != "degree" && top_by_ != "pagerank")
             throw UsageError("--top-by must be degree or pagerank, not '" + top_by_ + "'");
         db_ = common.db_file;
+        csv_bom_ = common.csv_bom;
         directed_ = common.directed;
         types_ = common.type_specs;
     }
@@ -90,7 +91,7 @@ class CommunitiesAnalysis final : public Analysis {
         if (!initial_column_.empty()) params.initial = labels_from_column(graph, initial_column_);
         CommunityResult result = detect_communities(graph, params);
         if (!membership_out_.empty())
-            write_membership_csv(membership_out_, graph, result.community);
+            write_membership_csv(membership_out_, graph, result.community, csv_bom_);
         // Top members by the scores an analysis before computed (the batch job's rank), else by
         // --top-by.
         std::vector<double> scores = env.scores;
@@ -127,9 +128,10 @@ class CommunitiesAnalysis final : public Analysis {
 
     std::string_view section() const override { return "communities"; }
     std::string_view batch_file() const override { return "communities.csv"; }
-    void write_files(const Dataset& dataset, const std::filesystem::path& folder,
+    void write_files(const Dataset& dataset, const std::filesystem::path& folder, bool csv_bom,
                      std::vector<std::filesystem::path>& written) const override {
-        write_membership_csv(folder / "communities.csv", dataset.graph, report_.result.community);
+        write_membership_csv(folder / "communities.csv", dataset.graph, report_.result.community,
+                             csv_bom);
         written.push_back(folder / "communities.csv");
     }
     std::string start_line(const Dataset&) const override {
@@ -149,7 +151,7 @@ class CommunitiesAnalysis final : public Analysis {
     std::int64_t initial_run_ = 0;
     std::string db_, columns_text_;
     ListedColumns columns_;
-    bool directed_ = false;
+    bool directed_ = false, csv_bom_ = false;
     std::vector<std::string> types_;
     CommunityReport report_;
 };

@@ -199,13 +199,14 @@ Command stats_command() {
             "degrees, connected components",
             [](CLI::App& app, CommonOptions& common) -> std::function<int()> {
                 add_common_options(app, common, true);
-                app.add_option("--format", common.format, "Output format: table, csv or json")
-                    ->capture_default_str();
+                add_output_options(app, common);
                 return [&common] {
-                    const OutputFormat format = parse_output_format(common.format);
+                    const OutputTarget target = common.output_target();
+                    check_output(target);
                     check_memory(common, common.input(), "stats",
                                  [](const InputSize& size) { return memory::stats(size); });
-                    print_text(render(summarize(load_input(common)), format));
+                    common.emit(target, render(summarize(load_input(common)), target.format),
+                                "stats");
                     return 0;
                 };
             }};

@@ -384,6 +384,7 @@ void read_output([[maybe_unused]] const toml::table& root, const std::string& fi
     output.strings("columns", job.columns);
     output.check([&] { ListedColumns{job.columns}; });
     output.boolean("save_to_db", job.save);
+    output.boolean("csv_bom", job.csv_bom);
     output.finish();
 }
 

@@ -19,7 +19,7 @@ namespace {
 
 struct ReportArgs {
     std::string job_file, out;
-    bool no_save = false;
+    bool no_save = false, csv_bom = false;
 };
 
 // The job of the job file (or the defaults), with what the command line says instead.
@@ -45,6 +45,7 @@ JobSpec job_for(const ReportArgs& args, const CommonOptions& common) {
     for (const auto& spec : common.type_specs) job.type_specs.push_back(spec);
     if (!args.out.empty()) job.out_dir = args.out;
     if (args.no_save) job.save = false;
+    if (args.csv_bom) job.csv_bom = true;
     return job;
 }
 
@@ -59,7 +60,9 @@ int run_report(const ReportArgs& args, const CommonOptions& common) {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     common.timing("report", seconds);
     if (!common.quiet) fmt::print(stderr, "catena: report written in {:.1f} s\n", seconds);
-    fmt::print("Report: {}\nSummary: {}\n", outputs.html.string(), outputs.summary.string());
+    for (const std::string& line : outputs.notes) common.note(line);
+    fmt::print("Report: {}\nSummary: {}\nWorkbook: {}\n", outputs.html.string(),
+               outputs.summary.string(), outputs.workbook.string());
     for (const auto& table : outputs.tables) fmt::print("Table: {}\n", table.string());
     if (outputs.run_id) fmt::print("Saved as run {} in {}\n", outputs.run_id, job.db_file);
     return 0;
@@ -72,7 +75,8 @@ Command report_command() {
         "report",
         "The batch job: run the analyses a job file lists (or all of them with their defaults) and "
         "write "
-        "report.html, summary.json and CSV tables into a folder, and the results into the "
+        "report.html, summary.json, report.xlsx and CSV tables into a folder, and the results into "
+        "the "
         "workspace database "
         "when the input is one",
         [](CLI::App& app, CommonOptions& common) -> std::function<int()> {
@@ -84,6 +88,9 @@ Command report_command() {
                            "Output folder (default: the job's [output] folder, or catena-report)");
             app.add_flag("--no-save", args->no_save,
                          "With --db: do not record the run in the database");
+            app.add_flag("--csv-bom", args->csv_bom,
+                         "Start the CSV tables with a UTF-8 byte-order mark, so Excel reads their "
+                         "accents right (the job's [output] csv_bom)");
             return [args, &common] { return run_report(*args, common); };
         }};
 }

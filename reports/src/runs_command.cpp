@@ -140,23 +140,26 @@ Command runs_command() {
                 auto words = std::make_shared<std::vector<std::string>>();
                 app.add_option("action", *words, "Nothing to list the runs; show ID to show one");
                 app.add_option("--db", common.db_file, "Workspace database (catena import)");
-                app.add_option("--format", common.format, "Output format: table, csv or json")
-                    ->capture_default_str();
+                add_output_options(app, common);
                 return [words, &common] {
-                    const OutputFormat format = parse_output_format(common.format);
+                    const OutputTarget target = common.output_target();
                     if (common.db_file.empty()) throw UsageError("runs needs --db FILE");
-                    if (words->empty()) {
-                        print_text(render_list(list_runs(common.db_file), common.db_file, format));
-                        return 0;
-                    }
                     std::int64_t id = 0;
-                    if (words->size() != 2 || (*words)[0] != "show" ||
-                        !whole_number((*words)[1], id) || id < 1)
+                    if (!words->empty() && (words->size() != 2 || (*words)[0] != "show" ||
+                                            !whole_number((*words)[1], id) || id < 1))
                         throw UsageError(
                             "runs: give nothing (to list the runs) or show ID (a run id, a whole "
                             "number from 1), not '" +
                             fmt::format("{}", fmt::join(*words, " ")) + "'");
-                    print_text(render_run(find_run(common.db_file, id), format));
+                    check_output(target);
+                    if (words->empty())
+                        common.emit(
+                            target,
+                            render_list(list_runs(common.db_file), common.db_file, target.format),
+                            "runs");
+                    else
+                        common.emit(target, render_run(find_run(common.db_file, id), target.format),
+                                    "run " + std::to_string(id));
                     return 0;
                 };
             }};

@@ -122,7 +122,7 @@ class ValueAnalysis final : public Analysis {
 
     std::string_view section() const override { return "value"; }
     std::string_view batch_file() const override { return "values.csv"; }
-    void write_files(const Dataset& dataset, const std::filesystem::path& folder,
+    void write_files(const Dataset& dataset, const std::filesystem::path& folder, bool csv_bom,
                      std::vector<std::filesystem::path>& written) const override;
     std::string start_line(const Dataset&) const override {
         return "value: own, network and referral value of every customer";
@@ -140,11 +140,12 @@ class ValueAnalysis final : public Analysis {
 };
 
 void ValueAnalysis::write_files(const Dataset& dataset, const std::filesystem::path& folder,
-                                std::vector<std::filesystem::path>& written) const {
+                                bool csv_bom, std::vector<std::filesystem::path>& written) const {
     ValueFilter all;
     all.columns = filter_.columns;
     all.top = 0;
-    write_file(folder / "values.csv", format_value(dataset, report_, OutputFormat::csv, all));
+    write_csv_file(folder / "values.csv", format_value(dataset, report_, OutputFormat::csv, all),
+                   csv_bom);
     written.push_back(folder / "values.csv");
 }
 

@@ -147,7 +147,7 @@ TEST_CASE("CLI: usage errors exit with 2", "[cli][errors]") {
         {"stats", "no input: give --data DIR, --edges FILE or --db FILE"},
         {"stats --data " + mini + " --db x.db", "give only one of --data, --edges and --db"},
         {"stats --data " + mini + " --format xml",
-         "--format must be table, csv or json, not 'xml'"},
+         "--format must be table, csv, json or xlsx, not 'xml'"},
         {"stats --data " + mini + " --type mentor:sideways",
          "--type 'mentor:sideways': direction must be 'directed' or 'undirected'"},
         {"stats --nodes x.csv --data " + mini, "--nodes goes with --edges"},

@@ -48,9 +48,11 @@ TEST_CASE("Golden: catena report on the sample job writes the expected summary, 
     INFO(run.err);
     REQUIRE(run.exit_code == 0);
     CHECK(run.out.find("Report: " + (out / "report.html").string()) != std::string::npos);
-    for (const char* file : {"report.html", "summary.json", "influencers.csv", "communities.csv",
-                             "seeds.csv", "compare.csv", "values.csv"})
+    CHECK(run.out.find("Workbook: " + (out / "report.xlsx").string()) != std::string::npos);
+    for (const char* file : {"report.html", "summary.json", "report.xlsx", "influencers.csv",
+                             "communities.csv", "seeds.csv", "compare.csv", "values.csv"})
         CHECK(std::filesystem::file_size(out / file) > 100);
+    CHECK(test::read_file(out / "influencers.csv").starts_with("rank,id,"));  // no BOM unasked
     const auto golden = test::source_dir() / "tests" / "golden" / "report_sample_summary.json";
     const std::string summary = stable_summary(test::read_file(out / "summary.json"));
     if (std::getenv("CATENA_UPDATE_GOLDEN")) test::write_file(golden, summary);

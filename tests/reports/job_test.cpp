@@ -51,6 +51,10 @@ TEST_CASE("Job file: the sample job parses, every default is the algorithm's own
     CHECK(minimal.run_rank);
     CHECK(minimal.run_value);
     CHECK_FALSE(minimal.run_simulate);
+    CHECK_FALSE(minimal.csv_bom);
+
+    test::write_file(scratch / "job.toml", "[data]\nfolder = \"x\"\n[output]\ncsv_bom = true\n");
+    CHECK(parse_job_file(scratch / "job.toml").csv_bom);
 }
 
 TEST_CASE("Job file: unknown keys, wrong types and bad values name the key and line",
@@ -77,6 +81,8 @@ TEST_CASE("Job file: unknown keys, wrong types and bad values name the key and l
                   "job.toml:2: column 28: seeds.exclude_segments: must be a list of strings"));
     CHECK(job_error("[communities]\nenabled = 1\n") ==
           "job.toml:2: column 11: communities.enabled: must be true or false");
+    CHECK(job_error("[output]\ncsv_bom = \"yes\"\n") ==
+          "job.toml:2: column 11: output.csv_bom: must be true or false");
     CHECK(job_error("[value]\nas_of = \"2026-02-30\"\n")
               .starts_with("job.toml:2: column 9: value.as_of: must be a date"));
     CHECK(job_error("rank = 3\n") == "job.toml:1: column 8: rank: must be a table");

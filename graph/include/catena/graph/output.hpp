@@ -26,6 +26,18 @@ namespace catena {
 // Writes `text` to `path` atomically (see above).
 void write_file(const std::filesystem::path& path, std::string_view text);
 
+// The UTF-8 byte-order mark. Excel reads a CSV file that starts with it as UTF-8 (accents and all);
+// without it, as the machine's legacy code page. catena's own CSV reader skips it.
+inline constexpr std::string_view kUtf8Bom = "\xEF\xBB\xBF";
+
+// Writes a CSV text to `path` atomically, after the byte-order mark when `byte_order_mark`.
+void write_csv_file(const std::filesystem::path& path, std::string_view text, bool byte_order_mark);
+
+// Throws the OutputError write_file would throw for `path` (no such folder, no permission), now:
+// a command checks its output file before a long run. Leaves nothing behind; a device or pipe is
+// not opened.
+void check_writable(const std::filesystem::path& path);
+
 // A CSV field (RFC 4180): quoted when it holds the delimiter, a quote or a line break, with
 // quotes doubled inside.
 std::string csv_field(std::string_view text, char delimiter = ',');

@@ -87,8 +87,10 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
                     ReadReport& report);
 
 // Writes skipped rows as CSV (file,line,table,column,reason,message,record), through a temporary
-// name; throws InputError when the file cannot be written.
-void write_rejects_csv(const std::filesystem::path& path, const std::vector<SkippedRow>& rows);
+// name, after a UTF-8 byte-order mark when `byte_order_mark` (for Excel); throws OutputError when
+// the file cannot be written.
+void write_rejects_csv(const std::filesystem::path& path, const std::vector<SkippedRow>& rows,
+                       bool byte_order_mark = false);
 
 // Loads the whole data set; throws InputError or UsageError with one clear message.
 Dataset load_dataset(const InputSource& source, const LoadOptions& options);

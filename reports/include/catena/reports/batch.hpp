@@ -4,6 +4,9 @@
 //   influencers.csv every customer's influence score and rank
 //   communities.csv id,community,opt_out (the format `catena communities --initial` reads back)
 //   seeds.csv, compare.csv, values.csv, simulation.csv   as the matching commands' --format csv
+//   report.xlsx     an Excel workbook: a Summary sheet of the headline findings, then one sheet
+//                   per CSV table (workbook.hpp says how cells are typed and laid out)
+// The CSV tables start with a UTF-8 byte-order mark when the job says so ([output] csv_bom).
 // and, when the input is a workspace database, one run in it (command "report") with every
 // result table, written in one transaction: a job that fails or is killed leaves no partial run.
 //
@@ -28,8 +31,9 @@
 namespace catena {
 
 struct BatchOutputs {
-    std::filesystem::path folder, html, summary;
+    std::filesystem::path folder, html, summary, workbook;
     std::vector<std::filesystem::path> tables;  // the CSV files written
+    std::vector<std::string> notes;             // what the workbook cut to fit Excel's limits
     std::int64_t run_id = 0;                    // in the database; 0: not saved
     std::string summary_json;                   // what summary.json holds
 };

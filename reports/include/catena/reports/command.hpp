@@ -48,6 +48,8 @@ struct CommonOptions {
     bool directed = false;
     std::vector<std::string> type_specs;
     std::string format = "table";
+    std::string output;    // --output FILE ("": standard output)
+    bool csv_bom = false;  // --csv-bom: CSV files and output start with a UTF-8 byte-order mark
     bool quiet = false;
     bool timings = false;
     bool estimate = false;
@@ -64,10 +66,24 @@ struct CommonOptions {
     // With --timings: "catena: timing: STEP SECONDS s" on stderr.
     void timing(std::string_view step, double seconds) const;
     void note(std::string_view line) const;  // "catena: note: ..." unless --quiet
+
+    // --format, --output and --csv-bom, parsed (parse_output_target's usage errors).
+    OutputTarget output_target() const;
+    // Writes a result rendered as target.format: to the file or standard output, CSV after a
+    // byte-order mark with --csv-bom; for xlsx, a workbook of one sheet named `sheet` made from
+    // the CSV text.
+    void emit(const OutputTarget& target, std::string text, std::string_view sheet) const;
 };
 
 // Adds the shared options to `command`; `with_db_input`: --db names the input workspace.
 void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_input);
+// Throws the OutputError writing target.file would (no such folder, no permission), before a
+// long run rather than after it.
+void check_output(const OutputTarget& target);
+
+// Adds --format (table, csv, json or xlsx), -o/--output and --csv-bom, for a command that prints
+// a result.
+void add_output_options(CLI::App& command, CommonOptions& options);
 
 // Thrown when --estimate has printed its estimate: the command stops there, successfully.
 struct EstimateOnly {};
@@ -123,13 +139,13 @@ class Analysis {
     virtual Json summary(const Dataset& dataset) const;
     virtual void save(RunWriter& writer, const Dataset& dataset) const = 0;
 
-    // The batch job: its section of summary.json, and the files it writes into the output folder
-    // (default: render(csv) as batch_file()).
+    // The batch job: its section of summary.json, and the CSV files it writes into the output
+    // folder (default: render(csv) as batch_file()), after a UTF-8 byte-order mark when `csv_bom`.
     virtual std::string_view section() const = 0;
     virtual Json section_json(const Dataset& dataset, const AnalysisEnv& env) const = 0;
     virtual std::string_view batch_file() const = 0;
     virtual void write_files(const Dataset& dataset, const std::filesystem::path& folder,
-                             std::vector<std::filesystem::path>& written) const;
+                             bool csv_bom, std::vector<std::filesystem::path>& written) const;
     // The line of progress as it starts in a batch job.
     virtual std::string start_line(const Dataset& dataset) const = 0;
 };

@@ -62,9 +62,11 @@ std::string render(const Dataset& dataset, const CommunityReport& report, Output
 std::vector<std::uint32_t> labels_from_column(const InfluenceGraph& graph, std::string_view column);
 
 // id,community,opt_out (true or false) for every customer: `catena communities --initial` reads
-// it back (the opt_out column is there to filter on, not read).
+// it back (the opt_out column is there to filter on, not read). `byte_order_mark`: the file
+// starts with one, for Excel.
 void write_membership_csv(const std::filesystem::path& path, const InfluenceGraph& graph,
-                          const std::vector<std::uint32_t>& community);
+                          const std::vector<std::uint32_t>& community,
+                          bool byte_order_mark = false);
 
 class Analysis;
 // `catena communities` as an Analysis (command.hpp); `top_members`: each community's top customers

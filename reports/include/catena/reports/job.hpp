@@ -63,7 +63,8 @@ struct JobSpec {
     std::size_t scatter_points = 2000;  // at most this many customers in the value scatter plot
     // Customer columns listed beside each customer in the tables (as --columns).
     std::vector<std::string> columns;
-    bool save = true;  // with a database input: record the run in it
+    bool save = true;      // with a database input: record the run in it
+    bool csv_bom = false;  // CSV tables start with a UTF-8 byte-order mark (Excel)
 
     // Segments the analyses name (seeds.only_segments and seeds.exclude_segments), each with
     // its key: checked against the data before any analysis runs.
