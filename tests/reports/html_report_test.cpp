@@ -150,6 +150,9 @@ TEST_CASE("The report formats numbers for people and shows every section's facts
     CHECK(html.find("23 Nov 2026, 15:00 UTC") != std::string::npos);
     CHECK(html.find("took 4 s") != std::string::npos);
     CHECK(html.find("The 12 largest of 19 communities") != std::string::npos);
+    // The highlights: the hidden influencers' count comes from the value quadrants' `customers`.
+    CHECK(html.find("<li><b>85</b> hidden influencers: customers who buy little themselves but "
+                    "move others.</li>") != std::string::npos);
     CHECK(html.find("<dt>damping</dt><dd>0.85</dd>") != std::string::npos);  // a parameter
     CHECK(html.find("<dt>simulations</dt><dd>1,000</dd>") != std::string::npos);
     for (const char* section :

@@ -41,7 +41,7 @@ void value_highlight(const Json& summary, std::vector<std::string>& items) {
     for (const Json& quadrant : *quadrants)
         if (quadrant_key(optional_text(quadrant, "name", "value.quadrants").value_or("")) ==
             "hiddeninfluencers")
-            if (const auto n = optional_number(quadrant, "count", "value.quadrants"))
+            if (const auto n = optional_number(quadrant, "customers", "value.quadrants"))
                 items.push_back(
                     fmt::format("<b>{}</b> hidden influencers: customers who buy "
                                 "little themselves but move others.",
