@@ -122,7 +122,7 @@ ReachResult influence_on(const InfluenceGraph& graph, std::span<const double> we
 
 ChainFinder::ChainFinder(const InfluenceGraph& graph, std::span<const double> weights,
                          NodeId origin, Direction direction, std::span<const NodeId> ends)
-    : graph_(graph), weights_(weights), origin_(origin), direction_(direction) {
+    : weights_(weights), origin_(origin), direction_(direction) {
     const NodeId n = graph.num_nodes();
     if (origin >= n) throw UsageError("explain: not a customer");
     if (weights.size() != graph.num_edges())

@@ -55,7 +55,9 @@ json job_parameters(const JobSpec& job) {
                       {"exclude_segments", job.seeds.exclude_segments},
                       {"only_kind", job.seeds.only_kind},
                       {"seed", job.seeds.params.seed}};
-    if (job.run_cards) p["cards"] = {{"simulations", job.card_simulations}, {"top", job.card_top}};
+    if (job.run_cards)
+        p["cards"] = {
+            {"simulations", job.card_simulations}, {"top", job.card_top}, {"max", job.card_limit}};
     if (job.run_compare)
         p["compare"] = {{"k", job.compare.k},
                         {"simulations", job.compare.simulation.simulations},
@@ -332,7 +334,8 @@ std::vector<std::string> listed_customers(const json& summary) {
 // and seed; one context (scores, communities, value) serves them all.
 json customer_cards(const JobSpec& job, const Dataset& dataset, const json& summary,
                     const Progress& say) {
-    const std::vector<std::string> ids = listed_customers(summary);
+    std::vector<std::string> ids = listed_customers(summary);
+    if (ids.size() > job.card_limit) ids.resize(job.card_limit);
     json cards = json::array();
     if (ids.empty()) return cards;
     ExplainOptions options;
@@ -340,6 +343,7 @@ json customer_cards(const JobSpec& job, const Dataset& dataset, const json& summ
     options.value.params.network.model = job.model;
     options.value.probability = ProbabilityModel::parse(job.probability);
     options.communities = job.communities;
+    options.rank = job.rank;  // the card's scores are the report's
     options.samples = job.card_simulations;
     options.top = job.card_top;
     say(fmt::format("cards: why each of the {} listed customers ranks where they do", ids.size()));

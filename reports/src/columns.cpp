@@ -1,6 +1,8 @@
 #include "catena/reports/columns.hpp"
 
 #include <algorithm>
+#include <cctype>
+#include <optional>
 
 #include <fmt/format.h>
 

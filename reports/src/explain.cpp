@@ -36,15 +36,22 @@ void compute_measures(const Dataset& dataset, ExplainContext& context) {
         context.measures.push_back(score);
         context.scores.push_back(rank_customers(dataset, options).scores);
     };
-    RankOptions options;
+    RankOptions options = context.options.rank;
     options.top = 1;
-    add(RankMeasure::pagerank, "", options);
+    options.columns = {};
+    options.measure = RankMeasure::pagerank;
+    add(RankMeasure::pagerank,
+        options.personalize.empty() ? "" : "personalised by " + options.personalize, options);
+    options.personalize.clear();  // PageRank's alone
     options.measure = RankMeasure::degree;
     add(RankMeasure::degree, "", options);
     options.measure = RankMeasure::core;
     add(RankMeasure::core, "", options);
     options.measure = RankMeasure::betweenness;
-    if (n > kExactBetweennessNodes) {
+    if (options.sampling.pivots > 0) {
+        add(RankMeasure::betweenness,
+            fmt::format("sampled from {} of {} customers", options.sampling.pivots, n), options);
+    } else if (n > kExactBetweennessNodes) {
         options.sampling.pivots = kBetweennessPivots;
         options.sampling.seed = context.options.value.params.network.seed;
         add(RankMeasure::betweenness,
@@ -99,7 +106,7 @@ NodeId explained_customer(const Dataset& dataset, const std::string& id) {
         std::vector<std::string> ids;
         ids.reserve(graph.num_nodes());
         for (NodeId other = 0; other < graph.num_nodes(); ++other)
-            ids.emplace_back(graph.external_id(other));
+            if (!graph.opt_out(other)) ids.emplace_back(graph.external_id(other));
         const std::optional<std::string> near = closest(id, ids);
         throw UsageError("explain: no customer '" + id + "' in " + dataset.source +
                          (near ? " (did you mean " + *near + "?)" : ""));
@@ -172,6 +179,7 @@ ExplainParams sampling(const ExplainOptions& options) {
 // Each listed customer's most likely chain (from the origin, or to it) and direct tie.
 void attach_chains(const InfluenceGraph& graph, std::span<const double> weights, NodeId origin,
                    ChainFinder::Direction direction, std::vector<ExplainedCustomer>& listed) {
+    if (listed.empty()) return;  // (no ends would mean every customer)
     std::vector<NodeId> ends;
     for (const ExplainedCustomer& c : listed) ends.push_back(c.node);
     const ChainFinder chains(graph, weights, origin, direction, ends);

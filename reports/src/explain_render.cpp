@@ -192,6 +192,13 @@ Json to_json(const Dataset& dataset, const ExplainReport& r) {
 
 namespace {
 
+// "C0042 Noor El Amrani", or the id alone for a customer without a name.
+std::string who(const InfluenceGraph& graph, NodeId node) {
+    std::string text(graph.external_id(node));
+    if (!graph.name(node).empty()) text += " " + std::string(graph.name(node));
+    return text;
+}
+
 // "C0042 -friend 0.31-> C0107 -family 0.50-> C0333"
 std::string chain_text(const InfluenceGraph& graph, const Chain& chain) {
     if (chain.links.empty()) return "";
@@ -213,8 +220,7 @@ std::string customers_table(const InfluenceGraph& graph, const std::vector<Expla
     std::string out;
     for (std::size_t index = 0; index < list.size(); ++index) {
         const ExplainedCustomer& c = list[index];
-        out += fmt::format("  {:>2}. {} {}  ", index + 1, graph.external_id(c.node),
-                           graph.name(c.node));
+        out += fmt::format("  {:>2}. {}  ", index + 1, who(graph, c.node));
         for (std::size_t column = 0; column < columns.names().size(); ++column)
             out += fmt::format("[{}: {}] ", columns.names()[column],
                                columns.value(graph, column, c.node));
@@ -236,8 +242,7 @@ std::string customers_table(const InfluenceGraph& graph, const std::vector<Expla
 std::string header_text(const Dataset& dataset, const ExplainReport& r) {
     const InfluenceGraph& graph = dataset.graph;
     const NodeId node = r.node;
-    std::string out = fmt::format("{} {} ({}", graph.external_id(node), graph.name(node),
-                                  to_string(graph.kind(node)));
+    std::string out = fmt::format("{} ({}", who(graph, node), to_string(graph.kind(node)));
     if (!graph.segment(node).empty()) out += fmt::format(", {}", graph.segment(node));
     out += ")\n";
     for (std::size_t column = 0; column < graph.attribute_names().size(); ++column)
@@ -254,8 +259,7 @@ std::string header_text(const Dataset& dataset, const ExplainReport& r) {
                        money(r.community_summary.total_value));
     std::string top;
     for (const NodeId member : r.community_summary.top_members)
-        top += fmt::format("{}{} {}", top.empty() ? "" : ", ", graph.external_id(member),
-                           graph.name(member));
+        top += (top.empty() ? "" : ", ") + who(graph, member);
     if (!top.empty()) out += "  top members by PageRank: " + top + "\n";
     return out;
 }
@@ -319,10 +323,8 @@ std::string network_text(const Dataset& dataset, const ExplainReport& r) {
 }
 
 std::string step_text(const InfluenceGraph& graph, const ReferralStep& step) {
-    std::string who =
-        step.opted_out ? "(opted out)"
-                       : fmt::format("{} {}", graph.external_id(step.node), graph.name(step.node));
-    return fmt::format("{}{}, {}", who,
+    const std::string customer = step.opted_out ? "(opted out)" : who(graph, step.node);
+    return fmt::format("{}{}, {}", customer,
                        step.date == kNoDate ? "" : ", " + format_iso_date(step.date),
                        step.converted ? "converted" : "not converted");
 }

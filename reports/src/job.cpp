@@ -371,6 +371,7 @@ void read_cards([[maybe_unused]] const toml::table& root, const std::string& fil
     cards.boolean("enabled", job.run_cards);
     cards.integer("simulations", job.card_simulations, 1);
     cards.integer("top", job.card_top, 1, 1000);
+    cards.integer("max", job.card_limit, 1, 10'000);
     cards.finish();
 }
 

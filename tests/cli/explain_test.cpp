@@ -223,3 +223,25 @@ TEST_CASE("catena report: each listed customer's card is catena explain's, and l
     REQUIRE(without.exit_code == 0);
     CHECK(!Json::parse(test::read_file(scratch / "w" / "summary.json")).contains("cards"));
 }
+
+TEST_CASE("catena report: at most [cards] max cards, scored with the job's [rank] settings",
+          "[cli][explain][report]") {
+    test::ScratchDir scratch;
+    test::write_file(scratch / "job.toml", "[data]\nfolder = \"" +
+                                               (test::source_dir() / "samples" / "crm").string() +
+                                               "\"\n[rank]\ndamping = 0.5\n[cards]\nmax = 3\n"
+                                               "simulations = 500\n");
+    const auto run = test::run_catena("report --job '" + (scratch / "job.toml").string() +
+                                      "' --quiet --out '" + (scratch / "r").string() + "'");
+    INFO(run.err);
+    REQUIRE(run.exit_code == 0);
+    const Json summary = Json::parse(test::read_file(scratch / "r" / "summary.json"));
+    REQUIRE(summary["cards"].size() == 3);
+    // The first card is the top influencer's, scored as the report scores (damping 0.5, where
+    // catena explain's default is 0.85).
+    const Json& card = summary["cards"][0];
+    CHECK(card["customer"]["id"] == summary["influencers"]["top"][0]["id"]);
+    CHECK(card["scores"][0]["measure"] == "pagerank");
+    CHECK(card["scores"][0]["rank"] == 1);
+    CHECK(card["scores"][0]["score"] == summary["influencers"]["top"][0]["score"]);
+}

@@ -16,8 +16,8 @@
 // - The most likely chain from u to v: the path u = x0 -> x1 -> ... -> xk = v whose links' weights
 //   multiply to the most, found by Dijkstra on -log(weight) (every weight is in [0, 1]). Under IC
 //   its product is the probability that every link of that chain fires; it is a lower bound of
-//   P(u activates v), which sums over every path. Ties go to the chain found first (fewer links,
-//   then lower NodeIds along the way, since Dijkstra settles nodes in (cost, NodeId) order).
+//   P(u activates v), which sums over every path. Among equally likely chains the one settled
+//   first wins (Dijkstra settles nodes in (cost, NodeId) order), so the choice is deterministic.
 //
 // Each sample draws from its own random stream derived from (seed, index), and counts are
 // integers summed in a fixed order, so results are identical at any thread count.
@@ -102,7 +102,6 @@ class ChainFinder {
     double probability(NodeId end) const;  // 0 when unreachable
 
   private:
-    const InfluenceGraph& graph_;
     std::span<const double> weights_;
     NodeId origin_;
     Direction direction_;

@@ -33,6 +33,7 @@
 #include "catena/reports/columns.hpp"
 #include "catena/reports/communities.hpp"
 #include "catena/reports/output_format.hpp"
+#include "catena/reports/rank.hpp"
 #include "catena/reports/value.hpp"
 
 namespace catena {
@@ -47,7 +48,10 @@ struct ExplainOptions {
     std::size_t top = 10;         // contributors, influencers, referrals per level to list; 0: all
     std::uint32_t depth = 3;      // referral-tree levels listed, up and down
     CommunityParams communities;  // Leiden, seed 1: as `catena communities`
-    ListedColumns columns;        // --columns for the listed customers (resolved by the context)
+    // How the scores are computed, as `catena rank` (direction, damping, weights, personalised
+    // PageRank, betweenness pivots); its measure, top and columns are not used.
+    RankOptions rank;
+    ListedColumns columns;  // --columns for the listed customers (resolved by the context)
 };
 
 // One score of the customer among all customers.

@@ -57,6 +57,7 @@ struct JobSpec {
     bool run_cards = true;
     std::uint32_t card_simulations = 10'000;
     std::size_t card_top = 10;
+    std::size_t card_limit = 60;  // at most this many cards (the first listed customers)
 
     // [output]
     std::filesystem::path out_dir = "catena-report";
