@@ -30,8 +30,9 @@ std::string line_of(const std::string& text, const std::string& start) {
 
 }  // namespace
 
-TEST_CASE("--columns passes customer attributes through rank, seeds, value and communities",
-          "[cli][columns]") {
+TEST_CASE(
+    "Columns: --columns passes customer attributes through rank, seeds, value and communities",
+    "[cli][columns]") {
     // C0042 is Noor El Amrani, a food blogger in Utrecht who prefers the app.
     const auto rank = run_ok("rank --top 5 --columns channel,profession --format csv");
     CHECK(first_line(rank.out) == "rank,id,name,kind,segment,value,score,channel,profession");
@@ -72,7 +73,7 @@ TEST_CASE("--columns passes customer attributes through rank, seeds, value and c
     CHECK(first_line(card_csv.out).ends_with(",date,converted,city"));
 }
 
-TEST_CASE("--columns with a column the customers do not have is one usage error",
+TEST_CASE("Columns: --columns with a column the customers do not have is one usage error",
           "[cli][columns]") {
     for (const char* command : {"rank", "seeds -k 2", "value", "communities", "explain C0042"}) {
         INFO(command);

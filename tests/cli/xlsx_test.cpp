@@ -310,7 +310,7 @@ TEST_CASE("xlsx: report.xlsx has a Summary sheet, then one sheet per CSV table o
     CHECK(summary_sheet["kinds"][2] == json::array({"n", "s"}));  // figures and names
 }
 
-TEST_CASE("xlsx: a report's rejected rows are its last sheet; --csv-bom marks them too",
+TEST_CASE("xlsx: a report's rejected rows are its last sheet, and --csv-bom marks them too",
           "[cli][xlsx][report]") {
     test::ScratchDir scratch;
     const auto data = scratch / "data";

@@ -50,7 +50,7 @@ TEST_CASE("Workbook: a column is numeric when every cell is a plain number", "[r
     }
 }
 
-TEST_CASE("Workbook: one text cell makes the column text; id columns are always text",
+TEST_CASE("Workbook: one text cell makes the column text, and id columns are always text",
           "[report][xlsx]") {
     test::ScratchDir scratch;
     Workbook workbook;
