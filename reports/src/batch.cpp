@@ -187,30 +187,7 @@ json data_summary(const Dataset& dataset) {
     }
     if (input.filtered > 0) data["filtered_rows"] = input.filtered;
     if (input.merged_customers > 0) data["merged_customers"] = input.merged_customers;
-    if (!input.imports.empty()) {
-        json imports = json::array();
-        for (const ImportRecord& record : input.imports) {
-            // The record's JSON texts, when they parse; the page shows the file names and reasons.
-            json files =
-                record.files.empty() ? json::array() : json::parse(record.files, nullptr, false);
-            if (!files.is_array()) files = json::array();
-            json reasons = record.skipped_by_reason.empty()
-                               ? json::object()
-                               : json::parse(record.skipped_by_reason, nullptr, false);
-            if (!reasons.is_object()) reasons = json::object();
-            imports.push_back({{"id", record.id},
-                               {"time", record.time},
-                               {"mode", record.mode},
-                               {"added", record.added},
-                               {"updated", record.updated},
-                               {"unchanged", record.unchanged},
-                               {"skipped", record.skipped},
-                               {"filtered", record.filtered},
-                               {"skipped_by_reason", reasons},
-                               {"files", files}});
-        }
-        data["imports"] = imports;
-    }
+    if (!input.imports.empty()) data["imports"] = imports_json(input.imports);
     return data;
 }
 

@@ -95,28 +95,7 @@ nlohmann::ordered_json to_json(const StatsSummary& stats) {
                      {"skipped_by_reason", reasons},
                      {"filtered_rows", stats.input.filtered},
                      {"merged_customers", stats.input.merged_customers}};
-    if (!stats.input.imports.empty()) {
-        nlohmann::ordered_json imports = nlohmann::ordered_json::array();
-        for (const ImportRecord& record : stats.input.imports) {
-            nlohmann::ordered_json by_reason = nlohmann::ordered_json::object();
-            if (!record.skipped_by_reason.empty())
-                by_reason = nlohmann::ordered_json::parse(record.skipped_by_reason, nullptr, false);
-            nlohmann::ordered_json files = nlohmann::ordered_json::array();
-            if (!record.files.empty())
-                files = nlohmann::ordered_json::parse(record.files, nullptr, false);
-            imports.push_back({{"id", record.id},
-                               {"time", record.time},
-                               {"mode", record.mode},
-                               {"added", record.added},
-                               {"updated", record.updated},
-                               {"unchanged", record.unchanged},
-                               {"skipped", record.skipped},
-                               {"filtered", record.filtered},
-                               {"skipped_by_reason", by_reason},
-                               {"files", files}});
-        }
-        json["imports"] = imports;
-    }
+    if (!stats.input.imports.empty()) json["imports"] = imports_json(stats.input.imports);
     return json;
 }
 
@@ -270,6 +249,32 @@ std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(
     std::stable_sort(sorted.begin(), sorted.end(),
                      [](const auto& a, const auto& b) { return a.second > b.second; });
     return sorted;
+}
+
+nlohmann::ordered_json imports_json(const std::vector<ImportRecord>& records) {
+    using Json = nlohmann::ordered_json;
+    Json imports = Json::array();
+    for (const ImportRecord& record : records) {
+        // The record's JSON texts, when they parse.
+        Json files =
+            record.files.empty() ? Json::array() : Json::parse(record.files, nullptr, false);
+        if (!files.is_array()) files = Json::array();
+        Json reasons = record.skipped_by_reason.empty()
+                           ? Json::object()
+                           : Json::parse(record.skipped_by_reason, nullptr, false);
+        if (!reasons.is_object()) reasons = Json::object();
+        imports.push_back({{"id", record.id},
+                           {"time", record.time},
+                           {"mode", record.mode},
+                           {"added", record.added},
+                           {"updated", record.updated},
+                           {"unchanged", record.unchanged},
+                           {"skipped", record.skipped},
+                           {"filtered", record.filtered},
+                           {"skipped_by_reason", std::move(reasons)},
+                           {"files", std::move(files)}});
+    }
+    return imports;
 }
 
 std::string skipped_rows_summary(const std::vector<SkippedRow>& skipped) {

@@ -7,6 +7,8 @@
 #include <string>
 #include <vector>
 
+#include <nlohmann/json.hpp>
+
 #include "catena/graph/dataset.hpp"
 #include "catena/reports/output_format.hpp"
 
@@ -44,6 +46,9 @@ struct StatsSummary {
 
 // "12 bad rows skipped: 7 unknown customer, 5 bad date" (empty when none).
 std::string skipped_rows_summary(const std::vector<SkippedRow>& skipped);
+
+// The workspace's import records as stats and summary.json's data section give them (`imports`).
+nlohmann::ordered_json imports_json(const std::vector<ImportRecord>& records);
 // Skipped rows by reason, most first (ties by reason).
 std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(
     const std::vector<SkippedRow>& skipped);
