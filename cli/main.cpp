@@ -76,9 +76,9 @@ void print_input_error(std::string_view message) {
 // OpenMP's threads wait for work by sleeping, not spinning, unless the user chose otherwise.
 // libgomp's default spins up to 300,000 times at every barrier: when another process holds one of
 // the cores, the spinning thread takes the time slices the working one needs, and PageRank on
-// email-Enron took 0.5-12 s instead of 0.1-0.5 s (issue 16; bench/RESULTS.md, busy machine).
-// The policy is read when the OpenMP runtime loads, before main, so catena sets it and starts
-// itself again once; if that fails it runs on with the runtime's default.
+// email-Enron took 0.5-12 s instead of 0.1-0.5 s (issue 16; bench/KERNELS.md, "OpenMP wait
+// policy"). The policy is read when the OpenMP runtime loads, before main, so catena sets it and
+// starts itself again once; if that fails it runs on with the runtime's default.
 void wait_passively(char** argv) {
     if (std::getenv("OMP_WAIT_POLICY") != nullptr) return;
     if (setenv("OMP_WAIT_POLICY", "passive", 1) != 0) return;

@@ -200,6 +200,19 @@ DiffusionModel ModelTexts::diffusion() const {
     throw UsageError("--model must be ic or lt, not '" + model + "'");
 }
 
+void RfmWindowTexts::bind(CLI::App& app, ProfileParams& profile) {
+    app.add_option("--as-of", as_of,
+                   "End of the RFM window, YYYY-MM-DD (default: the last transaction)");
+    app.add_option("--window", profile.window_days, "RFM window in days")->capture_default_str();
+}
+
+void RfmWindowTexts::apply(ProfileParams& profile) const {
+    if (as_of.empty()) return;
+    const std::optional<Date> date = parse_iso_date(as_of);
+    if (!date) throw UsageError("--as-of must be a date YYYY-MM-DD, not '" + as_of + "'");
+    profile.as_of = *date;
+}
+
 Json Analysis::summary(const Dataset&) const { return Json::object(); }
 
 void Analysis::write_files(const Dataset& dataset, const std::filesystem::path& folder,

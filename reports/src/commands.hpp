@@ -4,6 +4,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "catena/algorithms/customer_value.hpp"
 #include "catena/algorithms/propagation.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/reports/command.hpp"
@@ -31,6 +32,15 @@ struct ModelTexts {
     void bind(CLI::App& app, const std::string& model_help = "ic or lt");
     DiffusionModel diffusion() const;
     ProbabilityModel probabilities() const { return ProbabilityModel::parse(probability); }
+};
+
+// --as-of and --window, the RFM window of customer value, shared by value and explain: bind()
+// adds them (window_days bound to `profile`), apply() sets profile.as_of from the text (usage
+// error for a text that is not YYYY-MM-DD).
+struct RfmWindowTexts {
+    std::string as_of;
+    void bind(CLI::App& app, ProfileParams& profile);
+    void apply(ProfileParams& profile) const;
 };
 
 }  // namespace catena

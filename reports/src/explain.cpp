@@ -2,7 +2,6 @@
 #include "catena/reports/explain.hpp"
 
 #include <algorithm>
-#include <numeric>
 #include <unordered_set>
 
 #include <fmt/format.h>
@@ -64,8 +63,7 @@ void compute_measures(const Dataset& dataset, ExplainContext& context) {
     }
 }
 
-// Customers above `node` in the list of who `referrer` referred: by date (undated last), then
-// input order.
+// The order of a referrer's referrals: by date (undated last), then input order.
 bool earlier(const Referral& a, std::size_t a_index, const Referral& b, std::size_t b_index) {
     const auto key = [](const Referral& r, std::size_t index) {
         return std::pair(r.date == kNoDate ? INT32_MAX : r.date, index);
@@ -232,7 +230,6 @@ ReferralStep referral_step(const Dataset& dataset, const ExplainContext& context
     ReferralStep step;
     step.node = referred;
     step.referrer = referrer;
-    step.opted_out = dataset.graph.opt_out(referred);
     step.credited = context.value.result.referral.referred_by[referred] == referrer;
     for (const std::size_t index : context.referrals_by_referrer[referrer]) {
         const Referral& referral = dataset.referrals[index];
@@ -259,7 +256,6 @@ void explain_referrals(const Dataset& dataset, const ExplainContext& context,
         const NodeId above = referral.referred_by[below];
         ReferralStep step = referral_step(dataset, context, above, below);
         step.node = above;
-        step.opted_out = dataset.graph.opt_out(above);
         report.referred_by.push_back(step);
         below = above;
     }

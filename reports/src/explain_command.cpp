@@ -52,10 +52,7 @@ class ExplainAnalysis final : public Analysis {
             ->capture_default_str();
         app.add_option("--delta", p.network.delta, "Network value: failure probability")
             ->capture_default_str();
-        app.add_option("--as-of", as_of_,
-                       "End of the RFM window, YYYY-MM-DD (default: the last transaction)");
-        app.add_option("--window", p.profile.window_days, "RFM window in days")
-            ->capture_default_str();
+        rfm_window_.bind(app, p.profile);
         app.add_option("--columns", columns_,
                        "Customer columns to list beside each contributor and influencer, e.g. "
                        "email,owner");
@@ -69,11 +66,8 @@ class ExplainAnalysis final : public Analysis {
         options_.value.probability = model_.probabilities();
         options_.communities.seed = options_.value.params.network.seed;
         if (options_.samples == 0) throw UsageError("--sims must be at least 1");
-        if (!as_of_.empty()) {
-            const std::optional<Date> as_of = parse_iso_date(as_of_);
-            if (!as_of) throw UsageError("--as-of must be a date YYYY-MM-DD, not '" + as_of_ + "'");
-            options_.value.params.profile.as_of = *as_of;
-        }
+        rfm_window_.apply(options_.value.params.profile);
+        if (!html_.empty()) check_writable(html_);  // before the run, as --output is
         options_.value.params.validate();
     }
 
@@ -122,7 +116,8 @@ class ExplainAnalysis final : public Analysis {
   private:
     ExplainOptions options_;
     ModelTexts model_;
-    std::string as_of_, columns_;
+    RfmWindowTexts rfm_window_;
+    std::string columns_;
     std::string html_;
     ExplainReport report_;
 };

@@ -81,7 +81,7 @@ Json rest_json(const ExplainRest& rest, bool reach) {
 
 Json step_json(const InfluenceGraph& graph, const ReferralStep& step, bool down) {
     Json json = {{"id", id_or_null(graph, step.node)},
-                 {"name", step.opted_out ? "(opted out)" : std::string(graph.name(step.node))}};
+                 {"name", name_or_opted_out(graph, step.node)}};
     if (down) json["referrer"] = id_or_null(graph, step.referrer);
     json["date"] = step.date == kNoDate ? Json(nullptr) : Json(format_iso_date(step.date));
     json["converted"] = step.converted;
@@ -323,7 +323,7 @@ std::string network_text(const Dataset& dataset, const ExplainReport& r) {
 }
 
 std::string step_text(const InfluenceGraph& graph, const ReferralStep& step) {
-    const std::string customer = step.opted_out ? "(opted out)" : who(graph, step.node);
+    const std::string customer = graph.opt_out(step.node) ? "(opted out)" : who(graph, step.node);
     return fmt::format("{}{}, {}", customer,
                        step.date == kNoDate ? "" : ", " + format_iso_date(step.date),
                        step.converted ? "converted" : "not converted");
@@ -381,12 +381,13 @@ std::string csv_text(const Dataset& dataset, const ExplainReport& r) {
                        r.options.columns);
     const auto step_row = [&](const char* section, std::uint32_t level, std::size_t order,
                               const ReferralStep& step) {
+        const bool opted_out = graph.opt_out(step.node);
         out += fmt::format("{},{},{},{},{},,,,,,,,,{},{}{}\n", section, level, order,
-                           step.opted_out ? "" : csv_field(graph.external_id(step.node)),
-                           csv_field(step.opted_out ? "(opted out)" : graph.name(step.node)),
+                           opted_out ? "" : csv_field(graph.external_id(step.node)),
+                           csv_field(name_or_opted_out(graph, step.node)),
                            step.date == kNoDate ? "" : format_iso_date(step.date), step.converted,
-                           step.opted_out ? std::string(r.options.columns.names().size(), ',')
-                                          : r.options.columns.csv_cells(graph, step.node));
+                           opted_out ? std::string(r.options.columns.names().size(), ',')
+                                     : r.options.columns.csv_cells(graph, step.node));
     };
     for (std::size_t index = 0; index < r.referred_by.size(); ++index)
         step_row("referred_by", static_cast<std::uint32_t>(index + 1), 1, r.referred_by[index]);

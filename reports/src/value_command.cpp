@@ -47,10 +47,7 @@ class ValueAnalysis final : public Analysis {
         app.add_option("--columns", columns_,
                        "Customer columns to list beside each customer, e.g. email,owner (any "
                        "column of the customers, or name, kind, segment, value, cost)");
-        app.add_option("--as-of", as_of_,
-                       "End of the RFM window, YYYY-MM-DD (default: the last transaction)");
-        app.add_option("--window", p.profile.window_days, "RFM window in days")
-            ->capture_default_str();
+        rfm_window_.bind(app, p.profile);
         model_.bind(app);
         app.add_option(
                "--eps", p.network.epsilon,
@@ -87,11 +84,7 @@ class ValueAnalysis final : public Analysis {
         options_.params.network.model = model_.diffusion();
         options_.probability = model_.probabilities();
         options_.params.referral.converted_only = !all_referrals_;
-        if (!as_of_.empty()) {
-            const std::optional<Date> as_of = parse_iso_date(as_of_);
-            if (!as_of) throw UsageError("--as-of must be a date YYYY-MM-DD, not '" + as_of_ + "'");
-            options_.params.profile.as_of = *as_of;
-        }
+        rfm_window_.apply(options_.params.profile);
         if (!filter_.quadrant.empty())
             parse_quadrant(filter_.quadrant);  // a usage error before loading
         filter_.columns = ListedColumns::parse(columns_);
@@ -134,7 +127,8 @@ class ValueAnalysis final : public Analysis {
     std::size_t scatter_points_;
     ValueFilter filter_;
     ModelTexts model_;
-    std::string as_of_, columns_;
+    RfmWindowTexts rfm_window_;
+    std::string columns_;
     bool all_referrals_;
     ValueReport report_;
 };

@@ -104,8 +104,9 @@ std::string chain_diagram(const Json& card, const std::string& anchor) {
                "moved_by.influencers", false, 5, centre);
     if (diagram.size() == 1) return "";
     double right_rows = 0, left_rows = 0;
-    const double right_centre = place(diagram, centre, 1, right_rows);
-    const double left_centre = place(diagram, centre, -1, left_rows);
+    // The right side places the centre (a side without chains gives it a row of its own).
+    const double centre_row = place(diagram, centre, 1, right_rows);
+    place(diagram, centre, -1, left_rows);
     int min_column = 0, max_column = 0;
     for (const auto& [key, node] : diagram) {
         min_column = std::min(min_column, node.column);
@@ -125,7 +126,7 @@ std::string chain_diagram(const Json& card, const std::string& anchor) {
         return 10 + row_height * (node.y + offset + 0.5);
     };
     DiagramNode& middle = diagram[centre];
-    middle.y = right_rows > 0 ? right_centre : left_centre;
+    middle.y = centre_row;
     std::string out = svg_open(
         "chain-" + anchor, width, height, "Chains of influence of " + escape(middle.name),
         "The most likely chains of ties: to the right, the customers " + escape(middle.name) +
@@ -134,7 +135,7 @@ std::string chain_diagram(const Json& card, const std::string& anchor) {
     for (const auto& [key, node] : diagram) {
         if (node.parent.empty()) continue;
         const DiagramNode& parent = diagram.at(node.parent);
-        const double parent_y = node.parent == centre ? y(middle) : y(parent);
+        const double parent_y = y(parent);
         out += fmt::format(
             "<line class=\"link\" x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#9aa4b1\" "
             "stroke-width=\"{}\"><title>{} {}</title></line>\n",
@@ -148,7 +149,7 @@ std::string chain_diagram(const Json& card, const std::string& anchor) {
             shortened_plain(node.type, 7), score(node.probability, 2));
     }
     for (const auto& [key, node] : diagram) {
-        const double node_y = key == centre ? y(middle) : y(node);
+        const double node_y = y(node);
         out += fmt::format(
             "<circle class=\"point\" cx=\"{}\" cy=\"{}\" r=\"{}\" fill=\"{}\"><title>{} {}</title>"
             "</circle>\n<text x=\"{}\" y=\"{}\" text-anchor=\"middle\">{}</text>\n",

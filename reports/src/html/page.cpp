@@ -125,7 +125,7 @@ Section cards_section(const Json& cards, const CardLinks& links) {
 
 // Every section the summary has, in page order.
 std::vector<Section> sections(const Json& summary, const Json& run, const Json& data,
-                              const std::string& version) {
+                              const std::string& version, const CardLinks& links) {
     std::vector<Section> out;
     out.push_back(data_section(data));
     if (const Json* influencers = find(summary, "influencers"))
@@ -140,7 +140,7 @@ std::vector<Section> sections(const Json& summary, const Json& run, const Json& 
     if (const Json* referrals = find(summary, "referrals"))
         out.push_back(referrals_section(*referrals));
     if (const Json* cards = find_list(summary, "cards", ""); cards && !cards->empty())
-        out.push_back(cards_section(*cards, *CardLinksScope::current()));
+        out.push_back(cards_section(*cards, links));
     out.push_back(run_section(summary, run, version));
     return out;
 }
@@ -182,7 +182,7 @@ std::string page(const std::string& summary_json) {
     }
     const CardLinks links = card_links(summary);
     const CardLinksScope scope(links);
-    const std::vector<Section> parts = sections(summary, run, data, version);
+    const std::vector<Section> parts = sections(summary, run, data, version, links);
 
     const std::string title = job_name.empty() ? "Chain-of-influence report" : job_name;
     const std::string fingerprint = text(run, "input_fingerprint", "run");

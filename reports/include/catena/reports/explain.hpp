@@ -85,8 +85,8 @@ struct ReferralStep {
     NodeId referrer = kNoNode;  // who referred `node` (down)
     Date date = kNoDate;
     bool converted = false;
-    bool credited = false;   // the referral that counts for referral value
-    bool opted_out = false;  // then not named
+    bool credited = false;  // the referral that counts for referral value (an opted-out
+                            // `node` is never named: graph.opt_out tells)
 };
 
 struct ReferralLevel {
