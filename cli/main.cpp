@@ -48,6 +48,7 @@ int run(int argc, char** argv) {
     for (const Command& command : command_table()) {
         CLI::App* sub = app.add_subcommand(command.name, command.help);
         commands.emplace_back(sub, command.bind(*sub, common));
+        add_threads_option(*sub, common);
     }
     try {
         app.parse(argc, argv);
@@ -57,6 +58,8 @@ int run(int argc, char** argv) {
         fmt::print(stderr, "catena: usage error: {}\n", cli::usage_message(app, error, arguments));
         return kExitUsage;
     }
+    use_threads(common.threads);
+    if (common.timings) fmt::print(stderr, "catena: threads: {}\n", thread_count());
     for (const auto& [sub, run_command] : commands)
         if (sub->parsed()) return run_command();
     return kExitUsage;

@@ -218,18 +218,18 @@ std::vector<double> diffusion_weights(const InfluenceGraph& graph, DiffusionMode
 std::vector<double> threshold_weights(const InfluenceGraph& graph, bool weighted) {
     const NodeId n = graph.num_nodes();
     const auto strengths = graph.strengths();
-    const auto in_offsets = graph.in_offsets();
-    const auto in_edges = graph.in_edge_ids();
     std::vector<double> weights(graph.num_edges(), 0.0);
-#pragma omp parallel for schedule(dynamic, 1024)
-    for (NodeId v = 0; v < n; ++v) {
-        double total = 0.0;
-        for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position)
-            total += weighted ? strengths[in_edges[position]] : 1.0;
-        for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position) {
-            const EdgeId edge = in_edges[position];
-            weights[edge] = total > 0.0 ? (weighted ? strengths[edge] : 1.0) / total : 0.0;
-        }
+    // Two sequential passes over the edges (in out-edge order) instead of gathering each in-edge's
+    // strength: the only random accesses are to `total`, one number per node. A node's in-edges
+    // arrive in order of their source, as in its in-edge list, so the sums are the same.
+    std::vector<double> total(n, 0.0);
+    const auto targets = graph.out_targets();
+    for (EdgeId edge = 0; edge < graph.num_edges(); ++edge)
+        total[targets[edge]] += weighted ? strengths[edge] : 1.0;
+#pragma omp parallel for schedule(static)
+    for (EdgeId edge = 0; edge < graph.num_edges(); ++edge) {
+        const double sum = total[targets[edge]];
+        weights[edge] = sum > 0.0 ? (weighted ? strengths[edge] : 1.0) / sum : 0.0;
     }
     return weights;
 }

@@ -24,6 +24,8 @@ struct RandomStream {
     }
     // Uniform in [0, 1): the top 53 bits of one draw, so every value is a multiple of 2^-53.
     double uniform() { return static_cast<double>(next() >> 11) * 0x1.0p-53; }
+    // Uniform in (0, 1], distributed as 1 - uniform(): log() of it is always finite.
+    double uniform_open_zero() { return static_cast<double>((next() >> 11) + 1) * 0x1.0p-53; }
     // Uniform in [0, n) for n >= 1, unbiased (Lemire 2019, multiply-shift with rejection): the
     // high 64 bits of next() * n, drawing again in the rare case (probability < n / 2^64) that
     // the low bits fall in the short stretch that would favour some values.

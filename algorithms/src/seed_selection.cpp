@@ -23,8 +23,9 @@ struct RRSets {
     std::vector<NodeId> members;
     std::vector<std::uint64_t> offsets{0};
     std::uint64_t count() const { return offsets.size() - 1; }
+    // By size, not capacity: how the vectors grew depends on the thread count, the figure must not.
     std::size_t memory_bytes() const {
-        return members.capacity() * sizeof(NodeId) + offsets.capacity() * sizeof(std::uint64_t);
+        return members.size() * sizeof(NodeId) + offsets.size() * sizeof(std::uint64_t);
     }
 };
 
@@ -48,42 +49,78 @@ class Sampler {
             const RootSampler& roots, std::uint64_t seed)
         : graph_(graph), reverse_(graph, weights, model), roots_(roots), seed_(seed) {}
 
+    // The sampler's node records (not the threads' scratch: the figure is the same at any thread
+    // count).
     std::size_t memory_bytes() const { return reverse_.memory_bytes(); }
 
     // Appends RR sets number first .. first+count-1 (each from its own stream) to `out`, in order.
-    void draw(std::uint64_t first, std::uint64_t count, RRSets& out) const {
+    // Each thread keeps its scratch and its buffer from call to call (no fresh pages each round);
+    // chunks of sets go to whichever thread is free and are copied out in order.
+    void draw(std::uint64_t first, std::uint64_t count, RRSets& out) {
         constexpr std::uint64_t kChunk = 2048;
         const std::uint64_t chunks = (count + kChunk - 1) / kChunk;
-        std::vector<RRSets> parts(chunks);
+        const auto threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+        while (workers_.size() < threads) workers_.emplace_back(graph_.num_nodes());
+        if (threads == 1 || chunks == 1) {  // straight into `out`
+            Worker& worker = workers_.front();
+            for (std::uint64_t index = 0; index < count; ++index) {
+                RandomStream random = RandomStream::for_index(seed_, first + index);
+                reverse_.draw(roots_.draw(random), random, worker.scratch, worker.members);
+                out.members.insert(out.members.end(), worker.members.begin(), worker.members.end());
+                out.offsets.push_back(out.members.size());
+            }
+            return;
+        }
+        // Per chunk: the thread that drew it and where its sets are in that thread's buffer.
+        struct Drawn {
+            std::size_t worker = 0;
+            std::uint64_t first_set = 0, last_set = 0;
+        };
+        std::vector<Drawn> drawn(chunks);
+        for (Worker& worker : workers_)
+            worker.part.members.clear(), worker.part.offsets.assign(1, 0);
 #pragma omp parallel
         {
-            ReverseSampler::Scratch scratch(graph_.num_nodes());
-            std::vector<NodeId> members;
+            Worker& worker = workers_[static_cast<std::size_t>(omp_get_thread_num())];
 #pragma omp for schedule(dynamic, 1)
             for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
-                RRSets& part = parts[chunk];
+                drawn[chunk] = {static_cast<std::size_t>(omp_get_thread_num()), worker.part.count(),
+                                0};
                 const std::uint64_t end = std::min(count, (chunk + 1) * kChunk);
                 for (std::uint64_t index = chunk * kChunk; index < end; ++index) {
                     RandomStream random = RandomStream::for_index(seed_, first + index);
-                    reverse_.draw(roots_.draw(random), random, scratch, members);
-                    part.members.insert(part.members.end(), members.begin(), members.end());
-                    part.offsets.push_back(part.members.size());
+                    reverse_.draw(roots_.draw(random), random, worker.scratch, worker.members);
+                    worker.part.members.insert(worker.part.members.end(), worker.members.begin(),
+                                               worker.members.end());
+                    worker.part.offsets.push_back(worker.part.members.size());
                 }
+                drawn[chunk].last_set = worker.part.count();
             }
         }
-        for (const RRSets& part : parts) {
-            const std::uint64_t base = out.members.size();
-            out.members.insert(out.members.end(), part.members.begin(), part.members.end());
-            for (std::size_t r = 1; r < part.offsets.size(); ++r)
-                out.offsets.push_back(base + part.offsets[r]);
+        for (const Drawn& chunk : drawn) {
+            const RRSets& part = workers_[chunk.worker].part;
+            const std::uint64_t from = part.offsets[chunk.first_set];
+            const std::uint64_t base = out.members.size() - from;
+            out.members.insert(
+                out.members.end(), part.members.begin() + static_cast<std::ptrdiff_t>(from),
+                part.members.begin() + static_cast<std::ptrdiff_t>(part.offsets[chunk.last_set]));
+            for (std::uint64_t set = chunk.first_set + 1; set <= chunk.last_set; ++set)
+                out.offsets.push_back(base + part.offsets[set]);
         }
     }
 
   private:
+    struct Worker {
+        explicit Worker(NodeId n) : scratch(n) {}
+        ReverseSampler::Scratch scratch;
+        std::vector<NodeId> members;  // the set being drawn
+        RRSets part;                  // the sets this thread drew in this call
+    };
     const InfluenceGraph& graph_;
     ReverseSampler reverse_;
     const RootSampler& roots_;
     std::uint64_t seed_;
+    std::vector<Worker> workers_;
 };
 
 struct Coverage {
@@ -105,18 +142,20 @@ struct CoverageIndex {
     std::uint64_t sets_with(NodeId node) const { return start[node + 1] - start[node]; }
 };
 
-// Builds the index of the RR sets each node is in (a counting sort of the members by node).
-CoverageIndex index_rr_sets(const RRSets& rr, NodeId n) {
-    CoverageIndex index{std::vector<std::uint64_t>(static_cast<std::size_t>(n) + 1, 0),
-                        std::vector<std::uint32_t>(rr.members.size())};
+// Builds the index of the RR sets each node is in (a counting sort of the members by node), into
+// `index`'s buffers (kept from round to round: no fresh pages to fault in).
+void index_rr_sets(const RRSets& rr, NodeId n, CoverageIndex& index) {
     std::vector<std::uint64_t>& start = index.start;
+    start.assign(static_cast<std::size_t>(n) + 1, 0);
+    index.sets_of.resize(rr.members.size());
     for (const NodeId node : rr.members) ++start[node + 1];
     for (NodeId node = 0; node < n; ++node) start[node + 1] += start[node];
-    std::vector<std::uint64_t> next(start.begin(), start.end() - 1);
     for (std::uint64_t r = 0; r < rr.count(); ++r)
         for (std::uint64_t position = rr.offsets[r]; position < rr.offsets[r + 1]; ++position)
-            index.sets_of[next[rr.members[position]]++] = static_cast<std::uint32_t>(r);
-    return index;
+            index.sets_of[start[rr.members[position]]++] = static_cast<std::uint32_t>(r);
+    // start[v] now holds where v's sets end, which is where v + 1's begin: shift back by one.
+    for (NodeId node = n; node > 0; --node) start[node] = start[node - 1];
+    start[0] = 0;
 }
 
 // The greedy's working state.
@@ -126,20 +165,36 @@ struct GreedyState {
     std::vector<std::uint8_t> covered;  // per RR set: covered by the seeds so far
 };
 
-// The nodes that may be chosen and are in some RR set, and every node's coverage on its own.
-GreedyState initial_state(const RRSets& rr, NodeId n, const CoverageIndex& index,
-                          const std::vector<std::uint8_t>& allowed, const InfluenceGraph& graph,
-                          double budget) {
-    const bool budgeted = budget > 0.0;
+// A candidate in the greedy's lazy max-heap: its marginal coverage when it was pushed (never
+// below its coverage now: coverage only falls), highest first, then the lowest NodeId.
+struct HeapEntry {
+    std::uint32_t gain;
+    NodeId node;
+};
+inline bool heap_less(const HeapEntry& a, const HeapEntry& b) {
+    return a.gain != b.gain ? a.gain < b.gain : a.node > b.node;
+}
+
+// Everything the greedy keeps from round to round (their capacity, not their contents).
+struct GreedyBuffers {
+    CoverageIndex index;
     GreedyState state;
-    state.degree = std::vector<std::uint32_t>(n, 0);
+    std::vector<HeapEntry> heap, fresh;
+};
+
+// The nodes that may be chosen and are in some RR set, and every node's coverage on its own.
+void initial_state(const RRSets& rr, NodeId n, const CoverageIndex& index,
+                   const std::vector<std::uint8_t>& allowed, const InfluenceGraph& graph,
+                   double budget, GreedyState& state) {
+    const bool budgeted = budget > 0.0;
+    state.degree.resize(n);
+    state.active.clear();
     for (NodeId node = 0; node < n; ++node) {
         state.degree[node] = static_cast<std::uint32_t>(index.start[node + 1] - index.start[node]);
         if (allowed[node] && state.degree[node] > 0 && (!budgeted || graph.cost(node) <= budget))
             state.active.push_back(node);
     }
-    state.covered = std::vector<std::uint8_t>(rr.count(), 0);
-    return state;
+    state.covered.assign(rr.count(), 0);
 }
 
 // The bytes the greedy's index and state take.
@@ -148,6 +203,12 @@ std::size_t greedy_memory(const CoverageIndex& index, const GreedyState& state) 
            index.sets_of.capacity() * sizeof(std::uint32_t) +
            state.degree.capacity() * sizeof(std::uint32_t) +
            state.active.capacity() * sizeof(NodeId) + state.covered.capacity();
+}
+
+// greedy_memory with the lazy heap.
+std::size_t greedy_memory(const GreedyBuffers& buffers) {
+    return greedy_memory(buffers.index, buffers.state) +
+           (buffers.heap.capacity() + buffers.fresh.capacity()) * sizeof(HeapEntry);
 }
 
 // The greedy's next seed, and the sum of the k largest marginal coverages (for the upper bound).
@@ -184,6 +245,36 @@ GreedyPick pick_next(const GreedyState& state, std::uint32_t k, const InfluenceG
         }
     }
     pick.top_sum = std::accumulate(top.begin(), top.end(), std::uint64_t{0});
+    return pick;
+}
+
+// pick_next without a budget, from a lazy max-heap of the candidates: pops until the k best
+// entries are current (an entry whose gain has fallen since goes back with its gain now; one
+// whose gain is 0 is dropped), then puts them back. The same pick and top-k sum as pick_next at
+// the cost of about k heap operations instead of a pass over every candidate.
+GreedyPick pick_next_lazy(const GreedyState& state, std::uint32_t k, std::vector<HeapEntry>& heap,
+                          std::vector<HeapEntry>& fresh) {
+    fresh.clear();
+    while (fresh.size() < k && !heap.empty()) {
+        std::pop_heap(heap.begin(), heap.end(), heap_less);
+        const HeapEntry entry = heap.back();
+        heap.pop_back();
+        const std::uint32_t now = state.degree[entry.node];
+        if (now == 0) continue;  // chosen, or adds nothing now
+        if (now != entry.gain) {
+            heap.push_back({now, entry.node});
+            std::push_heap(heap.begin(), heap.end(), heap_less);
+            continue;
+        }
+        fresh.push_back(entry);
+    }
+    GreedyPick pick;
+    if (!fresh.empty()) pick.best = fresh.front().node;
+    for (const HeapEntry& entry : fresh) {
+        pick.top_sum += entry.gain;
+        heap.push_back(entry);
+        std::push_heap(heap.begin(), heap.end(), heap_less);
+    }
     return pick;
 }
 
@@ -248,18 +339,26 @@ double finish_upper_bound(Coverage& result, const std::vector<NodeId>& active,
 // per cost, if there is one).
 Coverage greedy(const RRSets& rr, NodeId n, std::uint32_t k,
                 const std::vector<std::uint8_t>& allowed, const InfluenceGraph& graph,
-                double budget) {
-    const CoverageIndex index = index_rr_sets(rr, n);
+                double budget, GreedyBuffers& buffers) {
+    CoverageIndex& index = buffers.index;
+    GreedyState& state = buffers.state;
+    index_rr_sets(rr, n, index);
     const bool budgeted = budget > 0.0;
-    GreedyState state = initial_state(rr, n, index, allowed, graph, budget);
+    initial_state(rr, n, index, allowed, graph, budget, state);
+    if (!budgeted) {
+        buffers.heap.clear();
+        for (const NodeId node : state.active) buffers.heap.push_back({state.degree[node], node});
+        std::make_heap(buffers.heap.begin(), buffers.heap.end(), heap_less);
+    }
     Coverage result;
-    result.memory_bytes = greedy_memory(index, state);
+    result.memory_bytes = greedy_memory(buffers);
     double spent = 0.0;
     double upper = std::numeric_limits<double>::infinity();
     std::vector<std::uint32_t> top;  // min-heap of the k largest marginal coverages
     for (;;) {
-        // One pass: the next seed, and the k largest marginal coverages for the upper bound.
-        const GreedyPick pick = pick_next(state, k, graph, budget, spent, top);
+        // The next seed, and the k largest marginal coverages for the upper bound.
+        const GreedyPick pick = budgeted ? pick_next(state, k, graph, budget, spent, top)
+                                         : pick_next_lazy(state, k, buffers.heap, buffers.fresh);
         upper = std::min(upper,
                          static_cast<double>(result.covered) + static_cast<double>(pick.top_sum));
         if (pick.best == kNoNode || result.seeds.size() == k) break;
@@ -427,70 +526,101 @@ struct Collections {
     RRSets r1, r2;
 };
 
-// Draws more RR sets into R1 and R2 (R2 from disjoint stream indices) until R1 holds theta.
-void grow_collections(const Sampler& sampler, std::uint64_t theta, Collections& rr) {
-    const std::uint64_t second = std::uint64_t{1} << 62;  // R2's stream indices, disjoint from R1's
-    if (theta > rr.r1.count()) {
-        const std::uint64_t more = theta - rr.r1.count();
-        sampler.draw(rr.r1.count(), more, rr.r1);
-        sampler.draw(second + rr.r2.count(), more, rr.r2);
-    }
+// R1 holds this many times R2's RR sets while the certificate is sought. The seeds' quality
+// follows R1 (the greedy's sample), the lower bound on their spread follows R2 (an estimate of
+// one fixed set, far less demanding): a large R1 and a small R2 reach both the certificate and
+// better seeds for fewer RR sets than two equal collections (bench/KERNELS.md, section 4).
+constexpr std::uint64_t kSelectionShare = 8;
+
+// R2's size while R1 holds theta.
+std::uint64_t validation_size(std::uint64_t theta) {
+    return std::max<std::uint64_t>(1, theta / kSelectionShare);
+}
+
+// R2's stream indices, disjoint from R1's.
+constexpr std::uint64_t kSecondStream = std::uint64_t{1} << 62;
+
+// Draws more RR sets into R1 until it holds theta, and into R2 until it holds theta_2.
+void grow_collections(Sampler& sampler, std::uint64_t theta, std::uint64_t theta_2,
+                      Collections& rr) {
+    if (theta > rr.r1.count()) sampler.draw(rr.r1.count(), theta - rr.r1.count(), rr.r1);
+    if (theta_2 > rr.r2.count())
+        sampler.draw(kSecondStream + rr.r2.count(), theta_2 - rr.r2.count(), rr.r2);
 }
 
 // What one round certifies.
 struct RoundBounds {
     double covered_r2 = 0.0;  // RR sets of R2 the chosen seeds cover
-    double count = 0.0;       // RR sets in each collection
+    double count = 0.0;       // RR sets in R2
     double certified = 0.0;   // the certified approximation ratio
-    bool precise = false;     // the R2 estimate of the seeds' reach is precise enough
 };
 
 // The certified ratio: R2's lower bound on the seeds' spread over R1's upper bound on the best.
 RoundBounds round_bounds(const Coverage& coverage, const std::vector<std::uint64_t>& gains,
-                         std::uint64_t theta, const Schedule& schedule, double scale,
-                         double epsilon) {
+                         const Collections& rr, const Schedule& schedule, double scale) {
     const double a = schedule.a;
     RoundBounds bounds;
     bounds.covered_r2 =
         static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
-    bounds.count = static_cast<double>(theta);
+    bounds.count = static_cast<double>(rr.r2.count());
     const double covered_r2 = bounds.covered_r2;
-    const double count = bounds.count;
     const double lower = std::max(
         0.0,
         (std::pow(std::sqrt(covered_r2 + 2.0 * a / 9.0) - std::sqrt(a / 2.0), 2.0) - a / 18.0) *
-            scale / count);
+            scale / bounds.count);
     const double upper =
         std::pow(std::sqrt(coverage.best_upper_bound + a / 2.0) + std::sqrt(a / 2.0), 2.0) * scale /
-        count;
+        static_cast<double>(rr.r1.count());
     bounds.certified = upper > 0.0 ? lower / upper : 0.0;
-    // Also ask that the chosen seeds' estimated reach be precise: relative standard error of
-    // the R2 estimate at most eps / 5 (so the reach reported is good to about +-2 eps / 5).
-    const double hit = covered_r2 / count;
-    bounds.precise = hit > 0.0 && (1.0 - hit) / (hit * count) <= std::pow(epsilon / 10.0, 2.0);
     return bounds;
 }
 
+// The relative standard error of R2's estimate of the seeds' reach (the share of R2's sets they
+// cover, a binomial proportion); infinite while they cover none.
+double relative_standard_error(double covered, double count) {
+    const double hit = covered / count;
+    return hit > 0.0 ? std::sqrt((1.0 - hit) / (hit * count))
+                     : std::numeric_limits<double>::infinity();
+}
+
+// The reach reported is good to a relative standard error of eps / 4 (2.5% at the default eps):
+// once the seeds are certified, R2 alone grows until its estimate is that precise.
+double estimate_precision(double epsilon) { return epsilon / 4.0; }
+
+// The seeds are chosen on a sample large enough that their coverage of it has a relative standard
+// error of at most eps / 10 (1% at the default eps). The certificate alone often comes with a
+// sample too small to tell the last seeds apart: on email-Enron the seeds chosen when it first
+// holds reach 3% fewer customers (bench/KERNELS.md, section 4).
+double selection_precision(double epsilon) { return epsilon / 10.0; }
+
 // Reports one round through params.progress, if set.
 void report_round(const SeedSelectionParams& params, int round, const Schedule& schedule,
-                  std::uint64_t theta, double certified) {
+                  const Collections& rr, double certified) {
     if (params.progress)
         params.progress("round " + std::to_string(round) + "/" + std::to_string(schedule.rounds) +
-                        ": 2 x " + std::to_string(theta) + " RR sets, certified ratio " +
+                        ": " + std::to_string(rr.r1.count()) + " + " +
+                        std::to_string(rr.r2.count()) + " RR sets, certified ratio " +
                         std::to_string(certified) + " (target " + std::to_string(schedule.target) +
                         ")");
 }
 
-// Fills the result from the last round: the seeds, their estimates from R2 (unbiased for the
-// chosen seeds), the sample sizes, and whether the guarantee holds.
+// Fills the result: the seeds and the certificate from the round that stopped, their estimates
+// from R2 as it is now (unbiased for the chosen seeds), the sample sizes, and whether the
+// guarantee holds.
 void finish_result(SeedSelectionResult& result, const Coverage& coverage,
                    const std::vector<std::uint64_t>& gains, const RoundBounds& bounds,
                    const Collections& rr, const Schedule& schedule, double scale, int round,
                    std::uint64_t theta, std::uint64_t max_rr_sets) {
     result.seeds = coverage.seeds;
-    for (const auto gain : gains)
-        result.marginal_estimate.push_back(scale * static_cast<double>(gain) / bounds.count);
-    result.estimated_spread = scale * bounds.covered_r2 / bounds.count;
+    const double count = static_cast<double>(rr.r2.count());
+    double covered = 0.0;
+    for (const auto gain : gains) {
+        result.marginal_estimate.push_back(scale * static_cast<double>(gain) / count);
+        covered += static_cast<double>(gain);
+    }
+    result.estimated_spread = scale * covered / count;
+    const double hit = covered / count;
+    result.estimated_spread_se = scale * std::sqrt(hit * (1.0 - hit) / count);
     result.certified_approximation = bounds.certified;
     result.rr_sets = rr.r1.count() + rr.r2.count();
     result.rr_entries = rr.r1.members.size() + rr.r2.members.size();
@@ -501,6 +631,31 @@ void finish_result(SeedSelectionResult& result, const Coverage& coverage,
         bounds.certified >= schedule.target ||
         (round >= schedule.rounds && !schedule.budgeted && std::isfinite(schedule.theta_max) &&
          !(max_rr_sets && theta >= max_rr_sets && static_cast<double>(theta) < schedule.theta_max));
+}
+
+// With the seeds chosen, grows R2 alone (doubling it) until its estimate of their reach has a
+// relative standard error of at most `precision`; never past the larger of R1 and theta_max,
+// max_rr_sets or the memory limit (the result then gives the standard error it has). `gains`
+// becomes the seeds' gains on the grown R2.
+void refine_estimate(Sampler& sampler, Collections& rr, const std::vector<NodeId>& seeds, NodeId n,
+                     double precision, const Schedule& schedule, const SeedSelectionParams& params,
+                     std::vector<std::uint64_t>& gains) {
+    double limit = static_cast<double>(rr.r1.count());
+    if (std::isfinite(schedule.theta_max)) limit = std::max(limit, schedule.theta_max);
+    if (params.max_rr_sets) limit = std::min(limit, static_cast<double>(params.max_rr_sets));
+    for (;;) {
+        const double covered =
+            static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
+        const auto count = rr.r2.count();
+        if (relative_standard_error(covered, static_cast<double>(count)) <= precision) return;
+        if (static_cast<double>(2 * count) > limit) return;
+        if (params.memory_limit &&
+            sampler.memory_bytes() + rr.r1.memory_bytes() + 2 * rr.r2.memory_bytes() >
+                params.memory_limit)
+            return;
+        sampler.draw(kSecondStream + count, count, rr.r2);
+        gains = coverage_gains(rr.r2, n, seeds);
+    }
 }
 
 // Throws if the next round, with twice the RR sets (and their index) of this one, would need
@@ -549,7 +704,7 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
     check_probabilities(weights);
     const CandidateMask mask = candidate_mask(graph, params);
     const Objective objective = make_objective(graph, params, mask.allowed);
-    const Sampler sampler(graph, weights, params.model, objective.roots, params.seed);
+    Sampler sampler(graph, weights, params.model, objective.roots, params.seed);
 
     // OPIM-C (Tang, Tang, Xiao & Yuan, SIGMOD 2018). Two independent collections of RR sets: the
     // greedy picks seeds on R1, which also bounds the optimum from above; R2 then bounds the
@@ -560,22 +715,31 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
     result.failure_probability = schedule.delta;
     result.approximation = schedule.target;
     Collections rr;
+    GreedyBuffers buffers;
     auto theta = static_cast<std::uint64_t>(schedule.theta_0);
     for (int round = 1;; ++round) {
         if (params.max_rr_sets && theta > params.max_rr_sets) theta = params.max_rr_sets;
-        grow_collections(sampler, theta, rr);
-        const Coverage coverage = greedy(rr.r1, n, params.k, mask.allowed, graph, params.budget);
-        const std::vector<std::uint64_t> gains = coverage_gains(rr.r2, n, coverage.seeds);
-        const RoundBounds bounds =
-            round_bounds(coverage, gains, theta, schedule, objective.scale, params.epsilon);
+        grow_collections(sampler, theta, validation_size(theta), rr);
+        const Coverage coverage =
+            greedy(rr.r1, n, params.k, mask.allowed, graph, params.budget, buffers);
+        std::vector<std::uint64_t> gains = coverage_gains(rr.r2, n, coverage.seeds);
+        const RoundBounds bounds = round_bounds(coverage, gains, rr, schedule, objective.scale);
         result.memory_bytes =
             std::max(result.memory_bytes, sampler.memory_bytes() + rr.r1.memory_bytes() +
                                               rr.r2.memory_bytes() + coverage.memory_bytes);
-        const bool reached = bounds.certified >= schedule.target && bounds.precise;
+        const bool reached = bounds.certified >= schedule.target &&
+                             relative_standard_error(static_cast<double>(coverage.covered),
+                                                     static_cast<double>(rr.r1.count())) <=
+                                 selection_precision(params.epsilon);
         const bool last =
             round >= schedule.rounds || (params.max_rr_sets && theta >= params.max_rr_sets);
-        report_round(params, round, schedule, theta, bounds.certified);
+        report_round(params, round, schedule, rr, bounds.certified);
         if (reached || last) {
+            refine_estimate(sampler, rr, coverage.seeds, n, estimate_precision(params.epsilon),
+                            schedule, params, gains);
+            result.memory_bytes =
+                std::max(result.memory_bytes, sampler.memory_bytes() + rr.r1.memory_bytes() +
+                                                  rr.r2.memory_bytes() + coverage.memory_bytes);
             finish_result(result, coverage, gains, bounds, rr, schedule, objective.scale, round,
                           theta, params.max_rr_sets);
             return result;

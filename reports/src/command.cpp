@@ -24,6 +24,7 @@
 #include "catena/reports/workbook.hpp"
 
 #include "commands.hpp"
+#include <omp.h>
 #include <unistd.h>
 
 namespace catena {
@@ -134,12 +135,19 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_
         "Print the wall time of each step on stderr ('catena: timing: STEP SECONDS s')");
 }
 
-int thread_count() {
-    if (const char* text = std::getenv("OMP_NUM_THREADS")) {
-        const int value = std::atoi(text);
-        if (value > 0) return value;
-    }
-    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+int thread_count() { return std::max(1, omp_get_max_threads()); }
+
+void add_threads_option(CLI::App& command, CommonOptions& options) {
+    command
+        .add_option("--threads", options.threads,
+                    "Threads for the analyses (default: the cores catena may run on, " +
+                        std::to_string(std::max(1, omp_get_num_procs())) +
+                        " here; OMP_NUM_THREADS also sets it). Results are the same at any count")
+        ->check(CLI::Range(1u, kMaxThreads));
+}
+
+void use_threads(unsigned threads) {
+    if (threads > 0) omp_set_num_threads(static_cast<int>(threads));
 }
 
 std::uint64_t check_memory(const CommonOptions& common, const InputSource& input,

@@ -51,6 +51,11 @@ JobSpec job_for(const ReportArgs& args, const CommonOptions& common) {
 
 int run_report(const ReportArgs& args, const CommonOptions& common) {
     const JobSpec job = job_for(args, common);
+    if (common.threads == 0 && job.threads > 0) {  // --threads wins over the job file
+        use_threads(job.threads);
+        if (common.timings)
+            fmt::print(stderr, "catena: threads: {} (the job file's)\n", job.threads);
+    }
     const int threads = thread_count();
     check_memory(common, InputSource{job.data_dir, job.edges_file, job.nodes_file, job.db_file},
                  "report", [&](const InputSize& size) { return memory::report(size, threads); });

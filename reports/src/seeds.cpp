@@ -124,6 +124,7 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const SeedsReport& report
             {"budget", p.budget},
             {"spent", spent(graph, r)},
             {"estimated_spread", r.estimated_spread},
+            {"estimated_spread_se", r.estimated_spread_se},
             {"approximation", r.approximation},
             {"certified_approximation", r.certified_approximation},
             {"guarantee_holds", r.guarantee_holds},
@@ -158,9 +159,10 @@ std::string render(const Dataset& dataset, const SeedsReport& report, OutputForm
         "{} seed customers maximising expected {} reached{}\n", r.seeds.size(), objective,
         p.budget > 0 ? fmt::format(" within a budget of {}", money(p.budget)) : "");
     out += fmt::format(
-        "Estimated {} reached: {}   (at least {:.3f} of the best possible, with probability "
+        "Estimated {} reached: {} ± {}   (at least {:.3f} of the best possible, with probability "
         "{:.4g}{})\n",
         objective, by_value ? money(r.estimated_spread) : fmt::format("{:.1f}", r.estimated_spread),
+        by_value ? money(r.estimated_spread_se) : fmt::format("{:.1f}", r.estimated_spread_se),
         std::max(r.certified_approximation, r.guarantee_holds ? r.approximation : 0.0),
         1.0 - r.failure_probability,
         r.guarantee_holds ? ""

@@ -22,6 +22,7 @@
 #include <nlohmann/json.hpp>
 
 #include "catena/graph/dataset.hpp"
+#include "catena/reports/job.hpp"
 #include "catena/reports/output_format.hpp"
 
 namespace CLI {
@@ -52,6 +53,7 @@ struct CommonOptions {
     bool csv_bom = false;  // --csv-bom: CSV files and output start with a UTF-8 byte-order mark
     bool quiet = false;
     bool timings = false;
+    unsigned threads = 0;  // --threads (0: not given)
     bool estimate = false;
     std::string memory_limit;
     std::string mapping;     // --mapping FILE
@@ -88,8 +90,15 @@ void add_output_options(CLI::App& command, CommonOptions& options);
 // Thrown when --estimate has printed its estimate: the command stops there, successfully.
 struct EstimateOnly {};
 
-// OpenMP threads a run will use (OMP_NUM_THREADS, else the hardware's).
+// OpenMP threads a run will use: --threads (or the job file's `threads`) once use_threads has
+// applied it, else OMP_NUM_THREADS, else the cores this process may run on.
 int thread_count();
+
+// Adds --threads N to `command` (every subcommand has it).
+void add_threads_option(CLI::App& command, CommonOptions& options);
+
+// Runs every analysis from here on with `threads` threads (0: leaves the default).
+void use_threads(unsigned threads);
 
 // --estimate and --memory-limit before anything is loaded: prints the estimate and throws
 // EstimateOnly, or throws UsageError when over the limit. Returns the memory left for the

@@ -21,10 +21,14 @@
 
 namespace catena {
 
+// The most threads --threads and a job file's `threads` accept.
+inline constexpr unsigned kMaxThreads = 1024;
+
 struct JobSpec {
     std::string name = "catena report";
     std::filesystem::path file;  // the job file; empty: defaults
     std::uint64_t seed = 1;      // for every randomised analysis that does not set its own
+    unsigned threads = 0;  // threads for every analysis (0: the cores available; --threads wins)
 
     // [data]: one of folder, edges (+ nodes), db. Relative paths are relative to the job file.
     std::string data_dir, edges_file, nodes_file, db_file;
