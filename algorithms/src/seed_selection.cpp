@@ -575,8 +575,8 @@ RoundBounds round_bounds(const Coverage& coverage, const std::vector<std::uint64
     return bounds;
 }
 
-// The relative standard error of R2's estimate of the seeds' reach (the share of R2's sets they
-// cover, a binomial proportion); infinite while they cover none.
+// The relative standard error of the seeds' reach estimated from `count` RR sets of which they
+// cover `covered` (a binomial proportion); infinite while they cover none.
 double relative_standard_error(double covered, double count) {
     const double hit = covered / count;
     return hit > 0.0 ? std::sqrt((1.0 - hit) / (hit * count))

@@ -294,6 +294,12 @@ TEST_CASE("email-Enron, k = 50, eps = 0.1: seeds reach at least top out-degree's
     INFO("ours " << ours.expected_spread << " vs top degree " << degree.expected_spread);
     CHECK(ours.expected_spread >= degree.expected_spread);
     CHECK(chosen.estimated_spread == Approx(ours.expected_spread).epsilon(0.03));
+    // The estimate is as precise as promised (relative standard error at most eps / 4), and the
+    // simulation falls within 3 combined standard errors of it.
+    CHECK(chosen.estimated_spread_se > 0.0);
+    CHECK(chosen.estimated_spread_se <= params.epsilon / 4 * chosen.estimated_spread);
+    CHECK(std::abs(chosen.estimated_spread - ours.expected_spread) <=
+          3.0 * std::hypot(chosen.estimated_spread_se, ours.standard_error));
 }
 
 namespace {
