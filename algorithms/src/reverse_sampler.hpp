@@ -144,6 +144,15 @@ class ReverseSampler {
         };
         for (std::size_t head = 0; head < members.size(); ++head) {
             const Node node = nodes_[members[head]];
+            // The next member's in-edges are read next: start loading them (their record was
+            // prefetched when it joined the set).
+            if (head + 1 < members.size()) {
+                const Node next = nodes_[members[head + 1]];
+                const InEdge* const end =
+                    in + next.first + std::min<EdgeId>(next.last - next.first, 32);
+                for (const InEdge* line = in + next.first; line < end; line += 8)
+                    __builtin_prefetch(line);
+            }
             if (node.inv_log_miss == 0.0f) {  // p_max >= 1 (or no in-edge that can be kept)
                 for (EdgeId position = node.first; position < node.last; ++position)
                     keep(node, position);
