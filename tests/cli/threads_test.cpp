@@ -50,7 +50,7 @@ int threads_reported(const std::string& err) {
 
 }  // namespace
 
-TEST_CASE("--threads sets the analyses' threads, over OMP_NUM_THREADS, and changes no result",
+TEST_CASE("The option --threads sets the threads, over OMP_NUM_THREADS, with the same result",
           "[cli][threads]") {
     const std::string command =
         "seeds --edges tests/data/datasets/karate.edges.csv -k 3 --format json --timings";
@@ -93,7 +93,7 @@ TEST_CASE("a bad --threads or job file threads is one clear line", "[cli][thread
     CHECK(result.err.find("threads") != std::string::npos);
 }
 
-TEST_CASE("a job file's threads runs the report with that many threads; --threads wins",
+TEST_CASE("a job file's threads runs the report with that many threads, and --threads wins",
           "[cli][threads]") {
     const test::ScratchDir dir;
     const auto job = dir.path() / "job.toml";
