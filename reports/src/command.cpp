@@ -142,8 +142,10 @@ void add_threads_option(CLI::App& command, CommonOptions& options) {
         .add_option("--threads", options.threads,
                     "Threads for the analyses (default: the cores catena may run on, " +
                         std::to_string(std::max(1, omp_get_num_procs())) +
-                        " here; OMP_NUM_THREADS also sets it). Results are the same at any count")
-        ->check(CLI::Range(1u, kMaxThreads));
+                        " here; OMP_NUM_THREADS also sets it; at most 1024). Results are the same "
+                        "at any count")
+        ->check(CLI::Range(1u, kMaxThreads).description(""))
+        ->type_name("N");
 }
 
 void use_threads(unsigned threads) {
