@@ -62,13 +62,7 @@ class Sampler {
         const auto threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
         while (workers_.size() < threads) workers_.emplace_back(graph_.num_nodes());
         if (threads == 1 || chunks == 1) {  // straight into `out`
-            Worker& worker = workers_.front();
-            for (std::uint64_t index = 0; index < count; ++index) {
-                RandomStream random = RandomStream::for_index(seed_, first + index);
-                reverse_.draw(roots_.draw(random), random, worker.scratch, worker.members);
-                out.members.insert(out.members.end(), worker.members.begin(), worker.members.end());
-                out.offsets.push_back(out.members.size());
-            }
+            draw_into(first, 0, count, workers_.front(), out);
             return;
         }
         // Per chunk: the thread that drew it and where its sets are in that thread's buffer.
@@ -86,14 +80,8 @@ class Sampler {
             for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
                 drawn[chunk] = {static_cast<std::size_t>(omp_get_thread_num()), worker.part.count(),
                                 0};
-                const std::uint64_t end = std::min(count, (chunk + 1) * kChunk);
-                for (std::uint64_t index = chunk * kChunk; index < end; ++index) {
-                    RandomStream random = RandomStream::for_index(seed_, first + index);
-                    reverse_.draw(roots_.draw(random), random, worker.scratch, worker.members);
-                    worker.part.members.insert(worker.part.members.end(), worker.members.begin(),
-                                               worker.members.end());
-                    worker.part.offsets.push_back(worker.part.members.size());
-                }
+                draw_into(first, chunk * kChunk, std::min(count, (chunk + 1) * kChunk), worker,
+                          worker.part);
                 drawn[chunk].last_set = worker.part.count();
             }
         }
@@ -116,6 +104,19 @@ class Sampler {
         std::vector<NodeId> members;  // the set being drawn
         RRSets part;                  // the sets this thread drew in this call
     };
+
+    // Appends RR sets number first + begin .. first + end - 1 to `into`, drawn with `worker`'s
+    // scratch.
+    void draw_into(std::uint64_t first, std::uint64_t begin, std::uint64_t end, Worker& worker,
+                   RRSets& into) const {
+        for (std::uint64_t index = begin; index < end; ++index) {
+            RandomStream random = RandomStream::for_index(seed_, first + index);
+            reverse_.draw(roots_.draw(random), random, worker.scratch, worker.members);
+            into.members.insert(into.members.end(), worker.members.begin(), worker.members.end());
+            into.offsets.push_back(into.members.size());
+        }
+    }
+
     const InfluenceGraph& graph_;
     ReverseSampler reverse_;
     const RootSampler& roots_;
@@ -197,17 +198,14 @@ void initial_state(const RRSets& rr, NodeId n, const CoverageIndex& index,
     state.covered.assign(rr.count(), 0);
 }
 
-// The bytes the greedy's index and state take.
-std::size_t greedy_memory(const CoverageIndex& index, const GreedyState& state) {
+// The bytes the greedy's index, state and heap take.
+std::size_t greedy_memory(const GreedyBuffers& buffers) {
+    const CoverageIndex& index = buffers.index;
+    const GreedyState& state = buffers.state;
     return index.start.capacity() * sizeof(std::uint64_t) +
            index.sets_of.capacity() * sizeof(std::uint32_t) +
            state.degree.capacity() * sizeof(std::uint32_t) +
-           state.active.capacity() * sizeof(NodeId) + state.covered.capacity();
-}
-
-// greedy_memory with the lazy heap.
-std::size_t greedy_memory(const GreedyBuffers& buffers) {
-    return greedy_memory(buffers.index, buffers.state) +
+           state.active.capacity() * sizeof(NodeId) + state.covered.capacity() +
            (buffers.heap.capacity() + buffers.fresh.capacity()) * sizeof(HeapEntry);
 }
 
@@ -548,31 +546,24 @@ void grow_collections(Sampler& sampler, std::uint64_t theta, std::uint64_t theta
         sampler.draw(kSecondStream + rr.r2.count(), theta_2 - rr.r2.count(), rr.r2);
 }
 
-// What one round certifies.
-struct RoundBounds {
-    double covered_r2 = 0.0;  // RR sets of R2 the chosen seeds cover
-    double count = 0.0;       // RR sets in R2
-    double certified = 0.0;   // the certified approximation ratio
-};
+// RR sets the seeds cover, from their gains.
+double total_covered(const std::vector<std::uint64_t>& gains) {
+    return static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
+}
 
-// The certified ratio: R2's lower bound on the seeds' spread over R1's upper bound on the best.
-RoundBounds round_bounds(const Coverage& coverage, const std::vector<std::uint64_t>& gains,
-                         const Collections& rr, const Schedule& schedule, double scale) {
+// The certified approximation ratio: R2's lower bound on the seeds' spread over R1's upper bound
+// on the best.
+double certified_ratio(const Coverage& coverage, const std::vector<std::uint64_t>& gains,
+                       const Collections& rr, const Schedule& schedule, double scale) {
     const double a = schedule.a;
-    RoundBounds bounds;
-    bounds.covered_r2 =
-        static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
-    bounds.count = static_cast<double>(rr.r2.count());
-    const double covered_r2 = bounds.covered_r2;
     const double lower = std::max(
-        0.0,
-        (std::pow(std::sqrt(covered_r2 + 2.0 * a / 9.0) - std::sqrt(a / 2.0), 2.0) - a / 18.0) *
-            scale / bounds.count);
+        0.0, (std::pow(std::sqrt(total_covered(gains) + 2.0 * a / 9.0) - std::sqrt(a / 2.0), 2.0) -
+              a / 18.0) *
+                 scale / static_cast<double>(rr.r2.count()));
     const double upper =
         std::pow(std::sqrt(coverage.best_upper_bound + a / 2.0) + std::sqrt(a / 2.0), 2.0) * scale /
         static_cast<double>(rr.r1.count());
-    bounds.certified = upper > 0.0 ? lower / upper : 0.0;
-    return bounds;
+    return upper > 0.0 ? lower / upper : 0.0;
 }
 
 // The relative standard error of the seeds' reach estimated from `count` RR sets of which they
@@ -608,27 +599,25 @@ void report_round(const SeedSelectionParams& params, int round, const Schedule& 
 // from R2 as it is now (unbiased for the chosen seeds), the sample sizes, and whether the
 // guarantee holds.
 void finish_result(SeedSelectionResult& result, const Coverage& coverage,
-                   const std::vector<std::uint64_t>& gains, const RoundBounds& bounds,
-                   const Collections& rr, const Schedule& schedule, double scale, int round,
-                   std::uint64_t theta, std::uint64_t max_rr_sets) {
+                   const std::vector<std::uint64_t>& gains, double certified, const Collections& rr,
+                   const Schedule& schedule, double scale, int round, std::uint64_t theta,
+                   std::uint64_t max_rr_sets) {
     result.seeds = coverage.seeds;
     const double count = static_cast<double>(rr.r2.count());
-    double covered = 0.0;
-    for (const auto gain : gains) {
+    for (const auto gain : gains)
         result.marginal_estimate.push_back(scale * static_cast<double>(gain) / count);
-        covered += static_cast<double>(gain);
-    }
+    const double covered = total_covered(gains);
     result.estimated_spread = scale * covered / count;
     const double hit = covered / count;
     result.estimated_spread_se = scale * std::sqrt(hit * (1.0 - hit) / count);
-    result.certified_approximation = bounds.certified;
+    result.certified_approximation = certified;
     result.rr_sets = rr.r1.count() + rr.r2.count();
     result.rr_entries = rr.r1.members.size() + rr.r2.members.size();
     result.rounds = round;
     // Past theta_max the target holds by OPIM-C's analysis (without a budget); otherwise it
     // holds when the certified ratio reached it.
     result.guarantee_holds =
-        bounds.certified >= schedule.target ||
+        certified >= schedule.target ||
         (round >= schedule.rounds && !schedule.budgeted && std::isfinite(schedule.theta_max) &&
          !(max_rr_sets && theta >= max_rr_sets && static_cast<double>(theta) < schedule.theta_max));
 }
@@ -644,10 +633,9 @@ void refine_estimate(Sampler& sampler, Collections& rr, const std::vector<NodeId
     if (std::isfinite(schedule.theta_max)) limit = std::max(limit, schedule.theta_max);
     if (params.max_rr_sets) limit = std::min(limit, static_cast<double>(params.max_rr_sets));
     for (;;) {
-        const double covered =
-            static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
         const auto count = rr.r2.count();
-        if (relative_standard_error(covered, static_cast<double>(count)) <= precision) return;
+        if (relative_standard_error(total_covered(gains), static_cast<double>(count)) <= precision)
+            return;
         if (static_cast<double>(2 * count) > limit) return;
         if (params.memory_limit &&
             sampler.memory_bytes() + rr.r1.memory_bytes() + 2 * rr.r2.memory_bytes() >
@@ -723,24 +711,26 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const do
         const Coverage coverage =
             greedy(rr.r1, n, params.k, mask.allowed, graph, params.budget, buffers);
         std::vector<std::uint64_t> gains = coverage_gains(rr.r2, n, coverage.seeds);
-        const RoundBounds bounds = round_bounds(coverage, gains, rr, schedule, objective.scale);
-        result.memory_bytes =
-            std::max(result.memory_bytes, sampler.memory_bytes() + rr.r1.memory_bytes() +
-                                              rr.r2.memory_bytes() + coverage.memory_bytes);
-        const bool reached = bounds.certified >= schedule.target &&
+        const double certified = certified_ratio(coverage, gains, rr, schedule, objective.scale);
+        // The RR sets, their index and the sampler at their largest so far.
+        const auto note_memory = [&] {
+            result.memory_bytes =
+                std::max(result.memory_bytes, sampler.memory_bytes() + rr.r1.memory_bytes() +
+                                                  rr.r2.memory_bytes() + coverage.memory_bytes);
+        };
+        note_memory();
+        const bool reached = certified >= schedule.target &&
                              relative_standard_error(static_cast<double>(coverage.covered),
                                                      static_cast<double>(rr.r1.count())) <=
                                  selection_precision(params.epsilon);
         const bool last =
             round >= schedule.rounds || (params.max_rr_sets && theta >= params.max_rr_sets);
-        report_round(params, round, schedule, rr, bounds.certified);
+        report_round(params, round, schedule, rr, certified);
         if (reached || last) {
             refine_estimate(sampler, rr, coverage.seeds, n, estimate_precision(params.epsilon),
                             schedule, params, gains);
-            result.memory_bytes =
-                std::max(result.memory_bytes, sampler.memory_bytes() + rr.r1.memory_bytes() +
-                                                  rr.r2.memory_bytes() + coverage.memory_bytes);
-            finish_result(result, coverage, gains, bounds, rr, schedule, objective.scale, round,
+            note_memory();  // R2 may have grown
+            finish_result(result, coverage, gains, certified, rr, schedule, objective.scale, round,
                           theta, params.max_rr_sets);
             return result;
         }
