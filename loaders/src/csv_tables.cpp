@@ -230,30 +230,32 @@ void read_customers(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRepor
 }
 
 // for_each_record for the big tables: parse(fields) makes a Row (or throws RowError), and rows
-// reach the sink in batches (RowBatch) after a prefetch; after_flush(batches) is called after
-// each full batch.
-template <typename Row, typename Parse, typename AfterFlush>
+// reach the sink through a RowPipeline (on a worker thread for a big file). Once the first
+// records have shown how long a record is, expect(sink, rows) tells the sink how many rows are
+// still to come.
+template <typename Row, typename Parse, typename Expect>
 void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink& sink,
-                          BadRows& bad, SourceReport& source, Parse&& parse,
-                          AfterFlush&& after_flush) {
-    RowBatch<Row> batch(bad.skipping());
-    std::size_t batches = 0;
-    const auto flush = [&] {
-        batch.flush([&](std::span<const Row> rows) { sink.prefetch(rows); },
-                    [&](const Row& row) {
-                        if constexpr (std::is_same_v<Row, RelationshipRow>)
-                            sink.relationship(row);
-                        else
-                            sink.transaction(row);
-                        ++source.rows;
-                    },
-                    [&](const RowError& error, std::uint64_t line,
-                        const std::vector<std::string_view>& fields) {
-                        ++source.skipped;
-                        bad.add(table, reader.name(), line, error.column(), error.column(),
-                                error.what(), fields);
-                    });
-    };
+                          BadRows& bad, SourceReport& source, Parse&& parse, Expect&& expect) {
+    std::uint64_t delivered = 0;  // counted where the sink runs, added to source.rows at the end
+    RowPipeline<Row> batch(
+        bad.skipping(), parse_ahead(reader), 0,
+        [&](std::span<const Row> rows) { sink.prefetch(rows); },
+        [&](const Row& row) {
+            if constexpr (std::is_same_v<Row, RelationshipRow>)
+                sink.relationship(row);
+            else
+                sink.transaction(row);
+            ++delivered;
+        },
+        [&](const RowError& error, std::uint64_t line,
+            const std::vector<std::string_view>& fields) {
+            ++source.skipped;
+            bad.add(table, reader.name(), line, error.column(), error.column(), error.what(),
+                    fields);
+        });
+    // Before reporting an error of its own the reader waits for the sink (flush), so the sink
+    // and `bad` are never used by both threads at once, and errors come in file order.
+    const auto flush = [&] { batch.flush(); };
     std::vector<std::string_view> fields;
     fields.reserve(reader.header().size());
     for (;;) {
@@ -271,7 +273,10 @@ void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink
             bad.finish();
             throw;
         }
-        ++source.records;
+        if (++source.records == kRecordsBeforeEstimate)
+            batch.then([&sink, &expect, left = records_left(reader, source.records)] {
+                expect(sink, left);
+            });
         try {
             batch.push(parse(fields), reader.line(), fields);
         } catch (const RowError& error) {
@@ -281,12 +286,10 @@ void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink
                     error.what(), fields);
             continue;
         }
-        if (batch.full()) {
-            flush();
-            after_flush(++batches);
-        }
+        if (batch.full()) batch.submit();
     }
     flush();
+    source.rows += delivered;
 }
 
 void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
@@ -306,9 +309,8 @@ void read_relationships(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadR
         return row;
     };
     for_each_row_batched<RelationshipRow>(
-        reader, "relationships", sink, bad, source, parse, [&](std::size_t batches) {
-            if (batches == 16) sink.expect_relationships(records_left(reader, source.records));
-        });
+        reader, "relationships", sink, bad, source, parse,
+        [](DatasetSink& to, std::size_t rows) { to.expect_relationships(rows); });
 }
 
 void read_referrals(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadReport& report) {
@@ -349,9 +351,8 @@ void read_transactions(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRe
         return row;
     };
     for_each_row_batched<TransactionRow>(
-        reader, "transactions", sink, bad, source, parse, [&](std::size_t batches) {
-            if (batches == 16) sink.expect_transactions(records_left(reader, source.records));
-        });
+        reader, "transactions", sink, bad, source, parse,
+        [](DatasetSink& to, std::size_t rows) { to.expect_transactions(rows); });
 }
 
 }  // namespace

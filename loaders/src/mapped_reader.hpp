@@ -195,10 +195,15 @@ class MappedReader {
                 continue;
             }
             try {
-                report.rows += handle(fields);
+                // Batched rows are counted where the sink takes them (maybe another thread):
+                // report.rows is only touched here for rows handed on at once.
+                if (const std::uint64_t rows = handle(fields)) report.rows += rows;
             } catch (const RowError& error) {
                 flush();
                 row_error(open, error, reader.line(), fields);
+            } catch (const InputError&) {
+                flush();  // an error the sink met in an earlier row comes first
+                throw;
             }
         }
         flush();
@@ -255,11 +260,13 @@ class MappedReader {
 
     RowColumns row_columns(const Open& open) const;
 
-    // Relationship and transaction rows are batched (RowBatch) so the sink can prefetch the
-    // customers they name. Their texts are views into the file, except those a template builds
-    // in a scratch string: those are copied into the batch's own strings, kOwned per row.
+    // Relationship and transaction rows go through a RowPipeline (the sink prefetches the
+    // customers they name; a big file is parsed ahead on a worker). Their texts are views into
+    // the file, except those a template builds in a scratch string: those are copied into the
+    // batch's own strings, kOwned per row.
     static constexpr std::size_t kOwned = 4;
-    using OwnedTexts = std::array<std::string, kOwned * RowBatch<RelationshipRow>::kSize>;
+    template <typename Row>
+    void read_batched_rows(Open& open, const ValueSpec* list, const RowColumns& columns);
 
     // `text` if it lives as long as the reader, else a copy in `slot`.
     static std::string_view keep(std::string_view text, bool scratch, std::string& slot) {

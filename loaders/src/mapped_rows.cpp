@@ -68,76 +68,72 @@ void MappedReader::read_rows(std::size_t index) {
     for (const ValueSpec& spec : open.spec.columns)
         if (!spec.list.empty()) list = &spec;
     const RowColumns columns = row_columns(open);
+    currency_seen_.clear();
+    switch (open.spec.table) {
+        case Table::relationships:
+            return read_batched_rows<RelationshipRow>(open, list, columns);
+        case Table::transactions:
+            return read_batched_rows<TransactionRow>(open, list, columns);
+        case Table::referrals:
+        case Table::customers:
+            break;
+    }
     std::string scratch, list_scratch;
     std::vector<std::string_view> items;
-    currency_seen_.clear();
-    auto owned = std::make_unique<OwnedTexts>();
-    RowBatch<RelationshipRow> relationships(bad_.skipping());
-    RowBatch<TransactionRow> transactions(bad_.skipping());
+    each_record(open, [&](const std::vector<std::string_view>& fields) -> std::uint64_t {
+        if (!list_items(list, fields, list_scratch, items)) return 0;
+        for (const std::string_view item : items)
+            referral(open, columns, fields, list, item, scratch);
+        return items.size();
+    });
+}
+
+// Relationships or transactions: each record's rows go through a RowPipeline to the sink, which
+// counts them (report.rows) where it runs; the reader flushes before it reports an error.
+template <typename Row>
+void MappedReader::read_batched_rows(Open& open, const ValueSpec* list, const RowColumns& columns) {
     SourceReport& report = report_.sources[open.report];
-    std::size_t batches = 0;
-    const auto fail = [&](const RowError& error, std::uint64_t line,
-                          const std::vector<std::string_view>& fields) {
-        row_error(open, error, line, fields);
-    };
-    const auto flush = [&] {
-        relationships.flush([&](std::span<const RelationshipRow> rows) { sink_.prefetch(rows); },
-                            [&](const RelationshipRow& row) {
-                                deliver(row);
-                                ++report.rows;
-                            },
-                            fail);
-        transactions.flush([&](std::span<const TransactionRow> rows) { sink_.prefetch(rows); },
-                           [&](const TransactionRow& row) {
-                               sink_.transaction(row);
-                               ++report.rows;
-                           },
-                           fail);
-    };
+    std::uint64_t delivered = 0;
+    RowPipeline<Row> batch(
+        bad_.skipping(), parse_ahead(*open.reader), kOwned,
+        [&](std::span<const Row> rows) { sink_.prefetch(rows); },
+        [&](const Row& row) {
+            if constexpr (std::is_same_v<Row, RelationshipRow>)
+                deliver(row);
+            else
+                sink_.transaction(row);
+            ++delivered;
+        },
+        [&](const RowError& error, std::uint64_t line,
+            const std::vector<std::string_view>& fields) { row_error(open, error, line, fields); });
+    std::string scratch, list_scratch;
+    std::vector<std::string_view> items;
+    std::uint64_t records = 0;
     each_record(
         open,
         [&](const std::vector<std::string_view>& fields) -> std::uint64_t {
+            if (++records == kRecordsBeforeEstimate)
+                batch.then([this, left = records_left(*open.reader, report.records)] {
+                    if constexpr (std::is_same_v<Row, RelationshipRow>)
+                        sink_.expect_relationships(left);
+                    else
+                        sink_.expect_transactions(left);
+                });
             if (!list_items(list, fields, list_scratch, items)) return 0;
-            std::uint64_t rows = 0;
             for (const std::string_view item : items) {
-                switch (open.spec.table) {
-                    case Table::relationships: {
-                        std::string* slots = &(*owned)[relationships.size() * kOwned];
-                        relationships.push(
-                            relationship(open, columns, fields, list, item, scratch, slots),
-                            open.reader->line(), fields);
-                        if (relationships.full()) {
-                            flush();
-                            if (++batches == 16)
-                                sink_.expect_relationships(
-                                    records_left(*open.reader, report.records));
-                        }
-                        break;
-                    }
-                    case Table::transactions: {
-                        std::string* slots = &(*owned)[transactions.size() * kOwned];
-                        transactions.push(
-                            transaction(open, columns, fields, list, item, scratch, slots),
-                            open.reader->line(), fields);
-                        if (transactions.full()) {
-                            flush();
-                            if (++batches == 16)
-                                sink_.expect_transactions(
-                                    records_left(*open.reader, report.records));
-                        }
-                        break;
-                    }
-                    case Table::referrals:
-                        referral(open, columns, fields, list, item, scratch);
-                        ++rows;
-                        break;
-                    case Table::customers:
-                        break;
-                }
+                std::string* slots = batch.slots();
+                if constexpr (std::is_same_v<Row, RelationshipRow>)
+                    batch.push(relationship(open, columns, fields, list, item, scratch, slots),
+                               open.reader->line(), fields);
+                else
+                    batch.push(transaction(open, columns, fields, list, item, scratch, slots),
+                               open.reader->line(), fields);
+                if (batch.full()) batch.submit();
             }
-            return rows;
+            return 0;
         },
-        flush);
+        [&] { batch.flush(); });
+    report.rows += delivered;
 }
 
 RelationshipRow MappedReader::relationship(const Open& open, const RowColumns& columns,
