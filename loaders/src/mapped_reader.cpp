@@ -4,9 +4,13 @@
 #include "mapped_reader.hpp"
 
 #include <algorithm>
+#include <atomic>
+#include <exception>
 #include <map>
+#include <thread>
 
 #include "column_names.hpp"
+#include <omp.h>
 
 namespace catena {
 
@@ -110,18 +114,60 @@ SourceReport source_report(const SourceSpec& spec, const std::string& name, cons
 
 }  // namespace
 
+namespace {
+
+// Reads the source files into readers, two or more at once when more than one thread is allowed:
+// reading is mostly the kernel copying pages into fresh memory (about 0.1 s per 100 MB), and the
+// files do not depend on each other. What a file's reading throws is kept for its turn, so errors
+// come in the mapping's order as when the files were read one by one.
+struct ReadFiles {
+    std::vector<std::optional<CsvReader>> readers;
+    std::vector<std::exception_ptr> errors;
+};
+
+ReadFiles read_files(const std::filesystem::path& dir, const std::vector<SourceSpec>& specs) {
+    ReadFiles files;
+    files.readers.resize(specs.size());
+    files.errors.resize(specs.size());
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t index; (index = next++) < specs.size();) {
+            try {
+                std::error_code error;
+                if (std::filesystem::exists(dir / specs[index].file, error))
+                    files.readers[index].emplace(CsvReader::open(
+                        dir / specs[index].file, {specs[index].delimiter, specs[index].encoding}));
+            } catch (...) {
+                files.errors[index] = std::current_exception();
+            }
+        }
+    };
+    const std::size_t allowed = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
+    std::vector<std::thread> threads;
+    for (std::size_t helper = 1; helper < std::min(allowed, specs.size()); ++helper)
+        threads.emplace_back(work);
+    work();
+    for (std::thread& thread : threads) thread.join();
+    return files;
+}
+
+}  // namespace
+
 // Opens every source file and finds each column the mapping names in its header.
 void MappedReader::open_sources() {
     std::error_code error;
     if (!std::filesystem::is_directory(dir_, error))
         throw InputError(dir_.string(), "", "no such folder");
-    for (const SourceSpec& spec : mapping_.sources) {
+    ReadFiles files = read_files(dir_, mapping_.sources);
+    for (std::size_t index = 0; index < mapping_.sources.size(); ++index) {
+        const SourceSpec& spec = mapping_.sources[index];
         Open open;
         open.spec = spec;
         const std::string name = file_name(spec);
         if (!std::filesystem::exists(dir_ / spec.file, error))
             throw InputError(spec.where + ": file '" + spec.file + "' is not in " + dir_.string());
-        open.reader.emplace(CsvReader::open(dir_ / spec.file, {spec.delimiter, spec.encoding}));
+        if (files.errors[index]) std::rethrow_exception(files.errors[index]);
+        open.reader = std::move(files.readers[index]);
         const CsvReader& reader = *open.reader;
         resolve_columns(reader, open.spec);
         SourceReport source = source_report(open.spec, name, reader, mapping_.base_currency);
