@@ -1,5 +1,6 @@
 // Reading the CSV tables (data folder or edge list) into a DatasetSink.
 #include <array>
+#include <future>
 #include <span>
 #include <string>
 #include <type_traits>
@@ -16,6 +17,7 @@
 #include "column_names.hpp"
 #include "field_parse.hpp"
 #include "row_batch.hpp"
+#include <omp.h>
 
 namespace catena {
 
@@ -355,6 +357,14 @@ void read_transactions(CsvReader reader, DatasetSink& sink, BadRows& bad, ReadRe
         [](DatasetSink& to, std::size_t rows) { to.expect_transactions(rows); });
 }
 
+// Opens (reads) `path` on a thread of its own when more than one thread is allowed, so that it is
+// read while the caller parses the file before it; else when the caller asks for it. What the
+// opening throws comes out of get(), where a plain open would have thrown it.
+std::future<CsvReader> open_ahead(std::filesystem::path path) {
+    const auto policy = omp_get_max_threads() > 1 ? std::launch::async : std::launch::deferred;
+    return std::async(policy, [path = std::move(path)] { return CsvReader::open(path); });
+}
+
 }  // namespace
 
 BadRowPolicy parse_bad_row_policy(std::string_view text) {
@@ -393,11 +403,12 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
     }
     BadRows bad(options.on_bad_row.value_or(BadRowPolicy::stop), options.max_errors, report.input);
     if (!source.edges_file.empty()) {
+        std::future<CsvReader> edges = open_ahead(source.edges_file);
         if (!source.nodes_file.empty())
             read_customers(CsvReader::open(source.nodes_file), sink, bad, report);
         else
             sink.begin_customers({});
-        read_relationships(CsvReader::open(source.edges_file), sink, bad, report);
+        read_relationships(edges.get(), sink, bad, report);
         bad.finish();
         return;
     }
@@ -416,16 +427,19 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
                              "none of customers.csv, relationships.csv, referrals.csv, "
                              "transactions.csv is there");
     }
+    // The later tables are read while the earlier ones are parsed.
+    std::future<CsvReader> relationships, referrals, transactions;
+    if (!options.tables_optional || present("relationships.csv"))
+        relationships = open_ahead(table("relationships.csv"));
+    if (present("referrals.csv")) referrals = open_ahead(table("referrals.csv"));
+    if (present("transactions.csv")) transactions = open_ahead(table("transactions.csv"));
     if (!options.tables_optional || present("customers.csv"))
         read_customers(CsvReader::open(table("customers.csv")), sink, bad, report);
     else
         sink.begin_customers({});
-    if (!options.tables_optional || present("relationships.csv"))
-        read_relationships(CsvReader::open(table("relationships.csv")), sink, bad, report);
-    if (present("referrals.csv"))
-        read_referrals(CsvReader::open(table("referrals.csv")), sink, bad, report);
-    if (present("transactions.csv"))
-        read_transactions(CsvReader::open(table("transactions.csv")), sink, bad, report);
+    if (relationships.valid()) read_relationships(relationships.get(), sink, bad, report);
+    if (referrals.valid()) read_referrals(referrals.get(), sink, bad, report);
+    if (transactions.valid()) read_transactions(transactions.get(), sink, bad, report);
     bad.finish();
 }
 
