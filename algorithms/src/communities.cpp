@@ -1,7 +1,9 @@
 #include "catena/algorithms/communities.hpp"
 
 #include <algorithm>
+#include <bit>
 #include <cmath>
+#include <functional>
 #include <numeric>
 #include <string>
 #include <unordered_set>
@@ -15,34 +17,112 @@ namespace catena {
 
 namespace {
 
+// The distinct weights of a network's edges, each with a 16-bit index: an edge then stores its
+// index, 2 bytes instead of 8, and reads back exactly its weight.
+class WeightTable {
+  public:
+    static constexpr std::size_t kMaxValues = std::size_t{1} << 16;
+
+    // The index of `weight` in `values`, added if new; -1 when `values` is full.
+    std::int32_t index(double weight, std::vector<double>& values) {
+        const auto bits = std::bit_cast<std::uint64_t>(weight);
+        std::size_t slot = (bits * 0x9E3779B97F4A7C15ull) >> (64 - kSlotBits);
+        for (; slots_[slot] != 0; slot = (slot + 1) & (kSlots - 1)) {
+            const std::uint32_t at = slots_[slot] - 1;
+            if (std::bit_cast<std::uint64_t>(values[at]) == bits)
+                return static_cast<std::int32_t>(at);
+        }
+        if (values.size() == kMaxValues) return -1;
+        values.push_back(weight);
+        slots_[slot] = static_cast<std::uint32_t>(values.size());
+        return static_cast<std::int32_t>(values.size() - 1);
+    }
+
+  private:
+    static constexpr int kSlotBits = 17;  // twice the values at most: short probes
+    static constexpr std::size_t kSlots = std::size_t{1} << kSlotBits;
+    std::vector<std::uint32_t> slots_ = std::vector<std::uint32_t>(kSlots, 0);  // index + 1, or 0
+};
+
 // An undirected weighted graph in CSR form; aggregated graphs keep their internal weight as a
 // self-loop (`self`, each internal edge counted once).
 struct Network {
     std::vector<std::uint64_t> offsets{0};
     std::vector<std::uint32_t> neighbours;
+    // Edge weights, one of three forms: `weights` per edge; or `weight_index` per edge, an index
+    // into `table` (at most 2^16 distinct weights, as on the customers' own network); or, both
+    // empty, table[0] for every edge (all weights equal).
     std::vector<double> weights;
-    std::vector<double> self;
+    std::vector<std::uint16_t> weight_index;
+    std::vector<double> table;
+    std::vector<double> self;    // empty when no node has a self-loop (the customers' network)
     std::vector<double> degree;  // weights to neighbours + 2 x self
     double total = 0.0;          // m: every edge once, self-loops once
     std::uint32_t size() const { return static_cast<std::uint32_t>(degree.size()); }
+    double self_of(std::uint32_t node) const { return self.empty() ? 0.0 : self[node]; }
+
+    // Asks the cache for `node`'s edges (its offsets must be in cache already, see prefetch).
+    void prefetch_edges(std::uint32_t node) const {
+        const std::uint64_t e = offsets[node];
+        __builtin_prefetch(&neighbours[e]);
+        if (!weights.empty()) __builtin_prefetch(&weights[e]);
+        if (!weight_index.empty()) __builtin_prefetch(&weight_index[e]);
+    }
+
+    // Calls visit(neighbour, weight) for each edge of `node`.
+    template <typename Visit>
+    void for_each(std::uint32_t node, Visit&& visit) const {
+        const std::uint64_t begin = offsets[node], end = offsets[node + 1];
+        if (!weights.empty()) {
+            for (std::uint64_t e = begin; e < end; ++e) visit(neighbours[e], weights[e]);
+        } else if (!weight_index.empty()) {
+            for (std::uint64_t e = begin; e < end; ++e)
+                visit(neighbours[e], table[weight_index[e]]);
+        } else {
+            for (std::uint64_t e = begin; e < end; ++e) visit(neighbours[e], table[0]);
+        }
+    }
+
+    // Appends one edge's weight, in the table's form until it would pass 2^16 distinct weights.
+    void push_weight(double weight, WeightTable& distinct) {
+        if (weights.empty()) {
+            const std::int32_t index = distinct.index(weight, table);
+            if (index >= 0) {
+                weight_index.push_back(static_cast<std::uint16_t>(index));
+                return;
+            }
+            weights.reserve(neighbours.capacity());
+            for (const std::uint16_t at : weight_index) weights.push_back(table[at]);
+            std::vector<std::uint16_t>().swap(weight_index);
+            std::vector<double>().swap(table);
+        }
+        weights.push_back(weight);
+    }
+
+    // After the last push_weight: drops the indexes when every weight is table[0].
+    void finish_weights() {
+        if (weights.empty() && table.size() <= 1) std::vector<std::uint16_t>().swap(weight_index);
+    }
 };
 
+// The undirected view of `graph`, each node's neighbours in increasing order.
 Network undirected_view(const InfluenceGraph& graph) {
     const NodeId n = graph.num_nodes();
     Network net;
     net.offsets.reserve(static_cast<std::size_t>(n) + 1);
     net.neighbours.reserve(graph.num_edges());
-    net.weights.reserve(graph.num_edges());
-    net.self.assign(n, 0.0);
+    net.weight_index.reserve(graph.num_edges());
     net.degree.assign(n, 0.0);
+    WeightTable distinct;
     for (NodeId node = 0; node < n; ++node) {
         for_each_undirected_neighbour(graph, node, [&](NodeId other, double weight) {
             net.neighbours.push_back(other);
-            net.weights.push_back(weight);
+            net.push_weight(weight, distinct);
             net.degree[node] += weight;
         });
         net.offsets.push_back(net.neighbours.size());
     }
+    net.finish_weights();
     for (const double degree : net.degree) net.total += degree;
     net.total /= 2.0;
     return net;
@@ -61,34 +141,48 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
     result.self.assign(count, 0.0);
     result.degree.assign(count, 0.0);
     result.total = net.total;
-    std::vector<double> weight_to(count, 0.0);
-    std::vector<std::uint32_t> touched;
+    // Never more edges than the finer level; pages past the end are reserved, never touched.
+    result.neighbours.reserve(net.neighbours.size());
+    result.weight_index.reserve(net.neighbours.size());
+    WeightTable distinct;
+    std::vector<double> weight_to(count, 0.0), amounts;
+    std::vector<std::uint32_t> touched, labels;
     for (std::uint32_t c = 0; c < count; ++c) {
         touched.clear();
         double inside = 0.0;
         for (std::uint32_t k = start[c]; k < start[c + 1]; ++k) {
             const std::uint32_t node = members[k];
-            result.self[c] += net.self[node];
+            result.self[c] += net.self_of(node);
             result.degree[c] += net.degree[node];
-            for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e) {
-                const std::uint32_t other = part[net.neighbours[e]];
+            // The labels first, then the sums (see NeighbourWeights::collect).
+            labels.clear();
+            amounts.clear();
+            net.for_each(node, [&](std::uint32_t neighbour, double weight) {
+                const std::uint32_t other = part[neighbour];
+                __builtin_prefetch(&weight_to[other]);
+                labels.push_back(other);
+                amounts.push_back(weight);
+            });
+            for (std::size_t k = 0; k < labels.size(); ++k) {
+                const std::uint32_t other = labels[k];
                 if (other == c) {
-                    inside += net.weights[e];
+                    inside += amounts[k];
                     continue;
                 }
                 if (weight_to[other] == 0.0) touched.push_back(other);
-                weight_to[other] += net.weights[e];
+                weight_to[other] += amounts[k];
             }
         }
         result.self[c] += inside / 2.0;  // each internal edge was seen from both ends
         std::sort(touched.begin(), touched.end());
         for (const std::uint32_t other : touched) {
             result.neighbours.push_back(other);
-            result.weights.push_back(weight_to[other]);
+            result.push_weight(weight_to[other], distinct);
             weight_to[other] = 0.0;
         }
         result.offsets.push_back(result.neighbours.size());
     }
+    result.finish_weights();
     return result;
 }
 
@@ -104,20 +198,133 @@ std::uint32_t renumber(std::vector<std::uint32_t>& labels) {
     return count;
 }
 
+// Where each node goes when nodes are sorted by label (0..count-1), keeping their order within a
+// label.
+std::vector<std::uint32_t> grouping(const std::vector<std::uint32_t>& labels, std::uint32_t count) {
+    std::vector<std::uint32_t> next(static_cast<std::size_t>(count) + 1, 0);
+    for (const auto label : labels) ++next[label + 1];
+    for (std::uint32_t c = 0; c < count; ++c) next[c + 1] += next[c];
+    std::vector<std::uint32_t> moved_to(labels.size());
+    for (std::size_t node = 0; node < labels.size(); ++node) moved_to[node] = next[labels[node]]++;
+    return moved_to;
+}
+
+// Applies a renumbering of the nodes: the value of node i becomes that of node moved_to[i].
+template <typename T>
+void permute(std::vector<T>& values, const std::vector<std::uint32_t>& moved_to) {
+    std::vector<T> result(values.size());
+    for (std::size_t node = 0; node < values.size(); ++node) result[moved_to[node]] = values[node];
+    values = std::move(result);
+}
+
+// The network with its nodes renumbered, node i becoming moved_to[i]; each neighbour list keeps
+// its order.
+Network renumbered(const Network& net, const std::vector<std::uint32_t>& moved_to) {
+    const std::uint32_t n = net.size();
+    std::vector<std::uint32_t> moved_from(n);
+    for (std::uint32_t node = 0; node < n; ++node) moved_from[moved_to[node]] = node;
+    Network result;
+    result.table = net.table;
+    result.total = net.total;
+    result.offsets.resize(static_cast<std::size_t>(n) + 1);
+    result.neighbours.resize(net.neighbours.size());
+    result.weights.resize(net.weights.size());
+    result.weight_index.resize(net.weight_index.size());
+    result.degree.resize(n);
+    if (!net.self.empty()) result.self.resize(n);
+    std::uint64_t at = 0;
+    for (std::uint32_t node = 0; node < n; ++node) {
+        const std::uint32_t old = moved_from[node];
+        result.degree[node] = net.degree[old];
+        if (!net.self.empty()) result.self[node] = net.self[old];
+        for (std::uint64_t e = net.offsets[old]; e < net.offsets[old + 1]; ++e, ++at) {
+            result.neighbours[at] = moved_to[net.neighbours[e]];
+            if (!net.weights.empty()) result.weights[at] = net.weights[e];
+            if (!net.weight_index.empty()) result.weight_index[at] = net.weight_index[e];
+        }
+        result.offsets[node + 1] = at;
+    }
+    return result;
+}
+
+// Leiden's and Louvain's level-0 network: the customers' undirected view, its nodes renumbered
+// so that each community lies together in memory once there are communities (see regroup): the
+// local moves, refinement and aggregation are bound by random reads.
+struct BaseNetwork {
+    std::vector<std::uint32_t> customer;  // node -> customer
+    Network net;
+
+    // Renumbers the nodes, node i becoming moved_to[i], and `labels` (per node) with them.
+    void renumber_nodes(const std::vector<std::uint32_t>& moved_to,
+                        std::vector<std::uint32_t>& labels) {
+        permute(customer, moved_to);
+        permute(labels, moved_to);
+        net = renumbered(net, moved_to);
+    }
+};
+
+// Renumbers the base network's nodes so that each community of `labels` lies together, their
+// order kept within it, and `labels` (renumbered too) with them; returns where each node went.
+std::vector<std::uint32_t> regroup(BaseNetwork& base, std::vector<std::uint32_t>& labels) {
+    const std::vector<std::uint32_t> moved_to = grouping(labels, renumber(labels));
+    base.renumber_nodes(moved_to, labels);
+    return moved_to;
+}
+
+// The base network for a run from `part` (per customer on entry, per node on return, renumbered):
+// grouped by the starting partition when there is one, else in customer order.
+BaseNetwork base_network(const InfluenceGraph& graph, const CommunityParams& params,
+                         std::vector<std::uint32_t>& part) {
+    BaseNetwork base{std::vector<std::uint32_t>(graph.num_nodes()), undirected_view(graph)};
+    std::iota(base.customer.begin(), base.customer.end(), 0u);
+    if (!params.initial.empty()) regroup(base, part);
+    renumber(part);
+    return base;
+}
+
 // Sums, per community adjacent to `node`, the weight of its edges into it.
 struct NeighbourWeights {
-    std::vector<double> weight;
+    std::vector<double> weight;  // one more than there are labels: see kSkip
     std::vector<std::uint32_t> touched;
-    explicit NeighbourWeights(std::uint32_t size) : weight(size, 0.0) {}
-    void collect(const Network& net, std::uint32_t node, const std::vector<std::uint32_t>& part) {
+    std::vector<std::uint32_t> labels;  // scratch: the labels of one node's neighbours
+    std::vector<double> amounts;        // and the weights of its edges to them
+    explicit NeighbourWeights(std::uint32_t size) : weight(std::size_t{size} + 1, 0.0) {}
+    std::uint32_t skip() const { return static_cast<std::uint32_t>(weight.size() - 1); }
+    void clear() {
         for (const auto c : touched) weight[c] = 0.0;
         touched.clear();
-        for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e) {
-            const std::uint32_t c = part[net.neighbours[e]];
-            if (weight[c] == 0.0) touched.push_back(c);
-            weight[c] += net.weights[e];
-            if (weight[c] == 0.0) weight[c] = 1e-300;  // zero-weight edges still make c a neighbour
+    }
+    void add(std::uint32_t c, double w) {
+        if (weight[c] == 0.0) touched.push_back(c);
+        weight[c] += w;
+        if (weight[c] == 0.0) weight[c] = 1e-300;  // zero-weight edges still make c a neighbour
+    }
+    // Sums by label(neighbour), leaving out the neighbours labelled skip(). The labels are read
+    // first, in a loop that does not branch on them, so that their reads (mostly cache misses)
+    // overlap; the sums branch on what they read and would wait on each read in turn. ask(label)
+    // may prefetch other entries of each label meanwhile.
+    template <typename Label, typename Ask>
+    void collect(const Network& net, std::uint32_t node, Label&& label, Ask&& ask) {
+        clear();
+        const std::size_t degree = net.offsets[node + 1] - net.offsets[node];
+        if (labels.size() < degree) {
+            labels.resize(degree);
+            amounts.resize(degree);
         }
+        std::size_t k = 0;
+        net.for_each(node, [&](std::uint32_t other, double w) {
+            const std::uint32_t c = label(other);
+            __builtin_prefetch(&weight[c]);
+            ask(c);
+            labels[k] = c;
+            amounts[k++] = w;
+        });
+        for (std::size_t i = 0; i < k; ++i)
+            if (labels[i] != skip()) add(labels[i], amounts[i]);
+    }
+    void collect(const Network& net, std::uint32_t node, const std::vector<std::uint32_t>& part) {
+        collect(
+            net, node, [&](std::uint32_t other) { return part[other]; }, [](std::uint32_t) {});
     }
 };
 
@@ -139,7 +346,16 @@ struct LocalMoving {
           size(network.size(), 0),
           weights(network.size()),
           scale(resolution / (2.0 * network.total)) {
+        tally();
+    }
+
+    // Counts the communities of `part` afresh (after its nodes or labels were renumbered).
+    void tally() {
         const std::uint32_t n = net.size();
+        std::fill(total.begin(), total.end(), 0.0);
+        std::fill(size.begin(), size.end(), 0u);
+        weights.clear();
+        empty.clear();
         for (std::uint32_t node = 0; node < n; ++node) {
             total[part[node]] += net.degree[node];
             ++size[part[node]];
@@ -148,11 +364,23 @@ struct LocalMoving {
             if (size[c] == 0) empty.push_back(c);
     }
 
+    // The visits follow a random order, so each would wait on memory several times over:
+    // `node`'s own entries are asked for kFar visits ahead, its edges kNear visits ahead.
+    static constexpr std::size_t kFar = 8, kNear = 4;
+    void prefetch(std::uint32_t far, std::uint32_t near) const {
+        __builtin_prefetch(&net.offsets[far]);
+        __builtin_prefetch(&net.degree[far]);
+        __builtin_prefetch(&part[far]);
+        net.prefetch_edges(near);
+    }
+
     // Moves `node` to its best community; true when that is a different one.
     bool try_move(std::uint32_t node) {
         const std::uint32_t current = part[node];
         const double k = net.degree[node];
-        weights.collect(net, node, part);
+        weights.collect(
+            net, node, [&](std::uint32_t other) { return part[other]; },
+            [&](std::uint32_t c) { __builtin_prefetch(&total[c]); });
         total[current] -= k;
         --size[current];
         std::uint32_t best = current;
@@ -177,60 +405,108 @@ struct LocalMoving {
     }
 };
 
-// Leiden's queue-based moving over `order`, revisiting neighbours of moved nodes; true if any
-// moved.
-bool move_queue_based(LocalMoving& moving, const std::vector<std::uint32_t>& order) {
+// Renumbers the nodes of the network being moved on (see regroup) and returns where each went,
+// or returns nothing.
+using Renumbering = std::function<std::vector<std::uint32_t>()>;
+
+// Leiden's queue-based moving from `order` (a ring buffer: each node is queued at most once),
+// revisiting neighbours of moved nodes; `renumbering` runs once every node was visited once.
+// True if any moved.
+bool move_queue_based(LocalMoving& moving, std::vector<std::uint32_t> queue,
+                      const Renumbering& renumbering) {
     const Network& net = moving.net;
     const std::vector<std::uint32_t>& part = moving.part;
+    const std::size_t n = queue.size();
     bool any_move = false;
-    std::vector<std::uint8_t> queued(net.size(), 1);
-    std::vector<std::uint32_t> queue(order.begin(), order.end());
-    for (std::size_t head = 0; head < queue.size(); ++head) {
+    std::vector<std::uint8_t> queued(n, 1);
+    std::size_t head = 0, count = n;
+    for (std::size_t visits = 1; count > 0; ++visits) {
         const std::uint32_t node = queue[head];
+        head = head + 1 == n ? 0 : head + 1;
+        --count;
+        if (count > LocalMoving::kFar) {
+            const auto ahead = [&](std::size_t k) {
+                return queue[head + k < n ? head + k : head + k - n];
+            };
+            moving.prefetch(ahead(LocalMoving::kFar), ahead(LocalMoving::kNear));
+        }
         queued[node] = 0;
-        if (!moving.try_move(node)) continue;
-        any_move = true;
-        for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e) {
-            const std::uint32_t other = net.neighbours[e];
-            if (!queued[other] && part[other] != part[node]) {
+        if (moving.try_move(node)) {
+            any_move = true;
+            const std::uint32_t label = part[node];
+            for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e) {
+                const std::uint32_t other = net.neighbours[e];
+                if (queued[other] || part[other] == label) continue;
                 queued[other] = 1;
-                queue.push_back(other);
+                const std::size_t tail = head + count;
+                queue[tail < n ? tail : tail - n] = other;
+                ++count;
             }
         }
-        if (head > (1u << 20) && head * 2 > queue.size()) {  // drop the consumed front
-            queue.erase(queue.begin(), queue.begin() + static_cast<std::ptrdiff_t>(head) + 1);
-            head = static_cast<std::size_t>(-1);
-        }
+        if (visits != n || !renumbering) continue;
+        const std::vector<std::uint32_t> moved_to = renumbering();
+        if (moved_to.empty()) continue;
+        for (std::size_t k = 0, at = head; k < count; ++k, at = at + 1 == n ? 0 : at + 1)
+            queue[at] = moved_to[queue[at]];
+        permute(queued, moved_to);
+        moving.tally();
     }
     return any_move;
 }
 
-// Louvain's moving: sweeps over `order` until a sweep moves no node; true if any moved.
-bool move_in_sweeps(LocalMoving& moving, const std::vector<std::uint32_t>& order) {
+// Louvain's moving: sweeps over `order` until a sweep moves no node; `renumbering` runs after the
+// first. True if any moved.
+bool move_in_sweeps(LocalMoving& moving, std::vector<std::uint32_t> order,
+                    const Renumbering& renumbering) {
     bool any_move = false;
     constexpr int kMaxSweeps = 100;
     for (int sweep = 0; sweep < kMaxSweeps; ++sweep) {
         std::size_t moves = 0;
-        for (const std::uint32_t node : order) moves += moving.try_move(node);
+        for (std::size_t at = 0; at < order.size(); ++at) {
+            if (at + LocalMoving::kFar < order.size())
+                moving.prefetch(order[at + LocalMoving::kFar], order[at + LocalMoving::kNear]);
+            moves += moving.try_move(order[at]);
+        }
         if (moves == 0) break;
         any_move = true;
+        if (sweep > 0 || !renumbering) continue;
+        const std::vector<std::uint32_t> moved_to = renumbering();
+        if (moved_to.empty()) continue;
+        for (auto& node : order) node = moved_to[node];
+        moving.tally();
     }
     return any_move;
+}
+
+// A random order of 0..n-1 that keeps to nearby memory: blocks of kBlock consecutive nodes in
+// random order, the nodes of each block in random order.
+std::vector<std::uint32_t> random_order(std::uint32_t n, RandomStream& random) {
+    constexpr std::uint32_t kBlock = 64;
+    std::vector<std::uint32_t> blocks((n + kBlock - 1) / kBlock), order;
+    std::iota(blocks.begin(), blocks.end(), 0u);
+    catena::shuffle(blocks.begin(), blocks.end(), random);
+    order.reserve(n);
+    for (const std::uint32_t block : blocks) {
+        const std::size_t first = order.size();
+        for (std::uint32_t node = block * kBlock; node < std::min(n, (block + 1) * kBlock); ++node)
+            order.push_back(node);
+        catena::shuffle(order.begin() + static_cast<std::ptrdiff_t>(first), order.end(), random);
+    }
+    return order;
 }
 
 // Moves single nodes to the community that improves modularity most, until none does. Louvain
 // sweeps over all nodes in a random order; Leiden's variant (`queue_based`) then only revisits
 // the neighbours of nodes that moved. Returns whether any node moved.
 bool move_nodes(const Network& net, std::vector<std::uint32_t>& part, double resolution,
-                RandomStream& random, bool queue_based) {
+                RandomStream& random, bool queue_based, const Renumbering& renumbering) {
     // No tie weighs anything: every partition has modularity 0, and the gains below would divide
     // by zero. Everyone stays where they are.
     if (!(net.total > 0.0)) return false;
     LocalMoving moving(net, part, resolution);
-    std::vector<std::uint32_t> order(net.size());
-    std::iota(order.begin(), order.end(), 0u);
-    catena::shuffle(order.begin(), order.end(), random);
-    return queue_based ? move_queue_based(moving, order) : move_in_sweeps(moving, order);
+    std::vector<std::uint32_t> order = random_order(net.size(), random);
+    return queue_based ? move_queue_based(moving, std::move(order), renumbering)
+                       : move_in_sweeps(moving, std::move(order), renumbering);
 }
 
 // Leiden's refinement: inside each community, nodes that are still alone merge into a
@@ -246,31 +522,42 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
     std::vector<std::uint32_t> sub_size(n, 1);
     for (std::uint32_t node = 0; node < n; ++node) community_degree[part[node]] += net.degree[node];
     // outside[v]: weight from v to the rest of its community.
-    for (std::uint32_t node = 0; node < n; ++node)
-        for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e)
-            if (part[net.neighbours[e]] == part[node]) outside[node] += net.weights[e];
-    std::vector<std::uint32_t> order(n);
-    std::iota(order.begin(), order.end(), 0u);
-    catena::shuffle(order.begin(), order.end(), random);
+    for (std::uint32_t node = 0; node < n; ++node) {
+        const std::uint32_t c = part[node];
+        double sum = 0.0;
+        net.for_each(node, [&](std::uint32_t other, double weight) {
+            sum += part[other] == c ? weight : 0.0;  // no branch: the reads overlap
+        });
+        outside[node] = sum;
+    }
+    const std::vector<std::uint32_t> order = random_order(n, random);
     NeighbourWeights weights(n);
     std::vector<std::uint32_t> candidates;
     std::vector<double> odds;
-    for (const std::uint32_t node : order) {
+    for (std::size_t at = 0; at < n; ++at) {
+        const std::uint32_t node = order[at];
+        if (at + LocalMoving::kFar < n) {  // random order: ask for what is read ahead of time
+            const std::uint32_t far = order[at + LocalMoving::kFar];
+            for (const void* entry :
+                 {(const void*)&refined[far], (const void*)&sub_size[far], (const void*)&part[far],
+                  (const void*)&outside[far], (const void*)&net.offsets[far],
+                  (const void*)&net.degree[far]})
+                __builtin_prefetch(entry);
+            net.prefetch_edges(order[at + LocalMoving::kNear]);
+        }
         if (sub_size[refined[node]] != 1 || refined[node] != node) continue;  // no longer alone
         const std::uint32_t c = part[node];
         const double k = net.degree[node];
         if (outside[node] < k * (community_degree[c] - k) * scale) continue;  // not well connected
         // Weights to the sub-communities of the same community.
-        for (const auto t : weights.touched) weights.weight[t] = 0.0;
-        weights.touched.clear();
-        for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e) {
-            const std::uint32_t other = net.neighbours[e];
-            if (part[other] != c) continue;
-            const std::uint32_t t = refined[other];
-            if (weights.weight[t] == 0.0) weights.touched.push_back(t);
-            weights.weight[t] += net.weights[e];
-            if (weights.weight[t] == 0.0) weights.weight[t] = 1e-300;
-        }
+        const std::uint32_t skip = weights.skip();
+        weights.collect(
+            net, node,
+            [&](std::uint32_t other) { return part[other] == c ? refined[other] : skip; },
+            [&](std::uint32_t t) {
+                __builtin_prefetch(&sub_degree[t < n ? t : 0]);
+                __builtin_prefetch(&outside[t < n ? t : 0]);
+            });
         candidates.clear();
         odds.clear();
         double best_gain = 0.0;
@@ -310,9 +597,10 @@ double network_modularity(const Network& net, const std::vector<std::uint32_t>& 
     for (std::uint32_t node = 0; node < net.size(); ++node) {
         const std::uint32_t c = part[node];
         degree[c] += net.degree[node];
-        inside[c] += net.self[node];
-        for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e)
-            if (part[net.neighbours[e]] == c) inside[c] += net.weights[e] / 2.0;
+        inside[c] += net.self_of(node);
+        net.for_each(node, [&](std::uint32_t other, double weight) {
+            if (part[other] == c) inside[c] += weight / 2.0;
+        });
     }
     double q = 0.0;
     for (std::uint32_t c = 0; c < count; ++c)
@@ -332,23 +620,35 @@ std::vector<std::uint32_t> starting_partition(const CommunityParams& params, Nod
     return part;
 }
 
-// Leiden or Louvain, from `part` on the original network; returns the number of levels or passes.
-std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& part,
+// Leiden or Louvain, from `part` (per node of the base network); returns the number of levels or
+// passes. Each pass after the first starts by grouping its communities together (regroup); a
+// first pass from single nodes does so once every node was visited once.
+std::uint32_t multilevel(BaseNetwork& base, std::vector<std::uint32_t>& part,
                          const CommunityParams& params, RandomStream& random) {
     const bool leiden = params.method == CommunityMethod::leiden;
     std::uint32_t passes = 0;
     for (std::uint32_t pass = 0; pass < params.max_iterations; ++pass) {
         ++passes;
-        const std::vector<std::uint32_t> before = part;
-        // The current level's network: the original (not copied) until the first aggregation.
+        if (pass > 0) regroup(base, part);
+        std::vector<std::uint32_t> before = part;
+        // The current level's network: the base network until the first aggregation.
         Network aggregated;
-        const Network* level = &original;
+        const Network* level = &base.net;
         std::vector<std::uint32_t> level_part = part;         // labels on the current level's nodes
-        std::vector<std::uint32_t> node_of(original.size());  // original node -> current level node
+        std::vector<std::uint32_t> node_of(base.net.size());  // base node -> current level node
         std::iota(node_of.begin(), node_of.end(), 0u);
+        Renumbering renumbering;
+        if (pass == 0 && params.initial.empty())
+            renumbering = [&] {
+                std::vector<std::uint32_t> moved_to = regroup(base, level_part);
+                permute(part, moved_to);
+                permute(before, moved_to);
+                return moved_to;
+            };
         for (;;) {
             const Network& net = *level;
-            const bool moved = move_nodes(net, level_part, params.resolution, random, leiden);
+            const bool moved = move_nodes(net, level_part, params.resolution, random, leiden,
+                                          level == &base.net ? renumbering : Renumbering());
             const std::uint32_t count = renumber(level_part);
             if (count == net.size() || (!leiden && !moved)) break;
             std::vector<std::uint32_t> by = level_part;  // what to aggregate by
@@ -369,7 +669,7 @@ std::uint32_t multilevel(const Network& original, std::vector<std::uint32_t>& pa
             level_part = std::move(next_part);
             if (!leiden && by_count == level->size() && !moved) break;
         }
-        for (std::uint32_t node = 0; node < original.size(); ++node)
+        for (std::uint32_t node = 0; node < base.net.size(); ++node)
             part[node] = level_part[node_of[node]];
         renumber(part);
         if (!leiden || part == before) break;
@@ -467,15 +767,24 @@ CommunityResult detect_communities(const InfluenceGraph& graph, const CommunityP
     const NodeId n = graph.num_nodes();
     params.validate(n);
     CommunityResult result;
-    const Network net = undirected_view(graph);
     RandomStream random{params.seed};
     result.community = starting_partition(params, n);
-    if (params.method == CommunityMethod::label_propagation)
+    if (params.method == CommunityMethod::label_propagation) {
+        const Network net = undirected_view(graph);
         result.iterations = label_propagation(net, result.community, random);
-    else
-        result.iterations = multilevel(net, result.community, params, random);
-    result.count = renumber(result.community);
-    result.modularity = network_modularity(net, result.community, params.resolution);
+        result.count = renumber(result.community);
+        result.modularity = network_modularity(net, result.community, params.resolution);
+    } else {
+        std::vector<std::uint32_t> part = std::move(result.community);
+        BaseNetwork base = base_network(graph, params, part);
+        result.iterations = multilevel(base, part, params, random);
+        result.modularity = network_modularity(base.net, part, params.resolution);
+        base.net = Network();
+        result.community.resize(n);
+        for (std::uint32_t node = 0; node < n; ++node)
+            result.community[base.customer[node]] = part[node];
+        result.count = renumber(result.community);
+    }
     if (!params.initial.empty())
         keep_initial_labels(result.community, result.count, params.initial);
     return result;
@@ -506,13 +815,12 @@ bool communities_connected(const InfluenceGraph& graph,
         while (!stack.empty()) {
             const std::uint32_t node = stack.back();
             stack.pop_back();
-            for (std::uint64_t e = net.offsets[node]; e < net.offsets[node + 1]; ++e) {
-                const std::uint32_t other = net.neighbours[e];
+            net.for_each(node, [&](std::uint32_t other, double) {
                 if (!visited[other] && labels[other] == labels[node]) {
                     visited[other] = 1;
                     stack.push_back(other);
                 }
-            }
+            });
         }
     }
     return true;
