@@ -7,6 +7,7 @@
 #include <atomic>
 #include <exception>
 #include <map>
+#include <system_error>
 #include <thread>
 
 #include "column_names.hpp"
@@ -144,8 +145,13 @@ ReadFiles read_files(const std::filesystem::path& dir, const std::vector<SourceS
     };
     const std::size_t allowed = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
     std::vector<std::thread> threads;
-    for (std::size_t helper = 1; helper < std::min(allowed, specs.size()); ++helper)
-        threads.emplace_back(work);
+    for (std::size_t helper = 1; helper < std::min(allowed, specs.size()); ++helper) {
+        try {
+            threads.emplace_back(work);
+        } catch (const std::system_error&) {
+            break;  // no thread to be had: this one reads the rest
+        }
+    }
     work();
     for (std::thread& thread : threads) thread.join();
     return files;
