@@ -255,23 +255,22 @@ void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink
             bad.add(table, reader.name(), line, error.column(), error.column(), error.what(),
                     fields);
         });
-    // Before reporting an error of its own the reader waits for the sink (flush), so the sink
-    // and `bad` are never used by both threads at once, and errors come in file order.
-    const auto flush = [&] { batch.flush(); };
+    // Before reporting an error of its own the reader waits for the sink (batch.flush()), so the
+    // sink and `bad` are never used by both threads at once, and errors come in file order.
     std::vector<std::string_view> fields;
     fields.reserve(reader.header().size());
     for (;;) {
         try {
             if (!reader.next(fields)) break;
         } catch (const BadRecord& error) {
-            flush();  // earlier rows first: their errors come first in the file
+            batch.flush();  // earlier rows first: their errors come first in the file
             ++source.records;
             ++source.skipped;
             bad.add(table, reader.name(), reader.line(), error.column(), "", error.problem(),
                     fields);
             continue;
         } catch (const InputError&) {
-            flush();  // a malformed record is reported after the rows before it
+            batch.flush();  // a malformed record is reported after the rows before it
             bad.finish();
             throw;
         }
@@ -282,7 +281,7 @@ void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink
         try {
             batch.push(parse(fields), reader.line(), fields);
         } catch (const RowError& error) {
-            flush();
+            batch.flush();
             ++source.skipped;
             bad.add(table, reader.name(), reader.line(), error.column(), error.column(),
                     error.what(), fields);
@@ -290,7 +289,7 @@ void for_each_row_batched(CsvReader& reader, std::string_view table, DatasetSink
         }
         if (batch.full()) batch.submit();
     }
-    flush();
+    batch.flush();
     source.rows += delivered;
 }
 

@@ -113,10 +113,6 @@ SourceReport source_report(const SourceSpec& spec, const std::string& name, cons
     return source;
 }
 
-}  // namespace
-
-namespace {
-
 // Reads the source files into readers, two or more at once when more than one thread is allowed:
 // reading is mostly the kernel copying pages into fresh memory (about 0.1 s per 100 MB), and the
 // files do not depend on each other. What a file's reading throws is kept for its turn, so errors

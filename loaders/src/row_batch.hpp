@@ -54,14 +54,10 @@ inline std::size_t records_left(const CsvReader& reader, std::size_t records) {
 constexpr std::size_t kRecordsBeforeEstimate = 1024;
 
 // Whether a reader's remaining records are parsed ahead on a worker: more than one thread
-// allowed and at least `pipeline_min_bytes()` left to read (1 MiB; tests lower it).
-inline std::size_t& pipeline_min_bytes() {
-    static std::size_t bytes = std::size_t{1} << 20;
-    return bytes;
-}
+// allowed and at least 1 MiB left to read.
 inline bool parse_ahead(const CsvReader& reader) {
-    return omp_get_max_threads() > 1 &&
-           reader.bytes_total() - reader.bytes_read() >= pipeline_min_bytes();
+    constexpr std::size_t kMinBytes = std::size_t{1} << 20;
+    return omp_get_max_threads() > 1 && reader.bytes_total() - reader.bytes_read() >= kMinBytes;
 }
 
 template <typename Row>
@@ -105,7 +101,6 @@ class RowPipeline {
         worker_.join();
     }
 
-    std::size_t size() const { return current_->rows.size(); }
     bool full() const { return current_->rows.size() >= capacity_; }
 
     // `owned_per_row` strings for the row about to be pushed, living as long as its batch: for
