@@ -139,7 +139,8 @@ int thread_count() { return std::max(1, omp_get_max_threads()); }
 void add_threads_option(CLI::App& command, CommonOptions& options) {
     command
         .add_option("--threads", options.threads,
-                    "Threads for the analyses (default: the cores catena may run on, " +
+                    "Threads for reading big files and for the analyses (default: the cores catena "
+                    "may run on, " +
                         std::to_string(std::max(1, omp_get_num_procs())) +
                         " here; OMP_NUM_THREADS also sets it; at most 1024). Results are the same "
                         "at any count")
