@@ -161,18 +161,30 @@ RrCounts count_rr_memberships(const ReverseSampler& sampler, const ValueRoots& r
         const auto thread = static_cast<std::size_t>(omp_get_thread_num());
         std::vector<std::uint64_t>& count = counts[thread];
         count.assign(n, 0);
-        ReverseSampler::Scratch scratch(n);
+        const bool cascade = sampler.model() == DiffusionModel::independent_cascade;
+        ReverseSampler::Scratch scratch(cascade ? 0 : n);
+        ReverseSampler::Lanes lanes(cascade ? n : 0);
         std::vector<NodeId> members;
+        const auto tally = [&](std::span<const NodeId> set) {
+            entries[thread] += set.size();
+            for (std::size_t position = 1; position < set.size(); ++position)
+                ++count[set[position]];
+        };
 #pragma omp for schedule(dynamic, 1)
         for (std::uint64_t chunk = 0; chunk < chunks; ++chunk) {
             const std::uint64_t end = std::min(theta, (chunk + 1) * kChunk);
+            if (cascade) {  // several sets at once (the same sets)
+                sampler.draw_many(
+                    chunk * kChunk, end,
+                    [&](std::uint64_t index) { return RandomStream::for_index(seed, index); },
+                    [&](RandomStream& random) { return roots.draw(random); }, lanes, tally);
+                continue;
+            }
             for (std::uint64_t rr_set = chunk * kChunk; rr_set < end; ++rr_set) {
                 RandomStream random = RandomStream::for_index(seed, rr_set);
                 const NodeId root = roots.draw(random);
                 sampler.draw(root, random, scratch, members);
-                entries[thread] += members.size();
-                for (std::size_t position = 1; position < members.size(); ++position)
-                    ++count[members[position]];
+                tally(members);
             }
         }
     }

@@ -32,56 +32,62 @@ class ReverseSampler {
         // Everything the BFS needs of a node sits in one 16-byte record (one cache line per
         // visited node), with 1 / log(1 - p_max) ready for the skips; an edge's own probability
         // is read only when a skip lands on it and the node's in-edges differ.
-        // Found in one sequential pass over the edges (in out-edge order): the only random
-        // accesses are to the node records.
-        const auto in_offsets = graph.in_offsets();
-        const auto targets = graph.out_targets();
+        // Built node by node, in parallel, in one pass over the in-edges: a node's probabilities
+        // are gathered once (the gather is the expensive part: one random access per edge), its
+        // record follows from them, then its in-edge entries.
+        const EdgeId* const in_offsets = graph.in_offsets().data();
+        const NodeId* const sources = graph.in_sources().data();
+        const EdgeId* const in_edges = graph.in_edge_ids().data();
+        const double* const probability = weights.data();
         const NodeId n = graph.num_nodes();
+        const EdgeId num_edges = graph.num_edges();
+        constexpr EdgeId kGatherAhead = 64;
         nodes_.resize(n);
-        // Per node: the largest in-probability, and the first one (NaN once another differs).
-        struct Seen {
-            double largest = 0.0, first = -1.0;
-        };
-        std::vector<Seen> seen(n);
-        for (EdgeId edge = 0; edge < graph.num_edges(); ++edge) {
-            Seen& node = seen[targets[edge]];
-            const double p = weights[edge];
-            if (node.first < 0.0) node.first = p;
-            if (p != node.first) node.first = std::numeric_limits<double>::quiet_NaN();
-            node.largest = std::max(node.largest, p);
-        }
-        for (NodeId v = 0; v < n; ++v) {
-            const double largest = seen[v].largest;
-            const bool same = !std::isnan(seen[v].first);
-            Node& node = nodes_[v];
-            node.first = in_offsets[v];
-            node.last = largest > 0.0 ? in_offsets[v + 1] : in_offsets[v];  // none ever kept
-            node.inv_log_miss = largest > 0.0 && largest < 1.0
-                                    ? static_cast<float>(1.0 / std::log1p(-largest))
-                                    : 0.0f;
-            node.inv_p_max = same || !(largest > 0.0) ? -1.0f : static_cast<float>(1.0 / largest);
-        }
-        // The in-edges again, each with its source and p(u,v) / p_max side by side, so a skip that
-        // lands on an edge reads one 8-byte entry instead of three arrays (source, edge id, the
-        // edge's probability): on graphs too big for the cache that is one memory access per
-        // edge looked at instead of three, most of the sampling's time. Built node by node in
-        // parallel (the gather of each edge's probability is the expensive part).
-        const auto sources = graph.in_sources();
-        const auto in_edges = graph.in_edge_ids();
-        in_.resize(graph.num_edges());
+        in_.resize(num_edges);
+        Node* const records = nodes_.data();
         InEdge* const in = in_.data();
-        const Node* const records = nodes_.data();
-#pragma omp parallel for schedule(dynamic, 4096)
-        for (NodeId v = 0; v < n; ++v) {
-            const Node node = records[v];
-            for (EdgeId position = in_offsets[v]; position < in_offsets[v + 1]; ++position)
-                in[position] = {sources[position],
-                                node.inv_p_max < 0.0f
-                                    ? 1.0f
-                                    : static_cast<float>(weights[in_edges[position]] *
-                                                         static_cast<double>(node.inv_p_max))};
+#pragma omp parallel
+        {
+            std::vector<double> probabilities;  // this node's, in in-edge order
+#pragma omp for schedule(dynamic, 4096)
+            for (NodeId v = 0; v < n; ++v) {
+                const EdgeId begin = in_offsets[v], end = in_offsets[v + 1];
+                probabilities.clear();
+                double largest = 0.0;
+                bool same = true;
+                for (EdgeId position = begin; position < end; ++position) {
+                    // The edges come in a random order: ask for one further ahead while this
+                    // one is read (the in-edge ids themselves are read in order).
+                    if (position + kGatherAhead < num_edges)
+                        __builtin_prefetch(probability + in_edges[position + kGatherAhead]);
+                    const double p = probability[in_edges[position]];
+                    same = same && (probabilities.empty() || p == probabilities.front());
+                    largest = std::max(largest, p);
+                    probabilities.push_back(p);
+                }
+                Node& node = records[v];
+                node.first = begin;
+                node.last = largest > 0.0 ? end : begin;  // none ever kept
+                node.inv_log_miss = largest > 0.0 && largest < 1.0
+                                        ? static_cast<float>(1.0 / std::log1p(-largest))
+                                        : 0.0f;
+                node.inv_p_max =
+                    same || !(largest > 0.0) ? -1.0f : static_cast<float>(1.0 / largest);
+                // Each in-edge with its source and p(u,v) / p_max side by side, so a skip that
+                // lands on an edge reads one 8-byte entry instead of three arrays (source, edge
+                // id, the edge's probability): on graphs too big for the cache that is one memory
+                // access per edge looked at instead of three, most of the sampling's time.
+                for (EdgeId position = begin; position < end; ++position)
+                    in[position] = {sources[position],
+                                    node.inv_p_max < 0.0f
+                                        ? 1.0f
+                                        : static_cast<float>(probabilities[position - begin] *
+                                                             static_cast<double>(node.inv_p_max))};
+            }
         }
     }
+
+    DiffusionModel model() const { return model_; }
 
     std::size_t memory_bytes() const {
         return nodes_.capacity() * sizeof(Node) + in_.capacity() * sizeof(InEdge);
@@ -169,6 +175,162 @@ class ReverseSampler {
                 if (++offset >= span) break;
             }
         }
+    }
+
+    // Per-thread scratch for draw_many: the sets in flight and one byte per node (bit l: the
+    // node is in lane l's set).
+    static constexpr int kLanes = 8;
+    struct Lanes {
+        explicit Lanes(NodeId n) : in_set(n, 0) {}
+        struct Lane {
+            RandomStream random{0};
+            std::vector<NodeId> members;
+            std::size_t head = 0;      // the member whose in-edges come next
+            bool loaded = false;       // its first kept in-edge is being fetched
+            std::uint64_t offset = 0;  // that edge, from the member's first in-edge
+            std::uint64_t index = 0;   // the set's number
+            bool busy = false;
+        };
+        std::vector<std::uint8_t> in_set;
+        Lane lanes[kLanes];
+        // Sets finished out of order, kept until every earlier one is done.
+        struct Finished {
+            std::uint64_t index, begin, end;
+        };
+        std::vector<Finished> finished;
+        std::vector<NodeId> finished_members;
+    };
+
+    // Independent Cascade only: RR sets number begin .. end-1, set i drawn exactly as draw()
+    // draws it from stream_of(i) with root root_of(stream), handed to emit(members) in order of
+    // i. Up to kLanes sets are drawn at once, a step of each in turn: a step either loads a
+    // member's record and starts fetching its in-edges, or draws over those in-edges. A large
+    // graph's sampling is mostly waiting for memory, one miss after another within a set (the
+    // member's record, then its in-edges, then the record of the customer they add); with eight
+    // sets in flight, eight such misses overlap.
+    template <typename StreamOf, typename RootOf, typename Emit>
+    void draw_many(std::uint64_t begin, std::uint64_t end, StreamOf stream_of, RootOf root_of,
+                   Lanes& scratch, Emit emit) const {
+        std::uint8_t* const in_set = scratch.in_set.data();
+        const InEdge* const in = in_.data();
+        const Node* const records = nodes_.data();
+        scratch.finished.clear();
+        scratch.finished_members.clear();
+        std::uint64_t next = begin;     // the next set to start
+        std::uint64_t emitted = begin;  // sets before this one went to emit
+        // Hands finished sets to emit while the next one due is among them.
+        const auto flush = [&] {
+            auto& finished = scratch.finished;
+            for (bool found = true; found && !finished.empty();) {
+                found = false;
+                for (std::size_t slot = 0; slot < finished.size(); ++slot)
+                    if (finished[slot].index == emitted) {
+                        const auto& set = finished[slot];
+                        emit(std::span<const NodeId>(scratch.finished_members.data() + set.begin,
+                                                     set.end - set.begin));
+                        ++emitted;
+                        finished[slot] = finished.back();
+                        finished.pop_back();
+                        found = true;
+                        break;
+                    }
+            }
+            if (finished.empty()) scratch.finished_members.clear();
+        };
+        const auto start = [&](auto& lane, std::uint8_t bit) {
+            lane.index = next++;
+            lane.random = stream_of(lane.index);
+            const NodeId root = root_of(lane.random);
+            lane.members.clear();
+            lane.members.push_back(root);
+            in_set[root] |= bit;
+            __builtin_prefetch(&records[root]);
+            lane.head = 0;
+            lane.loaded = false;
+            lane.busy = true;
+        };
+        for (int l = 0; l < kLanes && next < end; ++l)
+            start(scratch.lanes[l], static_cast<std::uint8_t>(1u << l));
+        for (int active = static_cast<int>(std::min<std::uint64_t>(kLanes, end - begin));
+             active > 0;) {
+            for (int l = 0; l < kLanes; ++l) {
+                auto& lane = scratch.lanes[l];
+                if (!lane.busy) continue;
+                const auto bit = static_cast<std::uint8_t>(1u << l);
+                const Node node = records[lane.members[lane.head]];
+                RandomStream& random = lane.random;
+                const std::uint64_t span = node.last - node.first;
+                if (!lane.loaded) {
+                    // Find the first in-edge the member's p_max-coins keep and start fetching
+                    // it; draw over the in-edges from there on the lane's next turn. (The same
+                    // draws, in the same order, as draw().)
+                    if (span > 0 && node.inv_log_miss == 0.0f) {  // a coin for each
+                        const InEdge* const last =
+                            in + node.first + std::min<std::uint64_t>(span, 32);
+                        for (const InEdge* line = in + node.first; line < last; line += 8)
+                            __builtin_prefetch(line);
+                        lane.offset = 0;
+                        lane.loaded = true;
+                        continue;
+                    }
+                    if (span > 0) {
+                        const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
+                        if (gap < static_cast<double>(span)) {
+                            lane.offset = static_cast<std::uint64_t>(gap);
+                            __builtin_prefetch(in + node.first + lane.offset);
+                            lane.loaded = true;
+                            continue;
+                        }
+                    }
+                    // No in-edge kept: on to the next member.
+                } else {
+                    const auto keep = [&](EdgeId position) {
+                        const InEdge edge = in[position];
+                        const NodeId u = edge.source;
+                        if (in_set[u] & bit) return;
+                        if (node.inv_p_max >= 0.0f && !(random.uniform() < edge.ratio)) return;
+                        in_set[u] |= bit;
+                        lane.members.push_back(u);
+                        __builtin_prefetch(&records[u]);
+                    };
+                    if (node.inv_log_miss == 0.0f) {
+                        for (EdgeId position = node.first; position < node.last; ++position)
+                            keep(position);
+                    } else {
+                        for (std::uint64_t offset = lane.offset;;) {
+                            keep(static_cast<EdgeId>(node.first + offset));
+                            if (++offset >= span) break;
+                            const double gap =
+                                std::log(random.uniform_open_zero()) * node.inv_log_miss;
+                            if (!(gap < static_cast<double>(span - offset))) break;
+                            offset += static_cast<std::uint64_t>(gap);
+                        }
+                    }
+                    lane.loaded = false;
+                }
+                if (++lane.head < lane.members.size()) continue;
+                // The set is complete: clear its bits, hand it on (or keep it until the sets
+                // before it are done) and start the next.
+                for (const NodeId member : lane.members)
+                    in_set[member] &= static_cast<std::uint8_t>(~bit);
+                if (lane.index == emitted) {
+                    emit(std::span<const NodeId>(lane.members));
+                    ++emitted;
+                    flush();
+                } else {
+                    const auto from = scratch.finished_members.size();
+                    scratch.finished_members.insert(scratch.finished_members.end(),
+                                                    lane.members.begin(), lane.members.end());
+                    scratch.finished.push_back({lane.index, from, scratch.finished_members.size()});
+                }
+                lane.busy = false;
+                if (next < end)
+                    start(lane, bit);
+                else
+                    --active;
+            }
+        }
+        flush();
     }
 
   private:

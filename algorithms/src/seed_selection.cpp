@@ -60,7 +60,9 @@ class Sampler {
         constexpr std::uint64_t kChunk = 2048;
         const std::uint64_t chunks = (count + kChunk - 1) / kChunk;
         const auto threads = static_cast<std::size_t>(std::max(1, omp_get_max_threads()));
-        while (workers_.size() < threads) workers_.emplace_back(graph_.num_nodes());
+        while (workers_.size() < threads)
+            workers_.emplace_back(graph_.num_nodes(),
+                                  reverse_.model() == DiffusionModel::independent_cascade);
         if (threads == 1 || chunks == 1) {  // straight into `out`
             draw_into(first, 0, count, workers_.front(), out);
             return;
@@ -99,8 +101,10 @@ class Sampler {
 
   private:
     struct Worker {
-        explicit Worker(NodeId n) : scratch(n) {}
+        // Independent Cascade draws several sets at once (lanes), Linear Threshold one at a time.
+        Worker(NodeId n, bool cascade) : scratch(cascade ? 0 : n), lanes(cascade ? n : 0) {}
         ReverseSampler::Scratch scratch;
+        ReverseSampler::Lanes lanes;
         std::vector<NodeId> members;  // the set being drawn
         RRSets part;                  // the sets this thread drew in this call
     };
@@ -109,6 +113,17 @@ class Sampler {
     // scratch.
     void draw_into(std::uint64_t first, std::uint64_t begin, std::uint64_t end, Worker& worker,
                    RRSets& into) const {
+        if (reverse_.model() == DiffusionModel::independent_cascade) {
+            reverse_.draw_many(
+                first + begin, first + end,
+                [&](std::uint64_t index) { return RandomStream::for_index(seed_, index); },
+                [&](RandomStream& random) { return roots_.draw(random); }, worker.lanes,
+                [&](std::span<const NodeId> members) {
+                    into.members.insert(into.members.end(), members.begin(), members.end());
+                    into.offsets.push_back(into.members.size());
+                });
+            return;
+        }
         for (std::uint64_t index = begin; index < end; ++index) {
             RandomStream random = RandomStream::for_index(seed_, first + index);
             reverse_.draw(roots_.draw(random), random, worker.scratch, worker.members);
