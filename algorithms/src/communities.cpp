@@ -12,6 +12,7 @@
 
 #include "random_stream.hpp"
 #include "undirected.hpp"
+#include <omp.h>
 
 namespace catena {
 
@@ -128,7 +129,20 @@ Network undirected_view(const InfluenceGraph& graph) {
     return net;
 }
 
-// Collapses each community of `part` (labels 0..count-1) into one node.
+// One thread's share of an aggregation: the neighbour lists of communities first .. last-1 (in
+// order, each sorted), kept until the shares before it are in the result.
+struct AggregateShare {
+    std::uint32_t first = 0, last = 0;
+    std::vector<std::uint32_t> neighbours;
+    std::vector<double> weights;
+    std::vector<std::uint64_t> sizes;  // per community, its neighbours
+};
+
+// Collapses each community of `part` (labels 0..count-1) into one node. The communities are
+// split into one contiguous range per thread (balanced by their members' edges); each thread sums
+// its communities' edges, the first straight into the result, the others into their share, which
+// is appended in order afterwards. The result is the same at any thread count, weights and their
+// 16-bit indexes included (the weights go into the table in the same order).
 Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, std::uint32_t count) {
     std::vector<std::uint32_t> start(static_cast<std::size_t>(count) + 1, 0), members(net.size());
     for (const auto label : part) ++start[label + 1];
@@ -144,43 +158,91 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
     // Never more edges than the finer level; pages past the end are reserved, never touched.
     result.neighbours.reserve(net.neighbours.size());
     result.weight_index.reserve(net.neighbours.size());
+    result.offsets.resize(static_cast<std::size_t>(count) + 1, 0);
     WeightTable distinct;
-    std::vector<double> weight_to(count, 0.0), amounts;
-    std::vector<std::uint32_t> touched, labels;
-    for (std::uint32_t c = 0; c < count; ++c) {
-        touched.clear();
-        double inside = 0.0;
-        for (std::uint32_t k = start[c]; k < start[c + 1]; ++k) {
-            const std::uint32_t node = members[k];
-            result.self[c] += net.self_of(node);
-            result.degree[c] += net.degree[node];
-            // The labels first, then the sums (see NeighbourWeights::collect).
-            labels.clear();
-            amounts.clear();
-            net.for_each(node, [&](std::uint32_t neighbour, double weight) {
-                const std::uint32_t other = part[neighbour];
-                __builtin_prefetch(&weight_to[other]);
-                labels.push_back(other);
-                amounts.push_back(weight);
-            });
-            for (std::size_t k = 0; k < labels.size(); ++k) {
-                const std::uint32_t other = labels[k];
-                if (other == c) {
-                    inside += amounts[k];
-                    continue;
+    // Small networks (the upper levels) are not worth a second thread.
+    const int threads = net.neighbours.size() < (1u << 16) ? 1 : std::max(1, omp_get_max_threads());
+    std::vector<AggregateShare> shares(static_cast<std::size_t>(threads));
+    {
+        // Ranges of about equal edge counts (their members' edges, counted from the finer level).
+        const std::uint64_t edges = net.neighbours.size();
+        std::size_t share = 0;
+        std::uint64_t done = 0;  // edges of the communities before c
+        for (std::uint32_t c = 0; c < count; ++c) {
+            while (share + 1 < shares.size() && done >= (share + 1) * edges / shares.size()) {
+                shares[share].last = c;
+                shares[++share].first = c;
+            }
+            for (std::uint32_t k = start[c]; k < start[c + 1]; ++k)
+                done += net.offsets[members[k] + 1] - net.offsets[members[k]];
+        }
+        shares[share].last = count;
+        for (std::size_t rest = share + 1; rest < shares.size(); ++rest)
+            shares[rest].first = shares[rest].last = count;
+    }
+    // Share 0 goes straight into the result (whichever thread runs it); the others wait in their
+    // share. A team smaller than asked for runs several shares, in order.
+#pragma omp parallel for schedule(static, 1) num_threads(threads)
+    for (std::size_t index = 0; index < shares.size(); ++index) {
+        AggregateShare& mine = shares[index];
+        if (mine.first == mine.last) continue;
+        std::vector<double> weight_to(count, 0.0), amounts;
+        std::vector<std::uint32_t> touched, labels;
+        for (std::uint32_t c = mine.first; c < mine.last; ++c) {
+            touched.clear();
+            double inside = 0.0, self = 0.0, degree = 0.0;
+            for (std::uint32_t k = start[c]; k < start[c + 1]; ++k) {
+                const std::uint32_t node = members[k];
+                self += net.self_of(node);
+                degree += net.degree[node];
+                // The labels first, then the sums (see NeighbourWeights::collect).
+                labels.clear();
+                amounts.clear();
+                net.for_each(node, [&](std::uint32_t neighbour, double weight) {
+                    const std::uint32_t other = part[neighbour];
+                    __builtin_prefetch(&weight_to[other]);
+                    labels.push_back(other);
+                    amounts.push_back(weight);
+                });
+                for (std::size_t at = 0; at < labels.size(); ++at) {
+                    const std::uint32_t other = labels[at];
+                    if (other == c) {
+                        inside += amounts[at];
+                        continue;
+                    }
+                    if (weight_to[other] == 0.0) touched.push_back(other);
+                    weight_to[other] += amounts[at];
                 }
-                if (weight_to[other] == 0.0) touched.push_back(other);
-                weight_to[other] += amounts[k];
+            }
+            result.self[c] = self + inside / 2.0;  // each internal edge was seen from both ends
+            result.degree[c] = degree;
+            std::sort(touched.begin(), touched.end());
+            if (index == 0) {
+                for (const std::uint32_t other : touched) {
+                    result.neighbours.push_back(other);
+                    result.push_weight(weight_to[other], distinct);
+                    weight_to[other] = 0.0;
+                }
+                result.offsets[c + 1] = result.neighbours.size();
+            } else {
+                for (const std::uint32_t other : touched) {
+                    mine.neighbours.push_back(other);
+                    mine.weights.push_back(weight_to[other]);
+                    weight_to[other] = 0.0;
+                }
+                mine.sizes.push_back(touched.size());
             }
         }
-        result.self[c] += inside / 2.0;  // each internal edge was seen from both ends
-        std::sort(touched.begin(), touched.end());
-        for (const std::uint32_t other : touched) {
-            result.neighbours.push_back(other);
-            result.push_weight(weight_to[other], distinct);
-            weight_to[other] = 0.0;
+    }
+    for (std::size_t thread = 1; thread < shares.size(); ++thread) {
+        AggregateShare& share = shares[thread];
+        for (std::size_t at = 0; at < share.neighbours.size(); ++at) {
+            result.neighbours.push_back(share.neighbours[at]);
+            result.push_weight(share.weights[at], distinct);
         }
-        result.offsets.push_back(result.neighbours.size());
+        for (std::uint32_t c = share.first; c < share.last; ++c)
+            result.offsets[c + 1] = result.offsets[c] + share.sizes[c - share.first];
+        share = AggregateShare();
     }
     result.finish_weights();
     return result;
@@ -521,7 +583,9 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
     std::vector<double> sub_degree(net.degree), community_degree(n, 0.0), outside(n, 0.0);
     std::vector<std::uint32_t> sub_size(n, 1);
     for (std::uint32_t node = 0; node < n; ++node) community_degree[part[node]] += net.degree[node];
-    // outside[v]: weight from v to the rest of its community.
+    // outside[v]: weight from v to the rest of its community (each node on its own: in parallel,
+    // the same sums).
+#pragma omp parallel for schedule(dynamic, 4096)
     for (std::uint32_t node = 0; node < n; ++node) {
         const std::uint32_t c = part[node];
         double sum = 0.0;
