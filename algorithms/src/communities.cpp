@@ -583,8 +583,8 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
     std::vector<double> sub_degree(net.degree), community_degree(n, 0.0), outside(n, 0.0);
     std::vector<std::uint32_t> sub_size(n, 1);
     for (std::uint32_t node = 0; node < n; ++node) community_degree[part[node]] += net.degree[node];
-    // outside[v]: weight from v to the rest of its community (each node on its own: in parallel,
-    // the same sums).
+        // outside[v]: weight from v to the rest of its community (each node on its own: in
+        // parallel, the same sums).
 #pragma omp parallel for schedule(dynamic, 4096)
     for (std::uint32_t node = 0; node < n; ++node) {
         const std::uint32_t c = part[node];
