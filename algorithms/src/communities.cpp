@@ -133,9 +133,14 @@ Network undirected_view(const InfluenceGraph& graph) {
 // order, each sorted), kept until the shares before it are in the result.
 struct AggregateShare {
     std::uint32_t first = 0, last = 0;
-    std::vector<std::uint32_t> neighbours;
-    std::vector<double> weights;
+    // The edges (neighbours, and weights in the compact form of their own table: 6 bytes an edge
+    // while it holds, this share's peak of memory).
+    Network edges;
+    WeightTable distinct;
     std::vector<std::uint64_t> sizes;  // per community, its neighbours
+    double weight(std::uint64_t edge) const {
+        return edges.weights.empty() ? edges.table[edges.weight_index[edge]] : edges.weights[edge];
+    }
 };
 
 // Collapses each community of `part` (labels 0..count-1) into one node. The communities are
@@ -168,10 +173,12 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
         const std::uint64_t edges = net.neighbours.size();
         std::size_t share = 0;
         std::uint64_t done = 0;  // edges of the communities before c
+        std::vector<std::uint64_t> share_edges(shares.size(), 0);
         for (std::uint32_t c = 0; c < count; ++c) {
             while (share + 1 < shares.size() && done >= (share + 1) * edges / shares.size()) {
                 shares[share].last = c;
                 shares[++share].first = c;
+                share_edges[share] = done;
             }
             for (std::uint32_t k = start[c]; k < start[c + 1]; ++k)
                 done += net.offsets[members[k] + 1] - net.offsets[members[k]];
@@ -179,6 +186,14 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
         shares[share].last = count;
         for (std::size_t rest = share + 1; rest < shares.size(); ++rest)
             shares[rest].first = shares[rest].last = count;
+        // A share never has more edges than its members (reserved, not touched: growing by
+        // doubling would touch up to twice what it needs, at the run's peak of memory).
+        for (std::size_t at = 1; at <= share; ++at) {
+            const std::uint64_t own = (at < share ? share_edges[at + 1] : done) - share_edges[at];
+            shares[at].edges.neighbours.reserve(own);
+            shares[at].edges.weight_index.reserve(own);
+            shares[at].sizes.reserve(shares[at].last - shares[at].first);
+        }
     }
     // Share 0 goes straight into the result (whichever thread runs it); the others wait in their
     // share. A team smaller than asked for runs several shares, in order.
@@ -226,8 +241,8 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
                 result.offsets[c + 1] = result.neighbours.size();
             } else {
                 for (const std::uint32_t other : touched) {
-                    mine.neighbours.push_back(other);
-                    mine.weights.push_back(weight_to[other]);
+                    mine.edges.neighbours.push_back(other);
+                    mine.edges.push_weight(weight_to[other], mine.distinct);
                     weight_to[other] = 0.0;
                 }
                 mine.sizes.push_back(touched.size());
@@ -236,13 +251,14 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
     }
     for (std::size_t thread = 1; thread < shares.size(); ++thread) {
         AggregateShare& share = shares[thread];
-        for (std::size_t at = 0; at < share.neighbours.size(); ++at) {
-            result.neighbours.push_back(share.neighbours[at]);
-            result.push_weight(share.weights[at], distinct);
+        for (std::size_t at = 0; at < share.edges.neighbours.size(); ++at) {
+            result.neighbours.push_back(share.edges.neighbours[at]);
+            result.push_weight(share.weight(at), distinct);
         }
         for (std::uint32_t c = share.first; c < share.last; ++c)
             result.offsets[c + 1] = result.offsets[c] + share.sizes[c - share.first];
-        share = AggregateShare();
+        share.edges = Network();  // its memory back before the next share is appended
+        std::vector<std::uint64_t>().swap(share.sizes);
     }
     result.finish_weights();
     return result;
@@ -294,17 +310,22 @@ Network renumbered(const Network& net, const std::vector<std::uint32_t>& moved_t
     result.weight_index.resize(net.weight_index.size());
     result.degree.resize(n);
     if (!net.self.empty()) result.self.resize(n);
-    std::uint64_t at = 0;
+    // Where each node's edges go, then the nodes copied in parallel (each to its own place).
+    for (std::uint32_t node = 0; node < n; ++node) {
+        const std::uint32_t old = moved_from[node];
+        result.offsets[node + 1] = result.offsets[node] + (net.offsets[old + 1] - net.offsets[old]);
+    }
+#pragma omp parallel for schedule(dynamic, 4096)
     for (std::uint32_t node = 0; node < n; ++node) {
         const std::uint32_t old = moved_from[node];
         result.degree[node] = net.degree[old];
         if (!net.self.empty()) result.self[node] = net.self[old];
+        std::uint64_t at = result.offsets[node];
         for (std::uint64_t e = net.offsets[old]; e < net.offsets[old + 1]; ++e, ++at) {
             result.neighbours[at] = moved_to[net.neighbours[e]];
             if (!net.weights.empty()) result.weights[at] = net.weights[e];
             if (!net.weight_index.empty()) result.weight_index[at] = net.weight_index[e];
         }
-        result.offsets[node + 1] = at;
     }
     return result;
 }
