@@ -129,8 +129,9 @@ Network undirected_view(const InfluenceGraph& graph) {
     return net;
 }
 
-// One thread's share of an aggregation: the neighbour lists of communities first .. last-1 (in
-// order, each sorted), kept until the shares before it are in the result.
+// One thread's share of an aggregation: communities first .. last-1, the neighbour count of each,
+// and (but for the first share, which writes into the result) their neighbour lists in order,
+// kept until the shares before it are in the result.
 struct AggregateShare {
     std::uint32_t first = 0, last = 0;
     // The edges (neighbours, and weights in the compact form of their own table: 6 bytes an edge
@@ -188,11 +189,12 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
             shares[rest].first = shares[rest].last = count;
         // A share never has more edges than its members (reserved, not touched: growing by
         // doubling would touch up to twice what it needs, at the run's peak of memory).
-        for (std::size_t at = 1; at <= share; ++at) {
+        for (std::size_t at = 0; at <= share; ++at) {
+            shares[at].sizes.reserve(shares[at].last - shares[at].first);
+            if (at == 0) continue;  // straight into the result
             const std::uint64_t own = (at < share ? share_edges[at + 1] : done) - share_edges[at];
             shares[at].edges.neighbours.reserve(own);
             shares[at].edges.weight_index.reserve(own);
-            shares[at].sizes.reserve(shares[at].last - shares[at].first);
         }
     }
     // Share 0 goes straight into the result (whichever thread runs it); the others wait in their
@@ -232,33 +234,25 @@ Network aggregate(const Network& net, const std::vector<std::uint32_t>& part, st
             result.self[c] = self + inside / 2.0;  // each internal edge was seen from both ends
             result.degree[c] = degree;
             std::sort(touched.begin(), touched.end());
-            if (index == 0) {
-                for (const std::uint32_t other : touched) {
-                    result.neighbours.push_back(other);
-                    result.push_weight(weight_to[other], distinct);
-                    weight_to[other] = 0.0;
-                }
-                result.offsets[c + 1] = result.neighbours.size();
-            } else {
-                for (const std::uint32_t other : touched) {
-                    mine.edges.neighbours.push_back(other);
-                    mine.edges.push_weight(weight_to[other], mine.distinct);
-                    weight_to[other] = 0.0;
-                }
-                mine.sizes.push_back(touched.size());
+            Network& out = index == 0 ? result : mine.edges;
+            WeightTable& table = index == 0 ? distinct : mine.distinct;
+            for (const std::uint32_t other : touched) {
+                out.neighbours.push_back(other);
+                out.push_weight(weight_to[other], table);
+                weight_to[other] = 0.0;
             }
+            mine.sizes.push_back(touched.size());
         }
     }
-    for (std::size_t thread = 1; thread < shares.size(); ++thread) {
-        AggregateShare& share = shares[thread];
-        for (std::size_t at = 0; at < share.edges.neighbours.size(); ++at) {
+    for (std::size_t index = 0; index < shares.size(); ++index) {
+        AggregateShare& share = shares[index];
+        for (std::size_t at = 0; index > 0 && at < share.edges.neighbours.size(); ++at) {
             result.neighbours.push_back(share.edges.neighbours[at]);
             result.push_weight(share.weight(at), distinct);
         }
         for (std::uint32_t c = share.first; c < share.last; ++c)
             result.offsets[c + 1] = result.offsets[c] + share.sizes[c - share.first];
-        share.edges = Network();  // its memory back before the next share is appended
-        std::vector<std::uint64_t>().swap(share.sizes);
+        share = AggregateShare();  // its memory back before the next share is appended
     }
     result.finish_weights();
     return result;
@@ -604,10 +598,10 @@ std::vector<std::uint32_t> refine(const Network& net, const std::vector<std::uin
     std::vector<double> sub_degree(net.degree), community_degree(n, 0.0), outside(n, 0.0);
     std::vector<std::uint32_t> sub_size(n, 1);
     for (std::uint32_t node = 0; node < n; ++node) community_degree[part[node]] += net.degree[node];
-        // outside[v]: weight from v to the rest of its community (each node on its own: in
-        // parallel, the same sums).
 #pragma omp parallel for schedule(dynamic, 4096)
     for (std::uint32_t node = 0; node < n; ++node) {
+        // outside[node]: weight from it to the rest of its community (each node on its own: in
+        // parallel, the same sums).
         const std::uint32_t c = part[node];
         double sum = 0.0;
         net.for_each(node, [&](std::uint32_t other, double weight) {

@@ -159,21 +159,8 @@ class ReverseSampler {
                 for (const InEdge* line = in + next.first; line < end; line += 8)
                     __builtin_prefetch(line);
             }
-            if (node.inv_log_miss == 0.0f) {  // p_max >= 1 (or no in-edge that can be kept)
-                for (EdgeId position = node.first; position < node.last; ++position)
-                    keep(node, position);
-                continue;
-            }
-            // The gap to the next edge a p_max-coin keeps is geometric: floor(log U / log(1 -
-            // p_max)), with U in (0, 1] (so log U is finite). A gap past the last edge ends it.
-            const std::uint64_t span = node.last - node.first;
-            for (std::uint64_t offset = 0;;) {
-                const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
-                if (!(gap < static_cast<double>(span - offset))) break;
-                offset += static_cast<std::uint64_t>(gap);
-                keep(node, static_cast<EdgeId>(node.first + offset));
-                if (++offset >= span) break;
-            }
+            walk_kept(node, first_kept(node, random), random,
+                      [&](EdgeId position) { keep(node, position); });
         }
     }
 
@@ -262,25 +249,18 @@ class ReverseSampler {
                 const std::uint64_t span = node.last - node.first;
                 if (!lane.loaded) {
                     // Find the first in-edge the member's p_max-coins keep and start fetching
-                    // it; draw over the in-edges from there on the lane's next turn. (The same
-                    // draws, in the same order, as draw().)
-                    if (span > 0 && node.inv_log_miss == 0.0f) {  // a coin for each
-                        const InEdge* const last =
-                            in + node.first + std::min<std::uint64_t>(span, 32);
-                        for (const InEdge* line = in + node.first; line < last; line += 8)
+                    // it (the first few, with a coin for each); draw over the in-edges from there
+                    // on the lane's next turn. The same draws, in the same order, as draw().
+                    lane.offset = first_kept(node, random);
+                    if (lane.offset < span) {
+                        const InEdge* const from = in + node.first + lane.offset;
+                        const InEdge* const last = node.inv_log_miss == 0.0f
+                                                       ? from + std::min<std::uint64_t>(span, 32)
+                                                       : from + 1;
+                        for (const InEdge* line = from; line < last; line += 8)
                             __builtin_prefetch(line);
-                        lane.offset = 0;
                         lane.loaded = true;
                         continue;
-                    }
-                    if (span > 0) {
-                        const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
-                        if (gap < static_cast<double>(span)) {
-                            lane.offset = static_cast<std::uint64_t>(gap);
-                            __builtin_prefetch(in + node.first + lane.offset);
-                            lane.loaded = true;
-                            continue;
-                        }
                     }
                     // No in-edge kept: on to the next member.
                 } else {
@@ -293,19 +273,7 @@ class ReverseSampler {
                         lane.members.push_back(u);
                         __builtin_prefetch(&records[u]);
                     };
-                    if (node.inv_log_miss == 0.0f) {
-                        for (EdgeId position = node.first; position < node.last; ++position)
-                            keep(position);
-                    } else {
-                        for (std::uint64_t offset = lane.offset;;) {
-                            keep(static_cast<EdgeId>(node.first + offset));
-                            if (++offset >= span) break;
-                            const double gap =
-                                std::log(random.uniform_open_zero()) * node.inv_log_miss;
-                            if (!(gap < static_cast<double>(span - offset))) break;
-                            offset += static_cast<std::uint64_t>(gap);
-                        }
-                    }
+                    walk_kept(node, lane.offset, random, keep);
                     lane.loaded = false;
                 }
                 if (++lane.head < lane.members.size()) continue;
@@ -348,6 +316,38 @@ class ReverseSampler {
         NodeId source;
         float ratio;  // p(u,v) / p_max(v)
     };
+
+    // The first in-edge of `node` that its p_max-coins keep, as an offset from its first in-edge
+    // (its in-edge count when none is): the gap to it is geometric, floor(log U / log(1 -
+    // p_max)) with U in (0, 1] (so log U is finite). 0 without a draw when each in-edge gets a
+    // coin of its own (p_max >= 1, or no in-edge at all).
+    static std::uint64_t first_kept(const Node& node, RandomStream& random) {
+        const std::uint64_t span = node.last - node.first;
+        if (node.inv_log_miss == 0.0f) return 0;
+        const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
+        return gap < static_cast<double>(span) ? static_cast<std::uint64_t>(gap) : span;
+    }
+
+    // Calls keep(position) on each in-edge of `node` its p_max-coins keep, from `offset` (what
+    // first_kept drew) on: every in-edge when each gets a coin of its own, else the next gap after
+    // each, until a gap passes the last edge.
+    template <typename Keep>
+    static void walk_kept(const Node& node, std::uint64_t offset, RandomStream& random,
+                          Keep&& keep) {
+        const std::uint64_t span = node.last - node.first;
+        if (node.inv_log_miss == 0.0f) {
+            for (EdgeId position = node.first; position < node.last; ++position) keep(position);
+            return;
+        }
+        while (offset < span) {
+            keep(static_cast<EdgeId>(node.first + offset));
+            if (++offset >= span) return;
+            const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
+            if (!(gap < static_cast<double>(span - offset))) return;
+            offset += static_cast<std::uint64_t>(gap);
+        }
+    }
+
     const InfluenceGraph& graph_;
     std::span<const double> weights_;
     DiffusionModel model_;
