@@ -114,14 +114,16 @@ void score_customers(const InfluenceGraph& graph, const PurchaseDates& dates,
 // --- Network value steps ------------------------------------------------------------------------
 
 // Throws unless the parameters, the weights and the own values fit the graph.
-void check_network_inputs(const InfluenceGraph& graph, std::span<const double> weights,
+void check_network_inputs(const InfluenceGraph& graph, DiffusionWeights weights,
                           std::span<const double> own_value, const NetworkValueParams& params) {
     params.validate();
-    if (weights.size() != graph.num_edges())
+    if (!weights.derived() && weights.stated().size() != graph.num_edges())
         throw InternalError("network_value: one weight per edge expected");
+    if (params.model == DiffusionModel::linear_threshold && weights.derived())
+        throw InternalError("network_value: Linear Threshold needs its weights stated");
     if (own_value.size() != graph.num_nodes())
         throw InternalError("network_value: one own value per customer expected");
-    for (const double w : weights)
+    for (const double w : weights.stated())
         if (!(w >= 0.0 && w <= 1.0))
             throw UsageError("value: edge probabilities must be in [0, 1]");
 }
@@ -366,7 +368,7 @@ std::uint64_t NetworkValueParams::rr_sets_for(NodeId num_nodes) const {
     return static_cast<std::uint64_t>(std::min(theta, 4e9));
 }
 
-NetworkValueResult network_value(const InfluenceGraph& graph, std::span<const double> weights,
+NetworkValueResult network_value(const InfluenceGraph& graph, DiffusionWeights weights,
                                  std::span<const double> own_value,
                                  const NetworkValueParams& params) {
     check_network_inputs(graph, weights, own_value, params);
@@ -474,7 +476,7 @@ double median(std::span<const double> values) {
     return (lower + upper) / 2.0;
 }
 
-CustomerValueResult customer_value(const Dataset& dataset, std::span<const double> weights,
+CustomerValueResult customer_value(const Dataset& dataset, DiffusionWeights weights,
                                    const ValueParams& params) {
     params.validate();
     const InfluenceGraph& graph = dataset.graph;

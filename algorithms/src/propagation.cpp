@@ -215,6 +215,16 @@ std::vector<double> diffusion_weights(const InfluenceGraph& graph, DiffusionMode
                : edge_probabilities(graph, probability, referrals);
 }
 
+DiffusionWeights sampling_weights(const InfluenceGraph& graph, DiffusionModel model,
+                                  const ProbabilityModel& probability,
+                                  std::span<const Referral> referrals,
+                                  std::vector<double>& storage) {
+    if (sampler_derives_weights(model, probability))
+        return DiffusionWeights::weighted_cascade(probability.weighted);
+    storage = diffusion_weights(graph, model, probability, referrals);
+    return storage;
+}
+
 std::vector<double> threshold_weights(const InfluenceGraph& graph, bool weighted) {
     const NodeId n = graph.num_nodes();
     const auto strengths = graph.strengths();

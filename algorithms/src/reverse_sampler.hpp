@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "catena/algorithms/propagation.hpp"
+#include "catena/graph/errors.hpp"
 #include "catena/graph/influence_graph.hpp"
 
 #include "random_stream.hpp"
@@ -21,9 +22,12 @@ namespace catena {
 
 class ReverseSampler {
   public:
-    ReverseSampler(const InfluenceGraph& graph, std::span<const double> weights,
-                   DiffusionModel model)
-        : graph_(graph), weights_(weights), model_(model) {
+    ReverseSampler(const InfluenceGraph& graph, DiffusionWeights weights, DiffusionModel model)
+        : graph_(graph), weights_(weights.stated()), model_(model) {
+        if (model == DiffusionModel::linear_threshold && weights.derived())
+            throw InternalError("ReverseSampler: Linear Threshold needs its weights stated");
+        if (!weights.derived() && weights_.size() != graph.num_edges())
+            throw InternalError("ReverseSampler: one weight per edge expected");
         // Per node, the largest probability of its in-edges, and whether they all share it. The
         // reverse BFS jumps straight to the next in-edge that a coin of that largest probability
         // keeps (geometric skips) and keeps it with probability p(u,v) / p_max: each in-edge is
@@ -33,12 +37,18 @@ class ReverseSampler {
         // visited node), with 1 / log(1 - p_max) ready for the skips; an edge's own probability
         // is read only when a skip lands on it and the node's in-edges differ.
         // Built node by node, in parallel, in one pass over the in-edges: a node's probabilities
+        // (or, for the weighted cascade, its in-edges' strengths, then their shares of their sum)
         // are gathered once (the gather is the expensive part: one random access per edge), its
         // record follows from them, then its in-edge entries.
         const EdgeId* const in_offsets = graph.in_offsets().data();
         const NodeId* const sources = graph.in_sources().data();
         const EdgeId* const in_edges = graph.in_edge_ids().data();
-        const double* const probability = weights.data();
+        // What is gathered per in-edge: its probability, or its strength (the weighted cascade;
+        // none when every strength counts 1).
+        const double* const gathered = !weights.derived()   ? weights_.data()
+                                       : weights.weighted() ? graph.strengths().data()
+                                                            : nullptr;
+        const bool shares = weights.derived();
         const NodeId n = graph.num_nodes();
         const EdgeId num_edges = graph.num_edges();
         constexpr EdgeId kGatherAhead = 64;
@@ -53,17 +63,30 @@ class ReverseSampler {
             for (NodeId v = 0; v < n; ++v) {
                 const EdgeId begin = in_offsets[v], end = in_offsets[v + 1];
                 probabilities.clear();
-                double largest = 0.0;
-                bool same = true;
+                double total = 0.0;
                 for (EdgeId position = begin; position < end; ++position) {
+                    if (gathered == nullptr) {
+                        probabilities.push_back(1.0);
+                        total += 1.0;
+                        continue;
+                    }
                     // The edges come in a random order: ask for one further ahead while this
                     // one is read (the in-edge ids themselves are read in order).
                     if (position + kGatherAhead < num_edges)
-                        __builtin_prefetch(probability + in_edges[position + kGatherAhead]);
-                    const double p = probability[in_edges[position]];
-                    same = same && (probabilities.empty() || p == probabilities.front());
+                        __builtin_prefetch(gathered + in_edges[position + kGatherAhead]);
+                    const double x = gathered[in_edges[position]];
+                    probabilities.push_back(x);
+                    total += x;
+                }
+                // The weighted cascade: each strength over their sum, in in-edge order (that is,
+                // by source, the order edge_probabilities() sums them in: the same numbers).
+                if (shares)
+                    for (double& p : probabilities) p = total > 0.0 ? p / total : 0.0;
+                double largest = 0.0;
+                bool same = true;
+                for (const double p : probabilities) {
+                    same = same && p == probabilities.front();
                     largest = std::max(largest, p);
-                    probabilities.push_back(p);
                 }
                 Node& node = records[v];
                 node.first = begin;

@@ -45,7 +45,7 @@ struct RootSampler {
 // RootSampler, so the collection is the same at any thread count.
 class Sampler {
   public:
-    Sampler(const InfluenceGraph& graph, std::span<const double> weights, DiffusionModel model,
+    Sampler(const InfluenceGraph& graph, DiffusionWeights weights, DiffusionModel model,
             const RootSampler& roots, std::uint64_t seed)
         : graph_(graph), reverse_(graph, weights, model), roots_(roots), seed_(seed) {}
 
@@ -698,13 +698,15 @@ void SeedSelectionParams::validate(NodeId num_nodes) const {
         throw UsageError("seeds: the candidate mask must have one entry per customer");
 }
 
-SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const double> weights,
+SeedSelectionResult select_seeds(const InfluenceGraph& graph, DiffusionWeights weights,
                                  const SeedSelectionParams& params) {
     const NodeId n = graph.num_nodes();
     params.validate(n);
-    if (weights.size() != graph.num_edges())
+    if (!weights.derived() && weights.stated().size() != graph.num_edges())
         throw InternalError("select_seeds: one weight per edge expected");
-    check_probabilities(weights);
+    if (params.model == DiffusionModel::linear_threshold && weights.derived())
+        throw InternalError("select_seeds: Linear Threshold needs its weights stated");
+    check_probabilities(weights.stated());
     const CandidateMask mask = candidate_mask(graph, params);
     const Objective objective = make_objective(graph, params, mask.allowed);
     Sampler sampler(graph, weights, params.model, objective.roots, params.seed);

@@ -32,10 +32,12 @@ std::uint64_t bytes(double value) { return static_cast<std::uint64_t>(std::max(0
 double nodes(const InputSize& size) { return static_cast<double>(size.customers); }
 // An undirected relationship is two arcs; at most this many.
 double arcs(const InputSize& size) { return 2.0 * static_cast<double>(size.relationship_rows); }
-// Edge probabilities and the sampler's in-edge copy, plus RR sets: OPIM-C's typical need on
+// The stated edge probabilities (none for the weighted cascade, which the sampler works out as it
+// lays out its in-edges), the sampler's in-edge copy, plus RR sets: OPIM-C's typical need on
 // catena's graphs (a run stops before a round that would pass --memory-limit).
-double seed_selection_bytes(const InputSize& size) {
-    return 8.0 * arcs(size) + 8.0 * arcs(size) + 16.0 * nodes(size) + 64.0 * nodes(size) +
+double stated_bytes(const InputSize& size, bool stated) { return stated ? 8.0 * arcs(size) : 0.0; }
+double seed_selection_bytes(const InputSize& size, bool stated = true) {
+    return stated_bytes(size, stated) + 8.0 * arcs(size) + 16.0 * nodes(size) + 64.0 * nodes(size) +
            8.0 * arcs(size);
 }
 double simulation_bytes(const InputSize& size, int threads) {
@@ -47,9 +49,10 @@ double simulation_bytes(const InputSize& size, int threads) {
 // 140 bytes a customer of working arrays. Measured on the 10M-relationship benchmark graph: 343 MiB
 // above the loaded graph (Leiden), against 355 MiB here.
 double leiden_bytes(const InputSize& size) { return 12.0 * arcs(size) + 140.0 * nodes(size); }
-// The theta of the default eps and delta.
-double network_value_bytes(const InputSize& size) {
-    return 16.0 * arcs(size) + 24.0 * nodes(size) + 72.0 * 230'000.0;
+// The stated probabilities (as above), the sampler's in-edges, and the RR sets of the default eps
+// and delta.
+double network_value_bytes(const InputSize& size, bool stated = true) {
+    return stated_bytes(size, stated) + 8.0 * arcs(size) + 24.0 * nodes(size) + 72.0 * 230'000.0;
 }
 
 }  // namespace
@@ -99,15 +102,15 @@ MemoryPart communities(CommunityMethod method, const InputSize& size) {
 MemoryPart simulation(const InputSize& size, int threads) {
     return {"simulation", bytes(simulation_bytes(size, threads))};
 }
-MemoryPart seed_selection(const InputSize& size) {
-    return {"seed selection", bytes(seed_selection_bytes(size))};
+MemoryPart seed_selection(const InputSize& size, bool stated_probabilities) {
+    return {"seed selection", bytes(seed_selection_bytes(size, stated_probabilities))};
 }
 MemoryPart compare(const InputSize& size, int threads) {
     return {"seed selection and simulation",
             bytes(seed_selection_bytes(size) + simulation_bytes(size, threads))};
 }
-MemoryPart network_value(const InputSize& size) {
-    return {"network value", bytes(network_value_bytes(size))};
+MemoryPart network_value(const InputSize& size, bool stated_probabilities) {
+    return {"network value", bytes(network_value_bytes(size, stated_probabilities))};
 }
 MemoryPart export_graph(const InputSize& size) {
     return {"analyses and output", bytes(leiden_bytes(size) + network_value_bytes(size) +

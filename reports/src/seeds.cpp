@@ -92,8 +92,9 @@ SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options) {
     const InfluenceGraph& graph = dataset.graph;
     if (std::vector<std::uint8_t> allowed = candidates(graph, options); !allowed.empty())
         options.params.candidates = std::move(allowed);
-    const std::vector<double> weights =
-        diffusion_weights(graph, options.params.model, options.probability, dataset.referrals);
+    std::vector<double> stated;
+    const DiffusionWeights weights = sampling_weights(
+        graph, options.params.model, options.probability, dataset.referrals, stated);
     SeedsReport report;
     report.result = select_seeds(graph, weights, options.params);
     report.options = std::move(options);

@@ -68,7 +68,8 @@ class SeedsAnalysis final : public Analysis {
     }
 
     MemoryPart working_memory(const InputSize& size, int) const override {
-        return memory::seed_selection(size);
+        return memory::seed_selection(
+            size, !sampler_derives_weights(options_.params.model, options_.probability));
     }
 
     void compute(const Dataset& dataset, AnalysisEnv& env) override {

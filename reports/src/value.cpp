@@ -306,8 +306,9 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const ValueReport& report
 ValueReport run_value(const Dataset& dataset, const ValueOptions& options) {
     const InfluenceGraph& graph = dataset.graph;
     options.params.validate();
-    const std::vector<double> weights = diffusion_weights(graph, options.params.network.model,
-                                                          options.probability, dataset.referrals);
+    std::vector<double> stated;
+    const DiffusionWeights weights = sampling_weights(
+        graph, options.params.network.model, options.probability, dataset.referrals, stated);
     ValueReport report;
     report.options = options;
     report.result = customer_value(dataset, weights, options.params);

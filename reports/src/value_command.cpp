@@ -91,7 +91,8 @@ class ValueAnalysis final : public Analysis {
     }
 
     MemoryPart working_memory(const InputSize& size, int) const override {
-        return memory::network_value(size);
+        return memory::network_value(
+            size, !sampler_derives_weights(options_.params.network.model, options_.probability));
     }
 
     void compute(const Dataset& dataset, AnalysisEnv& env) override {

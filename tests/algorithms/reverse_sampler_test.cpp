@@ -8,7 +8,10 @@
 
 #include <catch2/catch.hpp>
 
+#include "catena/algorithms/customer_value.hpp"
 #include "catena/algorithms/propagation.hpp"
+#include "catena/algorithms/seed_selection.hpp"
+#include "catena/graph/errors.hpp"
 #include "catena/graph/graph_builder.hpp"
 
 #include "test_graphs.hpp"
@@ -107,4 +110,73 @@ TEST_CASE("Drawing several RR sets at once gives the sets drawn one at a time, i
             CHECK(many_at_once(sampler, n, 3, first, first + 4000, lanes) == expected);
         }
     }
+}
+
+namespace {
+
+// 3,000 customers, each with 0 to 11 in-edges of unequal weights (some 0), as undirected and
+// directed rows: customers whose in-edges differ, share one weight, all weigh 0, or have none.
+InfluenceGraph unequal_weights() {
+    GraphBuilder builder;
+    constexpr int kNodes = 3000;
+    std::vector<std::string> ids;
+    for (int node = 0; node < kNodes; ++node) ids.push_back("c" + std::to_string(node));
+    for (const std::string& id : ids) {
+        CustomerRow row;
+        row.id = id;
+        builder.add_customer(row);
+    }
+    for (int node = 0; node < kNodes; ++node)
+        for (int step = 0; step < node % 12; ++step) {
+            RelationshipRow row;
+            row.source = ids[static_cast<std::size_t>((node * 31 + step * 977 + 5) % kNodes)];
+            row.target = ids[static_cast<std::size_t>(node)];
+            row.type = step % 3 == 0 ? "knows" : "influences";
+            row.weight = node % 7 == 0 ? 2.0 : node % 11 == 0 ? 0.0 : 0.5 * ((node + step) % 5);
+            builder.add_relationship(row);
+        }
+    return builder.build();
+}
+
+}  // namespace
+
+TEST_CASE("The weighted cascade worked out by the sampler gives the stated probabilities' results",
+          "[algorithms][seeds][sampler]") {
+    const InfluenceGraph g = unequal_weights();
+    const NodeId n = g.num_nodes();
+    for (const bool weighted : {true, false}) {
+        CAPTURE(weighted);
+        ProbabilityModel model;
+        model.weighted = weighted;
+        const std::vector<double> stated = edge_probabilities(g, model);
+        const DiffusionWeights derived = DiffusionWeights::weighted_cascade(weighted);
+        const ReverseSampler from_stated(g, stated, DiffusionModel::independent_cascade);
+        const ReverseSampler from_strengths(g, derived, DiffusionModel::independent_cascade);
+        const auto expected = one_at_a_time(from_stated, n, 7, 0, 20000);
+        std::size_t longest = 0;
+        for (const auto& set : expected) longest = std::max(longest, set.size());
+        REQUIRE(longest > 3);  // the sets go beyond their roots
+        CHECK(one_at_a_time(from_strengths, n, 7, 0, 20000) == expected);
+
+        SeedSelectionParams params;
+        params.k = 10;
+        const SeedSelectionResult a = select_seeds(g, stated, params);
+        const SeedSelectionResult b = select_seeds(g, derived, params);
+        CHECK(a.seeds == b.seeds);
+        CHECK(a.estimated_spread == b.estimated_spread);
+        CHECK(a.rr_sets == b.rr_sets);
+
+        NetworkValueParams value;
+        value.rr_sets = 20000;
+        const std::vector<double> own(n, 1.0);
+        CHECK(network_value(g, stated, own, value).network_value ==
+              network_value(g, derived, own, value).network_value);
+    }
+    // Linear Threshold reads its weights as stated; a derived set is a programming error.
+    SeedSelectionParams lt;
+    lt.model = DiffusionModel::linear_threshold;
+    CHECK_THROWS_AS(select_seeds(g, DiffusionWeights::weighted_cascade(true), lt), InternalError);
+    CHECK_THROWS_AS(ReverseSampler(g, DiffusionWeights::weighted_cascade(true),
+                                   DiffusionModel::linear_threshold),
+                    InternalError);
 }

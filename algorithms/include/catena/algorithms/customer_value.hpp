@@ -123,9 +123,9 @@ struct NetworkValueResult {
     double error_bound = 0.0;            // epsilon * V
 };
 
-// `weights`: edge_probabilities() for IC, threshold_weights() for LT (one per edge, in [0, 1]);
-// `own_value`: one per node, finite and >= 0.
-NetworkValueResult network_value(const InfluenceGraph& graph, std::span<const double> weights,
+// `weights`: edge_probabilities() (or DiffusionWeights::weighted_cascade) for IC,
+// threshold_weights() for LT (one per edge, in [0, 1]); `own_value`: one per node, finite and >= 0.
+NetworkValueResult network_value(const InfluenceGraph& graph, DiffusionWeights weights,
                                  std::span<const double> own_value,
                                  const NetworkValueParams& params);
 
@@ -195,7 +195,7 @@ struct CustomerValueResult {
 };
 
 // Everything above on one data set. `weights` as for network_value().
-CustomerValueResult customer_value(const Dataset& dataset, std::span<const double> weights,
+CustomerValueResult customer_value(const Dataset& dataset, DiffusionWeights weights,
                                    const ValueParams& params);
 
 // The median of `values` (the mean of the middle two for an even count; 0 when empty).

@@ -96,8 +96,9 @@ struct SeedSelectionResult {
     bool guarantee_holds = true;  // false when max_rr_sets cut the sampling short of the target
 };
 
-// `weights`: edge_probabilities() for IC, threshold_weights() for LT.
-SeedSelectionResult select_seeds(const InfluenceGraph& graph, std::span<const double> weights,
+// `weights`: edge_probabilities() (or DiffusionWeights::weighted_cascade) for IC,
+// threshold_weights() for LT.
+SeedSelectionResult select_seeds(const InfluenceGraph& graph, DiffusionWeights weights,
                                  const SeedSelectionParams& params);
 
 // The candidate rule every seed strategy follows (select_seeds, celf_seeds and the baselines

@@ -37,9 +37,11 @@ MemoryPart stats(const InputSize& size);
 MemoryPart rank(RankMeasure measure, const InputSize& size, int threads);
 MemoryPart communities(CommunityMethod method, const InputSize& size);
 MemoryPart simulation(const InputSize& size, int threads);
-MemoryPart seed_selection(const InputSize& size);
+// `stated_probabilities`: an array of edge probabilities is built (not so for the Independent
+// Cascade's weighted cascade: sampler_derives_weights()).
+MemoryPart seed_selection(const InputSize& size, bool stated_probabilities);
 MemoryPart compare(const InputSize& size, int threads);
-MemoryPart network_value(const InputSize& size);
+MemoryPart network_value(const InputSize& size, bool stated_probabilities);
 MemoryPart export_graph(const InputSize& size);
 MemoryPart explain(const InputSize& size, int threads);  // every score, communities, value
 MemoryPart report(const InputSize& size, int threads);   // the largest of its analyses
