@@ -143,6 +143,23 @@ void PageRankParams::validate(NodeId num_nodes) const {
         if (!(total > 0.0))
             throw UsageError("pagerank: the personalisation is empty (every weight is 0)");
     }
+    if (!initial.empty()) {
+        if (initial.size() != num_nodes)
+            throw UsageError("pagerank: the initial score vector has " +
+                             std::to_string(initial.size()) + " entries for " +
+                             std::to_string(num_nodes) + " customers");
+        for (const double score : initial)
+            if (!(score >= 0.0) || !std::isfinite(score))
+                throw UsageError("pagerank: initial scores must be finite and >= 0");
+        // Summed in the same order as pagerank() sums them to normalise, so that a total found
+        // finite here is finite there too (near the largest double, another order could differ).
+        std::vector<double> partial;
+        const double total =
+            block_sum(num_nodes, partial, [&](NodeId node) { return initial[node]; });
+        if (!(total > 0.0)) throw UsageError("pagerank: the initial scores are all 0");
+        if (!std::isfinite(total))
+            throw UsageError("pagerank: the initial scores add up to more than a double can hold");
+    }
 }
 
 PageRankResult pagerank(const InfluenceGraph& graph, const PageRankParams& params) {
@@ -166,7 +183,15 @@ PageRankResult pagerank(const InfluenceGraph& graph, const PageRankParams& param
 
     const PullGraph pull = make_pull_graph(graph, params);
     const double d = params.damping;
+    // A cold start begins at the teleport distribution; a warm start at the caller's scores,
+    // normalised. Only the start differs: the iteration below is the same for both.
     std::vector<double> rank = teleport, next(n), share(n);
+    if (!params.initial.empty()) {
+        const double total =
+            block_sum(n, partial, [&](NodeId node) { return params.initial[node]; });
+#pragma omp parallel for schedule(static)
+        for (NodeId node = 0; node < n; ++node) rank[node] = params.initial[node] / total;
+    }
     const NodeId blocks = (n + kBlock - 1) / kBlock;
     partial.assign(blocks, 0.0);
     while (result.iterations < params.max_iterations) {

@@ -193,6 +193,27 @@ std::vector<ImportRecord> read_imports(sqlite::Database& db) {
     return imports;
 }
 
+// The newest import and each input table's largest row number.
+WorkspaceMarks read_marks(sqlite::Database& db) {
+    WorkspaceMarks marks;
+    const auto largest = [&](const char* sql) -> std::int64_t {
+        sqlite::Statement query(db, sql);
+        return query.step() && !query.is_null(0) ? query.integer(0) : 0;
+    };
+    marks.customers = largest("SELECT max(ord) FROM customers");
+    marks.relationships = largest("SELECT max(row) FROM relationships");
+    marks.referrals = largest("SELECT max(row) FROM referrals");
+    marks.transactions = largest("SELECT max(row) FROM transactions");
+    if (db.has_table("imports")) {
+        sqlite::Statement newest(db, "SELECT id, time FROM imports ORDER BY id DESC LIMIT 1");
+        if (newest.step()) {
+            marks.import_id = newest.integer(0);
+            marks.import_time = newest.text(1);
+        }
+    }
+    return marks;
+}
+
 }  // namespace
 
 Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& options) {
@@ -228,9 +249,11 @@ Dataset load_store(const std::filesystem::path& db_path, const LoadOptions& opti
     read_referrals(db, sink, file);
     read_transactions(db, sink, file);
     std::vector<ImportRecord> imports = read_imports(db);
+    WorkspaceMarks marks = read_marks(db);
     db.exec("COMMIT");
     Dataset dataset = sink.finish("database " + file);
     dataset.input.imports = std::move(imports);
+    dataset.input.marks = std::move(marks);
     return dataset;
 }
 

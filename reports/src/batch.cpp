@@ -1,6 +1,7 @@
 #include "catena/reports/batch.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
@@ -12,6 +13,7 @@
 #include "catena/graph/output.hpp"
 #include "catena/loaders/load.hpp"
 #include "catena/loaders/store.hpp"
+#include "catena/reports/changes.hpp"
 #include "catena/reports/command.hpp"
 #include "catena/reports/explain.hpp"
 #include "catena/reports/html_report.hpp"
@@ -188,6 +190,7 @@ json data_summary(const Dataset& dataset) {
     if (input.filtered > 0) data["filtered_rows"] = input.filtered;
     if (input.merged_customers > 0) data["merged_customers"] = input.merged_customers;
     if (!input.imports.empty()) data["imports"] = imports_json(input.imports);
+    if (input.marks.import_id > 0) data["workspace"] = marks_json(input.marks);
     return data;
 }
 
@@ -270,8 +273,11 @@ void run_analyses(const JobSpec& job, const Dataset& dataset,
         say(analysis->start_line(dataset));
         const std::string prefix = std::string(analysis->name()) + ": ";
         env.progress = [&say, prefix](const std::string& line) { say(prefix + line); };
+        const auto start = std::chrono::steady_clock::now();
         analysis->compute(dataset, env);
         summary[std::string(analysis->section())] = analysis->section_json(dataset, env);
+        summary["run"]["seconds"][std::string(analysis->section())] =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         analysis->write_files(dataset, job.out_dir, job.csv_bom, tables);
     }
     if (!env.referral) {
@@ -335,6 +341,79 @@ json customer_cards(const JobSpec& job, const Dataset& dataset, const json& summ
 
 std::string data_summary_json(const Dataset& dataset) { return data_summary(dataset).dump(2); }
 
+namespace {
+
+// The run `since` names ("last" or a run id), checked to be a report run of this workspace.
+std::int64_t since_run(const JobSpec& job) {
+    if (job.since.empty()) return 0;
+    if (job.db_file.empty())
+        throw UsageError("--since-run (since) builds on a run stored in a workspace: give --db");
+    std::int64_t id = 0;
+    if (job.since == "last") {
+        id = last_report_run(job.db_file);
+    } else {
+        const auto [end, error] =
+            std::from_chars(job.since.data(), job.since.data() + job.since.size(), id);
+        if (error != std::errc() || end != job.since.data() + job.since.size() || id < 1)
+            throw UsageError("--since-run must be last or a run id (a whole number from 1), not '" +
+                             job.since + "'");
+    }
+    check_since_run(job.db_file, id);
+    return id;
+}
+
+// A stored run's headline summary as JSON (an empty object when unreadable).
+json headline_of(const StoredRun& run) {
+    json value = json::parse(run.summary, nullptr, false);
+    return value.is_object() ? value : json::object();
+}
+
+// The workspace's last report run when it had the same data and the same job as now; else 0.
+// The same data: the same graph fingerprint, and every import since that run an append that
+// added and updated nothing (a scheduled import of an unchanged export).
+std::int64_t repeated_run(const JobSpec& job, const Dataset& dataset) {
+    const std::vector<StoredRun> runs = list_runs(job.db_file);
+    const auto last = std::find_if(runs.rbegin(), runs.rend(),
+                                   [](const StoredRun& run) { return run.command == "report"; });
+    if (last == runs.rend()) return 0;
+    const StoredRun run = find_run(job.db_file, last->id);
+    const json headline = headline_of(run);
+    if (run.input_fingerprint != hex(dataset.graph.fingerprint()) ||
+        run.parameters != job_parameters(job).dump() || !headline.contains("workspace"))
+        return 0;
+    const WorkspaceMarks then = marks_from_json(headline["workspace"]);
+    const WorkspaceMarks& now = dataset.input.marks;
+    if (then.import_id == 0 || then.import_id > now.import_id) return 0;
+    const InputBetween between = read_input_between(job.db_file, then, now);
+    for (const ImportRecord& import : between.imports)
+        if (import.mode != "append" || import.added != 0 || import.updated != 0) return 0;
+    return run.id;
+}
+
+// PageRank's starting scores from run `since`: each customer's score there, and for customers
+// new since, the mean score of that run; empty when the run stored no PageRank.
+std::vector<double> warm_scores(const JobSpec& job, std::int64_t since,
+                                const InfluenceGraph& graph) {
+    const RunResults before = read_run_results(job.db_file, since);
+    if (before.rank_measure != "pagerank" || before.ranked.empty()) return {};
+    std::vector<double> initial(graph.num_nodes(), -1.0);
+    double total = 0.0;
+    std::size_t found = 0;
+    for (std::size_t index = 0; index < before.ranked.size(); ++index)
+        if (const auto node = graph.find(before.ranked[index])) {
+            initial[*node] = before.scores[index];
+            total += before.scores[index];
+            ++found;
+        }
+    if (found == 0 || !(total > 0.0)) return {};
+    const double mean = total / static_cast<double>(found);
+    for (double& score : initial)
+        if (score < 0.0) score = mean;
+    return initial;
+}
+
+}  // namespace
+
 BatchOutputs run_batch(const JobSpec& job,
                        const std::function<void(const std::string&)>& progress) {
     const auto say = [&](const std::string& line) {
@@ -344,9 +423,42 @@ BatchOutputs run_batch(const JobSpec& job,
 
     // --- Everything that can be checked is checked before any analysis runs --------------------
     std::filesystem::path rejects_file;
+    std::error_code ignored;
+    const bool folder_existed = std::filesystem::exists(job.out_dir, ignored);
     const Dataset dataset = load_job_data(job, say, rejects_file);
     const InfluenceGraph& graph = dataset.graph;
     check_job_against(job, graph);
+    const std::int64_t since = since_run(job);
+    BatchOutputs outputs;
+    if (!job.db_file.empty() && job.save && !job.force) {
+        outputs.repeats_run = repeated_run(job, dataset);
+        if (outputs.repeats_run != 0) {
+            if (!folder_existed) std::filesystem::remove(job.out_dir, ignored);  // if still empty
+            return outputs;
+        }
+    }
+    // Building on run `since`: PageRank from its scores, the communities from its partition.
+    JobSpec warm = job;
+    json reuse;
+    if (since != 0) {
+        const StoredRun base = find_run(job.db_file, since);
+        const json before = headline_of(base);
+        reuse["since_run"] = since;
+        if (job.run_rank && job.rank.measure == RankMeasure::pagerank) {
+            warm.rank.pagerank.initial = warm_scores(job, since, graph);
+            reuse["pagerank"] = {{"warm_start", !warm.rank.pagerank.initial.empty()}};
+            if (before.contains("pagerank_iterations"))
+                reuse["pagerank"]["iterations_before"] = before["pagerank_iterations"];
+        }
+        if (job.run_communities && job.communities.initial.empty()) {
+            const bool stored =
+                std::any_of(base.result_rows.begin(), base.result_rows.end(),
+                            [](const auto& table) { return table.first == "community_members"; });
+            if (stored) warm.communities.initial = load_community_run(job.db_file, since, graph);
+            reuse["communities"] = {{"initial_partition", stored}};
+        }
+        if (before.contains("seconds")) reuse["seconds_before"] = before["seconds"];
+    }
 
     json summary;
     summary["catena_version"] = CATENA_VERSION;
@@ -359,12 +471,17 @@ BatchOutputs run_batch(const JobSpec& job,
                       {"parameters", job_parameters(job)}};
     summary["data"] = data_summary(dataset);
 
-    BatchOutputs outputs;
     if (!rejects_file.empty()) outputs.tables.push_back(rejects_file);
     outputs.folder = job.out_dir;
 
-    const std::vector<std::unique_ptr<Analysis>> analyses = job_analyses(job);
-    run_analyses(job, dataset, analyses, say, summary, outputs.tables);
+    const std::vector<std::unique_ptr<Analysis>> analyses = job_analyses(warm);
+    run_analyses(warm, dataset, analyses, say, summary, outputs.tables);
+    if (since != 0) {
+        if (reuse.contains("pagerank") && summary.contains("influencers"))
+            reuse["pagerank"]["iterations"] = summary["influencers"].value("iterations", json());
+        reuse["seconds"] = summary["run"]["seconds"];
+        summary["run"]["reuse"] = reuse;
+    }
     if (job.run_cards) summary["cards"] = customer_cards(job, dataset, summary, say);
 
     // --- Outputs
@@ -374,15 +491,23 @@ BatchOutputs run_batch(const JobSpec& job,
     if (!job.db_file.empty() && job.save) {
         say("saving the results in " + job.db_file);
         json headline = {{"job", job.name}};
+        // Where the workspace's data stood: `catena changes` counts the rows that came after.
+        if (dataset.input.marks.import_id > 0)
+            headline["workspace"] = marks_json(dataset.input.marks);
         if (summary.contains("seeds"))
             headline["seeds_spread"] = summary["seeds"]["simulated_spread"];
         if (summary.contains("communities"))
             headline["modularity"] = summary["communities"]["modularity"];
+        if (summary.contains("influencers") && summary["influencers"].contains("iterations"))
+            headline["pagerank_iterations"] = summary["influencers"]["iterations"];
+        if (summary["run"].contains("seconds")) headline["seconds"] = summary["run"]["seconds"];
         RunWriter writer(job.db_file, {"report", job_parameters(job).dump(), started, finished,
                                        graph.fingerprint(), headline.dump()});
         for (const auto& analysis : analyses) analysis->save(writer, dataset);
         outputs.run_id = writer.commit(finished);
         summary["run"]["saved_as_run"] = outputs.run_id;
+        if (since != 0)
+            summary["changes"] = to_json(compare_runs(job.db_file, since, outputs.run_id));
     }
     outputs.summary_json = summary.dump(2) + "\n";
     outputs.summary = job.out_dir / "summary.json";

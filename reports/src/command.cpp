@@ -295,6 +295,7 @@ std::vector<Command> command_table() {
             analysis_command(make_explain_analysis()),
             report_command(),
             runs_command(),
+            changes_command(),
             export_command()};
 }
 

@@ -18,6 +18,7 @@ Command generate_command();  // catena generate
 Command report_command();    // catena report (the batch job)
 Command export_command();    // catena export
 Command runs_command();      // catena runs
+Command changes_command();   // catena changes
 
 // Skipped rows (--on-bad-row skip): a note with their count by reason, and the rejects file.
 void report_skipped(const std::vector<SkippedRow>& skipped, const std::filesystem::path& rejects,

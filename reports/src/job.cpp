@@ -428,6 +428,7 @@ JobSpec parse_job_file(const std::filesystem::path& path) {
     top.string("name", job.name);
     top.integer("seed", job.seed, 0);
     top.integer("threads", job.threads, 1, kMaxThreads);
+    top.string("since", job.since);
     for (const char* name : {"data", "input", "types", "model", "rank", "communities", "seeds",
                              "compare", "value", "simulate", "cards", "output"})
         top.table(name);  // checked to be a table and marked known; read below

@@ -19,7 +19,8 @@ namespace {
 
 struct ReportArgs {
     std::string job_file, out;
-    bool no_save = false, csv_bom = false;
+    bool no_save = false, csv_bom = false, force = false;
+    std::string since;
 };
 
 // The job of the job file (or the defaults), with what the command line says instead.
@@ -46,6 +47,8 @@ JobSpec job_for(const ReportArgs& args, const CommonOptions& common) {
     if (!args.out.empty()) job.out_dir = args.out;
     if (args.no_save) job.save = false;
     if (args.csv_bom) job.csv_bom = true;
+    if (!args.since.empty()) job.since = args.since;
+    if (args.force) job.force = true;
     return job;
 }
 
@@ -61,6 +64,15 @@ int run_report(const ReportArgs& args, const CommonOptions& common) {
                  "report", [&](const InputSize& size) { return memory::report(size, threads); });
     const auto start = std::chrono::steady_clock::now();
     const BatchOutputs outputs = run_batch(job, common.progress("report"));
+    if (outputs.repeats_run != 0) {
+        // A scheduled run on data that has not changed: success, and nothing new to read.
+        fmt::print(stderr,
+                   "catena: nothing new: the workspace's data and the job are those of report run "
+                   "{}, so nothing was run, written or stored (--force runs it again)\n",
+                   outputs.repeats_run);
+        fmt::print("Unchanged since run {} in {}\n", outputs.repeats_run, job.db_file);
+        return 0;
+    }
     const double seconds =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     common.timing("report", seconds);
@@ -93,6 +105,14 @@ Command report_command() {
                            "Output folder (default: the job's [output] folder, or catena-report)");
             app.add_flag("--no-save", args->no_save,
                          "With --db: do not record the run in the database");
+            app.add_option("--since-run", args->since,
+                           "Build on an earlier report run of the workspace: last (the newest) or "
+                           "a run id. PageRank starts from its scores and the communities from "
+                           "its partition; the report gets a \"What changed\" section (as catena "
+                           "changes). The job file's `since`");
+            app.add_flag("--force", args->force,
+                         "Run and store even when the workspace's data and the job are those of "
+                         "the last report run (otherwise that run is named and nothing is done)");
             app.add_flag("--csv-bom", args->csv_bom,
                          "Start the CSV tables with a UTF-8 byte-order mark, so Excel reads their "
                          "accents right (the job's [output] csv_bom)");

@@ -251,6 +251,29 @@ std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(
     return sorted;
 }
 
+nlohmann::ordered_json marks_json(const WorkspaceMarks& marks) {
+    return {{"import", marks.import_id},    {"import_time", marks.import_time},
+            {"customers", marks.customers}, {"relationships", marks.relationships},
+            {"referrals", marks.referrals}, {"transactions", marks.transactions}};
+}
+
+WorkspaceMarks marks_from_json(const nlohmann::ordered_json& json) {
+    WorkspaceMarks marks;
+    if (!json.is_object()) return marks;
+    const auto number = [&](const char* key) -> std::int64_t {
+        const auto found = json.find(key);
+        return found != json.end() && found->is_number_integer() ? found->get<std::int64_t>() : 0;
+    };
+    marks.import_id = number("import");
+    marks.customers = number("customers");
+    marks.relationships = number("relationships");
+    marks.referrals = number("referrals");
+    marks.transactions = number("transactions");
+    if (const auto time = json.find("import_time"); time != json.end() && time->is_string())
+        marks.import_time = time->get<std::string>();
+    return marks;
+}
+
 nlohmann::ordered_json imports_json(const std::vector<ImportRecord>& records) {
     using Json = nlohmann::ordered_json;
     Json imports = Json::array();

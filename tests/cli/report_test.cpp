@@ -32,6 +32,7 @@ std::string stable_summary(const std::string& text) {
     nlohmann::ordered_json summary = nlohmann::ordered_json::parse(text);
     summary["run"].erase("started_at");
     summary["run"].erase("finished_at");
+    summary["run"].erase("seconds");  // how long each analysis took
     summary.erase("catena_version");
     summary["job"]["file"] = "samples/job.toml";
     // The customer cards are catena explain's (tests/cli/explain_test.cpp checks them against it).

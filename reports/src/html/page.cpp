@@ -128,6 +128,9 @@ std::vector<Section> sections(const Json& summary, const Json& run, const Json& 
                               const std::string& version, const CardLinks& links) {
     std::vector<Section> out;
     out.push_back(data_section(data));
+    // What changed since the earlier run: what a weekly reader wants first.
+    if (const Json* changes = find(summary, "changes"))
+        out.push_back(changes_section(*changes, find(run, "reuse")));
     if (const Json* influencers = find(summary, "influencers"))
         out.push_back(influencers_section(*influencers));
     if (const Json* value = find(summary, "value")) out.push_back(value_section(*value));

@@ -1,6 +1,7 @@
 // The sections of the HTML report, one file each (section_*.cpp), and the pieces they share
-// (page_parts.cpp). page.cpp puts them on the page in this order: Data, Top influencers, Customer
-// value and influence, Communities, Campaign seeds, Referral cascades, Run and parameters.
+// (page_parts.cpp). page.cpp puts them on the page in this order: Data, What changed, Top
+// influencers, Customer value and influence, Communities, Campaign seeds, Referral cascades,
+// Customer cards, Run and parameters.
 //
 // Each section function reads its part of the summary (`path` in errors is the part's key) and
 // returns its HTML; what the page needs to know about a section is in the header comment of
@@ -23,6 +24,9 @@ struct Section {
 };
 
 Section data_section(const Json& data);
+// Since an earlier run (`--since-run`): summary["changes"], and what was reused of the earlier run
+// (summary["run"]["reuse"], may be null).
+Section changes_section(const Json& changes, const Json* reuse);
 Section influencers_section(const Json& influencers);
 Section value_section(const Json& value);
 Section communities_section(const Json& communities);

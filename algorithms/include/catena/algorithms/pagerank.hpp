@@ -14,6 +14,10 @@
 //   their whole rank back along the teleport distribution.
 // - Stops when the L1 change between two iterations is below `tolerance` or after
 //   `max_iterations`, and says which. Scores sum to 1.
+// - Starting vector: the teleport distribution, or a warm start given by the caller (e.g. last
+//   week's scores), normalised to sum 1. The scores do not depend on it: one iteration multiplies
+//   the L1 distance between any two distributions by at most `damping`, so there is one fixed
+//   point, and a start near it only needs fewer iterations to come within the tolerance.
 //
 // Parallel (OpenMP) pull iterations; every sum is taken over fixed blocks in a fixed order, so the
 // scores are bit-identical at any thread count.
@@ -37,6 +41,10 @@ struct PageRankParams {
     bool weighted = true;  // false: every edge counts 1, whatever its strength
     // Teleport weights per node (size num_nodes, non-negative, not all zero); empty = uniform.
     std::vector<double> personalization;
+    // Starting scores per node (size num_nodes, finite, non-negative, not all zero), normalised to
+    // sum 1; empty = start from the teleport distribution (uniform unless personalised). Mapping
+    // an earlier run onto today's customers (new ones, removed ones) is the caller's job.
+    std::vector<double> initial;
 
     // Throws UsageError for impossible values (checked against the graph's size).
     void validate(NodeId num_nodes) const;

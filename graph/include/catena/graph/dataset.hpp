@@ -63,12 +63,23 @@ struct ImportRecord {
     friend bool operator==(const ImportRecord&, const ImportRecord&) = default;
 };
 
+// Where a workspace's data stood when it was read: its newest import, and the largest row
+// number of each input table (an append numbers its new rows after these, so rows above them
+// arrived later). All 0 when the data did not come from a workspace.
+struct WorkspaceMarks {
+    std::int64_t import_id = 0;
+    std::string import_time;  // that import's time, ISO 8601 UTC (tells workspaces apart)
+    std::int64_t customers = 0, relationships = 0, referrals = 0, transactions = 0;
+    friend bool operator==(const WorkspaceMarks&, const WorkspaceMarks&) = default;
+};
+
 // What reading the input noticed beyond the rows it kept.
 struct InputReport {
     std::vector<SkippedRow> skipped;     // bad rows left out (lenient mode), in input order
     std::uint64_t filtered = 0;          // rows dropped by the mapping's skip_if filters
     std::uint64_t merged_customers = 0;  // customer rows merged into another by a shared key
     std::vector<ImportRecord> imports;   // from a workspace: its last imports, newest first
+    WorkspaceMarks marks;                // from a workspace: where its data stood
     friend bool operator==(const InputReport&, const InputReport&) = default;
 };
 

@@ -180,6 +180,48 @@ std::vector<StoredRun> list_runs(const std::filesystem::path& db);
 // runs there are.
 StoredRun find_run(const std::filesystem::path& db, std::int64_t run_id);
 
+// A stored run's per-customer results, customers by id (what `catena changes` compares). Each list
+// is empty when the run stored no such results.
+struct RunResults {
+    StoredRun run;
+    std::string rank_measure;         // the measure of `scores` (a report's: pagerank by default)
+    std::vector<std::string> ranked;  // by rank, best first
+    std::vector<double> scores;
+    std::vector<std::uint32_t> ranks;
+    std::vector<std::string> community_ids;  // community_members, with `communities` their labels
+    std::vector<std::uint32_t> communities;
+    std::vector<std::string> seeds;   // in the order chosen
+    std::vector<std::string> valued;  // customer_values by rank, with their quadrant and value
+    std::vector<std::string> quadrants;
+    std::vector<double> influence_weighted;
+};
+// Throws InputError when there is no such run (find_run's message).
+RunResults read_run_results(const std::filesystem::path& db, std::int64_t run_id);
+
+// The customers of the workspace who opted out, as it holds them now.
+std::vector<std::string> read_opted_out(const std::filesystem::path& db);
+
+// The input that arrived in a workspace between two states of its data (WorkspaceMarks): the
+// imports after `from` up to `to`, and, when they were all appends (whose new rows are numbered
+// after the stored ones), the rows above from's marks up to to's.
+struct InputBetween {
+    std::vector<ImportRecord> imports;  // oldest first
+    bool rows_comparable = true;        // false: a create or replace renumbered the rows
+    std::uint64_t customers = 0, relationships = 0, referrals = 0, transactions = 0;
+    struct NewReferral {
+        std::string referrer, referred;
+        bool converted = false;
+    };
+    std::vector<NewReferral> new_referrals;
+    struct NewTransaction {
+        std::string customer;
+        double amount = 0.0;
+    };
+    std::vector<NewTransaction> new_transactions;
+};
+InputBetween read_input_between(const std::filesystem::path& db, const WorkspaceMarks& from,
+                                const WorkspaceMarks& to);
+
 // The communities of an earlier run, as starting labels for the customers of `graph`; customers
 // the run did not have get labels of their own. Throws InputError when there is no such run, or
 // when it is not a communities run (saying what it is).

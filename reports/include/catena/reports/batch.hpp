@@ -35,7 +35,10 @@ struct BatchOutputs {
     std::vector<std::filesystem::path> tables;  // the CSV files written
     std::vector<std::string> notes;             // what the workbook cut to fit Excel's limits
     std::int64_t run_id = 0;                    // in the database; 0: not saved
-    std::string summary_json;                   // what summary.json holds
+    // The report run this job would repeat (same data, same job; nothing was run or written); 0
+    // when it ran.
+    std::int64_t repeats_run = 0;
+    std::string summary_json;  // what summary.json holds
 };
 
 // Runs `job`. `progress` (optional) gets one line per step as it starts ("rank: PageRank over

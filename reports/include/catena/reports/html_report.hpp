@@ -15,6 +15,9 @@
 // optional: when it is absent or null (the job did not run it) the page has no such section and
 // no empty chart; when its list is empty, the section says so in a sentence instead of a chart.
 // A null member reads as absent (an unknown own value, a community with no top influencer).
+// `changes` (a report run with --since-run: changes.hpp's JSON, opted-out customers already left
+// out) adds a "What changed" section after the data, with `run.reuse` (what the run reused from
+// the earlier one) in its first lines; without `changes` there is no such section.
 //
 // Charts, each an <svg class="chart" role="img"> with a <title> and a <desc>, found by id:
 //   chart-influencers  the top influencers' scores, horizontal bars (the first 20)

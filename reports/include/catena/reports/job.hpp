@@ -68,7 +68,14 @@ struct JobSpec {
     std::size_t scatter_points = 2000;  // at most this many customers in the value scatter plot
     // Customer columns listed beside each customer in the tables (as --columns).
     std::vector<std::string> columns;
-    bool save = true;      // with a database input: record the run in it
+    bool save = true;  // with a database input: record the run in it
+    // Build on an earlier report run of the same workspace (`since`, --since-run): "last" (the
+    // newest report run), a run id, or "" (a cold run). PageRank starts from that run's scores,
+    // the communities from its partition, and the report gets a "What changed" section.
+    std::string since;
+    // Run even when the workspace's data and the job are those of an earlier report run (--force);
+    // otherwise such a run stores nothing and says which run it repeats.
+    bool force = false;
     bool csv_bom = false;  // CSV tables start with a UTF-8 byte-order mark (Excel)
 
     // Segments the analyses name (seeds.only_segments and seeds.exclude_segments), each with

@@ -49,6 +49,11 @@ std::string skipped_rows_summary(const std::vector<SkippedRow>& skipped);
 
 // The workspace's import records as stats and summary.json's data section give them (`imports`).
 nlohmann::ordered_json imports_json(const std::vector<ImportRecord>& records);
+// Where a workspace's data stood (WorkspaceMarks) as summary.json and the runs table keep it:
+// {"import", "import_time", "customers", "relationships", "referrals", "transactions"}; and back
+// (all 0 for JSON without it, e.g. a run stored before the marks were kept).
+nlohmann::ordered_json marks_json(const WorkspaceMarks& marks);
+WorkspaceMarks marks_from_json(const nlohmann::ordered_json& json);
 // Skipped rows by reason, most first (ties by reason).
 std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(
     const std::vector<SkippedRow>& skipped);
