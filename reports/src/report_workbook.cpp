@@ -2,6 +2,7 @@
 
 #include <fstream>
 #include <iterator>
+#include <map>
 
 #include <fmt/format.h>
 
@@ -173,6 +174,54 @@ void campaign_rows(SummaryRows& out) {
     out.add("Referrals", "longest cascade (steps)", out.at({"referrals", "max_depth"}));
 }
 
+// What changed since the run the report built on (--since-run): the summary's `changes`.
+void change_rows(SummaryRows& out) {
+    const json& changes = out.at({"changes"});
+    if (!changes.is_object()) return;
+    const std::string section = "What changed";
+    out.add(section, "since run", out.at({"changes", "from", "id"}));
+    const char* const rows[][2] = {{"customers", "new customers"},
+                                   {"relationships", "new relationships"},
+                                   {"referrals", "new referrals"},
+                                   {"transactions", "new transactions"}};
+    for (const auto& [key, finding] : rows)
+        out.add(section, finding, out.at({"changes", "input", "new_rows", key}));
+    out.add(section, "customers who joined", out.at({"changes", "customers", "joined"}));
+    out.add(section, "customers who left", out.at({"changes", "customers", "left"}));
+    out.add(section, "PageRank iterations, warm-started",
+            out.at({"run", "reuse", "pagerank", "iterations"}));
+    const auto ids = [](const json& list) {
+        json result = json::array();
+        for (const json& item : list)
+            if (SummaryRows::field(item, "id").is_string()) result.push_back(item.at("id"));
+        return result;
+    };
+    out.add(section, "rising influencers", ids(out.at({"changes", "influencers", "risers"})));
+    out.add(section, "falling influencers", ids(out.at({"changes", "influencers", "fallers"})));
+    const json& hidden = out.at({"changes", "quadrants", "new_hidden_influencers"});
+    if (hidden.is_array()) {
+        out.add(section, "new hidden influencers", json(hidden.size()));
+        json first = json::array();
+        for (std::size_t index = 0; index < std::min<std::size_t>(10, hidden.size()); ++index)
+            first.push_back(hidden[index]);
+        out.add(section, "new hidden influencers (the first 10)", first);
+    }
+    std::map<std::string, std::uint64_t> events;
+    for (const json& change : out.at({"changes", "communities"}))
+        if (SummaryRows::field(change, "event").is_string())
+            ++events[change.at("event").get<std::string>()];
+    for (const auto& [event, count] : events)
+        out.add(section, "communities that " + event, json(count));
+    out.add(section, "referrals by the earlier seeds",
+            out.at({"changes", "campaign", "referrals"}));
+    out.add(section, "of which converted", out.at({"changes", "campaign", "converted"}));
+    out.add(section, "customers reached since", out.at({"changes", "campaign", "observed_reach"}));
+    out.add(section, "reach the earlier run predicted",
+            out.at({"changes", "campaign", "predicted_reach"}));
+    out.add(section, "their purchases since", out.at({"changes", "campaign", "purchases"}));
+    out.add(section, "worth", out.at({"changes", "campaign", "purchase_amount"}));
+}
+
 std::string read_whole(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in) throw OutputError(path.string(), "cannot read it back for report.xlsx");
@@ -188,6 +237,7 @@ std::vector<std::string> write_report_workbook(const std::filesystem::path& path
     // In the order of the HTML report's sections.
     report_rows(rows);
     data_rows(rows);
+    change_rows(rows);
     influencer_rows(rows);
     value_rows(rows);
     community_rows(rows);

@@ -14,6 +14,7 @@
 #include <sqlite3.h>
 
 #include "test_util.hpp"
+#include "xlsx_util.hpp"
 
 using namespace catena;
 using Json = nlohmann::json;
@@ -206,6 +207,19 @@ TEST_CASE(
     for (const auto& [id, score] : cold_scores)
         largest = std::max(largest, std::abs(score - warm_scores.at(id)));
     CHECK(largest < 1e-9);  // both within PageRank's tolerance (1e-10 in L1) of the fixed point
+
+    // The workbook's Summary sheet has the same findings.
+    const Json book = test::read_workbook(scratch / "r2" / "report.xlsx");
+    const auto finding = [&](const std::string& name) {
+        for (const Json& row : book["tables"]["Summary"]["cells"])
+            if (row[0] == "What changed" && row[1] == name) return row[2];
+        FAIL("no finding What changed: " << name);
+        return Json();
+    };
+    CHECK(finding("since run") == 1);
+    CHECK(finding("new hidden influencers") == expected.size());
+    CHECK(finding("rising influencers").get<std::string>().starts_with(riser + ", "));
+    CHECK(finding("new referrals") == 50);
 
     // The text form names the riser too.
     const auto text = test::run_catena("changes --db " + q + " --from 1 --to 2");
