@@ -351,6 +351,7 @@ std::int64_t since_run(const JobSpec& job) {
     std::int64_t id = 0;
     if (job.since == "last") {
         id = last_report_run(job.db_file);
+        if (id == 0) return 0;  // the workspace's first report: nothing to build on yet
     } else {
         const auto [end, error] =
             std::from_chars(job.since.data(), job.since.data() + job.since.size(), id);

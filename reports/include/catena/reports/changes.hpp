@@ -89,8 +89,8 @@ struct ChangesReport {
 ChangesReport compare_runs(const std::filesystem::path& db, std::int64_t from, std::int64_t to,
                            const ChangesOptions& options = {});
 
-// The run `catena report --since-run last` means: the newest report run of the workspace; throws
-// UsageError when there is none.
+// The run `catena report --since-run last` means: the newest report run of the workspace; 0 when
+// there is none (the first scheduled report then runs cold).
 std::int64_t last_report_run(const std::filesystem::path& db);
 
 // Checks that run `since` may be the base of a report run on the workspace `db` now: it exists,
