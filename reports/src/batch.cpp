@@ -363,12 +363,6 @@ std::int64_t since_run(const JobSpec& job) {
     return id;
 }
 
-// A stored run's headline summary as JSON (an empty object when unreadable).
-json headline_of(const StoredRun& run) {
-    json value = json::parse(run.summary, nullptr, false);
-    return value.is_object() ? value : json::object();
-}
-
 // The workspace's last report run when it had the same data and the same job as now; else 0.
 // The same data: the same graph fingerprint, and every import since that run an append that
 // added and updated nothing (a scheduled import of an unchanged export).
@@ -378,7 +372,7 @@ std::int64_t repeated_run(const JobSpec& job, const Dataset& dataset) {
                                    [](const StoredRun& run) { return run.command == "report"; });
     if (last == runs.rend()) return 0;
     const StoredRun run = find_run(job.db_file, last->id);
-    const json headline = headline_of(run);
+    const json headline = run_headline(run);
     if (run.input_fingerprint != hex(dataset.graph.fingerprint()) ||
         run.parameters != job_parameters(job).dump() || !headline.contains("workspace"))
         return 0;
@@ -443,7 +437,7 @@ BatchOutputs run_batch(const JobSpec& job,
     json reuse;
     if (since != 0) {
         const StoredRun base = find_run(job.db_file, since);
-        const json before = headline_of(base);
+        const json before = run_headline(base);
         reuse["since_run"] = since;
         if (job.run_rank && job.rank.measure == RankMeasure::pagerank) {
             warm.rank.pagerank.initial = warm_scores(job, since, graph);

@@ -19,34 +19,25 @@ namespace {
 
 using Json = nlohmann::ordered_json;
 
-Json parsed(const std::string& text) {
-    Json value = Json::parse(text, nullptr, false);
-    return value.is_discarded() ? Json::object() : value;
-}
-
 // Where the run's workspace data stood, from its headline summary (all 0 for older runs).
 WorkspaceMarks run_marks(const StoredRun& run) {
-    const Json summary = parsed(run.summary);
-    return summary.is_object() && summary.contains("workspace")
-               ? marks_from_json(summary["workspace"])
-               : WorkspaceMarks{};
+    const Json summary = run_headline(run);
+    return summary.contains("workspace") ? marks_from_json(summary["workspace"]) : WorkspaceMarks{};
 }
 
-// The run, or a usage error naming the runs there are.
+// The run; a usage error (find_run's message: the runs there are) when the workspace has none
+// of that id.
 StoredRun existing_run(const std::filesystem::path& db, std::int64_t id, const char* role) {
-    const std::vector<StoredRun> runs = list_runs(db);
-    for (const StoredRun& run : runs)
-        if (run.id == id) return find_run(db, id);
-    std::string known;
-    const std::size_t from = runs.size() > 8 ? runs.size() - 8 : 0;
-    for (std::size_t index = from; index < runs.size(); ++index)
-        known += (index > from ? ", " : "") + std::to_string(runs[index].id) + " (" +
-                 runs[index].command + ")";
-    throw UsageError(fmt::format(
-        "{}: no run {} in {} ({}; catena runs --db {} lists them)", role, id, db.string(),
-        runs.empty() ? "it holds no runs"
-                     : (runs.size() > 8 ? "its last runs are " : "its runs are ") + known,
-        db.string()));
+    const std::vector<StoredRun> runs = list_runs(db);  // an input error for a missing database
+    if (std::none_of(runs.begin(), runs.end(),
+                     [&](const StoredRun& run) { return run.id == id; })) {
+        try {
+            find_run(db, id);
+        } catch (const InputError& error) {
+            throw UsageError(std::string(role) + ": " + error.what());
+        }
+    }
+    return find_run(db, id);
 }
 
 // Throws unless the run's recorded import is this workspace's own.
@@ -227,7 +218,7 @@ void campaign(const RunResults& before, const ChangesOptions& options, const Opt
         else
             follow.seeds.push_back(seed);
     }
-    const Json summary = parsed(before.run.summary);
+    const Json summary = run_headline(before.run);
     for (const char* key : {"seeds_spread", "simulated_spread", "estimated_spread"})
         if (summary.contains(key) && summary[key].is_number()) {
             follow.predicted_reach = summary[key].get<double>();
@@ -262,6 +253,11 @@ void campaign(const RunResults& before, const ChangesOptions& options, const Opt
 }
 
 }  // namespace
+
+nlohmann::ordered_json run_headline(const StoredRun& run) {
+    Json value = Json::parse(run.summary, nullptr, false);
+    return value.is_object() ? value : Json::object();
+}
 
 void ChangesOptions::validate() const {
     if (top < 1) throw UsageError("changes: --top must be at least 1");

@@ -97,6 +97,9 @@ std::int64_t last_report_run(const std::filesystem::path& db);
 // is a report run, and its data is this workspace's. Throws UsageError (one line) otherwise.
 void check_since_run(const std::filesystem::path& db, std::int64_t since);
 
+// A stored run's headline summary (runs.summary) as JSON; an empty object when unreadable.
+nlohmann::ordered_json run_headline(const StoredRun& run);
+
 nlohmann::ordered_json to_json(const ChangesReport& report);
 std::string render_changes(const ChangesReport& report, OutputFormat format, std::size_t top);
 
