@@ -3,7 +3,11 @@
 // - IC: a reverse BFS over in-edges that keeps each in-edge (u, v) with probability p(u,v).
 // - LT: a reverse random walk that steps to in-neighbour u with probability b(u,v) and stops at
 //   a node it has seen (or with the probability left over).
-// Each RR set is drawn from its own random stream, so results never depend on threads.
+// Each RR set is drawn from its own random stream, so results never depend on threads. Within a
+// set, the draws at each member v come from a stream of their own, keyed by the set's key (drawn
+// from the set's stream right after its root) and v: which in-edges of v a set keeps depends on
+// (seed, set, v) only, never on the order the members are visited in. A set is then the same
+// whichever order it is grown in: breadth first here, a frontier at a time across machines.
 #pragma once
 
 #include <cmath>
@@ -123,9 +127,16 @@ class ReverseSampler {
         std::uint16_t mark = 0;
     };
 
-    // The RR set of `root` into `members` (root first).
+    // The stream of the draws at member `v` of the set whose key is `key`.
+    static RandomStream member_stream(std::uint64_t key, NodeId v) {
+        return RandomStream::for_index(key, v);
+    }
+
+    // The RR set of `root` into `members` (root first). `random` is the set's stream, the root
+    // already drawn from it: the set's key is its next draw.
     void draw(NodeId root, RandomStream& random, Scratch& scratch,
               std::vector<NodeId>& members) const {
+        const std::uint64_t key = set_key(random);
         if (++scratch.mark == 0) {  // wrapped: clear the stamps
             std::fill(scratch.stamp.begin(), scratch.stamp.end(), 0);
             scratch.mark = 1;
@@ -139,7 +150,7 @@ class ReverseSampler {
         const EdgeId* const in_edges = graph_.in_edge_ids().data();
         if (model_ == DiffusionModel::linear_threshold) {
             for (NodeId v = root;;) {
-                const double r = random.uniform();
+                const double r = member_stream(key, v).uniform();
                 double sum = 0.0;
                 NodeId next = kNoNode;
                 const auto end = graph_.in_offsets()[v + 1];
@@ -158,13 +169,15 @@ class ReverseSampler {
         }
         const InEdge* const in = in_.data();
         // Keeps in-edge `position` of `node` (already chosen by a p_max-coin) with probability
-        // p(u,v) / p_max: always when the node's in-edges share one probability. A customer
-        // already in the set needs no coin.
+        // p(u,v) / p_max: always when the node's in-edges share one probability. The coin is
+        // drawn whether or not the customer is already in the set, so the draws at a member never
+        // depend on which customers joined before it.
+        RandomStream member{0};
         const auto keep = [&](const Node& node, EdgeId position) {
             const InEdge edge = in[position];
+            if (node.inv_p_max >= 0.0f && !(member.uniform() < edge.ratio)) return;
             const NodeId u = edge.source;
             if (stamp[u] == mark) return;
-            if (node.inv_p_max >= 0.0f && !(random.uniform() < edge.ratio)) return;
             stamp[u] = mark;
             members.push_back(u);
             // Its record is read when the BFS reaches it: start loading it now (graphs larger
@@ -173,6 +186,7 @@ class ReverseSampler {
         };
         for (std::size_t head = 0; head < members.size(); ++head) {
             const Node node = nodes_[members[head]];
+            member = member_stream(key, members[head]);
             // The next member's in-edges are read next: start loading them (their record was
             // prefetched when it joined the set).
             if (head + 1 < members.size()) {
@@ -182,9 +196,27 @@ class ReverseSampler {
                 for (const InEdge* line = in + next.first; line < end; line += 8)
                     __builtin_prefetch(line);
             }
-            walk_kept(node, first_kept(node, random), random,
+            walk_kept(node, first_kept(node, member), member,
                       [&](EdgeId position) { keep(node, position); });
         }
+    }
+
+    // The set's key, drawn from its stream right after its root (draw() and draw_many() do).
+    static std::uint64_t set_key(RandomStream& random) { return random.next(); }
+
+    // Independent Cascade: calls kept(u) for each in-neighbour u whose in-edge (u, v) the set
+    // keyed `key` keeps, whether or not u is already in the set: the draws at v, as draw() makes
+    // them. Growing a set from its root with this, in any order, gives draw()'s members.
+    template <typename Kept>
+    void kept_sources(std::uint64_t key, NodeId v, Kept&& kept) const {
+        RandomStream member = member_stream(key, v);
+        const Node node = nodes_[v];
+        const InEdge* const in = in_.data();
+        walk_kept(node, first_kept(node, member), member, [&](EdgeId position) {
+            const InEdge edge = in[position];
+            if (node.inv_p_max >= 0.0f && !(member.uniform() < edge.ratio)) return;
+            kept(edge.source);
+        });
     }
 
     // Per-thread scratch for draw_many: the sets in flight and one byte per node (bit l: the
@@ -193,7 +225,8 @@ class ReverseSampler {
     struct Lanes {
         explicit Lanes(NodeId n) : in_set(n, 0) {}
         struct Lane {
-            RandomStream random{0};
+            RandomStream random{0};  // the draws at the member whose in-edges come next
+            std::uint64_t key = 0;   // the set's key (see member_stream)
             std::vector<NodeId> members;
             std::size_t head = 0;      // the member whose in-edges come next
             bool loaded = false;       // its first kept in-edge is being fetched
@@ -212,12 +245,12 @@ class ReverseSampler {
     };
 
     // Independent Cascade only: RR sets number begin .. end-1, set i drawn exactly as draw()
-    // draws it from stream_of(i) with root root_of(stream), handed to emit(members) in order of
-    // i. Up to kLanes sets are drawn at once, a step of each in turn: a step either loads a
-    // member's record and starts fetching its in-edges, or draws over those in-edges. A large
-    // graph's sampling is mostly waiting for memory, one miss after another within a set (the
-    // member's record, then its in-edges, then the record of the customer they add); with eight
-    // sets in flight, eight such misses overlap.
+    // draws it from stream_of(i) with root root_of(stream) (the same members in the same order),
+    // handed to emit(members) in order of i. Up to kLanes sets are drawn at once, a step of each in
+    // turn: a step either loads a member's record and starts fetching its in-edges, or draws over
+    // those in-edges. A large graph's sampling is mostly waiting for memory, one miss after another
+    // within a set (the member's record, then its in-edges, then the record of the customer they
+    // add); with eight sets in flight, eight such misses overlap.
     template <typename StreamOf, typename RootOf, typename Emit>
     void draw_many(std::uint64_t begin, std::uint64_t end, StreamOf stream_of, RootOf root_of,
                    Lanes& scratch, Emit emit) const {
@@ -249,8 +282,9 @@ class ReverseSampler {
         };
         const auto start = [&](auto& lane, std::uint8_t bit) {
             lane.index = next++;
-            lane.random = stream_of(lane.index);
-            const NodeId root = root_of(lane.random);
+            RandomStream set_stream = stream_of(lane.index);
+            const NodeId root = root_of(set_stream);
+            lane.key = set_key(set_stream);
             lane.members.clear();
             lane.members.push_back(root);
             in_set[root] |= bit;
@@ -271,6 +305,7 @@ class ReverseSampler {
                 RandomStream& random = lane.random;
                 const std::uint64_t span = node.last - node.first;
                 if (!lane.loaded) {
+                    random = member_stream(lane.key, lane.members[lane.head]);
                     // Find the first in-edge the member's p_max-coins keep and start fetching
                     // it (the first few, with a coin for each); draw over the in-edges from there
                     // on the lane's next turn. The same draws, in the same order, as draw().
@@ -289,9 +324,9 @@ class ReverseSampler {
                 } else {
                     const auto keep = [&](EdgeId position) {
                         const InEdge edge = in[position];
+                        if (node.inv_p_max >= 0.0f && !(random.uniform() < edge.ratio)) return;
                         const NodeId u = edge.source;
                         if (in_set[u] & bit) return;
-                        if (node.inv_p_max >= 0.0f && !(random.uniform() < edge.ratio)) return;
                         in_set[u] |= bit;
                         lane.members.push_back(u);
                         __builtin_prefetch(&records[u]);

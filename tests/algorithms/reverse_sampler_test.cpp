@@ -3,6 +3,7 @@
 // same sets, in the same order, whatever the sets' sizes and wherever the range starts.
 #include "reverse_sampler.hpp"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -108,6 +109,75 @@ TEST_CASE("Drawing several RR sets at once gives the sets drawn one at a time, i
         for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{1} << 62}) {
             const auto expected = one_at_a_time(sampler, n, 3, first, first + 4000);
             CHECK(many_at_once(sampler, n, 3, first, first + 4000, lanes) == expected);
+        }
+    }
+}
+
+namespace {
+
+// The RR set of `root` keyed `key`, grown last in, first out (depth first) through
+// kept_sources: another order than draw()'s breadth first one. Sorted.
+std::vector<NodeId> grown_depth_first(const ReverseSampler& sampler, NodeId n, NodeId root,
+                                      std::uint64_t key) {
+    std::vector<char> in_set(n, 0);
+    std::vector<NodeId> stack{root}, members{root};
+    in_set[root] = 1;
+    while (!stack.empty()) {
+        const NodeId v = stack.back();
+        stack.pop_back();
+        sampler.kept_sources(key, v, [&](NodeId u) {
+            if (in_set[u]) return;
+            in_set[u] = 1;
+            members.push_back(u);
+            stack.push_back(u);
+        });
+    }
+    std::sort(members.begin(), members.end());
+    return members;
+}
+
+}  // namespace
+
+TEST_CASE("An RR set does not depend on the order its members are visited in",
+          "[algorithms][seeds][sampler]") {
+    // The draws at each member come from a stream keyed by (set, member), so a set grown depth
+    // first (or a frontier at a time, across machines) equals draw()'s breadth-first set.
+    const auto check = [](const InfluenceGraph& g, const std::vector<double>& p) {
+        const ReverseSampler sampler(g, p, DiffusionModel::independent_cascade);
+        const NodeId n = g.num_nodes();
+        ReverseSampler::Scratch scratch(n);
+        std::vector<NodeId> members;
+        std::size_t larger = 0;
+        for (std::uint64_t index = 0; index < 3000; ++index) {
+            RandomStream random = RandomStream::for_index(5, index);
+            const auto root = static_cast<NodeId>(random.below(n));
+            RandomStream copy = random;
+            sampler.draw(root, random, scratch, members);
+            const std::uint64_t key = ReverseSampler::set_key(copy);
+            std::sort(members.begin(), members.end());
+            INFO("set " << index);
+            REQUIRE(grown_depth_first(sampler, n, root, key) == members);
+            larger += members.size() > 2;
+        }
+        CHECK(larger > 300);  // sets with branches, where the orders differ
+    };
+    SECTION("email-Enron, weighted cascade (geometric skips, unequal in-edges)") {
+        const InfluenceGraph g = test::load_shared("email-Enron").graph;
+        check(g, edge_probabilities(g, {}));
+    }
+    SECTION("long chains and a crowd of weak in-edges, stated probabilities") {
+        const InfluenceGraph g = chain_and_crowd();
+        ProbabilityModel model;
+        model.kind = ProbabilityModel::Kind::column;
+        check(g, edge_probabilities(g, model));
+    }
+    SECTION("a probability of 1 and of 0.5 on every edge (a coin per in-edge, no skips)") {
+        const InfluenceGraph g = test::load_shared("karate").graph;
+        for (const double probability : {1.0, 0.5}) {
+            ProbabilityModel model;
+            model.kind = ProbabilityModel::Kind::constant;
+            model.constant = probability;
+            check(g, edge_probabilities(g, model));
         }
     }
 }

@@ -108,7 +108,11 @@ TEST_CASE("Seed selection on karate is within 2% of the brute-force best, k = 1.
         const double chosen = spread_of(reach, result.seeds);
         const double best = brute_force_best(reach, g.num_nodes(), k);
         CHECK(chosen >= 0.98 * best);
-        CHECK(result.estimated_spread == Approx(chosen).epsilon(0.05));
+        // The estimate is R2's coverage: within 3.5 of its own standard errors of the seeds'
+        // reach in the brute force's worlds (R2 holds a few thousand sets here, so a fixed 5%
+        // would be about two standard errors).
+        CHECK(std::abs(result.estimated_spread - chosen) <=
+              3.5 * result.estimated_spread_se + 0.01 * chosen);
         CHECK(result.approximation == Approx(1 - 1 / std::exp(1.0) - 0.1));
     }
 }
