@@ -261,7 +261,8 @@ void check_job_against(const JobSpec& job, const InfluenceGraph& graph) {
 // Runs each analysis in turn: its section of `summary`, its files, then the referral summary.
 void run_analyses(const JobSpec& job, const Dataset& dataset,
                   const std::vector<std::unique_ptr<Analysis>>& analyses, const Progress& say,
-                  json& summary, std::vector<std::filesystem::path>& tables) {
+                  json& summary, std::vector<std::filesystem::path>& tables,
+                  const std::function<void(std::string_view, double)>& timing) {
     const InfluenceGraph& graph = dataset.graph;
     AnalysisEnv env;
     env.seed = job.seed;
@@ -279,6 +280,9 @@ void run_analyses(const JobSpec& job, const Dataset& dataset,
         summary["run"]["seconds"][std::string(analysis->section())] =
             std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
         analysis->write_files(dataset, job.out_dir, job.csv_bom, tables);
+        if (timing)
+            timing(analysis->section(),
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     }
     if (!env.referral) {
         std::vector<double> own(graph.num_nodes());
@@ -409,10 +413,18 @@ std::vector<double> warm_scores(const JobSpec& job, std::int64_t since,
 
 }  // namespace
 
-BatchOutputs run_batch(const JobSpec& job,
-                       const std::function<void(const std::string&)>& progress) {
+BatchOutputs run_batch(const JobSpec& job, const std::function<void(const std::string&)>& progress,
+                       const std::function<void(std::string_view, double)>& timing) {
     const auto say = [&](const std::string& line) {
         if (progress) progress(line);
+    };
+    // Runs step() and hands its wall seconds to `timing` as `name`.
+    const auto timed = [&](std::string_view name, auto&& step) {
+        const auto start = std::chrono::steady_clock::now();
+        step();
+        if (timing)
+            timing(name,
+                   std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
     };
     const std::string started = utc_now();
 
@@ -420,7 +432,12 @@ BatchOutputs run_batch(const JobSpec& job,
     std::filesystem::path rejects_file;
     std::error_code ignored;
     const bool folder_existed = std::filesystem::exists(job.out_dir, ignored);
+    const auto load_start = std::chrono::steady_clock::now();
     const Dataset dataset = load_job_data(job, say, rejects_file);
+    if (timing)
+        timing(
+            "load",
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - load_start).count());
     const InfluenceGraph& graph = dataset.graph;
     check_job_against(job, graph);
     const std::int64_t since = since_run(job);
@@ -435,25 +452,27 @@ BatchOutputs run_batch(const JobSpec& job,
     // Building on run `since`: PageRank from its scores, the communities from its partition.
     JobSpec warm = job;
     json reuse;
-    if (since != 0) {
-        const StoredRun base = find_run(job.db_file, since);
-        const json before = run_headline(base);
-        reuse["since_run"] = since;
-        if (job.run_rank && job.rank.measure == RankMeasure::pagerank) {
-            warm.rank.pagerank.initial = warm_scores(job, since, graph);
-            reuse["pagerank"] = {{"warm_start", !warm.rank.pagerank.initial.empty()}};
-            if (before.contains("pagerank_iterations"))
-                reuse["pagerank"]["iterations_before"] = before["pagerank_iterations"];
-        }
-        if (job.run_communities && job.communities.initial.empty()) {
-            const bool stored =
-                std::any_of(base.result_rows.begin(), base.result_rows.end(),
-                            [](const auto& table) { return table.first == "community_members"; });
-            if (stored) warm.communities.initial = load_community_run(job.db_file, since, graph);
-            reuse["communities"] = {{"initial_partition", stored}};
-        }
-        if (before.contains("seconds")) reuse["seconds_before"] = before["seconds"];
-    }
+    if (since != 0)
+        timed("since", [&] {
+            const StoredRun base = find_run(job.db_file, since);
+            const json before = run_headline(base);
+            reuse["since_run"] = since;
+            if (job.run_rank && job.rank.measure == RankMeasure::pagerank) {
+                warm.rank.pagerank.initial = warm_scores(job, since, graph);
+                reuse["pagerank"] = {{"warm_start", !warm.rank.pagerank.initial.empty()}};
+                if (before.contains("pagerank_iterations"))
+                    reuse["pagerank"]["iterations_before"] = before["pagerank_iterations"];
+            }
+            if (job.run_communities && job.communities.initial.empty()) {
+                const bool stored = std::any_of(
+                    base.result_rows.begin(), base.result_rows.end(),
+                    [](const auto& table) { return table.first == "community_members"; });
+                if (stored)
+                    warm.communities.initial = load_community_run(job.db_file, since, graph);
+                reuse["communities"] = {{"initial_partition", stored}};
+            }
+            if (before.contains("seconds")) reuse["seconds_before"] = before["seconds"];
+        });
 
     json summary;
     summary["catena_version"] = CATENA_VERSION;
@@ -470,14 +489,15 @@ BatchOutputs run_batch(const JobSpec& job,
     outputs.folder = job.out_dir;
 
     const std::vector<std::unique_ptr<Analysis>> analyses = job_analyses(warm);
-    run_analyses(warm, dataset, analyses, say, summary, outputs.tables);
+    run_analyses(warm, dataset, analyses, say, summary, outputs.tables, timing);
     if (since != 0) {
         if (reuse.contains("pagerank") && summary.contains("influencers"))
             reuse["pagerank"]["iterations"] = summary["influencers"].value("iterations", json());
         reuse["seconds"] = summary["run"]["seconds"];
         summary["run"]["reuse"] = reuse;
     }
-    if (job.run_cards) summary["cards"] = customer_cards(job, dataset, summary, say);
+    if (job.run_cards)
+        timed("cards", [&] { summary["cards"] = customer_cards(job, dataset, summary, say); });
 
     // --- Outputs
     // ----------------------------------------------------------------------------------
@@ -496,27 +516,32 @@ BatchOutputs run_batch(const JobSpec& job,
         if (summary.contains("influencers") && summary["influencers"].contains("iterations"))
             headline["pagerank_iterations"] = summary["influencers"]["iterations"];
         if (summary["run"].contains("seconds")) headline["seconds"] = summary["run"]["seconds"];
-        RunWriter writer(job.db_file, {"report", job_parameters(job).dump(), started, finished,
-                                       graph.fingerprint(), headline.dump()});
-        for (const auto& analysis : analyses) analysis->save(writer, dataset);
-        outputs.run_id = writer.commit(finished);
+        timed("save", [&] {
+            RunWriter writer(job.db_file, {"report", job_parameters(job).dump(), started, finished,
+                                           graph.fingerprint(), headline.dump()});
+            for (const auto& analysis : analyses) analysis->save(writer, dataset);
+            outputs.run_id = writer.commit(finished);
+        });
         summary["run"]["saved_as_run"] = outputs.run_id;
         if (since != 0)
-            summary["changes"] = to_json(compare_runs(job.db_file, since, outputs.run_id));
+            timed("changes", [&] {
+                summary["changes"] = to_json(compare_runs(job.db_file, since, outputs.run_id));
+            });
     }
     outputs.summary_json = summary.dump(2) + "\n";
     outputs.summary = job.out_dir / "summary.json";
     write_file(outputs.summary, outputs.summary_json);
     outputs.html = job.out_dir / "report.html";
     say("writing " + outputs.html.string());
-    write_file(outputs.html, render_html_report(outputs.summary_json));
+    timed("html", [&] { write_file(outputs.html, render_html_report(outputs.summary_json)); });
     outputs.workbook = job.out_dir / "report.xlsx";
     say("writing " + outputs.workbook.string());
     // The analyses' tables first, the rejected rows (written before them) last.
     std::vector<std::filesystem::path> sheets(outputs.tables.begin() + !rejects_file.empty(),
                                               outputs.tables.end());
     if (!rejects_file.empty()) sheets.push_back(rejects_file);
-    outputs.notes = write_report_workbook(outputs.workbook, summary, sheets);
+    timed("workbook",
+          [&] { outputs.notes = write_report_workbook(outputs.workbook, summary, sheets); });
     return outputs;
 }
 

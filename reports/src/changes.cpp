@@ -62,16 +62,17 @@ std::vector<ImportRecord> all_imports(const std::filesystem::path& db) {
     return between.imports;
 }
 
-// Rank by customer, from a run's ordered lists.
-std::unordered_map<std::string, std::size_t> positions(const std::vector<std::string>& ids) {
-    std::unordered_map<std::string, std::size_t> at;
+// Rank by customer, from a run's ordered lists (views of `ids`, which must outlive the map: a
+// workspace of a million customers makes a million strings otherwise).
+std::unordered_map<std::string_view, std::size_t> positions(const std::vector<std::string>& ids) {
+    std::unordered_map<std::string_view, std::size_t> at;
     at.reserve(ids.size());
     for (std::size_t index = 0; index < ids.size(); ++index) at.emplace(ids[index], index);
     return at;
 }
 
-// Customers who opted out: never listed.
-using OptedOut = std::unordered_set<std::string>;
+// Customers who opted out: never listed (views of read_opted_out's list).
+using OptedOut = std::unordered_set<std::string_view>;
 
 void rank_moves(const RunResults& before, const RunResults& after, const ChangesOptions& options,
                 const OptedOut& opted_out, ChangesReport& report) {
@@ -141,7 +142,7 @@ void quadrant_moves(const RunResults& before, const RunResults& after,
                     ChangesReport& report) {
     report.has_values = !before.valued.empty() && !after.valued.empty();
     if (!report.has_values) return;
-    std::unordered_map<std::string, std::string> was;
+    std::unordered_map<std::string_view, std::string_view> was;
     was.reserve(before.valued.size());
     for (std::size_t index = 0; index < before.valued.size(); ++index)
         was.emplace(before.valued[index], before.quadrants[index]);
@@ -150,7 +151,7 @@ void quadrant_moves(const RunResults& before, const RunResults& after,
         const std::string& id = after.valued[index];
         const std::string& now = after.quadrants[index];
         const auto found = was.find(id);
-        const std::string then = found == was.end() ? "new" : found->second;
+        const std::string_view then = found == was.end() ? std::string_view("new") : found->second;
         const bool hidden = opted_out.count(id) > 0;
         if (now == "hidden-influencers" && then != "hidden-influencers") {
             if (hidden)
@@ -159,7 +160,7 @@ void quadrant_moves(const RunResults& before, const RunResults& after,
                 report.new_hidden_influencers.push_back(id);
         }
         if (then == now) continue;
-        QuadrantMove& move = moves[{then, now}];
+        QuadrantMove& move = moves[{std::string(then), now}];
         move.from = then;
         move.to = now;
         ++move.customers;
@@ -181,7 +182,8 @@ void community_moves(const RunResults& before, const RunResults& after,
                           {after.community_ids, after.communities}, options.communities);
     // Each later community's members by the later run's rank (unranked last, by id).
     const auto rank_at = positions(after.ranked);
-    std::unordered_map<std::uint32_t, std::vector<std::pair<std::size_t, std::string>>> members;
+    std::unordered_map<std::uint32_t, std::vector<std::pair<std::size_t, std::string_view>>>
+        members;
     std::unordered_set<std::uint32_t> wanted;
     for (const CommunityChange& change : changes)
         wanted.insert(change.after.begin(), change.after.end());
@@ -194,14 +196,14 @@ void community_moves(const RunResults& before, const RunResults& after,
     }
     for (const CommunityChange& change : changes) {
         CommunityChangeRow row{change, {}};
-        std::vector<std::pair<std::size_t, std::string>> pool;
+        std::vector<std::pair<std::size_t, std::string_view>> pool;
         for (const std::uint32_t label : change.after)
             pool.insert(pool.end(), members[label].begin(), members[label].end());
         const std::size_t keep = std::min<std::size_t>(3, pool.size());
         std::partial_sort(pool.begin(), pool.begin() + static_cast<std::ptrdiff_t>(keep),
                           pool.end());
         for (std::size_t index = 0; index < keep; ++index)
-            row.top_members.push_back(pool[index].second);
+            row.top_members.emplace_back(pool[index].second);
         report.communities.push_back(std::move(row));
     }
 }
@@ -310,10 +312,11 @@ ChangesReport compare_runs(const std::filesystem::path& db, std::int64_t from, s
     const std::vector<std::string>& now = !after.ranked.empty() ? after.ranked : after.valued;
     report.customers_before = then.size();
     report.customers_after = now.size();
-    const std::unordered_set<std::string> then_set(then.begin(), then.end());
-    const std::unordered_set<std::string> now_set(now.begin(), now.end());
+    // A run lists each customer once: those of the later run not in the earlier joined, and the
+    // earlier run's others left.
+    const std::unordered_set<std::string_view> then_set(then.begin(), then.end());
     for (const std::string& id : now) report.joined += !then_set.count(id);
-    for (const std::string& id : then) report.left += !now_set.count(id);
+    report.left = then.size() - (now.size() - report.joined);
 
     const std::vector<std::string> opted_out_ids = read_opted_out(db);
     const OptedOut opted_out(opted_out_ids.begin(), opted_out_ids.end());

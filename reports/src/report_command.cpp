@@ -63,13 +63,16 @@ int run_report(const ReportArgs& args, const CommonOptions& common) {
     check_memory(common, InputSource{job.data_dir, job.edges_file, job.nodes_file, job.db_file},
                  "report", [&](const InputSize& size) { return memory::report(size, threads); });
     const auto start = std::chrono::steady_clock::now();
-    const BatchOutputs outputs = run_batch(job, common.progress("report"));
+    const BatchOutputs outputs =
+        run_batch(job, common.progress("report"),
+                  [&](std::string_view step, double seconds) { common.timing(step, seconds); });
     if (outputs.repeats_run != 0) {
         // A scheduled run on data that has not changed: success, and nothing new to read.
-        fmt::print(stderr,
-                   "catena: nothing new: the workspace's data and the job are those of report run "
-                   "{}, so nothing was run, written or stored (--force runs it again)\n",
-                   outputs.repeats_run);
+        if (!common.quiet)
+            fmt::print(stderr,
+                       "catena: nothing new: the workspace's data and the job are those of report "
+                       "run {}, so nothing was run, written or stored (--force runs it again)\n",
+                       outputs.repeats_run);
         fmt::print("Unchanged since run {} in {}\n", outputs.repeats_run, job.db_file);
         return 0;
     }

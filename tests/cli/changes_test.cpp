@@ -161,16 +161,27 @@ TEST_CASE(
     // The same data and job again: nothing run, nothing stored, exit 0.
     const auto repeat = test::run_catena(report + (scratch / "r1b").string() + "'");
     CHECK(repeat.exit_code == 0);
-    CHECK(repeat.err.find("nothing new") != std::string::npos);
+    CHECK(repeat.err.empty());  // -q: no note
     CHECK(repeat.out.find("Unchanged since run 1") != std::string::npos);
+    CHECK(count_runs(db) == 1);
+    std::string loud = report;
+    loud.replace(loud.find(" -q "), 4, " ");
+    const auto noted = test::run_catena(loud + (scratch / "r1b").string() + "'");
+    CHECK(noted.exit_code == 0);
+    CHECK(noted.err.find("nothing new") != std::string::npos);
     CHECK(count_runs(db) == 1);
     CHECK_FALSE(std::filesystem::exists(scratch / "r1b"));
 
     REQUIRE(test::run_catena("import --append --data '" + two.string() + "' --db " + q + " -q")
                 .exit_code == 0);
-    const auto warm = test::run_catena(report + (scratch / "r2").string() + "' --since-run last");
+    const auto warm =
+        test::run_catena(report + (scratch / "r2").string() + "' --since-run last --timings");
     INFO(warm.err);
     REQUIRE(warm.exit_code == 0);
+    // --timings names each step, the reading of the earlier run and the changes among them.
+    for (const char* step : {"load", "since", "influencers", "communities", "save", "changes",
+                             "html", "workbook", "report"})
+        CHECK(warm.err.find("catena: timing: " + std::string(step) + " ") != std::string::npos);
     // A cold run on the same data (--force: the job differs only by --since-run).
     REQUIRE(test::run_catena(report + (scratch / "r3").string() + "' --force").exit_code == 0);
     CHECK(count_runs(db) == 3);

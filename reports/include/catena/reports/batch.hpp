@@ -23,6 +23,7 @@
 #include <filesystem>
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "catena/graph/dataset.hpp"
@@ -51,7 +52,11 @@ struct BatchOutputs {
 // (`merged_customers`) and the workspace's last imports (`imports`, newest first).
 std::string data_summary_json(const Dataset& dataset);
 
+// `progress` gets a line per step; `timing` (--timings) the wall seconds of each step: load,
+// since (reading the earlier run to build on), each analysis by its summary section (its files
+// included), cards, save, changes, html, workbook.
 BatchOutputs run_batch(const JobSpec& job,
-                       const std::function<void(const std::string&)>& progress = {});
+                       const std::function<void(const std::string&)>& progress = {},
+                       const std::function<void(std::string_view, double)>& timing = {});
 
 }  // namespace catena
