@@ -8,6 +8,7 @@
 #include <sstream>
 #include <string>
 
+#include "catena/algorithms/opim_c.hpp"
 #include "catena/graph/errors.hpp"
 
 #include "random_stream.hpp"
@@ -139,16 +140,7 @@ class Sampler {
     std::vector<Worker> workers_;
 };
 
-struct Coverage {
-    std::vector<NodeId> seeds;
-    std::vector<std::uint64_t> gains;  // RR sets newly covered by each seed
-    std::uint64_t covered = 0;
-    // An upper bound on the RR sets the best allowed set (at most k seeds, within the budget)
-    // covers: the least, over the greedy's steps, of (covered so far + the k largest marginal
-    // coverages), and covered / (the greedy's ratio) (Tang et al. 2018, "OPIM").
-    double best_upper_bound = 0.0;
-    std::size_t memory_bytes = 0;
-};
+using opim::Coverage;
 
 // The RR sets each node is in: those of node v are sets_of[start[v] .. start[v+1]).
 struct CoverageIndex {
@@ -401,10 +393,6 @@ std::vector<std::uint64_t> coverage_gains(const RRSets& rr, NodeId n,
     return gains;
 }
 
-double log_binomial(double n, double k) {
-    return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
-}
-
 // Throws unless every edge probability is in [0, 1].
 void check_probabilities(std::span<const double> weights) {
     for (const double w : weights)
@@ -494,20 +482,66 @@ Objective make_objective(const InfluenceGraph& graph, const SeedSelectionParams&
     return objective;
 }
 
-// OPIM-C's constants for a run.
-struct Schedule {
-    bool budgeted = false;
-    double target = 0.0;     // the approximation ratio asked for
-    double delta = 0.0;      // the failure probability
-    double theta_0 = 0.0;    // RR sets in each collection in the first round
-    double theta_max = 0.0;  // RR sets that always suffice (infinite if unknown)
-    int rounds = 0;          // rounds up to theta_max
-    double a = 0.0;          // the log term of the bounds
+// The RR sets of a run: R1 picks the seeds and bounds the best, R2 estimates the seeds' spread.
+struct Collections {
+    RRSets r1, r2;
 };
 
-// Computes the target, delta, theta_0, theta_max and the number of rounds (Tang et al. 2018).
-Schedule make_schedule(const SeedSelectionParams& params, NodeId n, NodeId candidate_count,
-                       const Objective& objective) {
+// The sample in this process: the RR sets, their sampler and the greedy's buffers.
+class LocalBackend {
+  public:
+    LocalBackend(const InfluenceGraph& graph, DiffusionWeights weights,
+                 const SeedSelectionParams& params, const CandidateMask& mask,
+                 const RootSampler& roots)
+        : graph_(graph),
+          params_(params),
+          mask_(mask),
+          sampler_(graph, weights, params.model, roots, params.seed) {}
+
+    void draw_r1(std::uint64_t first, std::uint64_t count) { sampler_.draw(first, count, rr_.r1); }
+    void draw_r2(std::uint64_t first, std::uint64_t count) { sampler_.draw(first, count, rr_.r2); }
+    std::uint64_t r1_count() const { return rr_.r1.count(); }
+    std::uint64_t r2_count() const { return rr_.r2.count(); }
+    std::uint64_t entries() const { return rr_.r1.members.size() + rr_.r2.members.size(); }
+    std::size_t sampler_bytes() const { return sampler_.memory_bytes(); }
+    std::size_t r1_bytes() const { return rr_.r1.memory_bytes(); }
+    std::size_t r2_bytes() const { return rr_.r2.memory_bytes(); }
+    Coverage greedy() {
+        return catena::greedy(rr_.r1, graph_.num_nodes(), params_.k, mask_.allowed, graph_,
+                              params_.budget, buffers_);
+    }
+    std::vector<std::uint64_t> r2_gains(const std::vector<NodeId>& seeds) const {
+        return coverage_gains(rr_.r2, graph_.num_nodes(), seeds);
+    }
+
+  private:
+    const InfluenceGraph& graph_;
+    const SeedSelectionParams& params_;
+    const CandidateMask& mask_;
+    Sampler sampler_;
+    Collections rr_;
+    GreedyBuffers buffers_;
+};
+
+}  // namespace
+
+namespace opim {
+
+namespace {
+
+// RR sets the seeds cover, from their gains.
+double total_covered(const std::vector<std::uint64_t>& gains) {
+    return static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
+}
+
+double log_binomial(double n, double k) {
+    return std::lgamma(n + 1) - std::lgamma(k + 1) - std::lgamma(n - k + 1);
+}
+
+}  // namespace
+
+Schedule make_schedule(const SeedSelectionParams& params, double n, double candidates, double scale,
+                       double optimum_floor) {
     const double e_factor = 1.0 - 1.0 / std::exp(1.0);
     Schedule schedule;
     schedule.budgeted = params.budget > 0.0;
@@ -515,13 +549,12 @@ Schedule make_schedule(const SeedSelectionParams& params, NodeId n, NodeId candi
     const double delta = params.delta > 0.0 ? params.delta : 1.0 / std::max<double>(n, 2.0);
     schedule.delta = delta;
     const double eps = params.epsilon;
-    const double log_cnk = log_binomial(candidate_count, params.k);
+    const double log_cnk = log_binomial(candidates, params.k);
     const double alpha = std::sqrt(std::log(6.0 / delta));
     const double beta = std::sqrt(e_factor * (log_cnk + std::log(6.0 / delta)));
     const double theta_0 = std::ceil(2.0 * std::pow(e_factor * alpha + beta, 2.0));
-    const double theta_max = objective.optimum_floor > 0.0
-                                 ? theta_0 * objective.scale / (objective.optimum_floor * eps * eps)
-                                 : std::numeric_limits<double>::infinity();
+    const double theta_max = optimum_floor > 0.0 ? theta_0 * scale / (optimum_floor * eps * eps)
+                                                 : std::numeric_limits<double>::infinity();
     const int rounds =
         std::isfinite(theta_max)
             ? std::max(
@@ -534,91 +567,41 @@ Schedule make_schedule(const SeedSelectionParams& params, NodeId n, NodeId candi
     return schedule;
 }
 
-// The RR sets of a run: R1 picks the seeds and bounds the best, R2 estimates the seeds' spread.
-struct Collections {
-    RRSets r1, r2;
-};
-
-// R1 holds this many times R2's RR sets while the certificate is sought. The seeds' quality
-// follows R1 (the greedy's sample), the lower bound on their spread follows R2 (an estimate of
-// one fixed set, far less demanding): a large R1 and a small R2 reach both the certificate and
-// better seeds for fewer RR sets than two equal collections (bench/KERNELS.md, section 4).
-constexpr std::uint64_t kSelectionShare = 8;
-
-// R2's size while R1 holds theta.
-std::uint64_t validation_size(std::uint64_t theta) {
-    return std::max<std::uint64_t>(1, theta / kSelectionShare);
-}
-
-// R2's stream indices, disjoint from R1's.
-constexpr std::uint64_t kSecondStream = std::uint64_t{1} << 62;
-
-// Draws more RR sets into R1 until it holds theta, and into R2 until it holds theta_2.
-void grow_collections(Sampler& sampler, std::uint64_t theta, std::uint64_t theta_2,
-                      Collections& rr) {
-    if (theta > rr.r1.count()) sampler.draw(rr.r1.count(), theta - rr.r1.count(), rr.r1);
-    if (theta_2 > rr.r2.count())
-        sampler.draw(kSecondStream + rr.r2.count(), theta_2 - rr.r2.count(), rr.r2);
-}
-
-// RR sets the seeds cover, from their gains.
-double total_covered(const std::vector<std::uint64_t>& gains) {
-    return static_cast<double>(std::accumulate(gains.begin(), gains.end(), std::uint64_t{0}));
-}
-
-// The certified approximation ratio: R2's lower bound on the seeds' spread over R1's upper bound
-// on the best.
 double certified_ratio(const Coverage& coverage, const std::vector<std::uint64_t>& gains,
-                       const Collections& rr, const Schedule& schedule, double scale) {
+                       std::uint64_t r1_count, std::uint64_t r2_count, const Schedule& schedule,
+                       double scale) {
     const double a = schedule.a;
     const double lower = std::max(
         0.0, (std::pow(std::sqrt(total_covered(gains) + 2.0 * a / 9.0) - std::sqrt(a / 2.0), 2.0) -
               a / 18.0) *
-                 scale / static_cast<double>(rr.r2.count()));
+                 scale / static_cast<double>(r2_count));
     const double upper =
         std::pow(std::sqrt(coverage.best_upper_bound + a / 2.0) + std::sqrt(a / 2.0), 2.0) * scale /
-        static_cast<double>(rr.r1.count());
+        static_cast<double>(r1_count);
     return upper > 0.0 ? lower / upper : 0.0;
 }
 
-// The relative standard error of the seeds' reach estimated from `count` RR sets of which they
-// cover `covered` (a binomial proportion); infinite while they cover none.
 double relative_standard_error(double covered, double count) {
     const double hit = covered / count;
     return hit > 0.0 ? std::sqrt((1.0 - hit) / (hit * count))
                      : std::numeric_limits<double>::infinity();
 }
 
-// The reach reported is good to a relative standard error of eps / 4 (2.5% at the default eps):
-// once the seeds are certified, R2 alone grows until its estimate is that precise.
-double estimate_precision(double epsilon) { return epsilon / 4.0; }
-
-// The seeds are chosen on a sample large enough that their coverage of it has a relative standard
-// error of at most eps / 10 (1% at the default eps). The certificate alone often comes with a
-// sample too small to tell the last seeds apart: on email-Enron the seeds chosen when it first
-// holds reach 3% fewer customers (bench/KERNELS.md, section 4).
-double selection_precision(double epsilon) { return epsilon / 10.0; }
-
-// Reports one round through params.progress, if set.
 void report_round(const SeedSelectionParams& params, int round, const Schedule& schedule,
-                  const Collections& rr, double certified) {
+                  std::uint64_t r1_count, std::uint64_t r2_count, double certified) {
     if (params.progress)
         params.progress("round " + std::to_string(round) + "/" + std::to_string(schedule.rounds) +
-                        ": " + std::to_string(rr.r1.count()) + " + " +
-                        std::to_string(rr.r2.count()) + " RR sets, certified ratio " +
-                        std::to_string(certified) + " (target " + std::to_string(schedule.target) +
-                        ")");
+                        ": " + std::to_string(r1_count) + " + " + std::to_string(r2_count) +
+                        " RR sets, certified ratio " + std::to_string(certified) + " (target " +
+                        std::to_string(schedule.target) + ")");
 }
 
-// Fills the result: the seeds and the certificate from the round that stopped, their estimates
-// from R2 as it is now (unbiased for the chosen seeds), the sample sizes, and whether the
-// guarantee holds.
 void finish_result(SeedSelectionResult& result, const Coverage& coverage,
-                   const std::vector<std::uint64_t>& gains, double certified, const Collections& rr,
-                   const Schedule& schedule, double scale, int round, std::uint64_t theta,
-                   std::uint64_t max_rr_sets) {
+                   const std::vector<std::uint64_t>& gains, double certified,
+                   std::uint64_t r2_count, const Schedule& schedule, double scale, int round,
+                   std::uint64_t theta, std::uint64_t max_rr_sets) {
     result.seeds = coverage.seeds;
-    const double count = static_cast<double>(rr.r2.count());
+    const double count = static_cast<double>(r2_count);
     for (const auto gain : gains)
         result.marginal_estimate.push_back(scale * static_cast<double>(gain) / count);
     const double covered = total_covered(gains);
@@ -626,8 +609,6 @@ void finish_result(SeedSelectionResult& result, const Coverage& coverage,
     const double hit = covered / count;
     result.estimated_spread_se = scale * std::sqrt(hit * (1.0 - hit) / count);
     result.certified_approximation = certified;
-    result.rr_sets = rr.r1.count() + rr.r2.count();
-    result.rr_entries = rr.r1.members.size() + rr.r2.members.size();
     result.rounds = round;
     // Past theta_max the target holds by OPIM-C's analysis (without a budget); otherwise it
     // holds when the certified ratio reached it.
@@ -637,46 +618,14 @@ void finish_result(SeedSelectionResult& result, const Coverage& coverage,
          !(max_rr_sets && theta >= max_rr_sets && static_cast<double>(theta) < schedule.theta_max));
 }
 
-// With the seeds chosen, grows R2 alone (doubling it) until its estimate of their reach has a
-// relative standard error of at most `precision`; never past the larger of R1 and theta_max,
-// max_rr_sets or the memory limit (the result then gives the standard error it has). `gains`
-// becomes the seeds' gains on the grown R2.
-void refine_estimate(Sampler& sampler, Collections& rr, const std::vector<NodeId>& seeds, NodeId n,
-                     double precision, const Schedule& schedule, const SeedSelectionParams& params,
-                     std::vector<std::uint64_t>& gains) {
-    double limit = static_cast<double>(rr.r1.count());
-    if (std::isfinite(schedule.theta_max)) limit = std::max(limit, schedule.theta_max);
-    if (params.max_rr_sets) limit = std::min(limit, static_cast<double>(params.max_rr_sets));
-    for (;;) {
-        const auto count = rr.r2.count();
-        if (relative_standard_error(total_covered(gains), static_cast<double>(count)) <= precision)
-            return;
-        if (static_cast<double>(2 * count) > limit) return;
-        if (params.memory_limit &&
-            sampler.memory_bytes() + rr.r1.memory_bytes() + 2 * rr.r2.memory_bytes() >
-                params.memory_limit)
-            return;
-        sampler.draw(kSecondStream + count, count, rr.r2);
-        gains = coverage_gains(rr.r2, n, seeds);
-    }
+void throw_next_round_memory(int round, std::size_t next, std::size_t limit) {
+    throw UsageError(
+        "seeds: round " + std::to_string(round + 1) + " would need about " +
+        std::to_string(next >> 20) + " MiB for its RR sets, over the memory limit of " +
+        std::to_string(limit >> 20) + " MiB (raise --memory-limit, or eps for fewer RR sets)");
 }
 
-// Throws if the next round, with twice the RR sets (and their index) of this one, would need
-// more than the memory limit.
-void check_next_round_memory(const SeedSelectionParams& params, int round, const Sampler& sampler,
-                             const Collections& rr, const Coverage& coverage) {
-    const std::size_t next =
-        sampler.memory_bytes() +
-        2 * (rr.r1.memory_bytes() + rr.r2.memory_bytes() + coverage.memory_bytes);
-    if (params.memory_limit && next > params.memory_limit)
-        throw UsageError("seeds: round " + std::to_string(round + 1) + " would need about " +
-                         std::to_string(next >> 20) +
-                         " MiB for its RR sets, over the memory limit of " +
-                         std::to_string(params.memory_limit >> 20) +
-                         " MiB (raise --memory-limit, or eps for fewer RR sets)");
-}
-
-}  // namespace
+}  // namespace opim
 
 std::string_view to_string(SeedObjective objective) {
     return objective == SeedObjective::value ? "value" : "customers";
@@ -709,51 +658,10 @@ SeedSelectionResult select_seeds(const InfluenceGraph& graph, DiffusionWeights w
     check_probabilities(weights.stated());
     const CandidateMask mask = candidate_mask(graph, params);
     const Objective objective = make_objective(graph, params, mask.allowed);
-    Sampler sampler(graph, weights, params.model, objective.roots, params.seed);
-
-    // OPIM-C (Tang, Tang, Xiao & Yuan, SIGMOD 2018). Two independent collections of RR sets: the
-    // greedy picks seeds on R1, which also bounds the optimum from above; R2 then bounds the
-    // chosen seeds' spread from below. Their ratio is a certified approximation ratio; stop as
-    // soon as it reaches the target, else double both. theta_max RR sets always suffice.
-    const Schedule schedule = make_schedule(params, n, mask.count, objective);
-    SeedSelectionResult result;
-    result.failure_probability = schedule.delta;
-    result.approximation = schedule.target;
-    Collections rr;
-    GreedyBuffers buffers;
-    auto theta = static_cast<std::uint64_t>(schedule.theta_0);
-    for (int round = 1;; ++round) {
-        if (params.max_rr_sets && theta > params.max_rr_sets) theta = params.max_rr_sets;
-        grow_collections(sampler, theta, validation_size(theta), rr);
-        const Coverage coverage =
-            greedy(rr.r1, n, params.k, mask.allowed, graph, params.budget, buffers);
-        std::vector<std::uint64_t> gains = coverage_gains(rr.r2, n, coverage.seeds);
-        const double certified = certified_ratio(coverage, gains, rr, schedule, objective.scale);
-        // The RR sets, their index and the sampler at their largest so far.
-        const auto note_memory = [&] {
-            result.memory_bytes =
-                std::max(result.memory_bytes, sampler.memory_bytes() + rr.r1.memory_bytes() +
-                                                  rr.r2.memory_bytes() + coverage.memory_bytes);
-        };
-        note_memory();
-        const bool reached = certified >= schedule.target &&
-                             relative_standard_error(static_cast<double>(coverage.covered),
-                                                     static_cast<double>(rr.r1.count())) <=
-                                 selection_precision(params.epsilon);
-        const bool last =
-            round >= schedule.rounds || (params.max_rr_sets && theta >= params.max_rr_sets);
-        report_round(params, round, schedule, rr, certified);
-        if (reached || last) {
-            refine_estimate(sampler, rr, coverage.seeds, n, estimate_precision(params.epsilon),
-                            schedule, params, gains);
-            note_memory();  // R2 may have grown
-            finish_result(result, coverage, gains, certified, rr, schedule, objective.scale, round,
-                          theta, params.max_rr_sets);
-            return result;
-        }
-        theta *= 2;
-        check_next_round_memory(params, round, sampler, rr, coverage);
-    }
+    LocalBackend backend(graph, weights, params, mask, objective.roots);
+    const opim::Schedule schedule =
+        opim::make_schedule(params, n, mask.count, objective.scale, objective.optimum_floor);
+    return opim::run(backend, params, schedule, objective.scale);
 }
 
 }  // namespace catena
