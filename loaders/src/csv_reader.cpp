@@ -169,6 +169,20 @@ CsvReader::CsvReader(std::string name, std::string contents, const CsvOptions& o
     }
 }
 
+CsvReader CsvReader::continuation(const CsvReader& header, std::string contents,
+                                  std::uint64_t first_line) {
+    CsvReader reader;
+    reader.name_ = header.name_;
+    reader.buffer_ = std::move(contents);
+    reader.line_ = first_line;
+    reader.record_line_ = header.record_line_;  // where() names the header until a record is read
+    reader.header_ = header.header_;
+    reader.delimiter_ = header.delimiter_;
+    reader.delimiter_detected_ = header.delimiter_detected_;
+    reader.invalid_utf8_ = fields::find_invalid_utf8(reader.buffer_, 0);
+    return reader;
+}
+
 std::optional<std::size_t> CsvReader::column(std::string_view name) const {
     const std::string key = normalize_type_name(name);
     for (std::size_t index = 0; index < header_.size(); ++index)

@@ -442,6 +442,14 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
     bad.finish();
 }
 
+void read_relationships_table(CsvReader reader, const LoadOptions& options, DatasetSink& sink,
+                              ReadReport& report) {
+    BadRows bad(options.on_bad_row.value_or(BadRowPolicy::stop), options.max_errors, report.input);
+    sink.begin_customers({});
+    read_relationships(std::move(reader), sink, bad, report);
+    bad.finish();
+}
+
 Dataset load_dataset(const InputSource& source, const LoadOptions& options) {
     source.validate();
     if (!source.db_file.empty()) return load_store(source.db_file, options);

@@ -176,7 +176,7 @@ nlohmann::ordered_json to_json(const Dataset& dataset, const RankResult& result)
     }
     if (options.measure == RankMeasure::betweenness || options.measure == RankMeasure::closeness)
         json["pivots"] = options.sampling.pivots;
-    json["customers"] = graph.num_nodes();
+    json["customers"] = result.customers != 0 ? result.customers : graph.num_nodes();
     nlohmann::ordered_json rows = nlohmann::ordered_json::array();
     for (const RankedCustomer& row : result.top) {
         rows.push_back(
@@ -219,7 +219,8 @@ std::string render(const Dataset& dataset, const RankResult& result, OutputForma
             break;
     }
     out += fmt::format("Top {} of {} customers by {}", count(result.top.size()),
-                       count(graph.num_nodes()), to_string(options.measure));
+                       count(result.customers != 0 ? result.customers : graph.num_nodes()),
+                       to_string(options.measure));
     if (directional) out += fmt::format(" ({} direction)", to_string(options.pagerank.direction));
     if (!options.personalize.empty())
         out += fmt::format(", personalised by {}", options.personalize);

@@ -100,3 +100,30 @@ TEST_CASE("CSV: errors say file, line and what is wrong", "[loaders][csv]") {
 TEST_CASE("CSV: a missing file is an input error", "[loaders][csv]") {
     CHECK_THROWS_WITH(CsvReader::open("/nonexistent/x.csv"), "/nonexistent/x.csv: no such file");
 }
+
+TEST_CASE("CSV: a continuation reads part of a file at the file's line numbers", "[loaders][csv]") {
+    // "a;b" detects ';'; the part starts on line 4 of the file (after the header and two lines
+    // that another reader has).
+    const CsvReader header("t.csv", "a;b\n");
+    CsvReader part = CsvReader::continuation(header, "\n\"x\ny\";2\r\n3;4\n5\n", 4);
+    CHECK(part.name() == "t.csv");
+    CHECK(part.delimiter() == ';');
+    CHECK(part.header() == std::vector<std::string>{"a", "b"});
+    CHECK(part.line() == 1);  // before any record: the header's line
+    std::vector<std::string_view> fields;
+    REQUIRE(part.next(fields));
+    CHECK(part.line() == 5);  // the empty line 4 is skipped
+    CHECK(fields == std::vector<std::string_view>{"x\ny", "2"});
+    REQUIRE(part.next(fields));
+    CHECK(part.line() == 7);
+    CHECK(fields == std::vector<std::string_view>{"3", "4"});
+    try {
+        part.next(fields);
+        FAIL("a record with one field should be a BadRecord");
+    } catch (const BadRecord& error) {
+        CHECK(std::string(error.what()).find("t.csv:8:") == 0);
+    }
+    CHECK_FALSE(part.next(fields));
+    CsvReader empty = CsvReader::continuation(header, "", 1);
+    CHECK_FALSE(empty.next(fields));
+}

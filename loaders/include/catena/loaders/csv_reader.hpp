@@ -58,6 +58,13 @@ class CsvReader {
     static CsvReader open(const std::filesystem::path& path, const CsvOptions& options = {});
     // Parses `contents` as if read from a file named `name`.
     CsvReader(std::string name, std::string contents, const CsvOptions& options = {});
+    // Reads part of a file whose header `header` has read (catena-mpi reads its byte range of a
+    // file so): `contents` holds whole records (no header), the first of them on line
+    // `first_line` of the file; name, header and delimiter are `header`'s (and so is line()
+    // until a record is read). Lines are counted as for the whole file, so errors name the
+    // file's true line.
+    static CsvReader continuation(const CsvReader& header, std::string contents,
+                                  std::uint64_t first_line);
 
     char delimiter() const { return delimiter_; }
     bool delimiter_detected() const { return delimiter_detected_; }
@@ -81,6 +88,7 @@ class CsvReader {
     std::size_t bytes_total() const { return buffer_.size(); }
 
   private:
+    CsvReader() = default;
     bool parse_record(std::vector<std::string_view>& fields);
     std::string column_label(std::size_t index) const;
     // Throws for the first field of the record just parsed that is not UTF-8, if it has one

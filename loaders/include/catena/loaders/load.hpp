@@ -86,6 +86,14 @@ struct ReadReport {
 void read_csv_input(const InputSource& source, const LoadOptions& options, DatasetSink& sink,
                     ReadReport& report);
 
+class CsvReader;
+// Reads one relationships table (an edge list's columns) from `reader` into `sink`, as
+// read_csv_input reads --edges without --nodes: begin_customers({}) first, then every row; bad
+// rows follow options.on_bad_row. For a reader of part of a file (CsvReader::continuation):
+// catena-mpi reads its byte range of an edge list so.
+void read_relationships_table(CsvReader reader, const LoadOptions& options, DatasetSink& sink,
+                              ReadReport& report);
+
 // Writes skipped rows as CSV (file,line,table,column,reason,message,record), through a temporary
 // name, after a UTF-8 byte-order mark when `byte_order_mark` (for Excel); throws OutputError when
 // the file cannot be written.

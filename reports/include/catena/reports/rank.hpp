@@ -49,6 +49,9 @@ struct RankResult {
     // Opted-out customers ranked above the last listed one (every opted-out customer when the
     // list runs to the end), left out of `top`.
     std::uint64_t opted_out_not_listed = 0;
+    // Customers ranked in all; 0: the graph's. catena-mpi renders from a graph that holds only
+    // the listed customers, and says here how many were ranked.
+    std::uint64_t customers = 0;
     // PageRank only:
     std::uint32_t iterations = 0;
     bool converged = true;

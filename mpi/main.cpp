@@ -1,0 +1,340 @@
+// `catena-mpi`: catena's `stats` and `rank --by pagerank` for an edge list too big for one
+// machine, run by MPI ranks that each hold their part of the graph (README "Beyond one machine").
+// Started as `mpirun -np P catena-mpi COMMAND --edges FILE ...`; options, output and errors are
+// `catena`'s, written by rank 0 only. Exit codes as catena's (0 ok, 2 usage, 3 input, 4 output,
+// 1 other), the same on every rank.
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include "catena/graph/dataset.hpp"
+#include "catena/graph/errors.hpp"
+#include "catena/graph/graph_builder.hpp"
+#include "catena/loaders/load.hpp"
+#include "catena/reports/output_format.hpp"
+#include "catena/reports/rank.hpp"
+#include "catena/reports/stats.hpp"
+
+#include "collective.hpp"
+#include "distributed_graph.hpp"
+#include "distributed_pagerank.hpp"
+#include "distributed_stats.hpp"
+#include "usage.hpp"
+#include <mpi.h>
+#include <omp.h>
+
+namespace {
+
+using namespace catena;
+using namespace catena::mpi;
+
+constexpr int kExitUsage = 2;
+
+constexpr const char* kDescription =
+    "catena-mpi: catena's stats and PageRank for edge lists too big for one machine.\n"
+    "Every MPI rank reads its own byte range of the --edges file and keeps the edges of the\n"
+    "customers it owns (by a hash of the id); no rank holds the whole graph. Output, options\n"
+    "and errors are catena's, written by rank 0; PageRank scores equal `catena rank`'s.\n\n"
+    "Use it when one machine cannot hold the graph (catena holds about 100M relationships).\n"
+    "Launch it with mpirun, on this machine or on a cluster:\n"
+    "  mpirun -np 4 build/catena-mpi rank --edges big.csv --top 20\n"
+    "  mpirun --hostfile hosts -np 32 build/catena-mpi stats --edges /shared/big.csv\n"
+    "where `hosts` lists the machines, one a line (\"node1 slots=8\"), and the file is at the\n"
+    "same path on every machine (a shared file system).\n\n"
+    "Not yet: seeds and value, --data folders, --nodes, --db, --personalize, --columns,\n"
+    "--output and xlsx; for those use catena on one machine.\n\n"
+    "Exit codes: 0 ok, 2 usage error, 3 input error, 4 output error, 1 other error.";
+
+struct Options {
+    std::string edges, data, nodes, db;
+    bool directed = false;
+    std::vector<std::string> type_specs;
+    std::string format = "table";
+    bool quiet = false;
+    bool timings = false;
+    // rank
+    std::string by = "pagerank", direction = "influence";
+    std::size_t top = 20;
+    PageRankParams pagerank;
+    bool unweighted = false;
+};
+
+void add_input_options(CLI::App& app, Options& options) {
+    app.add_option("--edges", options.edges,
+                   "Edge list CSV: source,target[,weight] or any relationships columns");
+    app.add_option("--data", options.data, "Not supported by catena-mpi yet (use catena)");
+    app.add_option("--nodes", options.nodes, "Not supported by catena-mpi yet (use catena)");
+    app.add_option("--db", options.db, "Not supported by catena-mpi yet (use catena)");
+    app.add_flag("--directed", options.directed,
+                 "Rows without a type are directed 'influences' (source -> target) instead of "
+                 "undirected 'knows'");
+    app.add_option("--type", options.type_specs,
+                   "Declare or override a relationship type: NAME:directed|undirected[:STRENGTH] "
+                   "(repeatable)");
+    app.add_option("--format", options.format, "Output format: table, csv or json")
+        ->capture_default_str();
+    app.add_flag("-q,--quiet", options.quiet, "No notes on stderr");
+    app.add_flag("--timings", options.timings,
+                 "Print the wall time of each step on stderr ('catena: timing: STEP SECONDS s', "
+                 "rank 0's) and each rank's peak memory and the bytes it sent to other ranks "
+                 "('catena: mpi: rank R: peak M MiB, sent B bytes')");
+}
+
+// Wall seconds since `start`, the same on every rank (the slowest rank's).
+double seconds_since(const Comm& comm, double start) { return max_of(comm, MPI_Wtime() - start); }
+
+// With --timings: `step`'s seconds on rank 0's stderr.
+void print_timing(const Comm& comm, const Options& options, const char* step, double seconds) {
+    if (options.timings && comm.rank == 0)
+        fmt::print(stderr, "catena: timing: {} {:.3f} s\n", step, seconds);
+}
+
+// With --timings: every rank's peak memory and bytes sent, one line each, on rank 0's stderr.
+void print_rank_figures(const Comm& comm, const Options& options) {
+    if (!options.timings) return;
+    struct Figures {
+        double peak_mib;
+        std::uint64_t sent;
+    };
+    const std::vector<Figures> all =
+        gatherv(comm, std::vector<Figures>{{peak_mib(), bytes_sent()}});
+    if (comm.rank != 0) return;
+    for (std::size_t rank = 0; rank < all.size(); ++rank)
+        fmt::print(stderr, "catena: mpi: rank {}: peak {:.1f} MiB, sent {} bytes\n", rank,
+                   all[rank].peak_mib, all[rank].sent);
+}
+
+EdgeListOptions edge_list_options(const Options& options) {
+    if (!options.data.empty() || !options.db.empty() || !options.nodes.empty())
+        throw UsageError(
+            "catena-mpi reads --edges FILE only (for now); use catena for --data, --nodes and "
+            "--db");
+    if (options.edges.empty()) throw UsageError("no input: give --edges FILE");
+    EdgeListOptions edge_list;
+    edge_list.edges_file = options.edges;
+    for (const std::string& spec : options.type_specs) edge_list.types.declare(spec);
+    edge_list.directed = options.directed;
+    return edge_list;
+}
+
+OutputFormat output_format(const Options& options) {
+    if (options.format == "xlsx")
+        throw UsageError("catena-mpi writes table, csv or json (xlsx needs catena and --output)");
+    return parse_output_format(options.format);
+}
+
+void write_stdout(const std::string& text) {
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (std::fflush(stdout) != 0 || std::ferror(stdout))
+        throw OutputError("standard output", "cannot write (disk full?)");
+}
+
+void print_notes(const Comm& comm, const DistributedGraph& graph, const Options& options) {
+    if (comm.rank != 0 || options.quiet) return;
+    for (const std::string& warning : graph.warnings)
+        fmt::print(stderr, "catena: note: {}\n", warning);
+}
+
+// A test hook: CATENA_MPI_TEST_DIE_RANK=R makes rank R die once the graph is loaded, as a
+// crashed machine would (the tests check that mpirun then fails instead of hanging).
+void maybe_die(const Comm& comm) {
+    const char* rank = std::getenv("CATENA_MPI_TEST_DIE_RANK");
+    if (rank && std::atoi(rank) == comm.rank) std::abort();
+}
+
+std::string describe(const EdgeListOptions& options) {
+    InputSource source;
+    source.edges_file = options.edges_file;
+    return source.describe();
+}
+
+int run_stats(const Comm& comm, const Options& options) {
+    EdgeListOptions edge_list;
+    OutputFormat format = OutputFormat::table;
+    collective_step(comm, [&] {
+        edge_list = edge_list_options(options);
+        format = output_format(options);
+    });
+    const double start = MPI_Wtime();
+    const DistributedGraph graph = load_edge_list(comm, edge_list);
+    print_timing(comm, options, "load", seconds_since(comm, start));
+    maybe_die(comm);
+    print_notes(comm, graph, options);
+    const double summary_start = MPI_Wtime();
+    const StatsSummary stats = distributed_summary(graph, describe(edge_list));
+    print_timing(comm, options, "stats", seconds_since(comm, summary_start));
+    collective_step(comm, [&] {
+        if (comm.rank == 0) write_stdout(render(stats, format));
+    });
+    print_rank_figures(comm, options);
+    return 0;
+}
+
+// One listed customer, as gathered on rank 0.
+struct Listed {
+    double score;
+    std::uint64_t node;
+};
+
+bool higher(const Listed& a, const Listed& b) {
+    return a.score != b.score ? a.score > b.score : a.node < b.node;
+}
+
+int run_rank(const Comm& comm, Options& options, bool top_given) {
+    EdgeListOptions edge_list;
+    OutputFormat format = OutputFormat::table;
+    RankOptions rank_options;
+    collective_step(comm, [&] {
+        format = output_format(options);
+        if (options.by != "pagerank") {
+            parse_rank_measure(options.by);  // an unknown measure: catena's message
+            throw UsageError("catena-mpi ranks by pagerank only (for now); use catena for --by " +
+                             options.by);
+        }
+        if (options.direction == "influence")
+            options.pagerank.direction = RankDirection::influence;
+        else if (options.direction == "authority")
+            options.pagerank.direction = RankDirection::authority;
+        else
+            throw UsageError("--direction must be influence or authority, not '" +
+                             options.direction + "'");
+        options.pagerank.weighted = !options.unweighted;
+        // --top cuts terminal tables; CSV and JSON list every customer unless it is given.
+        if (!top_given && format != OutputFormat::table) options.top = 0;
+        edge_list = edge_list_options(options);
+        rank_options.pagerank = options.pagerank;
+        rank_options.top = options.top;
+    });
+    const double start = MPI_Wtime();
+    const DistributedGraph graph = load_edge_list(comm, edge_list);
+    print_timing(comm, options, "load", seconds_since(comm, start));
+    maybe_die(comm);
+    print_notes(comm, graph, options);
+    const double pagerank_start = MPI_Wtime();
+    const DistributedPageRankResult result = distributed_pagerank(graph, options.pagerank);
+    print_timing(comm, options, "pagerank", seconds_since(comm, pagerank_start));
+
+    // Each rank's best `top` (every customer for top 0), merged on rank 0.
+    std::vector<Listed> mine(graph.owned.size());
+    for (std::size_t slot = 0; slot < mine.size(); ++slot)
+        mine[slot] = {result.scores[slot], graph.owned[slot]};
+    const std::size_t wanted = options.top == 0 ? mine.size() : std::min(options.top, mine.size());
+    std::partial_sort(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(wanted), mine.end(),
+                      higher);
+    mine.resize(wanted);
+    std::vector<Listed> listed = gatherv(comm, mine);
+    if (comm.rank == 0) {
+        std::sort(listed.begin(), listed.end(), higher);
+        if (options.top != 0 && listed.size() > options.top) listed.resize(options.top);
+    }
+    std::uint64_t count = listed.size();
+    MPI_Bcast(&count, 1, MPI_UINT64_T, 0, comm.comm);
+    std::vector<std::uint64_t> nodes(count);
+    for (std::size_t position = 0; position < listed.size(); ++position)
+        nodes[position] = listed[position].node;
+    if (comm.rank == 0)
+        count_sent(count * sizeof(std::uint64_t) * static_cast<std::uint64_t>(comm.size - 1));
+    MPI_Bcast(nodes.data(), static_cast<int>(count), MPI_UINT64_T, 0, comm.comm);
+    const std::vector<std::string> ids = graph.ids_of(nodes);
+
+    collective_step(comm, [&] {
+        if (comm.rank != 0) return;
+        // A graph of the listed customers only, in list order, for catena's own rendering.
+        GraphBuilderOptions builder_options;
+        builder_options.types = edge_list.types;
+        builder_options.implicit_nodes = true;
+        GraphBuilder builder(builder_options);
+        RankResult rank_result;
+        rank_result.options = rank_options;
+        for (std::size_t position = 0; position < listed.size(); ++position) {
+            CustomerRow row;
+            row.id = ids[position];
+            row.implicit = true;
+            const NodeId node = builder.add_customer(row);
+            rank_result.top.push_back({node, position + 1, listed[position].score});
+        }
+        rank_result.iterations = result.iterations;
+        rank_result.converged = result.converged;
+        rank_result.last_change = result.last_change;
+        rank_result.customers = graph.num_nodes;
+        const Dataset dataset{builder.build(), {}, {}, describe(edge_list), {}, {}};
+        write_stdout(render(dataset, rank_result, format));
+    });
+    print_rank_figures(comm, options);
+    return 0;
+}
+
+int run(const Comm& comm, int argc, char** argv) {
+    CLI::App app{kDescription, "catena-mpi"};
+    app.set_version_flag("-V,--version", std::string("catena-mpi ") + CATENA_VERSION);
+    app.require_subcommand(1);
+    Options options;
+    CLI::App* stats = app.add_subcommand(
+        "stats",
+        "Summarise the edge list: relationships by type, merged and dropped rows, degrees, "
+        "connected components");
+    add_input_options(*stats, options);
+    CLI::App* rank = app.add_subcommand("rank", "Rank customers by PageRank and list the top ones");
+    add_input_options(*rank, options);
+    rank->add_option("--by", options.by, "Measure: pagerank (the only one in catena-mpi yet)")
+        ->capture_default_str();
+    CLI::Option* top =
+        rank->add_option("--top", options.top,
+                         "How many customers to list (0: all; CSV and JSON list all unless given)")
+            ->capture_default_str();
+    rank->add_option("--direction", options.direction,
+                     "influence: who reaches many (walks against the edges); authority: who is "
+                     "reached by many")
+        ->capture_default_str();
+    rank->add_option("--damping", options.pagerank.damping, "PageRank damping factor, in [0, 1)")
+        ->capture_default_str();
+    rank->add_option("--tolerance", options.pagerank.tolerance,
+                     "PageRank stops when the L1 change of the scores is below this")
+        ->capture_default_str();
+    rank->add_option("--max-iterations", options.pagerank.max_iterations, "PageRank iteration cap")
+        ->capture_default_str();
+    rank->add_flag("--unweighted", options.unweighted,
+                   "PageRank counts every edge as 1, ignoring strength");
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::ParseError& error) {
+        if (error.get_exit_code() == 0) {  // --help, --version: rank 0 prints them
+            if (comm.rank == 0) return app.exit(error);
+            return 0;
+        }
+        const std::vector<std::string> arguments(argv + std::min(argc, 1), argv + argc);
+        if (comm.rank == 0)
+            fmt::print(stderr, "catena: usage error: {}\n",
+                       catena::cli::usage_message(app, error, arguments));
+        return kExitUsage;
+    }
+    if (stats->parsed()) return run_stats(comm, options);
+    return run_rank(comm, options, top->count() > 0);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    MPI_Init(&argc, &argv);
+    // One thread per rank unless OMP_NUM_THREADS says otherwise: the ranks share the cores.
+    if (std::getenv("OMP_NUM_THREADS") == nullptr) omp_set_num_threads(1);
+    const Comm comm = Comm::world();
+    int code = 0;
+    try {
+        code = run(comm, argc, argv);
+    } catch (const Stop& stop) {
+        code = stop.code;
+    } catch (const std::exception& error) {
+        // Outside a collective step: this rank cannot tell the others, so end the job.
+        fmt::print(stderr, "catena: internal error (a bug in catena, please report it): {}\n",
+                   error.what());
+        MPI_Abort(comm.comm, 1);
+    }
+    MPI_Finalize();
+    return code;
+}
