@@ -24,8 +24,6 @@ namespace {
 // Bad rows listed before catena stops (LoadOptions::max_errors).
 constexpr std::size_t kMaxErrors = 20;
 
-std::string quoted(std::string_view text) { return "'" + std::string(text) + "'"; }
-
 // One relationship row as this rank read it: ends as indices into its id dictionary.
 struct LocalRow {
     std::uint32_t source, target;
@@ -39,9 +37,7 @@ struct LocalRow {
 class RowCollector final : public DatasetSink {
   public:
     explicit RowCollector(const EdgeListOptions& options)
-        : types_(options.types),
-          default_type_(types_.find(options.directed ? RelationshipTypes::kInfluences
-                                                     : RelationshipTypes::kKnows)) {}
+        : types_(options.types), directed_(options.directed) {}
 
     void begin_customers(const std::vector<std::string>&) override {}
     void customer(const CustomerRow&) override {
@@ -55,36 +51,21 @@ class RowCollector final : public DatasetSink {
     }
 
     void relationship(const RelationshipRow& row) override {
-        std::optional<RelationshipTypeId> type = default_type_;
-        if (!row.type.empty()) type = types_.find(row.type);
-        if (!type)
-            throw RowError("type",
-                           "unknown relationship type " + quoted(row.type) +
-                               " (declare it with --type NAME:directed|undirected[:STRENGTH])");
-        if (!std::isfinite(row.weight)) throw RowError("weight", "must be a finite number");
-        if (row.weight < 0) throw RowError("weight", "must not be negative");
-        if (row.probability && !(*row.probability >= 0.0 && *row.probability <= 1.0))
-            throw RowError("probability", "must be between 0 and 1");
-        if (row.source.empty() || row.target.empty())
-            throw RowError(row.source.empty() ? "source" : "target", "customer id is empty");
-        const RelationshipType& info = types_[*type];
-        const double strength = info.strength * row.weight;
-        // catena checks the strength after dropping self-loops: a self-loop never fails it.
-        if (row.source != row.target && !std::isfinite(strength))
-            throw RowError("weight", "times the type's strength is too large to compute with");
+        const RelationshipTypeId type = check_relationship_row(row, types_, directed_);
+        const double strength = types_[type].strength * row.weight;
         const std::uint64_t seq = valid_rows_++;
         const std::uint32_t source = resolve(row.source, seq * 2);
         const std::uint32_t target = resolve(row.target, seq * 2 + 1);
         ++relationship_rows;
-        if (rows_by_type.size() <= *type) rows_by_type.resize(*type + 1u, 0);
-        ++rows_by_type[*type];
+        if (rows_by_type.size() <= type) rows_by_type.resize(type + 1u, 0);
+        ++rows_by_type[type];
         if (source == target) {
             ++self_loops_dropped;
             return;
         }
-        const bool directed = row.directed.value_or(info.directed);
+        const bool directed = row.directed.value_or(types_[type].directed);
         ++(directed ? directed_rows : undirected_rows);
-        rows.push_back({source, target, strength, *type, directed});
+        rows.push_back({source, target, strength, type, directed});
         row_seq.push_back(seq);
     }
 
@@ -110,7 +91,7 @@ class RowCollector final : public DatasetSink {
     }
 
     RelationshipTypes types_;
-    std::optional<RelationshipTypeId> default_type_;
+    bool directed_;  // rows without a type are `influences` (--directed), else `knows`
     std::unordered_map<std::string, std::uint32_t> index_;
     std::uint64_t valid_rows_ = 0;
 };

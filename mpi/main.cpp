@@ -153,6 +153,16 @@ std::string describe(const EdgeListOptions& options) {
     return source.describe();
 }
 
+// Loads the edge list on every rank (timed), then the test hook and catena's notes on rank 0.
+DistributedGraph load(const Comm& comm, const EdgeListOptions& edge_list, const Options& options) {
+    const double start = MPI_Wtime();
+    DistributedGraph graph = load_edge_list(comm, edge_list);
+    print_timing(comm, options, "load", seconds_since(comm, start));
+    maybe_die(comm);
+    print_notes(comm, graph, options);
+    return graph;
+}
+
 int run_stats(const Comm& comm, const Options& options) {
     EdgeListOptions edge_list;
     OutputFormat format = OutputFormat::table;
@@ -160,11 +170,7 @@ int run_stats(const Comm& comm, const Options& options) {
         edge_list = edge_list_options(options);
         format = output_format(options);
     });
-    const double start = MPI_Wtime();
-    const DistributedGraph graph = load_edge_list(comm, edge_list);
-    print_timing(comm, options, "load", seconds_since(comm, start));
-    maybe_die(comm);
-    print_notes(comm, graph, options);
+    const DistributedGraph graph = load(comm, edge_list, options);
     const double summary_start = MPI_Wtime();
     const StatsSummary stats = distributed_summary(graph, describe(edge_list));
     print_timing(comm, options, "stats", seconds_since(comm, summary_start));
@@ -210,11 +216,7 @@ int run_rank(const Comm& comm, Options& options, bool top_given) {
         rank_options.pagerank = options.pagerank;
         rank_options.top = options.top;
     });
-    const double start = MPI_Wtime();
-    const DistributedGraph graph = load_edge_list(comm, edge_list);
-    print_timing(comm, options, "load", seconds_since(comm, start));
-    maybe_die(comm);
-    print_notes(comm, graph, options);
+    const DistributedGraph graph = load(comm, edge_list, options);
     const double pagerank_start = MPI_Wtime();
     const DistributedPageRankResult result = distributed_pagerank(graph, options.pagerank);
     print_timing(comm, options, "pagerank", seconds_since(comm, pagerank_start));

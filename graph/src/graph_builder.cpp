@@ -314,7 +314,8 @@ RelationshipTypeId check_relationship_row(const RelationshipRow& row,
         throw RowError("probability", "must be between 0 and 1");
     if (row.source.empty() || row.target.empty())
         throw RowError(row.source.empty() ? "source" : "target", "customer id is empty");
-    if (!std::isfinite(types[*type].strength * row.weight))
+    // As add_relationship(): a self-loop is dropped before its strength is ever computed.
+    if (row.source != row.target && !std::isfinite(types[*type].strength * row.weight))
         throw RowError("weight", "times the type's strength is too large to compute with");
     return *type;
 }

@@ -88,8 +88,9 @@ struct GraphBuilderOptions {
 };
 
 // The checks add_relationship() makes on a row by itself (a known type, a finite weight >= 0, a
-// probability in [0,1], ids not empty), without looking the customers up: for a store that checks
-// rows against its own tables. Returns the row's type; throws RowError.
+// probability in [0,1], ids not empty, a finite strength unless it is a self-loop), without
+// looking the customers up: for readers that build the graph elsewhere (catena-mpi's ranks).
+// Returns the row's type; throws RowError.
 RelationshipTypeId check_relationship_row(const RelationshipRow& row,
                                           const RelationshipTypes& types, bool directed_by_default);
 // The checks add_customer() makes on a row by itself (id not empty, value and cost finite and >=
