@@ -18,11 +18,13 @@
 #include "catena/loaders/load.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/rank.hpp"
+#include "catena/reports/seeds.hpp"
 #include "catena/reports/stats.hpp"
 
 #include "collective.hpp"
 #include "distributed_graph.hpp"
 #include "distributed_pagerank.hpp"
+#include "distributed_seeds.hpp"
 #include "distributed_stats.hpp"
 #include "usage.hpp"
 #include <mpi.h>
@@ -36,18 +38,20 @@ using namespace catena::mpi;
 constexpr int kExitUsage = 2;
 
 constexpr const char* kDescription =
-    "catena-mpi: catena's stats and PageRank for edge lists too big for one machine.\n"
+    "catena-mpi: catena's stats, PageRank and seeds for edge lists too big for one machine.\n"
     "Every MPI rank reads its own byte range of the --edges file and keeps the edges of the\n"
     "customers it owns (by a hash of the id); no rank holds the whole graph. Output, options\n"
-    "and errors are catena's, written by rank 0; PageRank scores equal `catena rank`'s.\n\n"
+    "and errors are catena's, written by rank 0; PageRank scores equal `catena rank`'s and\n"
+    "the seeds `catena seeds`'s for the same --seed, at any number of ranks.\n\n"
     "Use it when one machine cannot hold the graph (catena holds about 100M relationships).\n"
     "Launch it with mpirun, on this machine or on a cluster:\n"
     "  mpirun -np 4 build/catena-mpi rank --edges big.csv --top 20\n"
     "  mpirun --hostfile hosts -np 32 build/catena-mpi stats --edges /shared/big.csv\n"
     "where `hosts` lists the machines, one a line (\"node1 slots=8\"), and the file is at the\n"
     "same path on every machine (a shared file system).\n\n"
-    "Not yet: seeds and value, --data folders, --nodes, --db, --personalize, --columns,\n"
-    "--output and xlsx; for those use catena on one machine.\n\n"
+    "Not yet: value, --data folders, --nodes, --db, --personalize, --columns, seeds with a\n"
+    "budget, segment filters or --probability column/learned, --output and xlsx; for those use\n"
+    "catena on one machine.\n\n"
     "Exit codes: 0 ok, 2 usage error, 3 input error, 4 output error, 1 other error.";
 
 struct Options {
@@ -62,6 +66,9 @@ struct Options {
     std::size_t top = 20;
     PageRankParams pagerank;
     bool unweighted = false;
+    // seeds
+    SeedSelectionParams seeds;
+    std::string model = "ic", probability = "weighted-cascade", objective = "customers";
 };
 
 void add_input_options(CLI::App& app, Options& options) {
@@ -271,6 +278,78 @@ int run_rank(const Comm& comm, Options& options, bool top_given) {
     return 0;
 }
 
+int run_seeds(const Comm& comm, const Options& options) {
+    EdgeListOptions edge_list;
+    OutputFormat format = OutputFormat::table;
+    SeedsOptions seeds;
+    collective_step(comm, [&] {
+        format = output_format(options);
+        seeds.params = options.seeds;
+        const std::optional<DiffusionModel> model = parse_diffusion_model(options.model);
+        if (!model) throw UsageError("--model must be ic or lt, not '" + options.model + "'");
+        seeds.params.model = *model;
+        seeds.probability = ProbabilityModel::parse(options.probability);
+        const std::optional<SeedObjective> objective = parse_seed_objective(options.objective);
+        if (!objective)
+            throw UsageError("--objective must be customers or value, not '" + options.objective +
+                             "'");
+        seeds.params.objective = *objective;
+        if (seeds.params.model == DiffusionModel::independent_cascade &&
+            (seeds.probability.kind == ProbabilityModel::Kind::column ||
+             seeds.probability.kind == ProbabilityModel::Kind::learned))
+            throw UsageError("catena-mpi seeds: --probability " + options.probability +
+                             " is not supported yet (use catena, or weighted-cascade or "
+                             "constant:P)");
+        edge_list = edge_list_options(options);
+    });
+    const DistributedGraph graph = load(comm, edge_list, options);
+    // catena's checks, in select_seeds' order, on what an edge list carries: every customer may
+    // be chosen, none has a cost or a value.
+    collective_step(comm, [&] {
+        SeedSelectionParams& params = seeds.params;
+        params.validate(static_cast<NodeId>(std::min<std::uint64_t>(graph.num_nodes, kNoNode)));
+        if (params.model == DiffusionModel::independent_cascade &&
+            seeds.probability.kind == ProbabilityModel::Kind::constant &&
+            !(seeds.probability.constant >= 0.0 && seeds.probability.constant <= 1.0))
+            throw UsageError("seeds: edge probabilities must be in [0, 1]");
+        if (params.k > graph.num_nodes)
+            throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " +
+                             std::to_string(graph.num_nodes) +
+                             " customers may be chosen (opt-outs and filters excluded)");
+        if (params.budget > 0.0)
+            throw UsageError(
+                "seeds: a budget needs the customers' costs, and no customer has one (give "
+                "customers a cost column, or choose by k alone)");
+        if (params.objective == SeedObjective::value)
+            throw UsageError("seeds: the value objective needs customers with a value above 0");
+    });
+    const double seeds_start = MPI_Wtime();
+    SeedsReport report;
+    report.result = distributed_seeds(graph, seeds.params, seeds.probability);
+    print_timing(comm, options, "seeds", seconds_since(comm, seeds_start));
+    const std::vector<std::uint64_t> chosen(report.result.seeds.begin(), report.result.seeds.end());
+    const std::vector<std::string> ids = graph.ids_of(chosen);
+    collective_step(comm, [&] {
+        if (comm.rank != 0) return;
+        // A graph of the seeds only, in the order chosen, for catena's own rendering.
+        GraphBuilderOptions builder_options;
+        builder_options.types = edge_list.types;
+        builder_options.implicit_nodes = true;
+        GraphBuilder builder(builder_options);
+        for (std::size_t position = 0; position < ids.size(); ++position) {
+            CustomerRow row;
+            row.id = ids[position];
+            row.implicit = true;
+            report.result.seeds[position] = builder.add_customer(row);
+        }
+        report.options = seeds;
+        const Dataset dataset{builder.build(), {}, {}, describe(edge_list), {}, {}};
+        write_stdout(render(dataset, report, format));
+    });
+    print_rank_figures(comm, options);
+    return 0;
+}
+
 int run(const Comm& comm, int argc, char** argv) {
     CLI::App app{kDescription, "catena-mpi"};
     app.set_version_flag("-V,--version", std::string("catena-mpi ") + CATENA_VERSION);
@@ -302,6 +381,32 @@ int run(const Comm& comm, int argc, char** argv) {
         ->capture_default_str();
     rank->add_flag("--unweighted", options.unweighted,
                    "PageRank counts every edge as 1, ignoring strength");
+    CLI::App* seeds = app.add_subcommand(
+        "seeds",
+        "Choose the k customers to seed a referral campaign with (reverse-influence sampling, "
+        "OPIM-C): the same seeds and figures as `catena seeds` for the same --seed");
+    add_input_options(*seeds, options);
+    SeedSelectionParams& p = options.seeds;
+    seeds->add_option("-k", p.k, "How many seeds")->capture_default_str();
+    seeds->add_option("--eps", p.epsilon, "Approximation slack eps, in (0, 1)")
+        ->capture_default_str();
+    seeds
+        ->add_option("--delta", p.delta,
+                     "Failure probability of the guarantee (0: 1 / number of customers)")
+        ->capture_default_str();
+    seeds->add_option("--model", options.model, "Diffusion model: ic or lt")->capture_default_str();
+    seeds
+        ->add_option("--probability", options.probability,
+                     "IC edge probabilities: weighted-cascade or constant:P")
+        ->capture_default_str();
+    seeds
+        ->add_option("--objective", options.objective,
+                     "customers (value needs customers' values: use catena)")
+        ->capture_default_str();
+    seeds
+        ->add_option("--budget", p.budget, "Not supported by catena-mpi (no costs in an edge list)")
+        ->capture_default_str();
+    seeds->add_option("--seed", p.seed, "Random seed")->capture_default_str();
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -316,6 +421,7 @@ int run(const Comm& comm, int argc, char** argv) {
         return kExitUsage;
     }
     if (stats->parsed()) return run_stats(comm, options);
+    if (seeds->parsed()) return run_seeds(comm, options);
     return run_rank(comm, options, top->count() > 0);
 }
 

@@ -26,6 +26,73 @@ namespace catena {
 
 class ReverseSampler {
   public:
+    // Per node: its in-edges (positions first .. last-1 of the graph's in-edge lists; none when
+    // no in-edge has a probability above 0), 1 / log(1 - p_max) (0 when p_max >= 1: a coin per
+    // in-edge, no skips) and 1 / p_max (-1 when all its in-edges have probability p_max). Floats:
+    // a relative error of 6e-8 in a probability, far below the data's own.
+    struct Node {
+        EdgeId first = 0, last = 0;
+        float inv_log_miss = 0.0f;
+        float inv_p_max = -1.0f;
+    };
+    static_assert(sizeof(Node) == 16);
+
+    // The first in-edge of `node` that its p_max-coins keep, as an offset from its first in-edge
+    // (its in-edge count when none is): the gap to it is geometric, floor(log U / log(1 -
+    // p_max)) with U in (0, 1] (so log U is finite). 0 without a draw when each in-edge gets a
+    // coin of its own (p_max >= 1, or no in-edge at all).
+    static std::uint64_t first_kept(const Node& node, RandomStream& random) {
+        const std::uint64_t span = node.last - node.first;
+        if (node.inv_log_miss == 0.0f) return 0;
+        const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
+        return gap < static_cast<double>(span) ? static_cast<std::uint64_t>(gap) : span;
+    }
+
+    // Calls keep(position) on each in-edge of `node` its p_max-coins keep, from `offset` (what
+    // first_kept drew) on: every in-edge when each gets a coin of its own, else the next gap after
+    // each, until a gap passes the last edge.
+    template <typename Keep>
+    static void walk_kept(const Node& node, std::uint64_t offset, RandomStream& random,
+                          Keep&& keep) {
+        const std::uint64_t span = node.last - node.first;
+        if (node.inv_log_miss == 0.0f) {
+            for (EdgeId position = node.first; position < node.last; ++position) keep(position);
+            return;
+        }
+        while (offset < span) {
+            keep(static_cast<EdgeId>(node.first + offset));
+            if (++offset >= span) return;
+            const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
+            if (!(gap < static_cast<double>(span - offset))) return;
+            offset += static_cast<std::uint64_t>(gap);
+        }
+    }
+
+    // The record of a node whose in-edges sit at positions begin .. end-1 with these
+    // probabilities (in that order).
+    static Node record(EdgeId begin, EdgeId end, std::span<const double> probabilities) {
+        double largest = 0.0;
+        bool same = true;
+        for (const double p : probabilities) {
+            same = same && p == probabilities.front();
+            largest = std::max(largest, p);
+        }
+        Node node;
+        node.first = begin;
+        node.last = largest > 0.0 ? end : begin;  // none ever kept
+        node.inv_log_miss =
+            largest > 0.0 && largest < 1.0 ? static_cast<float>(1.0 / std::log1p(-largest)) : 0.0f;
+        node.inv_p_max = same || !(largest > 0.0) ? -1.0f : static_cast<float>(1.0 / largest);
+        return node;
+    }
+
+    // An in-edge of probability p at `node`: p / p_max, the chance a p_max-coin that lands on it
+    // is kept (1 when the node's in-edges share one probability).
+    static float ratio(const Node& node, double p) {
+        return node.inv_p_max < 0.0f ? 1.0f
+                                     : static_cast<float>(p * static_cast<double>(node.inv_p_max));
+    }
+
     ReverseSampler(const InfluenceGraph& graph, DiffusionWeights weights, DiffusionModel model)
         : graph_(graph), weights_(weights.stated()), model_(model) {
         if (model == DiffusionModel::linear_threshold && weights.derived())
@@ -86,30 +153,15 @@ class ReverseSampler {
                 // by source, the order edge_probabilities() sums them in: the same numbers).
                 if (shares)
                     for (double& p : probabilities) p = total > 0.0 ? p / total : 0.0;
-                double largest = 0.0;
-                bool same = true;
-                for (const double p : probabilities) {
-                    same = same && p == probabilities.front();
-                    largest = std::max(largest, p);
-                }
                 Node& node = records[v];
-                node.first = begin;
-                node.last = largest > 0.0 ? end : begin;  // none ever kept
-                node.inv_log_miss = largest > 0.0 && largest < 1.0
-                                        ? static_cast<float>(1.0 / std::log1p(-largest))
-                                        : 0.0f;
-                node.inv_p_max =
-                    same || !(largest > 0.0) ? -1.0f : static_cast<float>(1.0 / largest);
+                node = record(begin, end, probabilities);
                 // Each in-edge with its source and p(u,v) / p_max side by side, so a skip that
                 // lands on an edge reads one 8-byte entry instead of three arrays (source, edge
                 // id, the edge's probability): on graphs too big for the cache that is one memory
                 // access per edge looked at instead of three, most of the sampling's time.
                 for (EdgeId position = begin; position < end; ++position)
                     in[position] = {sources[position],
-                                    node.inv_p_max < 0.0f
-                                        ? 1.0f
-                                        : static_cast<float>(probabilities[position - begin] *
-                                                             static_cast<double>(node.inv_p_max))};
+                                    ratio(node, probabilities[position - begin])};
             }
         }
     }
@@ -360,51 +412,10 @@ class ReverseSampler {
     }
 
   private:
-    // Per node: its in-edges (positions first .. last-1 of the graph's in-edge lists; none when
-    // no in-edge has a probability above 0), 1 / log(1 - p_max) (0 when p_max >= 1: a coin per
-    // in-edge, no skips) and 1 / p_max (-1 when all its in-edges have probability p_max). Floats:
-    // a relative error of 6e-8 in a probability, far below the data's own.
-    struct Node {
-        EdgeId first = 0, last = 0;
-        float inv_log_miss = 0.0f;
-        float inv_p_max = -1.0f;
-    };
-    static_assert(sizeof(Node) == 16);
     struct InEdge {
         NodeId source;
         float ratio;  // p(u,v) / p_max(v)
     };
-
-    // The first in-edge of `node` that its p_max-coins keep, as an offset from its first in-edge
-    // (its in-edge count when none is): the gap to it is geometric, floor(log U / log(1 -
-    // p_max)) with U in (0, 1] (so log U is finite). 0 without a draw when each in-edge gets a
-    // coin of its own (p_max >= 1, or no in-edge at all).
-    static std::uint64_t first_kept(const Node& node, RandomStream& random) {
-        const std::uint64_t span = node.last - node.first;
-        if (node.inv_log_miss == 0.0f) return 0;
-        const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
-        return gap < static_cast<double>(span) ? static_cast<std::uint64_t>(gap) : span;
-    }
-
-    // Calls keep(position) on each in-edge of `node` its p_max-coins keep, from `offset` (what
-    // first_kept drew) on: every in-edge when each gets a coin of its own, else the next gap after
-    // each, until a gap passes the last edge.
-    template <typename Keep>
-    static void walk_kept(const Node& node, std::uint64_t offset, RandomStream& random,
-                          Keep&& keep) {
-        const std::uint64_t span = node.last - node.first;
-        if (node.inv_log_miss == 0.0f) {
-            for (EdgeId position = node.first; position < node.last; ++position) keep(position);
-            return;
-        }
-        while (offset < span) {
-            keep(static_cast<EdgeId>(node.first + offset));
-            if (++offset >= span) return;
-            const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
-            if (!(gap < static_cast<double>(span - offset))) return;
-            offset += static_cast<std::uint64_t>(gap);
-        }
-    }
 
     const InfluenceGraph& graph_;
     std::span<const double> weights_;

@@ -1,7 +1,8 @@
-// catena-mpi against catena: the same PageRank scores and order, the same stats, the same error
-// lines for bad rows in any rank's byte range, every rank stopping with catena's exit code, and no
-// hang when a rank dies. Each case runs `mpirun --oversubscribe -np P catena-mpi ...` for P = 1, 2
-// and 4 (more ranks than cores is fine: --oversubscribe), under a timeout so that a hang fails.
+// catena-mpi against catena: the same PageRank scores and order, the same stats, the same seeds
+// and figures, the same error lines for bad rows in any rank's byte range, every rank stopping
+// with catena's exit code, and no hang when a rank dies. Each case runs `mpirun --oversubscribe -np
+// P catena-mpi ...` for P = 1, 2 and 4 (more ranks than cores is fine: --oversubscribe), under a
+// timeout so that a hang fails.
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
@@ -113,15 +114,51 @@ void check_pagerank(const std::string& arguments) {
 }
 
 // The same output (stdout and catena's lines on stderr) as catena's, at every rank count.
-void check_same(const std::string& arguments) {
+void check_same(const std::string& arguments, const std::vector<int>& rank_counts = {1, 2, 4}) {
     const RunResult expected = run_catena(arguments);
-    for (const int ranks : kRanks) {
+    for (const int ranks : rank_counts) {
         INFO("ranks: " << ranks << ", arguments: " << arguments);
         const MpiRun run = run_mpi(ranks, arguments);
         INFO(run.raw_err);
         CHECK(run.exit_code == expected.exit_code);
         CHECK(run.out == expected.out);
         CHECK(run.err == expected.err);
+    }
+}
+
+// `text` without its lines that contain `word`.
+std::string without_lines(const std::string& text, const std::string& word) {
+    std::string out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = std::min(text.find('\n', start), text.size());
+        const std::string line = text.substr(start, end - start);
+        if (line.find(word) == std::string::npos) out += line + "\n";
+        start = end + 1;
+    }
+    return out;
+}
+
+// catena-mpi's seeds against catena's: the same seeds, estimates, certificate, RR sets and
+// entries (JSON), and the same CSV byte for byte. Only the memory figure differs: catena-mpi's is
+// the sum over its ranks (each holds its own index and sampler records).
+void check_seeds(const std::string& arguments) {
+    const RunResult json = run_catena("seeds --format json " + arguments);
+    INFO(json.err);
+    REQUIRE(json.exit_code == 0);
+    REQUIRE(json.out.find("\"seeds\"") != std::string::npos);
+    const RunResult csv = run_catena("seeds --format csv " + arguments);
+    REQUIRE(csv.exit_code == 0);
+    for (const int ranks : kRanks) {
+        INFO("ranks: " << ranks << ", arguments: " << arguments);
+        const MpiRun run = run_mpi(ranks, "seeds --format json " + arguments);
+        INFO(run.raw_err);
+        REQUIRE(run.exit_code == 0);
+        CHECK(without_lines(run.out, "memory_bytes") == without_lines(json.out, "memory_bytes"));
+        CHECK(run.out.find("\"memory_bytes\"") != std::string::npos);
+        const MpiRun run_csv = run_mpi(ranks, "seeds --format csv " + arguments);
+        CHECK(run_csv.exit_code == 0);
+        CHECK(run_csv.out == csv.out);
     }
 }
 
@@ -167,6 +204,50 @@ TEST_CASE("catena-mpi stats: the same figures as catena stats", "[mpi]") {
     check_same("stats --edges tests/data/datasets/karate.edges.csv");
     check_same("stats --edges tests/data/datasets/email-Enron.edges.csv --format json");
     check_same("stats --edges tests/data/datasets/polblogs.edges.csv --directed --format csv");
+}
+
+TEST_CASE("catena-mpi seeds: the same seeds and figures as catena seeds", "[mpi]") {
+    // The default run (IC, weighted cascade, k = 50) on email-Enron and the sample's
+    // relationships; k = 34 on karate takes every customer (the last ones with a gain of 0, once
+    // every RR set is covered).
+    check_seeds("--edges tests/data/datasets/email-Enron.edges.csv");
+    check_seeds("--edges samples/crm/relationships.csv -k 20 --seed 5");
+    check_seeds("--edges tests/data/datasets/karate.edges.csv -k 34");
+    // Linear Threshold, a constant probability, directed rows, quoted ids.
+    check_seeds("--edges tests/data/datasets/hep-th.edges.csv --model lt --seed 7");
+    check_seeds(
+        "--edges tests/data/datasets/polblogs.edges.csv --directed --probability "
+        "constant:0.05 -k 10 --eps 0.2");
+    check_seeds("--edges " + kQuoted + " -k 3");
+    // The table: the same but for the memory figure on its RR-sets line.
+    const RunResult table = run_catena("seeds --edges tests/data/datasets/karate.edges.csv -k 4");
+    REQUIRE(table.exit_code == 0);
+    const MpiRun run = run_mpi(2, "seeds --edges tests/data/datasets/karate.edges.csv -k 4");
+    CHECK(without_lines(run.out, " MiB") == without_lines(table.out, " MiB"));
+    CHECK(run.out.find("RR sets in") != std::string::npos);
+}
+
+TEST_CASE("catena-mpi seeds: a generated world with 100k relationships", "[mpi]") {
+    ScratchDir scratch;
+    const RunResult generated = run_catena("generate --customers 20000 --seed 3 -q --out '" +
+                                           scratch.path().string() + "'");
+    REQUIRE(generated.exit_code == 0);
+    const auto relationships = scratch / "relationships.csv";
+    std::size_t rows = 0;
+    for (const char c : read_file(relationships)) rows += c == '\n';
+    CHECK(rows > 100'000);
+    check_seeds("--edges '" + relationships.string() + "' -k 25");
+}
+
+TEST_CASE("catena-mpi seeds: catena's errors for what an edge list cannot do", "[mpi]") {
+    // Checked before and after the load: at 2 ranks (the checks run on every rank alike).
+    const std::string karate = "seeds --edges tests/data/datasets/karate.edges.csv ";
+    for (const char* options : {"-k 35", "-k 0", "--eps 1.5", "--budget 10", "--objective value",
+                                "--objective reach", "--model sir", "--probability constant:1.5"})
+        check_same(karate + options, {2});
+    const MpiRun column = run_mpi(2, karate + "--probability column", "", true);
+    CHECK(column.err.find("not supported yet") != std::string::npos);
+    CHECK(column.rank_codes == std::vector<int>{2, 2});
 }
 
 TEST_CASE("catena-mpi: a bad row in any rank's range is catena's error, every rank exits 3",

@@ -1,0 +1,523 @@
+#include "distributed_seeds.hpp"
+
+#include <algorithm>
+#include <climits>
+#include <cmath>
+#include <limits>
+#include <numeric>
+#include <string>
+
+#include "catena/algorithms/opim_c.hpp"
+#include "catena/graph/errors.hpp"
+
+#include "collective.hpp"
+#include "random_stream.hpp"
+#include "reverse_sampler.hpp"
+
+namespace catena::mpi {
+
+namespace {
+
+constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
+
+// RR sets drawn at once: each level of their breadth-first growth is one exchange.
+constexpr std::uint64_t kBatch = std::uint64_t{1} << 16;
+
+// One step of an RR set's growth: customer `node` (a global index) joins set `set` (its number
+// within the batch) unless the set has it.
+struct Visit {
+    std::uint64_t node;
+    std::uint32_t set;
+    std::uint32_t unused = 0;
+};
+
+// The RR sets of one collection, as this rank holds them: set r's members that this rank owns
+// are members[offsets[r] .. offsets[r+1]) (slots). Every rank has an entry for every set.
+struct RankSets {
+    std::vector<std::uint32_t> members;
+    std::vector<std::uint64_t> offsets{0};
+    std::uint64_t count() const { return offsets.size() - 1; }
+    std::size_t memory_bytes() const {
+        return members.size() * sizeof(std::uint32_t) + offsets.size() * sizeof(std::uint64_t);
+    }
+};
+
+// A set of 64-bit keys (open addressing, linear probing), cleared batch by batch.
+class KeySet {
+  public:
+    // Adds `key` (never kEmpty); false when it was there.
+    bool insert(std::uint64_t key) {
+        if (2 * (size_ + 1) > slots_.size()) grow();
+        std::size_t at = hash(key) & (slots_.size() - 1);
+        while (slots_[at] != kEmpty) {
+            if (slots_[at] == key) return false;
+            at = (at + 1) & (slots_.size() - 1);
+        }
+        slots_[at] = key;
+        ++size_;
+        return true;
+    }
+    void clear() {
+        std::fill(slots_.begin(), slots_.end(), kEmpty);
+        size_ = 0;
+    }
+    std::size_t memory_bytes() const { return slots_.capacity() * sizeof(std::uint64_t); }
+
+  private:
+    static constexpr std::uint64_t kEmpty = ~std::uint64_t{0};
+    static std::size_t hash(std::uint64_t key) {
+        key ^= key >> 33;
+        key *= 0xFF51AFD7ED558CCDull;
+        key ^= key >> 33;
+        return static_cast<std::size_t>(key);
+    }
+    void grow() {
+        std::vector<std::uint64_t> old(std::max<std::size_t>(1024, 2 * slots_.size()), kEmpty);
+        old.swap(slots_);
+        size_ = 0;
+        for (const std::uint64_t key : old)
+            if (key != kEmpty) insert(key);
+    }
+    std::vector<std::uint64_t> slots_;
+    std::size_t size_ = 0;
+};
+
+// The slot of owned customer `node` (a global index).
+template <typename Owned>
+std::uint32_t slot_of(const Owned& owned, std::uint64_t node) {
+    const auto it = std::lower_bound(owned.begin(), owned.end(), node);
+    if (it == owned.end() || static_cast<std::uint64_t>(*it) != node)
+        throw InternalError("catena-mpi: a customer reached the wrong rank");
+    return static_cast<std::uint32_t>(it - owned.begin());
+}
+
+// Grows RR sets over the ranks. Per owned customer it keeps what reverse_sampler.hpp keeps per
+// node: its record (its in-edges, 1 / log(1 - p_max), 1 / p_max) and each in-edge's p / p_max,
+// computed by the same code from the same numbers in the same order, so the draws are the same.
+class DistributedSampler {
+  public:
+    DistributedSampler(const DistributedGraph& graph, const OwnerDirectory& directory,
+                       DiffusionModel model, const ProbabilityModel& probability,
+                       std::uint64_t seed)
+        : graph_(graph), directory_(directory), model_(model), seed_(seed) {
+        const std::size_t owned = graph.owned_count();
+        const EdgeSide& in = graph.in;
+        std::vector<double> weights;
+        if (model == DiffusionModel::independent_cascade) records_.resize(owned);
+        if (model == DiffusionModel::independent_cascade)
+            ratios_.resize(in.other.size());
+        else
+            thresholds_.resize(in.other.size());
+        for (std::size_t slot = 0; slot < owned; ++slot) {
+            const auto begin = static_cast<std::uint64_t>(in.offsets[slot]);
+            const auto end = static_cast<std::uint64_t>(in.offsets[slot + 1]);
+            weights.clear();
+            double total = 0.0;
+            for (std::uint64_t entry = begin; entry < end; ++entry) {
+                // The weighted cascade's strengths (or 1 each), summed in in-edge order as
+                // catena sums them; a constant probability as stated.
+                const double x =
+                    model == DiffusionModel::independent_cascade &&
+                            probability.kind == ProbabilityModel::Kind::constant
+                        ? probability.constant
+                        : (probability.weighted || model == DiffusionModel::linear_threshold
+                               ? in.strength[entry]
+                               : 1.0);
+                weights.push_back(x);
+                total += x;
+            }
+            const bool shares = model == DiffusionModel::linear_threshold ||
+                                probability.kind == ProbabilityModel::Kind::weighted_cascade;
+            if (shares)
+                for (double& p : weights) p = total > 0.0 ? p / total : 0.0;
+            if (model == DiffusionModel::linear_threshold) {
+                std::copy(weights.begin(), weights.end(),
+                          thresholds_.begin() + static_cast<std::ptrdiff_t>(begin));
+                continue;
+            }
+            const ReverseSampler::Node node = ReverseSampler::record(
+                static_cast<EdgeId>(begin), static_cast<EdgeId>(end), weights);
+            records_[slot] = node;
+            for (std::uint64_t entry = begin; entry < end; ++entry)
+                ratios_[entry] = ReverseSampler::ratio(node, weights[entry - begin]);
+        }
+    }
+
+    std::size_t memory_bytes() const {
+        return records_.capacity() * sizeof(ReverseSampler::Node) +
+               ratios_.capacity() * sizeof(float) + thresholds_.capacity() * sizeof(double) +
+               visited_.memory_bytes() + directory_.memory_bytes();
+    }
+
+    // Collective: appends sets first .. first+count-1 to `out`, in order, a batch at a time.
+    void draw(std::uint64_t first, std::uint64_t count, RankSets& out) {
+        for (std::uint64_t begin = 0; begin < count; begin += kBatch)
+            draw_batch(first + begin, std::min(kBatch, count - begin), out);
+    }
+
+  private:
+    void draw_batch(std::uint64_t first, std::uint64_t count, RankSets& out) {
+        const Comm& comm = graph_.comm;
+        const auto n = graph_.num_nodes;
+        const auto ranks = static_cast<std::size_t>(comm.size);
+        // Every rank works out every set's root and key (a few draws each); the rank holding the
+        // root's directory entry sends it to its owner.
+        keys_.resize(count);
+        std::vector<std::vector<Visit>> send(ranks);
+        for (std::uint64_t set = 0; set < count; ++set) {
+            RandomStream random = RandomStream::for_index(seed_, first + set);
+            const auto root =
+                static_cast<std::uint64_t>(random.uniform() * static_cast<double>(n)) % n;
+            keys_[set] = ReverseSampler::set_key(random);
+            if (directory_.holds(root))
+                send[static_cast<std::size_t>(directory_.owner(root))].push_back(
+                    {root, static_cast<std::uint32_t>(set), 0});
+        }
+        visited_.clear();
+        joined_.clear();
+        for (;;) {
+            const std::vector<Visit> frontier = alltoallv(comm, send);
+            for (auto& part : send) part.clear();
+            if (sum(comm, frontier.size()) == 0) break;
+            for (const Visit& visit : frontier) {
+                const std::uint32_t slot = slot_of(graph_.owned, visit.node);
+                if (!visited_.insert(std::uint64_t{visit.set} << 32 | slot)) continue;
+                joined_.push_back({visit.set, slot});
+                expand(visit, slot, send);
+            }
+        }
+        // The batch's members, grouped by set (a counting sort, stable).
+        std::vector<std::uint64_t> start(count + 1, 0);
+        for (const Joined& member : joined_) ++start[member.set + 1];
+        for (std::uint64_t set = 0; set < count; ++set) start[set + 1] += start[set];
+        const std::size_t base = out.members.size();
+        out.members.resize(base + joined_.size());
+        std::vector<std::uint64_t> at(start.begin(), start.end() - 1);
+        for (const Joined& member : joined_) out.members[base + at[member.set]++] = member.slot;
+        for (std::uint64_t set = 0; set < count; ++set)
+            out.offsets.push_back(base + start[set + 1]);
+    }
+
+    // The draws at a member: the in-neighbours the set keeps go to their owners.
+    void expand(const Visit& visit, std::uint32_t slot, std::vector<std::vector<Visit>>& send) {
+        const EdgeSide& in = graph_.in;
+        const std::uint64_t key = keys_[visit.set];
+        const auto to_owner = [&](std::uint64_t entry) {
+            send[static_cast<std::size_t>(in.owner[entry])].push_back(
+                {static_cast<std::uint64_t>(in.other[entry]), visit.set, 0});
+        };
+        RandomStream member = RandomStream::for_index(key, visit.node);
+        if (model_ == DiffusionModel::linear_threshold) {
+            const double r = member.uniform();
+            double total = 0.0;
+            const auto end = static_cast<std::uint64_t>(in.offsets[slot + 1]);
+            for (auto entry = static_cast<std::uint64_t>(in.offsets[slot]); entry < end; ++entry) {
+                total += thresholds_[entry];
+                if (r < total) {
+                    to_owner(entry);
+                    return;
+                }
+            }
+            return;
+        }
+        const ReverseSampler::Node node = records_[slot];
+        ReverseSampler::walk_kept(
+            node, ReverseSampler::first_kept(node, member), member, [&](EdgeId entry) {
+                if (node.inv_p_max >= 0.0f && !(member.uniform() < ratios_[entry])) return;
+                to_owner(entry);
+            });
+    }
+
+    struct Joined {
+        std::uint32_t set, slot;
+    };
+
+    const DistributedGraph& graph_;
+    const OwnerDirectory& directory_;
+    DiffusionModel model_;
+    std::uint64_t seed_;
+    std::vector<ReverseSampler::Node> records_;  // IC, per owned customer
+    std::vector<float> ratios_;                  // IC, per in-edge entry
+    std::vector<double> thresholds_;             // LT, per in-edge entry
+    std::vector<std::uint64_t> keys_;            // per set of the batch
+    KeySet visited_;                             // (set, slot) of the batch
+    std::vector<Joined> joined_;                 // the batch's members here, as they joined
+};
+
+// A candidate in a rank's lazy max-heap (see seed_selection.cpp): highest gain, then the lowest
+// slot (owned customers are in ascending global order, so the lowest index).
+struct HeapEntry {
+    std::uint32_t gain;
+    std::uint32_t slot;
+};
+bool heap_less(const HeapEntry& a, const HeapEntry& b) {
+    return a.gain != b.gain ? a.gain < b.gain : a.slot > b.slot;
+}
+
+// The sample held by the ranks together, as opim::run drives it (opim_c.hpp). Every figure it
+// returns is the whole sample's, the same on every rank.
+class DistributedBackend {
+  public:
+    DistributedBackend(const DistributedGraph& graph, const OwnerDirectory& directory,
+                       const SeedSelectionParams& params, const ProbabilityModel& probability)
+        : graph_(graph),
+          params_(params),
+          sampler_(graph, directory, params.model, probability, params.seed) {}
+
+    void draw_r1(std::uint64_t first, std::uint64_t count) { sampler_.draw(first, count, r1_); }
+    void draw_r2(std::uint64_t first, std::uint64_t count) { sampler_.draw(first, count, r2_); }
+    std::uint64_t r1_count() const { return r1_.count(); }
+    std::uint64_t r2_count() const { return r2_.count(); }
+    std::uint64_t entries() const {
+        return sum(graph_.comm, r1_.members.size() + r2_.members.size());
+    }
+    std::size_t sampler_bytes() const { return sum(graph_.comm, sampler_.memory_bytes()); }
+    std::size_t r1_bytes() const { return sum(graph_.comm, r1_.memory_bytes()); }
+    std::size_t r2_bytes() const { return sum(graph_.comm, r2_.memory_bytes()); }
+
+    opim::Coverage greedy();
+    std::vector<std::uint64_t> r2_gains(const std::vector<NodeId>& seeds) const;
+
+  private:
+    // Per owned customer, the R1 sets it is in: sets_of_[start_[slot] .. start_[slot+1]).
+    void index_r1();
+    // This rank's best candidate and its k largest marginal coverages, from the lazy heap
+    // (entries whose gain has fallen go back with their gain now; those at 0 are dropped).
+    std::vector<HeapEntry> current_best();
+    // Tops the seeds up to k once every RR set is covered: the customers not chosen that are in
+    // the most R1 sets, then by index, each with a gain of 0.
+    void fill_to_k(opim::Coverage& result) const;
+
+    const DistributedGraph& graph_;
+    const SeedSelectionParams& params_;
+    DistributedSampler sampler_;
+    RankSets r1_, r2_;
+    std::vector<std::uint64_t> start_;
+    std::vector<std::uint32_t> sets_of_;
+    std::vector<std::uint32_t> degree_;
+    std::vector<std::uint8_t> covered_;
+    std::vector<HeapEntry> heap_;
+};
+
+void DistributedBackend::index_r1() {
+    const std::size_t owned = graph_.owned_count();
+    start_.assign(owned + 1, 0);
+    sets_of_.resize(r1_.members.size());
+    for (const std::uint32_t slot : r1_.members) ++start_[slot + 1];
+    for (std::size_t slot = 0; slot < owned; ++slot) start_[slot + 1] += start_[slot];
+    std::vector<std::uint64_t> at(start_.begin(), start_.end() - 1);
+    for (std::uint64_t r = 0; r < r1_.count(); ++r)
+        for (std::uint64_t position = r1_.offsets[r]; position < r1_.offsets[r + 1]; ++position)
+            sets_of_[at[r1_.members[position]]++] = static_cast<std::uint32_t>(r);
+}
+
+std::vector<HeapEntry> DistributedBackend::current_best() {
+    std::vector<HeapEntry> fresh;
+    while (fresh.size() < params_.k && !heap_.empty()) {
+        std::pop_heap(heap_.begin(), heap_.end(), heap_less);
+        const HeapEntry entry = heap_.back();
+        heap_.pop_back();
+        const std::uint32_t now = degree_[entry.slot];
+        if (now == 0) continue;
+        if (now != entry.gain) {
+            heap_.push_back({now, entry.slot});
+            std::push_heap(heap_.begin(), heap_.end(), heap_less);
+            continue;
+        }
+        fresh.push_back(entry);
+    }
+    for (const HeapEntry& entry : fresh) {
+        heap_.push_back(entry);
+        std::push_heap(heap_.begin(), heap_.end(), heap_less);
+    }
+    return fresh;
+}
+
+opim::Coverage DistributedBackend::greedy() {
+    const Comm& comm = graph_.comm;
+    const std::size_t owned = graph_.owned_count();
+    const std::uint32_t k = params_.k;
+    index_r1();
+    degree_.resize(owned);
+    heap_.clear();
+    for (std::size_t slot = 0; slot < owned; ++slot) {
+        degree_[slot] = static_cast<std::uint32_t>(start_[slot + 1] - start_[slot]);
+        if (degree_[slot] > 0) heap_.push_back({degree_[slot], static_cast<std::uint32_t>(slot)});
+    }
+    std::make_heap(heap_.begin(), heap_.end(), heap_less);
+    covered_.assign(r1_.count(), 0);
+    opim::Coverage result;
+    result.memory_bytes = sum(comm, start_.capacity() * sizeof(std::uint64_t) +
+                                        sets_of_.capacity() * sizeof(std::uint32_t) +
+                                        degree_.capacity() * sizeof(std::uint32_t) +
+                                        covered_.capacity() + heap_.capacity() * sizeof(HeapEntry));
+    double upper = std::numeric_limits<double>::infinity();
+    // What each rank offers: its best (gain, index), then its k largest gains (0 past the last).
+    const std::size_t width = 2 + k;
+    std::vector<std::uint64_t> offer(width);
+    std::vector<std::uint64_t> top;
+    for (;;) {
+        const std::vector<HeapEntry> fresh = current_best();
+        std::fill(offer.begin(), offer.end(), 0);
+        if (!fresh.empty()) {
+            offer[0] = fresh.front().gain;
+            offer[1] = static_cast<std::uint64_t>(graph_.owned[fresh.front().slot]);
+        }
+        for (std::size_t j = 0; j < fresh.size(); ++j) offer[2 + j] = fresh[j].gain;
+        const std::vector<std::uint64_t> offers = allgatherv(comm, offer);
+        // The seed: the highest gain, then the lowest index; the k largest gains overall.
+        int best_rank = -1;
+        std::uint64_t best_gain = 0, best_node = 0;
+        top.clear();
+        for (int rank = 0; rank < comm.size; ++rank) {
+            const std::uint64_t* const from =
+                offers.data() + static_cast<std::size_t>(rank) * width;
+            if (from[0] > 0 &&
+                (from[0] > best_gain || (from[0] == best_gain && from[1] < best_node))) {
+                best_rank = rank;
+                best_gain = from[0];
+                best_node = from[1];
+            }
+            top.insert(top.end(), from + 2, from + width);
+        }
+        const auto keep = static_cast<std::ptrdiff_t>(std::min<std::size_t>(k, top.size()));
+        std::nth_element(top.begin(), top.begin() + keep - 1, top.end(), std::greater<>());
+        const std::uint64_t top_sum =
+            std::accumulate(top.begin(), top.begin() + keep, std::uint64_t{0});
+        upper = std::min(upper, static_cast<double>(result.covered) + static_cast<double>(top_sum));
+        if (best_rank < 0 || result.seeds.size() == k) break;
+        // The seed's owner sends the RR sets it newly covers; every rank marks them covered and
+        // lowers its members' coverage.
+        std::vector<std::uint32_t> newly;
+        if (comm.rank == best_rank) {
+            const std::uint32_t slot = slot_of(graph_.owned, best_node);
+            for (std::uint64_t at = start_[slot]; at < start_[slot + 1]; ++at)
+                if (!covered_[sets_of_[at]]) newly.push_back(sets_of_[at]);
+        }
+        std::uint64_t size = newly.size();
+        MPI_Bcast(&size, 1, MPI_UINT64_T, best_rank, comm.comm);
+        newly.resize(size);
+        if (comm.rank == best_rank)
+            count_sent(size * sizeof(std::uint32_t) * static_cast<std::uint64_t>(comm.size - 1));
+        for (std::uint64_t done = 0; done < size;) {
+            const auto chunk = static_cast<int>(std::min<std::uint64_t>(size - done, INT_MAX / 4));
+            MPI_Bcast(newly.data() + done, chunk, MPI_UINT32_T, best_rank, comm.comm);
+            done += static_cast<std::uint64_t>(chunk);
+        }
+        for (const std::uint32_t r : newly) {
+            covered_[r] = 1;
+            for (std::uint64_t position = r1_.offsets[r]; position < r1_.offsets[r + 1]; ++position)
+                --degree_[r1_.members[position]];
+        }
+        result.seeds.push_back(static_cast<NodeId>(best_node));
+        result.gains.push_back(size);
+        result.covered += size;
+    }
+    if (result.seeds.size() < k) fill_to_k(result);
+    const double e_factor = 1.0 - 1.0 / std::exp(1.0);
+    result.best_upper_bound = std::min(upper, static_cast<double>(result.covered) / e_factor);
+    return result;
+}
+
+void DistributedBackend::fill_to_k(opim::Coverage& result) const {
+    const std::size_t need = params_.k - result.seeds.size();
+    struct Candidate {
+        std::uint64_t sets;
+        std::uint64_t node;
+    };
+    const auto before = [](const Candidate& a, const Candidate& b) {
+        return a.sets != b.sets ? a.sets > b.sets : a.node < b.node;
+    };
+    std::vector<std::uint8_t> chosen(graph_.owned_count(), 0);
+    for (const NodeId seed : result.seeds) {
+        const auto it = std::lower_bound(graph_.owned.begin(), graph_.owned.end(), seed);
+        if (it != graph_.owned.end() && static_cast<std::uint64_t>(*it) == seed)
+            chosen[static_cast<std::size_t>(it - graph_.owned.begin())] = 1;
+    }
+    std::vector<Candidate> mine;
+    for (std::size_t slot = 0; slot < graph_.owned_count(); ++slot)
+        if (!chosen[slot])
+            mine.push_back(
+                {start_[slot + 1] - start_[slot], static_cast<std::uint64_t>(graph_.owned[slot])});
+    const std::size_t keep = std::min(need, mine.size());
+    std::partial_sort(mine.begin(), mine.begin() + static_cast<std::ptrdiff_t>(keep), mine.end(),
+                      before);
+    mine.resize(keep);
+    std::vector<Candidate> all = allgatherv(graph_.comm, mine);
+    const std::size_t fill = std::min(need, all.size());
+    std::partial_sort(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(fill), all.end(),
+                      before);
+    for (std::size_t index = 0; index < fill; ++index) {
+        result.seeds.push_back(static_cast<NodeId>(all[index].node));
+        result.gains.push_back(0);
+    }
+}
+
+std::vector<std::uint64_t> DistributedBackend::r2_gains(const std::vector<NodeId>& seeds) const {
+    const Comm& comm = graph_.comm;
+    std::vector<std::uint32_t> order(graph_.owned_count(), kNone);
+    for (std::size_t index = 0; index < seeds.size(); ++index) {
+        const auto it = std::lower_bound(graph_.owned.begin(), graph_.owned.end(), seeds[index]);
+        if (it != graph_.owned.end() && static_cast<std::uint64_t>(*it) == seeds[index])
+            order[static_cast<std::size_t>(it - graph_.owned.begin())] =
+                static_cast<std::uint32_t>(index);
+    }
+    // Per R2 set, the first seed in it: each rank's among its own members, then the least.
+    std::vector<std::uint32_t> first(r2_.count(), kNone);
+    for (std::uint64_t r = 0; r < r2_.count(); ++r)
+        for (std::uint64_t position = r2_.offsets[r]; position < r2_.offsets[r + 1]; ++position)
+            first[r] = std::min(first[r], order[r2_.members[position]]);
+    for (std::uint64_t done = 0; done < first.size();) {
+        const auto chunk =
+            static_cast<int>(std::min<std::uint64_t>(first.size() - done, INT_MAX / 4));
+        MPI_Allreduce(MPI_IN_PLACE, first.data() + done, chunk, MPI_UINT32_T, MPI_MIN, comm.comm);
+        done += static_cast<std::uint64_t>(chunk);
+    }
+    if (comm.size > 1) count_sent(first.size() * sizeof(std::uint32_t));
+    std::vector<std::uint64_t> gains(seeds.size(), 0);
+    for (const std::uint32_t seed : first)
+        if (seed < seeds.size()) ++gains[seed];
+    return gains;
+}
+
+}  // namespace
+
+OwnerDirectory::OwnerDirectory(const DistributedGraph& graph)
+    : rank_(graph.comm.rank), size_(graph.comm.size) {
+    const auto ranks = static_cast<std::uint64_t>(size_);
+    std::vector<std::vector<std::uint64_t>> send(static_cast<std::size_t>(size_));
+    for (const auto node : graph.owned)
+        send[static_cast<std::size_t>(static_cast<std::uint64_t>(node) % ranks)].push_back(node);
+    std::vector<int> counts;
+    const std::vector<std::uint64_t> received = alltoallv(graph.comm, send, &counts);
+    owners_.assign(graph.num_nodes / ranks + 1, 0);
+    std::size_t at = 0;
+    for (int rank = 0; rank < size_; ++rank)
+        for (int item = 0; item < counts[static_cast<std::size_t>(rank)]; ++item)
+            owners_[received[at++] / ranks] = static_cast<std::uint16_t>(rank);
+}
+
+SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
+                                      const SeedSelectionParams& params,
+                                      const ProbabilityModel& probability) {
+    const Comm& comm = graph.comm;
+    collective_step(comm, [&] {
+        if (graph.num_nodes > std::numeric_limits<NodeId>::max())
+            throw UsageError("catena-mpi seeds: at most " +
+                             std::to_string(std::numeric_limits<NodeId>::max()) +
+                             " customers (for now)");
+        if (comm.size > std::numeric_limits<std::uint16_t>::max())
+            throw UsageError("catena-mpi seeds: at most 65535 ranks");
+        if (graph.in.other.size() > std::numeric_limits<EdgeId>::max())
+            throw UsageError(
+                "catena-mpi seeds: a rank holds more than 4,294,967,295 in-edges: "
+                "run with more ranks");
+    });
+    const OwnerDirectory directory(graph);
+    DistributedBackend backend(graph, directory, params, probability);
+    const auto n = static_cast<double>(graph.num_nodes);
+    const opim::Schedule schedule = opim::make_schedule(params, n, n, n, params.k);
+    return opim::run(backend, params, schedule, n);
+}
+
+}  // namespace catena::mpi
