@@ -428,6 +428,11 @@ int run(const Comm& comm, int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+    // A rank waiting for the others yields its core instead of spinning on it (Open MPI spins by
+    // default unless it sees more ranks than cores): batch jobs share their machines, and a
+    // spinning rank starves the very processes it waits for. OMPI_MCA_mpi_yield_when_idle=0 in
+    // the environment turns it back off.
+    setenv("OMPI_MCA_mpi_yield_when_idle", "1", 0);
     MPI_Init(&argc, &argv);
     // One thread per rank unless OMP_NUM_THREADS says otherwise: the ranks share the cores.
     if (std::getenv("OMP_NUM_THREADS") == nullptr) omp_set_num_threads(1);
