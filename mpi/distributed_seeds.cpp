@@ -20,15 +20,19 @@ namespace {
 
 constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-// RR sets drawn at once: each level of their breadth-first growth is one exchange.
-constexpr std::uint64_t kBatch = std::uint64_t{1} << 16;
+// RR sets are drawn a batch at a time, each level of a batch's breadth-first growth one exchange.
+// A batch aims at about this many members per rank: few enough that the batch's (set, member)
+// table stays in cache, enough that the exchanges stay few. The first batch has kFirstBatch sets;
+// later ones follow the mean size of the sets so far (summed over the ranks, so every rank takes
+// the same batches; the sets themselves do not depend on the batches).
+constexpr std::uint64_t kMembersPerBatch = std::uint64_t{1} << 18;
+constexpr std::uint64_t kFirstBatch = 4096, kLargestBatch = std::uint64_t{1} << 20;
 
-// One step of an RR set's growth: customer `node` (a global index) joins set `set` (its number
-// within the batch) unless the set has it.
+// One step of an RR set's growth: the customer at `slot` of the receiving rank joins set `set`
+// (its number within the batch) unless the set has it.
 struct Visit {
-    std::uint64_t node;
+    std::uint32_t slot;
     std::uint32_t set;
-    std::uint32_t unused = 0;
 };
 
 // The RR sets of one collection, as this rank holds them: set r's members that this rank owns
@@ -57,6 +61,10 @@ class KeySet {
         ++size_;
         return true;
     }
+    // Starts loading where `key` would go.
+    void prefetch(std::uint64_t key) const {
+        if (!slots_.empty()) __builtin_prefetch(&slots_[hash(key) & (slots_.size() - 1)]);
+    }
     void clear() {
         std::fill(slots_.begin(), slots_.end(), kEmpty);
         size_ = 0;
@@ -82,11 +90,43 @@ class KeySet {
     std::size_t size_ = 0;
 };
 
-// The slot of owned customer `node` (a global index).
+// The slot of owned customer `node` (a global index) among the `num_nodes`. Owners follow a hash
+// of the id, so a rank's customers spread evenly over the indices: the search starts where an
+// even spread puts `node` and widens from there (a cache miss or two instead of a binary
+// search's twenty steps).
 template <typename Owned>
-std::uint32_t slot_of(const Owned& owned, std::uint64_t node) {
-    const auto it = std::lower_bound(owned.begin(), owned.end(), node);
-    if (it == owned.end() || static_cast<std::uint64_t>(*it) != node)
+std::uint32_t slot_of(const Owned& owned, std::uint64_t node, std::uint64_t num_nodes) {
+    const std::size_t size = owned.size();
+    const auto value = [&](std::size_t at) { return static_cast<std::uint64_t>(owned[at]); };
+    if (size == 0 || node >= num_nodes)
+        throw InternalError("catena-mpi: a customer reached the wrong rank");
+    const auto guess = std::min(size - 1, static_cast<std::size_t>(static_cast<double>(node) /
+                                                                   static_cast<double>(num_nodes) *
+                                                                   static_cast<double>(size)));
+    std::size_t low = 0, high = size;  // `node`, if owned here, is at a slot in [low, high)
+    if (value(guess) < node) {
+        low = guess + 1;
+        for (std::size_t step = 1; guess + step < size; step *= 2) {
+            if (value(guess + step) >= node) {
+                high = guess + step + 1;
+                break;
+            }
+            low = guess + step + 1;
+        }
+    } else {
+        high = guess + 1;
+        for (std::size_t step = 1; step <= guess; step *= 2) {
+            if (value(guess - step) < node) {
+                low = guess - step + 1;
+                break;
+            }
+            high = guess - step + 1;
+        }
+    }
+    const auto it = std::lower_bound(owned.begin() + static_cast<std::ptrdiff_t>(low),
+                                     owned.begin() + static_cast<std::ptrdiff_t>(high), node);
+    if (it == owned.begin() + static_cast<std::ptrdiff_t>(high) ||
+        static_cast<std::uint64_t>(*it) != node)
         throw InternalError("catena-mpi: a customer reached the wrong rank");
     return static_cast<std::uint32_t>(it - owned.begin());
 }
@@ -104,10 +144,8 @@ class DistributedSampler {
         const EdgeSide& in = graph.in;
         std::vector<double> weights;
         if (model == DiffusionModel::independent_cascade) records_.resize(owned);
-        if (model == DiffusionModel::independent_cascade)
-            ratios_.resize(in.other.size());
-        else
-            thresholds_.resize(in.other.size());
+        in_.resize(in.other.size());
+        if (model == DiffusionModel::linear_threshold) thresholds_.resize(in.other.size());
         for (std::size_t slot = 0; slot < owned; ++slot) {
             const auto begin = static_cast<std::uint64_t>(in.offsets[slot]);
             const auto end = static_cast<std::uint64_t>(in.offsets[slot + 1]);
@@ -139,23 +177,73 @@ class DistributedSampler {
                 static_cast<EdgeId>(begin), static_cast<EdgeId>(end), weights);
             records_[slot] = node;
             for (std::uint64_t entry = begin; entry < end; ++entry)
-                ratios_[entry] = ReverseSampler::ratio(node, weights[entry - begin]);
+                in_[entry].ratio = ReverseSampler::ratio(node, weights[entry - begin]);
         }
+        find_sources();
     }
 
     std::size_t memory_bytes() const {
         return records_.capacity() * sizeof(ReverseSampler::Node) +
-               ratios_.capacity() * sizeof(float) + thresholds_.capacity() * sizeof(double) +
+               in_.capacity() * sizeof(InEdge) + thresholds_.capacity() * sizeof(double) +
                visited_.memory_bytes() + directory_.memory_bytes();
     }
 
     // Collective: appends sets first .. first+count-1 to `out`, in order, a batch at a time.
     void draw(std::uint64_t first, std::uint64_t count, RankSets& out) {
-        for (std::uint64_t begin = 0; begin < count; begin += kBatch)
-            draw_batch(first + begin, std::min(kBatch, count - begin), out);
+        for (std::uint64_t begin = 0; begin < count;) {
+            std::uint64_t batch = kFirstBatch;
+            if (sets_drawn_ > 0) {
+                const double mean =
+                    static_cast<double>(members_drawn_) / static_cast<double>(sets_drawn_);
+                const double members =
+                    static_cast<double>(kMembersPerBatch) * static_cast<double>(graph_.comm.size);
+                batch = std::clamp<std::uint64_t>(
+                    static_cast<std::uint64_t>(members / std::max(mean, 1.0)), 256, kLargestBatch);
+            }
+            batch = std::min(batch, count - begin);
+            draw_batch(first + begin, batch, out);
+            begin += batch;
+            sets_drawn_ += batch;
+            members_drawn_ += sum(graph_.comm, joined_.size());
+        }
     }
 
   private:
+    // Each in-edge's other end as a slot of its owner (what a Visit names): every rank asks the
+    // owners about its in-edges' other ends and reads the answers back, kSourcesAtOnce entries a
+    // round (the questions and answers held at once stay small).
+    void find_sources() {
+        constexpr std::size_t kSourcesAtOnce = std::size_t{1} << 20;
+        const Comm& comm = graph_.comm;
+        const EdgeSide& in = graph_.in;
+        const std::size_t entries = in.other.size();
+        const std::uint64_t rounds =
+            max_of(comm, std::uint64_t{(entries + kSourcesAtOnce - 1) / kSourcesAtOnce});
+        std::vector<int> counts(static_cast<std::size_t>(comm.size)), received_counts;
+        std::vector<std::size_t> at(counts.size());
+        std::vector<std::uint32_t> asked;
+        for (std::uint64_t round = 0; round < rounds; ++round) {
+            const std::size_t begin = std::min(entries, round * kSourcesAtOnce);
+            const std::size_t end = std::min(entries, begin + kSourcesAtOnce);
+            std::fill(counts.begin(), counts.end(), 0);
+            for (std::size_t entry = begin; entry < end; ++entry) ++counts[in.owner[entry]];
+            at[0] = 0;
+            for (std::size_t rank = 1; rank < counts.size(); ++rank)
+                at[rank] = at[rank - 1] + static_cast<std::size_t>(counts[rank - 1]);
+            asked.resize(end - begin);
+            std::vector<std::size_t> next = at;
+            for (std::size_t entry = begin; entry < end; ++entry)
+                asked[next[in.owner[entry]]++] = static_cast<std::uint32_t>(in.other[entry]);
+            std::vector<std::uint32_t> questions =
+                alltoallv_packed(comm, asked, counts, &received_counts);
+            for (std::uint32_t& node : questions)
+                node = slot_of(graph_.owned, node, graph_.num_nodes);
+            asked = alltoallv_packed(comm, questions, received_counts);
+            for (std::size_t entry = begin; entry < end; ++entry)
+                in_[entry].source = asked[at[in.owner[entry]]++];
+        }
+    }
+
     void draw_batch(std::uint64_t first, std::uint64_t count, RankSets& out) {
         const Comm& comm = graph_.comm;
         const auto n = graph_.num_nodes;
@@ -169,9 +257,10 @@ class DistributedSampler {
             const auto root =
                 static_cast<std::uint64_t>(random.uniform() * static_cast<double>(n)) % n;
             keys_[set] = ReverseSampler::set_key(random);
-            if (directory_.holds(root))
-                send[static_cast<std::size_t>(directory_.owner(root))].push_back(
-                    {root, static_cast<std::uint32_t>(set), 0});
+            if (directory_.holds(root)) {
+                const OwnerDirectory::Entry entry = directory_.at(root);
+                send[entry.owner].push_back({entry.slot, static_cast<std::uint32_t>(set)});
+            }
         }
         visited_.clear();
         joined_.clear();
@@ -179,11 +268,23 @@ class DistributedSampler {
             const std::vector<Visit> frontier = alltoallv(comm, send);
             for (auto& part : send) part.clear();
             if (sum(comm, frontier.size()) == 0) break;
-            for (const Visit& visit : frontier) {
-                const std::uint32_t slot = slot_of(graph_.owned, visit.node);
-                if (!visited_.insert(std::uint64_t{visit.set} << 32 | slot)) continue;
-                joined_.push_back({visit.set, slot});
-                expand(visit, slot, send);
+            // What the visits a few ahead read is loaded meanwhile: most of the time goes to
+            // waiting for memory, one customer's record and in-edges after another.
+            constexpr std::size_t kAhead = 8;
+            const std::size_t size = frontier.size();
+            for (std::size_t at = 0; at < size; ++at) {
+                if (at + kAhead < size) {
+                    const Visit ahead = frontier[at + kAhead];
+                    if (!records_.empty()) __builtin_prefetch(&records_[ahead.slot]);
+                    __builtin_prefetch(&graph_.owned[ahead.slot]);
+                    visited_.prefetch(key_of(ahead));
+                }
+                if (at + kAhead / 2 < size && !records_.empty())
+                    __builtin_prefetch(&in_[records_[frontier[at + kAhead / 2].slot].first]);
+                const Visit visit = frontier[at];
+                if (!visited_.insert(key_of(visit))) continue;
+                joined_.push_back({visit.set, visit.slot});
+                expand(visit, send);
             }
         }
         // The batch's members, grouped by set (a counting sort, stable).
@@ -198,15 +299,20 @@ class DistributedSampler {
             out.offsets.push_back(base + start[set + 1]);
     }
 
+    static std::uint64_t key_of(const Visit& visit) {
+        return std::uint64_t{visit.set} << 32 | visit.slot;
+    }
+
     // The draws at a member: the in-neighbours the set keeps go to their owners.
-    void expand(const Visit& visit, std::uint32_t slot, std::vector<std::vector<Visit>>& send) {
+    void expand(const Visit& visit, std::vector<std::vector<Visit>>& send) {
         const EdgeSide& in = graph_.in;
-        const std::uint64_t key = keys_[visit.set];
+        const std::uint32_t slot = visit.slot;
         const auto to_owner = [&](std::uint64_t entry) {
-            send[static_cast<std::size_t>(in.owner[entry])].push_back(
-                {static_cast<std::uint64_t>(in.other[entry]), visit.set, 0});
+            send[in.owner[entry]].push_back({in_[entry].source, visit.set});
         };
-        RandomStream member = RandomStream::for_index(key, visit.node);
+        // The draws at v come from the stream (the set's key, v's global index), as catena's.
+        RandomStream member = RandomStream::for_index(
+            keys_[visit.set], static_cast<std::uint64_t>(graph_.owned[slot]));
         if (model_ == DiffusionModel::linear_threshold) {
             const double r = member.uniform();
             double total = 0.0;
@@ -223,8 +329,9 @@ class DistributedSampler {
         const ReverseSampler::Node node = records_[slot];
         ReverseSampler::walk_kept(
             node, ReverseSampler::first_kept(node, member), member, [&](EdgeId entry) {
-                if (node.inv_p_max >= 0.0f && !(member.uniform() < ratios_[entry])) return;
-                to_owner(entry);
+                const InEdge edge = in_[entry];
+                if (node.inv_p_max >= 0.0f && !(member.uniform() < edge.ratio)) return;
+                send[in.owner[entry]].push_back({edge.source, visit.set});
             });
     }
 
@@ -236,12 +343,19 @@ class DistributedSampler {
     const OwnerDirectory& directory_;
     DiffusionModel model_;
     std::uint64_t seed_;
-    std::vector<ReverseSampler::Node> records_;  // IC, per owned customer
-    std::vector<float> ratios_;                  // IC, per in-edge entry
-    std::vector<double> thresholds_;             // LT, per in-edge entry
-    std::vector<std::uint64_t> keys_;            // per set of the batch
-    KeySet visited_;                             // (set, slot) of the batch
-    std::vector<Joined> joined_;                 // the batch's members here, as they joined
+    // Per in-edge entry, its other end (a slot of its owner) and, for IC, p / p_max, side by side
+    // (one memory access per in-edge a skip lands on, as in reverse_sampler.hpp).
+    struct InEdge {
+        std::uint32_t source = 0;
+        float ratio = 0.0f;
+    };
+    std::vector<ReverseSampler::Node> records_;         // IC, per owned customer
+    std::vector<InEdge> in_;                            // per in-edge entry
+    std::vector<double> thresholds_;                    // LT, per in-edge entry
+    std::vector<std::uint64_t> keys_;                   // per set of the batch
+    KeySet visited_;                                    // (set, slot) of the batch
+    std::vector<Joined> joined_;                        // the batch's members here, as they joined
+    std::uint64_t sets_drawn_ = 0, members_drawn_ = 0;  // so far, over the ranks
 };
 
 // A candidate in a rank's lazy max-heap (see seed_selection.cpp): highest gain, then the lowest
@@ -390,7 +504,7 @@ opim::Coverage DistributedBackend::greedy() {
         // lowers its members' coverage.
         std::vector<std::uint32_t> newly;
         if (comm.rank == best_rank) {
-            const std::uint32_t slot = slot_of(graph_.owned, best_node);
+            const std::uint32_t slot = slot_of(graph_.owned, best_node, graph_.num_nodes);
             for (std::uint64_t at = start_[slot]; at < start_[slot + 1]; ++at)
                 if (!covered_[sets_of_[at]]) newly.push_back(sets_of_[at]);
         }
@@ -485,16 +599,25 @@ std::vector<std::uint64_t> DistributedBackend::r2_gains(const std::vector<NodeId
 OwnerDirectory::OwnerDirectory(const DistributedGraph& graph)
     : rank_(graph.comm.rank), size_(graph.comm.size) {
     const auto ranks = static_cast<std::uint64_t>(size_);
-    std::vector<std::vector<std::uint64_t>> send(static_cast<std::size_t>(size_));
-    for (const auto node : graph.owned)
-        send[static_cast<std::size_t>(static_cast<std::uint64_t>(node) % ranks)].push_back(node);
+    struct Owned {
+        std::uint64_t node;
+        std::uint32_t slot;
+        std::uint32_t unused;
+    };
+    std::vector<std::vector<Owned>> send(static_cast<std::size_t>(size_));
+    for (std::size_t slot = 0; slot < graph.owned_count(); ++slot) {
+        const auto node = static_cast<std::uint64_t>(graph.owned[slot]);
+        send[static_cast<std::size_t>(node % ranks)].push_back(
+            {node, static_cast<std::uint32_t>(slot), 0});
+    }
     std::vector<int> counts;
-    const std::vector<std::uint64_t> received = alltoallv(graph.comm, send, &counts);
-    owners_.assign(graph.num_nodes / ranks + 1, 0);
+    const std::vector<Owned> received = alltoallv(graph.comm, send, &counts);
+    entries_.assign(graph.num_nodes / ranks + 1, Entry{});
     std::size_t at = 0;
     for (int rank = 0; rank < size_; ++rank)
-        for (int item = 0; item < counts[static_cast<std::size_t>(rank)]; ++item)
-            owners_[received[at++] / ranks] = static_cast<std::uint16_t>(rank);
+        for (int item = 0; item < counts[static_cast<std::size_t>(rank)]; ++item, ++at)
+            entries_[received[at].node / ranks] = {received[at].slot,
+                                                   static_cast<std::uint16_t>(rank)};
 }
 
 SeedSelectionResult distributed_seeds(const DistributedGraph& graph,

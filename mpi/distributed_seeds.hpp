@@ -25,23 +25,28 @@
 
 namespace catena::mpi {
 
-// The owner of every customer by global index, spread over the ranks: rank g % P holds the owner
-// of customer g. Set up once (collective); lets a rank find who owns an RR set's root.
+// The owner of every customer by global index, and its slot there, spread over the ranks: rank
+// g % P holds customer g's. Set up once (collective); lets a rank send an RR set's root to its
+// owner.
 class OwnerDirectory {
   public:
+    struct Entry {
+        std::uint32_t slot = 0;
+        std::uint16_t owner = 0;
+    };
     explicit OwnerDirectory(const DistributedGraph& graph);
-    // The owner of `node`, which this rank must hold (node % P == rank).
-    int owner(std::uint64_t node) const {
-        return owners_[node / static_cast<std::uint64_t>(size_)];
-    }
+    // Whether this rank holds `node`'s entry, and the entry (when it does).
     bool holds(std::uint64_t node) const {
         return static_cast<int>(node % static_cast<std::uint64_t>(size_)) == rank_;
     }
-    std::size_t memory_bytes() const { return owners_.capacity() * sizeof(std::uint16_t); }
+    Entry at(std::uint64_t node) const {
+        return entries_[node / static_cast<std::uint64_t>(size_)];
+    }
+    std::size_t memory_bytes() const { return entries_.capacity() * sizeof(Entry); }
 
   private:
     int rank_ = 0, size_ = 1;
-    std::vector<std::uint16_t> owners_;
+    std::vector<Entry> entries_;
 };
 
 // Collective. Supports what an edge list carries: Independent Cascade with the weighted cascade or

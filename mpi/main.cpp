@@ -89,7 +89,7 @@ void add_input_options(CLI::App& app, Options& options) {
     app.add_flag("--timings", options.timings,
                  "Print the wall time of each step on stderr ('catena: timing: STEP SECONDS s', "
                  "rank 0's) and each rank's peak memory and the bytes it sent to other ranks "
-                 "('catena: mpi: rank R: peak M MiB, sent B bytes')");
+                 "('catena: mpi: rank R: peak M MiB, sent B bytes (L loading)')");
 }
 
 // Wall seconds since `start`, the same on every rank (the slowest rank's).
@@ -101,19 +101,23 @@ void print_timing(const Comm& comm, const Options& options, const char* step, do
         fmt::print(stderr, "catena: timing: {} {:.3f} s\n", step, seconds);
 }
 
-// With --timings: every rank's peak memory and bytes sent, one line each, on rank 0's stderr.
+// The bytes this rank had sent when the graph was loaded.
+std::uint64_t sent_loading = 0;
+
+// With --timings: every rank's peak memory and bytes sent (in all, and while loading), one line
+// each, on rank 0's stderr.
 void print_rank_figures(const Comm& comm, const Options& options) {
     if (!options.timings) return;
     struct Figures {
         double peak_mib;
-        std::uint64_t sent;
+        std::uint64_t sent, sent_loading;
     };
     const std::vector<Figures> all =
-        gatherv(comm, std::vector<Figures>{{peak_mib(), bytes_sent()}});
+        gatherv(comm, std::vector<Figures>{{peak_mib(), bytes_sent(), sent_loading}});
     if (comm.rank != 0) return;
     for (std::size_t rank = 0; rank < all.size(); ++rank)
-        fmt::print(stderr, "catena: mpi: rank {}: peak {:.1f} MiB, sent {} bytes\n", rank,
-                   all[rank].peak_mib, all[rank].sent);
+        fmt::print(stderr, "catena: mpi: rank {}: peak {:.1f} MiB, sent {} bytes ({} loading)\n",
+                   rank, all[rank].peak_mib, all[rank].sent, all[rank].sent_loading);
 }
 
 EdgeListOptions edge_list_options(const Options& options) {
@@ -164,6 +168,7 @@ std::string describe(const EdgeListOptions& options) {
 DistributedGraph load(const Comm& comm, const EdgeListOptions& edge_list, const Options& options) {
     const double start = MPI_Wtime();
     DistributedGraph graph = load_edge_list(comm, edge_list);
+    sent_loading = bytes_sent();
     print_timing(comm, options, "load", seconds_since(comm, start));
     maybe_die(comm);
     print_notes(comm, graph, options);
