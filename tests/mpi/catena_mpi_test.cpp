@@ -227,6 +227,16 @@ TEST_CASE("catena-mpi seeds: the same seeds and figures as catena seeds", "[mpi]
     CHECK(run.out.find("RR sets in") != std::string::npos);
 }
 
+TEST_CASE("catena-mpi seeds: fewer customers than ranks, no edges", "[mpi]") {
+    // At 4 ranks some own no customer; with self-loops only there is no edge at all.
+    ScratchDir scratch;
+    write_file(scratch / "one.csv", "source,target\na,b\n");
+    write_file(scratch / "loops.csv", "source,target\na,a\nb,b\nc,c\n");
+    check_seeds("--edges '" + (scratch / "one.csv").string() + "' -k 2");
+    check_seeds("--edges '" + (scratch / "loops.csv").string() + "' -k 2");
+    check_same("seeds --edges '" + (scratch / "one.csv").string() + "' -k 3", {4});
+}
+
 TEST_CASE("catena-mpi seeds: a generated world with 100k relationships", "[mpi]") {
     ScratchDir scratch;
     const RunResult generated = run_catena("generate --customers 20000 --seed 3 -q --out '" +
