@@ -61,6 +61,13 @@ std::vector<T> alltoallv_packed(const Comm& comm, const std::vector<T>& data,
                                 const std::vector<int>& counts,
                                 std::vector<int>* received_counts = nullptr);
 
+// The same into `in`, resized (its storage is reused from call to call), with 64-bit counts;
+// `received_counts` (if given) gets how many items came from each rank.
+template <typename T>
+void alltoallv_into(const Comm& comm, const std::vector<T>& data,
+                    const std::vector<std::uint64_t>& counts, std::vector<T>& in,
+                    std::vector<std::uint64_t>* received_counts = nullptr);
+
 // Gathers every rank's vector on `root` (rank order, concatenated); other ranks get nothing.
 template <typename T>
 std::vector<T> gatherv(const Comm& comm, const std::vector<T>& mine, int root = 0);
@@ -128,6 +135,27 @@ std::vector<T> alltoallv_packed(const Comm& comm, const std::vector<T>& data,
                 static_cast<int>(received[peer] / static_cast<std::int64_t>(sizeof(T)));
     }
     return out;
+}
+
+template <typename T>
+void alltoallv_into(const Comm& comm, const std::vector<T>& data,
+                    const std::vector<std::uint64_t>& counts, std::vector<T>& in,
+                    std::vector<std::uint64_t>* received_counts) {
+    static_assert(std::is_trivially_copyable_v<T>);
+    std::vector<std::int64_t> bytes(counts.size());
+    for (std::size_t peer = 0; peer < counts.size(); ++peer)
+        bytes[peer] = static_cast<std::int64_t>(counts[peer] * sizeof(T));
+    std::vector<std::int64_t> received;
+    detail::alltoallv_bytes(comm, reinterpret_cast<const char*>(data.data()), bytes, received,
+                            [&in](std::size_t size) {
+                                in.resize(size / sizeof(T));
+                                return reinterpret_cast<char*>(in.data());
+                            });
+    if (received_counts) {
+        received_counts->resize(received.size());
+        for (std::size_t peer = 0; peer < received.size(); ++peer)
+            (*received_counts)[peer] = static_cast<std::uint64_t>(received[peer]) / sizeof(T);
+    }
 }
 
 template <typename T>

@@ -5,12 +5,13 @@
 #include <cstring>
 #include <limits>
 #include <set>
-#include <unordered_map>
+#include <utility>
 
 #include <fmt/format.h>
 
 #include "catena/graph/errors.hpp"
 #include "catena/graph/graph_builder.hpp"
+#include "catena/graph/huge_pages.hpp"
 #include "catena/loaders/csv_reader.hpp"
 #include "catena/loaders/dataset_sink.hpp"
 #include "catena/loaders/load.hpp"
@@ -24,16 +25,17 @@ namespace {
 // Bad rows listed before catena stops (LoadOptions::max_errors).
 constexpr std::size_t kMaxErrors = 20;
 
-// One relationship row as this rank read it: ends as indices into its id dictionary.
-struct LocalRow {
-    std::uint32_t source, target;
-    double strength;
-    RelationshipTypeId type;
-    bool directed;
-};
+// Rows each rank sends per round of the edge exchange (at most two messages of 24 bytes a row,
+// so a round's buffers stay within a few MiB whatever the file's size).
+constexpr std::size_t kRoundRows = std::size_t{1} << 17;
+
+// The most a rank may read: its local ids and row positions are 32 bits, and a customer's
+// count of edge ends on one rank must fit 32 bits too.
+constexpr std::uint64_t kMaxLocalRows = std::uint64_t{1} << 31;
 
 // Receives the rows of this rank's records and applies GraphBuilder::add_relationship's checks,
-// in its order, so a bad row gets catena's message; keeps what the graph needs.
+// in its order, so a bad row gets catena's message; keeps what the graph needs, compactly: the
+// rows as columns (16 bytes a row) and the ids once each (StringColumn).
 class RowCollector final : public DatasetSink {
   public:
     explicit RowCollector(const EdgeListOptions& options)
@@ -49,52 +51,90 @@ class RowCollector final : public DatasetSink {
     void transaction(const TransactionRow&) override {
         throw InternalError("catena-mpi: an edge list has no transactions");
     }
+    // The reader's estimate of the rows to come: room for them (with a margin) so the columns
+    // do not grow by doubling (which holds the old and new copies at once).
+    void expect_relationships(std::size_t rows) override {
+        const std::size_t room = source.size() + rows + rows / 8 + 1024;
+        source.reserve(room);
+        target.reserve(room);
+        strength.reserve(room);
+        directed.reserve(room);
+    }
 
     void relationship(const RelationshipRow& row) override {
         const RelationshipTypeId type = check_relationship_row(row, types_, directed_);
-        const double strength = types_[type].strength * row.weight;
+        const double row_strength = types_[type].strength * row.weight;
+        if (valid_rows_ >= kMaxLocalRows)
+            throw UsageError(
+                "one rank's part of the file holds more than 2^31 relationships: run with more "
+                "ranks");
         const std::uint64_t seq = valid_rows_++;
-        const std::uint32_t source = resolve(row.source, seq * 2);
-        const std::uint32_t target = resolve(row.target, seq * 2 + 1);
+        const std::uint32_t from = resolve(row.source, seq * 2);
+        const std::uint32_t to = resolve(row.target, seq * 2 + 1);
         ++relationship_rows;
         if (rows_by_type.size() <= type) rows_by_type.resize(type + 1u, 0);
         ++rows_by_type[type];
-        if (source == target) {
+        if (from == to) {
             ++self_loops_dropped;
             return;
         }
-        const bool directed = row.directed.value_or(types_[type].directed);
-        ++(directed ? directed_rows : undirected_rows);
-        rows.push_back({source, target, strength, type, directed});
-        row_seq.push_back(seq);
+        const bool row_directed = row.directed.value_or(types_[type].directed);
+        ++(row_directed ? directed_rows : undirected_rows);
+        source.push_back(from);
+        target.push_back(to);
+        strength.push_back(row_strength);
+        directed.push_back(row_directed);
+        // The edge ends each id gets: an out-edge at the source and an in-edge at the target,
+        // and the reverse ones too for an undirected row.
+        ++out_ends[from];
+        ++in_ends[to];
+        if (!row_directed) {
+            ++out_ends[to];
+            ++in_ends[from];
+        }
     }
 
     std::uint64_t valid_rows() const { return valid_rows_; }
+    std::size_t rows() const { return source.size(); }
+    // The ids' lookup table, once every row is in.
+    void drop_index() { index_ = StringIndex(); }
 
-    std::vector<std::string> ids;          // dictionary: local id -> id
-    std::vector<std::uint64_t> first_key;  // local seq * 2 + (0 source, 1 target)
-    std::vector<LocalRow> rows;            // rows that are not self-loops
-    std::vector<std::uint64_t> row_seq;    // their local seq (over every valid row)
+    StringColumn ids;                              // local id -> id
+    std::vector<std::uint64_t> first_key;          // local seq * 2 + (0 source, 1 target)
+    std::vector<std::uint32_t> out_ends, in_ends;  // per local id
+    // The rows that are not self-loops, in file order: ends as local ids.
+    std::vector<std::uint32_t> source, target;
+    std::vector<double> strength;
+    std::vector<bool> directed;
     std::uint64_t relationship_rows = 0, directed_rows = 0, undirected_rows = 0,
                   self_loops_dropped = 0;
     std::vector<std::uint64_t> rows_by_type;
 
   private:
     std::uint32_t resolve(std::string_view id, std::uint64_t key) {
-        const auto [it, inserted] =
-            index_.try_emplace(std::string(id), static_cast<std::uint32_t>(ids.size()));
-        if (inserted) {
-            ids.emplace_back(id);
-            first_key.push_back(key);
-        }
-        return it->second;
+        const std::uint64_t hash = StringIndex::hash(id);
+        const std::uint32_t found = index_.find(ids, id, hash);
+        if (found != StringIndex::kNone) return found;
+        const auto local = static_cast<std::uint32_t>(ids.size());
+        ids.push_back(id);
+        index_.insert(ids, local, hash);
+        first_key.push_back(key);
+        out_ends.push_back(0);
+        in_ends.push_back(0);
+        return local;
     }
 
     RelationshipTypes types_;
     bool directed_;  // rows without a type are `influences` (--directed), else `knows`
-    std::unordered_map<std::string, std::uint32_t> index_;
+    StringIndex index_;
     std::uint64_t valid_rows_ = 0;
 };
+
+// Frees a vector's storage (clear() keeps it).
+template <typename T>
+void release(T& container) {
+    T().swap(container);
+}
 
 // What one rank found wrong in its records, in file order: bad rows (as catena's stop policy
 // lists them, "file:line: column: what"), then maybe an error that stopped its reading.
@@ -176,53 +216,301 @@ void agree_on_reading(const Comm& comm, const RankErrors& mine) {
     agree(comm, failure);
 }
 
-// An edge as sent to the owners of its ends.
+// An edge as sent to the owners of its ends: one message to each (one in all when a rank owns
+// both ends).
 struct EdgeMessage {
-    std::uint64_t seq;  // global position of its row among the valid rows (file order)
-    std::uint64_t source, target;
+    std::uint32_t source, target;  // the row's ends as written (global indices)
     double strength;
-    std::int32_t source_owner, target_owner;
-    std::uint8_t directed;
-    std::uint8_t padding[7];
+    // The row's position among the rows kept (file order) << kSeqShift | directed << 18 | the
+    // receiver owns the source << 17 | it owns the target << 16 | the owner of the end it does
+    // not own (its own rank when it owns both).
+    std::uint64_t meta;
 };
+static_assert(sizeof(EdgeMessage) == 24);
+constexpr int kSeqShift = 19;
+constexpr std::uint64_t kDirected = 1u << 18, kAtSource = 1u << 17, kAtTarget = 1u << 16;
 
-// One end's view of an edge, at an owned customer.
+// Calls each(slot, other, owner, undirected, written_target) for every out-edge a message makes
+// at this rank's customers: at the source (as written) its out-edge, and for an undirected row
+// the out-edge of its target too. (The in-edges are the out-edges turned round: transpose().)
+template <typename SlotOf, typename Each>
+void for_each_out_end(const EdgeMessage& message, std::uint16_t self, const SlotOf& slot_of,
+                      Each&& each) {
+    const bool undirected = (message.meta & kDirected) == 0;
+    const bool at_source = (message.meta & kAtSource) != 0;
+    const bool at_target = (message.meta & kAtTarget) != 0;
+    const auto far = static_cast<std::uint16_t>(message.meta & 0xFFFFu);
+    if (at_source)
+        each(slot_of(message.source), message.target, at_target ? self : far, undirected, false);
+    if (at_target && undirected)
+        each(slot_of(message.target), message.source, at_source ? self : far, true, true);
+}
+
+// Sends every kept row to the owners of the ends it gives an out-edge, in `rounds` rounds of at
+// most kRoundRows rows a rank (so no rank holds more than a round's messages), and hands each
+// message this rank receives to `receive`. Collective: every rank runs the same number of rounds.
+template <typename Receive>
+void exchange_edges(const Comm& comm, const RowCollector& rows,
+                    const std::vector<std::uint32_t>& local_index,
+                    const std::vector<std::uint16_t>& local_owner, std::uint64_t row_base,
+                    std::uint64_t rounds, Receive&& receive) {
+    const auto ranks = static_cast<std::size_t>(comm.size);
+    std::vector<EdgeMessage> outgoing, incoming;
+    std::vector<std::uint64_t> counts(ranks), next(ranks);
+    for (std::uint64_t round = 0; round < rounds; ++round) {
+        const std::size_t begin =
+            static_cast<std::size_t>(std::min<std::uint64_t>(rows.rows(), round * kRoundRows));
+        const std::size_t end = std::min(rows.rows(), begin + kRoundRows);
+        std::fill(counts.begin(), counts.end(), 0);
+        for (std::size_t row = begin; row < end; ++row) {
+            const std::uint16_t first = local_owner[rows.source[row]];
+            const std::uint16_t second = local_owner[rows.target[row]];
+            ++counts[first];
+            if (second != first && !rows.directed[row]) ++counts[second];
+        }
+        next[0] = 0;
+        for (std::size_t rank = 1; rank < ranks; ++rank)
+            next[rank] = next[rank - 1] + counts[rank - 1];
+        outgoing.resize(static_cast<std::size_t>(next.back() + counts.back()));
+        for (std::size_t row = begin; row < end; ++row) {
+            const std::uint32_t source = rows.source[row], target = rows.target[row];
+            const std::uint16_t first = local_owner[source], second = local_owner[target];
+            EdgeMessage message{
+                local_index[source], local_index[target], rows.strength[row],
+                (row_base + row) << kSeqShift | (rows.directed[row] ? kDirected : 0)};
+            if (first == second) {
+                message.meta |= kAtSource | kAtTarget | first;
+                outgoing[next[first]++] = message;
+                continue;
+            }
+            EdgeMessage to_source = message;
+            to_source.meta |= kAtSource | second;
+            outgoing[next[first]++] = to_source;
+            if (rows.directed[row]) continue;  // its target has no out-edge from it
+            message.meta |= kAtTarget | first;
+            outgoing[next[second]++] = message;
+        }
+        alltoallv_into(comm, outgoing, counts, incoming);
+        for (const EdgeMessage& message : incoming) receive(message);
+    }
+}
+
+// Sorts each owned customer's entries of a side by the other end (a side is filled in the order
+// messages arrive) and lists, as slot << 32 | other, the (customer, other end) pairs that more
+// than one row made: those merge (compact() below).
+void sort_side(EdgeSide& side, std::vector<std::uint64_t>& merging) {
+    std::vector<std::uint64_t> keys;
+    std::vector<std::uint32_t> others;
+    std::vector<std::uint16_t> owners;
+    std::vector<double> strengths;
+    const std::size_t owned = side.offsets.size() - 1;
+    for (std::size_t slot = 0; slot < owned; ++slot) {
+        const std::size_t begin = side.offsets[slot], end = side.offsets[slot + 1];
+        bool sorted = true;
+        for (std::size_t at = begin + 1; at < end && sorted; ++at)
+            sorted = side.other[at - 1] < side.other[at];
+        if (sorted) continue;
+        const std::size_t count = end - begin;
+        keys.resize(count);
+        for (std::size_t at = begin; at < end; ++at)
+            keys[at - begin] = std::uint64_t{side.other[at]} << 32 | (at - begin);
+        std::sort(keys.begin(), keys.end());
+        others.resize(count);
+        owners.resize(count);
+        strengths.resize(count);
+        for (std::size_t item = 0; item < count; ++item) {
+            const std::size_t from = begin + static_cast<std::size_t>(keys[item] & 0xFFFFFFFFu);
+            others[item] = side.other[from];
+            owners[item] = side.owner[from];
+            strengths[item] = side.strength[from];
+        }
+        std::copy(others.begin(), others.end(),
+                  side.other.begin() + static_cast<std::ptrdiff_t>(begin));
+        std::copy(owners.begin(), owners.end(),
+                  side.owner.begin() + static_cast<std::ptrdiff_t>(begin));
+        std::copy(strengths.begin(), strengths.end(),
+                  side.strength.begin() + static_cast<std::ptrdiff_t>(begin));
+        for (std::size_t at = begin + 1; at < end; ++at) {
+            if (side.other[at - 1] != side.other[at]) continue;
+            const std::uint64_t key = std::uint64_t{slot} << 32 | side.other[at];
+            if (merging.empty() || merging.back() != key) merging.push_back(key);
+        }
+    }
+}
+
+// One end's view of a row whose edge merges with another row's, at an owned customer.
 struct Entry {
-    std::uint64_t other;  // the other end
-    std::uint64_t seq;    // the row
+    std::uint64_t seq;  // the row
     double strength;
-    std::uint32_t slot;  // the owned customer
-    std::int32_t owner;  // the other end's owner
+    std::uint32_t slot;   // the owned customer
+    std::uint32_t other;  // the other end
+    std::uint16_t owner;  // the other end's
     std::uint8_t undirected;
     std::uint8_t written_target;  // the owned customer is the row's target as written
 };
 
-// Sorts entries by (slot, other, seq) and builds the merged side. `non_first` gets, per entry
-// in sorted order, whether it merged into an earlier row's edge.
-EdgeSide build_side(std::vector<Entry>& entries, std::size_t owned, std::vector<bool>& non_first) {
-    std::sort(entries.begin(), entries.end(), [](const Entry& a, const Entry& b) {
-        if (a.slot != b.slot) return a.slot < b.slot;
-        if (a.other != b.other) return a.other < b.other;
-        return a.seq < b.seq;
-    });
-    EdgeSide side;
-    side.offsets.assign(owned + 1, 0);
-    non_first.assign(entries.size(), false);
-    for (std::size_t position = 0; position < entries.size(); ++position) {
-        const Entry& entry = entries[position];
-        if (position > 0 && entries[position - 1].slot == entry.slot &&
-            entries[position - 1].other == entry.other) {
-            non_first[position] = true;
-            side.strength.back() += entry.strength;
-            continue;
+// A merging row's in-edge, for the owner of its customer: the out-edge `other` -> `node` at
+// the other end's owner turned round.
+struct InEnd {
+    std::uint64_t seq;
+    std::uint32_t node, other;
+    std::uint8_t undirected, written_target;
+};
+
+bool entry_order(const Entry& a, const Entry& b) {
+    if (a.slot != b.slot) return a.slot < b.slot;
+    if (a.other != b.other) return a.other < b.other;
+    return a.seq < b.seq;
+}
+
+// Merges a sorted side's runs of one other end into one edge whose strength is the sum of the
+// rows' strengths, added in file order: `rows` holds every row of each such run, in
+// entry_order.
+void compact(EdgeSide& side, const std::vector<Entry>& rows) {
+    const std::size_t owned = side.offsets.size() - 1;
+    std::size_t write = 0, next = 0, begin = 0;
+    for (std::size_t slot = 0; slot < owned; ++slot) {
+        const std::size_t end = side.offsets[slot + 1];
+        side.offsets[slot] = static_cast<std::uint32_t>(write);
+        for (std::size_t at = begin; at < end;) {
+            const std::uint32_t other = side.other[at];
+            std::size_t run = at + 1;
+            while (run < end && side.other[run] == other) ++run;
+            double strength = side.strength[at];
+            if (run - at > 1) {
+                while (next < rows.size() && (rows[next].slot < slot || (rows[next].slot == slot &&
+                                                                         rows[next].other < other)))
+                    ++next;
+                std::size_t added = 0;
+                for (; next < rows.size() && rows[next].slot == slot && rows[next].other == other;
+                     ++next, ++added)
+                    strength = added == 0 ? rows[next].strength : strength + rows[next].strength;
+                if (added != run - at)
+                    throw InternalError("catena-mpi: merged rows lost between ranks");
+            }
+            side.other[write] = other;
+            side.owner[write] = side.owner[at];
+            side.strength[write] = strength;
+            ++write;
+            at = run;
         }
-        side.other.push_back(entry.other);
-        side.owner.push_back(entry.owner);
-        side.strength.push_back(entry.strength);
-        ++side.offsets[entry.slot + 1];
+        begin = end;
     }
-    for (std::size_t slot = 0; slot < owned; ++slot) side.offsets[slot + 1] += side.offsets[slot];
-    return side;
+    side.offsets[owned] = static_cast<std::uint32_t>(write);
+    side.other.resize(write);
+    side.owner.resize(write);
+    side.strength.resize(write);
+    side.other.shrink_to_fit();
+    side.owner.shrink_to_fit();
+    side.strength.shrink_to_fit();
+}
+
+// The slot of an owned customer's global index.
+std::uint32_t slot_in(const std::vector<std::uint64_t>& owned, std::uint64_t index) {
+    return static_cast<std::uint32_t>(std::lower_bound(owned.begin(), owned.end(), index) -
+                                      owned.begin());
+}
+
+// Out-edges each rank sends per round of transpose() (16 bytes each).
+constexpr std::size_t kRoundEdges = std::size_t{1} << 18;
+
+// An out-edge other -> node turned round, for node's owner.
+struct Reversed {
+    std::uint32_t node, other;
+    double strength;
+};
+
+// Builds the in-edges from the out-edges (merged already): each out-edge goes to the owner of
+// its other end, in rounds of kRoundEdges a rank. On entry graph.in.offsets holds where each
+// owned customer's in-edges start, with room for as many as its rows gave it before merges;
+// the edges are then closed up and sorted by the other end.
+void transpose(const Comm& comm, DistributedGraph& graph) {
+    const auto ranks = static_cast<std::size_t>(comm.size);
+    const EdgeSide& out = graph.out;
+    EdgeSide& in = graph.in;
+    const std::size_t owned = graph.owned.size();
+    const std::vector<std::uint32_t> start = in.offsets;  // in.offsets move on as edges land
+    resize_huge(in.other, in.offsets[owned]);
+    resize_huge(in.owner, in.offsets[owned]);
+    resize_huge(in.strength, in.offsets[owned]);
+    const std::uint64_t rounds = max_of(
+        comm, static_cast<std::uint64_t>((out.other.size() + kRoundEdges - 1) / kRoundEdges));
+    std::vector<Reversed> outgoing, incoming;
+    std::vector<std::uint64_t> counts(ranks), next(ranks), received;
+    std::size_t slot = 0;  // the owned customer whose out-edges the round starts in
+    for (std::uint64_t round = 0; round < rounds; ++round) {
+        const std::size_t begin = static_cast<std::size_t>(
+            std::min<std::uint64_t>(out.other.size(), round * kRoundEdges));
+        const std::size_t end = std::min(out.other.size(), begin + kRoundEdges);
+        std::fill(counts.begin(), counts.end(), 0);
+        for (std::size_t edge = begin; edge < end; ++edge) ++counts[out.owner[edge]];
+        next[0] = 0;
+        for (std::size_t rank = 1; rank < ranks; ++rank)
+            next[rank] = next[rank - 1] + counts[rank - 1];
+        outgoing.resize(end - begin);
+        for (std::size_t edge = begin; edge < end; ++edge) {
+            while (out.offsets[slot + 1] <= edge) ++slot;
+            outgoing[next[out.owner[edge]]++] = {
+                out.other[edge], static_cast<std::uint32_t>(graph.owned[slot]), out.strength[edge]};
+        }
+        alltoallv_into(comm, outgoing, counts, incoming, &received);
+        std::size_t at = 0;
+        for (std::size_t from = 0; from < ranks; ++from)
+            for (std::uint64_t item = 0; item < received[from]; ++item, ++at) {
+                const Reversed& edge = incoming[at];
+                const std::uint32_t place = in.offsets[slot_in(graph.owned, edge.node)]++;
+                in.other[place] = edge.other;
+                in.owner[place] = static_cast<std::uint16_t>(from);
+                in.strength[place] = edge.strength;
+            }
+    }
+    // Close up the room merged rows did not take.
+    std::size_t write = 0;
+    for (std::size_t customer = 0; customer < owned; ++customer) {
+        const std::size_t from = start[customer], to = in.offsets[customer];
+        in.offsets[customer] = static_cast<std::uint32_t>(write);
+        if (write != from) {
+            std::copy(in.other.begin() + static_cast<std::ptrdiff_t>(from),
+                      in.other.begin() + static_cast<std::ptrdiff_t>(to),
+                      in.other.begin() + static_cast<std::ptrdiff_t>(write));
+            std::copy(in.owner.begin() + static_cast<std::ptrdiff_t>(from),
+                      in.owner.begin() + static_cast<std::ptrdiff_t>(to),
+                      in.owner.begin() + static_cast<std::ptrdiff_t>(write));
+            std::copy(in.strength.begin() + static_cast<std::ptrdiff_t>(from),
+                      in.strength.begin() + static_cast<std::ptrdiff_t>(to),
+                      in.strength.begin() + static_cast<std::ptrdiff_t>(write));
+        }
+        write += to - from;
+    }
+    in.offsets[owned] = static_cast<std::uint32_t>(write);
+    if (write < in.other.size()) {
+        in.other.resize(write);
+        in.owner.resize(write);
+        in.strength.resize(write);
+        in.other.shrink_to_fit();
+        in.owner.shrink_to_fit();
+        in.strength.shrink_to_fit();
+    }
+    std::vector<std::uint64_t> merging;
+    sort_side(in, merging);
+    if (!merging.empty()) throw InternalError("catena-mpi: an in-edge came twice");
+}
+
+// The fixed part of an id's message to its owner: first key, out-ends, in-ends, length.
+constexpr std::size_t kIdHeader = 8 + 4 + 4 + 4;
+
+template <typename T>
+void put(std::vector<char>& out, std::size_t& at, const T& value) {
+    std::memcpy(out.data() + at, &value, sizeof value);
+    at += sizeof value;
+}
+
+template <typename T>
+T take(const std::vector<char>& in, std::size_t& at) {
+    T value;
+    std::memcpy(&value, in.data() + at, sizeof value);
+    at += sizeof value;
+    return value;
 }
 
 }  // namespace
@@ -255,6 +543,9 @@ std::vector<std::string> DistributedGraph::ids_of(const std::vector<std::uint64_
 
 DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options) {
     const auto ranks = static_cast<std::size_t>(comm.size);
+    collective_step(comm, [&] {
+        if (comm.size > 65536) throw UsageError("catena-mpi runs on at most 65,536 ranks");
+    });
     CsvPartition partition = read_partition(comm, options.edges_file);
 
     // Parse this rank's records. Bad rows are collected (catena stops after the first 20, in
@@ -280,6 +571,7 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
         errors.stopped = failure.text;
         warnings = std::move(report.warnings);
     }
+    rows.drop_index();
     agree_on_reading(comm, errors);
 
     DistributedGraph graph;
@@ -288,160 +580,192 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
     graph.warnings = std::move(warnings);
 
     // Global positions of this rank's rows, and where every rank's rows begin.
-    const std::uint64_t row_base = exclusive_sum(comm, rows.valid_rows());
-    const std::vector<std::uint64_t> row_bases =
-        allgatherv(comm, std::vector<std::uint64_t>{row_base});
+    const std::uint64_t valid_base = exclusive_sum(comm, rows.valid_rows());
+    const std::vector<std::uint64_t> valid_bases =
+        allgatherv(comm, std::vector<std::uint64_t>{valid_base});
     const auto holder_of_key = [&](std::uint64_t key) {
         const std::uint64_t seq = key / 2;
-        return static_cast<std::size_t>(std::upper_bound(row_bases.begin(), row_bases.end(), seq) -
-                                        row_bases.begin() - 1);
+        return static_cast<std::size_t>(
+            std::upper_bound(valid_bases.begin(), valid_bases.end(), seq) - valid_bases.begin() -
+            1);
     };
 
-    // 1. Every id goes to its owner with where it first appears here.
-    std::vector<int> id_owner(rows.ids.size());
-    std::vector<std::vector<char>> id_messages(ranks);
-    for (std::size_t local = 0; local < rows.ids.size(); ++local) {
-        id_owner[local] = static_cast<int>(fnv1a(rows.ids[local]) % ranks);
-        std::vector<char>& out = id_messages[static_cast<std::size_t>(id_owner[local])];
-        const std::uint64_t key = row_base * 2 + rows.first_key[local];
-        const char* bytes = reinterpret_cast<const char*>(&key);
-        out.insert(out.end(), bytes, bytes + sizeof key);
-        pack_string(out, rows.ids[local]);
-    }
-    std::vector<int> id_counts_in;
-    std::vector<char> ids_in = alltoallv(comm, id_messages, &id_counts_in);
-    id_messages = {};
-
-    // The owner keeps each id once, with its earliest appearance in the file.
-    std::unordered_map<std::string, std::uint32_t> owned_slot;
-    std::vector<std::string> owned_ids;
-    std::vector<std::uint64_t> owned_key;
-    std::vector<std::uint32_t> received_slot;  // per id received, in the order received
-    std::vector<std::size_t> received_per_rank(ranks, 0);
+    // 1. Every id goes to its owner with where it first appears here and how many edge ends it
+    // has here.
+    const std::size_t local_ids = rows.ids.size();
+    std::vector<std::uint16_t> local_owner(local_ids);
+    std::vector<std::uint64_t> id_bytes_in;
+    std::vector<char> ids_in;
     {
+        std::vector<std::uint64_t> bytes(ranks, 0);
+        for (std::size_t local = 0; local < local_ids; ++local) {
+            const std::string_view id = rows.ids[local];
+            local_owner[local] = static_cast<std::uint16_t>(fnv1a(id) % ranks);
+            bytes[local_owner[local]] += kIdHeader + id.size();
+        }
+        std::vector<std::uint64_t> next(ranks, 0);
+        for (std::size_t rank = 1; rank < ranks; ++rank)
+            next[rank] = next[rank - 1] + bytes[rank - 1];
+        std::vector<char> packed(static_cast<std::size_t>(next.back() + bytes.back()));
+        for (std::size_t local = 0; local < local_ids; ++local) {
+            const std::string_view id = rows.ids[local];
+            auto at = static_cast<std::size_t>(next[local_owner[local]]);
+            put(packed, at, valid_base * 2 + rows.first_key[local]);
+            put(packed, at, rows.out_ends[local]);
+            put(packed, at, rows.in_ends[local]);
+            put(packed, at, static_cast<std::uint32_t>(id.size()));
+            std::memcpy(packed.data() + at, id.data(), id.size());
+            next[local_owner[local]] = at + id.size();
+        }
+        rows.ids = StringColumn();
+        release(rows.first_key);
+        release(rows.out_ends);
+        release(rows.in_ends);
+        alltoallv_into(comm, packed, bytes, ids_in, &id_bytes_in);
+    }
+
+    // The owner keeps each id once, with its earliest appearance in the file and its edge ends
+    // over every rank.
+    StringColumn owned_ids;  // by slot, in the order first received
+    std::vector<std::uint64_t> owned_key, owned_out, owned_in;
+    std::vector<std::uint32_t> received_slot;  // per id received, in the order received
+    std::vector<std::uint64_t> received_per_rank(ranks, 0);
+    {
+        StringIndex index;
         std::size_t at = 0;
         for (std::size_t from = 0; from < ranks; ++from) {
-            const std::size_t end = at + static_cast<std::size_t>(id_counts_in[from]);
+            const std::size_t end = at + static_cast<std::size_t>(id_bytes_in[from]);
             while (at < end) {
-                std::uint64_t key = 0;
-                std::memcpy(&key, ids_in.data() + at, sizeof key);
-                at += sizeof key;
-                std::string id = unpack_string(ids_in, at);
-                const auto [it, inserted] =
-                    owned_slot.try_emplace(id, static_cast<std::uint32_t>(owned_ids.size()));
-                if (inserted) {
-                    owned_ids.push_back(std::move(id));
+                const auto key = take<std::uint64_t>(ids_in, at);
+                const auto out_ends = take<std::uint32_t>(ids_in, at);
+                const auto in_ends = take<std::uint32_t>(ids_in, at);
+                const auto length = take<std::uint32_t>(ids_in, at);
+                const std::string_view id(ids_in.data() + at, length);
+                at += length;
+                const std::uint64_t hash = StringIndex::hash(id);
+                std::uint32_t slot = index.find(owned_ids, id, hash);
+                if (slot == StringIndex::kNone) {
+                    slot = static_cast<std::uint32_t>(owned_ids.size());
+                    owned_ids.push_back(id);
+                    index.insert(owned_ids, slot, hash);
                     owned_key.push_back(key);
+                    owned_out.push_back(0);
+                    owned_in.push_back(0);
                 } else {
-                    owned_key[it->second] = std::min(owned_key[it->second], key);
+                    owned_key[slot] = std::min(owned_key[slot], key);
                 }
-                received_slot.push_back(it->second);
+                owned_out[slot] += out_ends;
+                owned_in[slot] += in_ends;
+                received_slot.push_back(slot);
                 ++received_per_rank[from];
             }
         }
     }
-    ids_in = {};
-    owned_slot = {};
+    release(ids_in);
+    graph.num_nodes = sum(comm, owned_key.size());
+    collective_step(comm, [&] {
+        if (graph.num_nodes > std::numeric_limits<std::uint32_t>::max())
+            throw UsageError(fmt::format(
+                "{} customers: catena-mpi numbers customers in 32 bits, as catena does (at most "
+                "{})",
+                graph.num_nodes, std::numeric_limits<std::uint32_t>::max()));
+        std::uint64_t out_total = 0, in_total = 0;
+        for (std::size_t slot = 0; slot < owned_key.size(); ++slot) {
+            out_total += owned_out[slot];
+            in_total += owned_in[slot];
+        }
+        if (std::max(out_total, in_total) > std::numeric_limits<std::uint32_t>::max())
+            throw UsageError("one rank's customers have more than 2^32 edges: run with more ranks");
+    });
 
     // 2. Numbering: the rank that read a customer's first appearance ranks its customers by
     // position; a prefix sum over ranks makes the indices global (catena's NodeIds).
-    std::vector<std::vector<std::uint64_t>> key_messages(ranks);
-    std::vector<std::vector<std::uint32_t>> key_slots(ranks);
-    for (std::uint32_t slot = 0; slot < owned_key.size(); ++slot) {
-        const std::size_t holder = holder_of_key(owned_key[slot]);
-        key_messages[holder].push_back(owned_key[slot]);
-        key_slots[holder].push_back(slot);
-    }
-    std::vector<int> key_counts_in;
-    const std::vector<std::uint64_t> keys_in = alltoallv(comm, key_messages, &key_counts_in);
-    std::vector<std::uint64_t> order(keys_in.size());
-    for (std::size_t position = 0; position < order.size(); ++position) order[position] = position;
-    std::sort(order.begin(), order.end(),
-              [&](std::uint64_t a, std::uint64_t b) { return keys_in[a] < keys_in[b]; });
-    const std::uint64_t index_base = exclusive_sum(comm, keys_in.size());
-    std::vector<std::uint64_t> index_of_key(keys_in.size());
-    for (std::size_t position = 0; position < order.size(); ++position)
-        index_of_key[order[position]] = index_base + position;
-    std::vector<std::vector<std::uint64_t>> index_replies(ranks);
-    {
-        std::size_t at = 0;
-        for (std::size_t from = 0; from < ranks; ++from)
-            for (int item = 0; item < key_counts_in[from]; ++item)
-                index_replies[from].push_back(index_of_key[at++]);
-    }
-    const std::vector<std::uint64_t> indices_in = alltoallv(comm, index_replies);
     std::vector<std::uint64_t> owned_index(owned_key.size());
     {
+        std::vector<std::vector<std::uint64_t>> key_messages(ranks);
+        std::vector<std::vector<std::uint32_t>> key_slots(ranks);
+        for (std::uint32_t slot = 0; slot < owned_key.size(); ++slot) {
+            const std::size_t holder = holder_of_key(owned_key[slot]);
+            key_messages[holder].push_back(owned_key[slot]);
+            key_slots[holder].push_back(slot);
+        }
+        release(owned_key);
+        std::vector<int> key_counts_in;
+        std::vector<std::uint64_t> keys_in = alltoallv(comm, key_messages, &key_counts_in);
+        release(key_messages);
+        std::vector<std::uint32_t> order(keys_in.size());
+        for (std::size_t position = 0; position < order.size(); ++position)
+            order[position] = static_cast<std::uint32_t>(position);
+        std::sort(order.begin(), order.end(),
+                  [&](std::uint32_t a, std::uint32_t b) { return keys_in[a] < keys_in[b]; });
+        const std::uint64_t index_base = exclusive_sum(comm, keys_in.size());
+        // The replies take the place of the keys, in the order they came.
+        for (std::size_t position = 0; position < order.size(); ++position)
+            keys_in[order[position]] = index_base + position;
+        release(order);
+        std::vector<std::uint64_t> counts(key_counts_in.begin(), key_counts_in.end());
+        std::vector<std::uint64_t> indices_in;
+        alltoallv_into(comm, keys_in, counts, indices_in);
         std::size_t at = 0;
         for (std::size_t holder = 0; holder < ranks; ++holder)
             for (const std::uint32_t slot : key_slots[holder]) owned_index[slot] = indices_in[at++];
     }
-    graph.num_nodes = sum(comm, owned_key.size());
 
     // Tell each rank the indices of the ids it sent, in the order it sent them.
-    std::vector<std::vector<std::uint64_t>> id_replies(ranks);
+    std::vector<std::uint32_t> local_index(local_ids);
     {
-        std::size_t at = 0;
-        for (std::size_t from = 0; from < ranks; ++from)
-            for (std::size_t item = 0; item < received_per_rank[from]; ++item)
-                id_replies[from].push_back(owned_index[received_slot[at++]]);
-    }
-    const std::vector<std::uint64_t> id_indices_in = alltoallv(comm, id_replies);
-    std::vector<std::uint64_t> local_index(rows.ids.size());
-    {
-        std::vector<std::size_t> next(ranks, 0), start(ranks, 0);
-        std::vector<std::size_t> per_owner(ranks, 0);
-        for (const int owner : id_owner) ++per_owner[static_cast<std::size_t>(owner)];
-        for (std::size_t rank = 1; rank < ranks; ++rank)
-            start[rank] = start[rank - 1] + per_owner[rank - 1];
-        for (std::size_t local = 0; local < rows.ids.size(); ++local) {
-            const auto owner = static_cast<std::size_t>(id_owner[local]);
-            local_index[local] = id_indices_in[start[owner] + next[owner]++];
-        }
+        std::vector<std::uint32_t> replies(received_slot.size());
+        for (std::size_t at = 0; at < replies.size(); ++at)
+            replies[at] = static_cast<std::uint32_t>(owned_index[received_slot[at]]);
+        release(received_slot);
+        std::vector<std::uint32_t> indices_in;
+        alltoallv_into(comm, replies, received_per_rank, indices_in);
+        release(replies);
+        std::vector<std::size_t> next(ranks, 0);
+        for (std::size_t local = 0; local < local_ids; ++local) ++next[local_owner[local]];
+        std::size_t total = 0;
+        for (std::size_t& start : next) total += std::exchange(start, total);
+        for (std::size_t local = 0; local < local_ids; ++local)
+            local_index[local] = indices_in[next[local_owner[local]]++];
     }
 
-    // The owned customers by index.
+    // The owned customers by index, with their ids and where their edges go.
     {
         std::vector<std::uint32_t> by_index(owned_index.size());
         for (std::uint32_t slot = 0; slot < by_index.size(); ++slot) by_index[slot] = slot;
         std::sort(by_index.begin(), by_index.end(), [&](std::uint32_t a, std::uint32_t b) {
             return owned_index[a] < owned_index[b];
         });
-        graph.owned.reserve(by_index.size());
-        graph.owned_ids.reserve(by_index.size());
-        for (const std::uint32_t slot : by_index) {
-            graph.owned.push_back(owned_index[slot]);
-            graph.owned_ids.push_back(std::move(owned_ids[slot]));
+        const std::size_t owned = by_index.size();
+        graph.owned.resize(owned);
+        graph.out.offsets.assign(owned + 1, 0);
+        graph.in.offsets.assign(owned + 1, 0);
+        std::size_t id_bytes = 0;
+        for (std::size_t slot = 0; slot < owned; ++slot) id_bytes += owned_ids[slot].size();
+        graph.owned_ids.reserve(owned, id_bytes);
+        // Each offset starts at its customer's first entry: the fill below moves it on to the
+        // next customer's, and then the offsets are shifted back by one.
+        std::uint64_t out_at = 0, in_at = 0;
+        for (std::size_t slot = 0; slot < owned; ++slot) {
+            const std::uint32_t from = by_index[slot];
+            graph.owned[slot] = owned_index[from];
+            graph.owned_ids.push_back(owned_ids[from]);
+            graph.out.offsets[slot] = static_cast<std::uint32_t>(out_at);
+            graph.in.offsets[slot] = static_cast<std::uint32_t>(in_at);
+            out_at += owned_out[from];
+            in_at += owned_in[from];
         }
+        graph.out.offsets[owned] = static_cast<std::uint32_t>(out_at);
+        graph.in.offsets[owned] = static_cast<std::uint32_t>(in_at);
+        owned_ids = StringColumn();
+        release(owned_index);
+        release(owned_out);
+        release(owned_in);
+        resize_huge(graph.out.other, out_at);
+        resize_huge(graph.out.owner, out_at);
+        resize_huge(graph.out.strength, out_at);
     }
 
-    // 3. Every edge goes to the owners of its ends, with its row's position in the file
-    // (packed by destination in place: counted first, then written).
-    std::vector<int> edge_counts(ranks, 0);
-    for (const LocalRow& local : rows.rows) {
-        ++edge_counts[static_cast<std::size_t>(id_owner[local.source])];
-        if (id_owner[local.target] != id_owner[local.source])
-            ++edge_counts[static_cast<std::size_t>(id_owner[local.target])];
-    }
-    std::vector<std::size_t> edge_next(ranks, 0);
-    for (std::size_t rank = 1; rank < ranks; ++rank)
-        edge_next[rank] = edge_next[rank - 1] + static_cast<std::size_t>(edge_counts[rank - 1]);
-    std::vector<EdgeMessage> edge_messages(edge_next.back() +
-                                           static_cast<std::size_t>(edge_counts.back()));
-    for (std::size_t row = 0; row < rows.rows.size(); ++row) {
-        const LocalRow& local = rows.rows[row];
-        EdgeMessage message{};
-        message.seq = row_base + rows.row_seq[row];
-        message.source = local_index[local.source];
-        message.target = local_index[local.target];
-        message.strength = local.strength;
-        message.source_owner = id_owner[local.source];
-        message.target_owner = id_owner[local.target];
-        message.directed = local.directed ? 1 : 0;
-        edge_messages[edge_next[static_cast<std::size_t>(message.source_owner)]++] = message;
-        if (message.target_owner != message.source_owner)
-            edge_messages[edge_next[static_cast<std::size_t>(message.target_owner)]++] = message;
-    }
     graph.report.relationship_rows = sum(comm, rows.relationship_rows);
     graph.report.directed_rows = sum(comm, rows.directed_rows);
     graph.report.undirected_rows = sum(comm, rows.undirected_rows);
@@ -455,63 +779,92 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
         MPI_Allreduce(by_type.data(), graph.report.rows_by_type.data(),
                       static_cast<int>(by_type.size()), MPI_UINT64_T, MPI_SUM, comm.comm);
     }
-    rows = RowCollector(options);
-    local_index = {};
-    id_owner = {};
-    std::vector<EdgeMessage> edges_in = alltoallv_packed(comm, edge_messages, edge_counts);
-    edge_messages = {};
 
-    const auto slot_of = [&](std::uint64_t index) {
-        return static_cast<std::uint32_t>(
-            std::lower_bound(graph.owned.begin(), graph.owned.end(), index) - graph.owned.begin());
-    };
-    const auto owns = [&](int owner) { return owner == comm.rank; };
-    // One side's entries at a time (in-edges, then out-edges), so that only one side's are held
-    // beside the edges received.
-    const auto entries_of = [&](bool out_side) {
-        std::vector<Entry> entries;
-        for (const EdgeMessage& edge : edges_in) {
-            const std::uint8_t undirected = edge.directed ? 0 : 1;
-            // At the source (as written): its out-edge, and for an undirected row its in-edge.
-            if (owns(edge.source_owner) && (out_side || undirected))
-                entries.push_back({edge.target, edge.seq, edge.strength, slot_of(edge.source),
-                                   edge.target_owner, undirected, 0});
-            // At the target: its in-edge, and for an undirected row its out-edge.
-            if (owns(edge.target_owner) && (!out_side || undirected))
-                entries.push_back({edge.source, edge.seq, edge.strength, slot_of(edge.target),
-                                   edge.source_owner, undirected, 1});
-        }
-        return entries;
-    };
+    // 3. Every kept row goes to the owners of the ends it gives an out-edge, in rounds, and each
+    // out-edge lands in its place (sized above); then each customer's out-edges are sorted by
+    // the other end.
+    const std::uint64_t row_base = exclusive_sum(comm, rows.rows());
+    const std::uint64_t rounds = max_of(comm, (rows.rows() + kRoundRows - 1) / kRoundRows);
+    const std::uint64_t kept_rows = sum(comm, rows.rows());
+    collective_step(comm, [&] {
+        if (kept_rows >= std::uint64_t{1} << (64 - kSeqShift))
+            throw UsageError("more than 2^45 relationships: too many for catena-mpi");
+    });
+    const auto self = static_cast<std::uint16_t>(comm.rank);
+    const auto slot_of = [&](std::uint64_t index) { return slot_in(graph.owned, index); };
+    exchange_edges(
+        comm, rows, local_index, local_owner, row_base, rounds, [&](const EdgeMessage& message) {
+            for_each_out_end(
+                message, self, slot_of,
+                [&](std::uint32_t slot, std::uint32_t other, std::uint16_t owner, bool, bool) {
+                    const std::uint32_t at = graph.out.offsets[slot]++;
+                    graph.out.other[at] = other;
+                    graph.out.owner[at] = owner;
+                    graph.out.strength[at] = message.strength;
+                });
+        });
+    for (std::size_t slot = graph.out.offsets.size() - 1; slot-- > 0;)
+        graph.out.offsets[slot + 1] = graph.out.offsets[slot];
+    graph.out.offsets[0] = 0;
+    std::vector<std::uint64_t> merging;
+    sort_side(graph.out, merging);
 
-    // Merges, counted as catena counts them: a row once (by the owner of its target as written:
-    // it sees both of the row's edges there), edges absorbed into an earlier one, and the first
-    // five examples in (source, target) order.
+    // Rows of one directed pair merge. Where some do (rare), the rows are sent again and the
+    // owners keep the ends of those pairs only, with their rows' positions: the strengths are
+    // added in file order, and the merges counted as catena counts them: a row once (by the
+    // owner of its target as written: it sees both of the row's edges there), edges absorbed
+    // into an earlier one, and the first five examples in (source, target) order.
     std::uint64_t merged_edges = 0;
     std::set<std::uint64_t> merged_rows;
-    std::set<std::pair<std::uint32_t, std::uint64_t>> merged_in;  // (slot, row) of merged in-edges
-    {
-        std::vector<Entry> in_entries = entries_of(false);
-        std::vector<bool> in_merged;
-        graph.in = build_side(in_entries, graph.owned.size(), in_merged);
-        for (std::size_t position = 0; position < in_entries.size(); ++position) {
-            if (!in_merged[position]) continue;
-            merged_in.emplace(in_entries[position].slot, in_entries[position].seq);
-            if (in_entries[position].written_target) merged_rows.insert(in_entries[position].seq);
-        }
-    }
     struct Example {
         std::uint64_t source, target, seq;
     };
     std::vector<Example> examples;
-    {
-        std::vector<Entry> out_entries = entries_of(true);
-        edges_in = {};
-        std::vector<bool> out_merged;
-        graph.out = build_side(out_entries, graph.owned.size(), out_merged);
-        for (std::size_t position = 0; position < out_entries.size(); ++position) {
-            if (!out_merged[position]) continue;
-            const Entry& entry = out_entries[position];
+    if (any(comm, !merging.empty())) {
+        std::vector<Entry> out_rows;
+        exchange_edges(
+            comm, rows, local_index, local_owner, row_base, rounds,
+            [&](const EdgeMessage& message) {
+                for_each_out_end(
+                    message, self, slot_of,
+                    [&](std::uint32_t slot, std::uint32_t other, std::uint16_t owner,
+                        bool undirected, bool written_target) {
+                        if (!std::binary_search(merging.begin(), merging.end(),
+                                                std::uint64_t{slot} << 32 | other))
+                            return;
+                        out_rows.push_back({message.meta >> kSeqShift, message.strength, slot,
+                                            other, owner, static_cast<std::uint8_t>(undirected),
+                                            static_cast<std::uint8_t>(written_target)});
+                    });
+            });
+        std::sort(out_rows.begin(), out_rows.end(), entry_order);
+        // The same rows' in-edges, at the owners of their other ends: the owned customer is
+        // the row's target as written there exactly when it is not here.
+        std::vector<Entry> in_rows;
+        {
+            std::vector<std::vector<InEnd>> send(ranks);
+            for (const Entry& entry : out_rows)
+                send[entry.owner].push_back(
+                    {entry.seq, entry.other, static_cast<std::uint32_t>(graph.owned[entry.slot]),
+                     entry.undirected, static_cast<std::uint8_t>(!entry.written_target)});
+            for (const InEnd& end : alltoallv(comm, send))
+                in_rows.push_back({end.seq, 0.0, slot_of(end.node), end.other, 0, end.undirected,
+                                   end.written_target});
+        }
+        std::sort(in_rows.begin(), in_rows.end(), entry_order);
+        const auto non_first = [](const std::vector<Entry>& list, std::size_t at) {
+            return at > 0 && list[at - 1].slot == list[at].slot &&
+                   list[at - 1].other == list[at].other;
+        };
+        std::set<std::pair<std::uint32_t, std::uint64_t>> merged_in;  // (slot, row)
+        for (std::size_t at = 0; at < in_rows.size(); ++at) {
+            if (!non_first(in_rows, at)) continue;
+            merged_in.emplace(in_rows[at].slot, in_rows[at].seq);
+            if (in_rows[at].written_target) merged_rows.insert(in_rows[at].seq);
+        }
+        for (std::size_t at = 0; at < out_rows.size(); ++at) {
+            if (!non_first(out_rows, at)) continue;
+            const Entry& entry = out_rows[at];
             ++merged_edges;
             if (entry.written_target) merged_rows.insert(entry.seq);
             const std::uint64_t node = graph.owned[entry.slot];
@@ -521,7 +874,15 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
                 continue;
             if (examples.size() < 5) examples.push_back({node, entry.other, entry.seq});
         }
+        if (!out_rows.empty()) compact(graph.out, out_rows);
     }
+    release(merging);
+    rows = RowCollector(options);
+    release(local_index);
+    release(local_owner);
+    // 4. The in-edges: the out-edges turned round.
+    transpose(comm, graph);
+
     graph.report.merged_edges = sum(comm, merged_edges);
     graph.report.merged_rows = sum(comm, merged_rows.size());
     {

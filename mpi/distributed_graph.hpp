@@ -12,6 +12,13 @@
 //   file order (so the sums are bit-identical to catena's); strength = type strength x weight.
 // - Errors: the same messages, files and lines as `catena`, printed once; every rank stops with
 //   the same exit code (collective.hpp).
+// - Memory: a rank keeps 14 bytes per edge end it holds (a 32-bit index, a 16-bit owner and the
+//   strength) plus its customers' offsets and ids. Global indices are 32 bits, as catena's
+//   NodeId; each side's entries on one rank fit 32 bits too, and owners 16 bits (at most 65,536
+//   ranks): a load past these limits stops with a usage error that says which. While loading, a
+//   rank holds its rows (16 bytes each) beside its out-edges only: the in-edges are the
+//   out-edges turned round once the rows are freed, and edges travel in rounds of bounded size
+//   (distributed_graph.cpp).
 #pragma once
 
 #include <cstdint>
@@ -21,6 +28,7 @@
 
 #include "catena/graph/influence_graph.hpp"
 #include "catena/graph/relationship_types.hpp"
+#include "catena/graph/string_column.hpp"
 
 #include "collective.hpp"
 
@@ -34,10 +42,12 @@ struct EdgeListOptions {
 
 // One side (out or in) of the owned customers' edges, CSR style: owned customer `slot` has
 // entries [offsets[slot], offsets[slot + 1]), sorted by the other end's global index.
+// Read the entries with static_cast to the width you need: the types are as narrow as the
+// limits above allow.
 struct EdgeSide {
-    std::vector<std::uint64_t> offsets;  // size owned + 1
-    std::vector<std::uint64_t> other;    // the other end's global index
-    std::vector<int> owner;              // the rank that owns the other end
+    std::vector<std::uint32_t> offsets;  // size owned + 1
+    std::vector<std::uint32_t> other;    // the other end's global index
+    std::vector<std::uint16_t> owner;    // the rank that owns the other end
     std::vector<double> strength;        // the edge's strength (merged rows added)
 };
 
@@ -47,7 +57,7 @@ struct DistributedGraph {
     std::uint64_t num_edges = 0;  // influence edges in all
     // This rank's customers, by global index (ascending), with their ids.
     std::vector<std::uint64_t> owned;
-    std::vector<std::string> owned_ids;
+    StringColumn owned_ids;  // owned_ids[slot]: the id of owned[slot]
     EdgeSide out, in;
     // The build report, the same on every rank (merge_examples only on rank 0).
     BuildReport report;

@@ -79,7 +79,7 @@ class ToHolders {
         const std::uint64_t begin = layout.begin(graph.comm.rank);
         positions_.resize(indices.size());
         for (std::size_t item = 0; item < indices.size(); ++item)
-            positions_[item] = static_cast<std::size_t>(indices[item] - begin);
+            positions_[item] = static_cast<std::uint32_t>(indices[item] - begin);
     }
 
     // values: per owned customer; returns them laid out over the holder's range.
@@ -105,7 +105,7 @@ class ToHolders {
   private:
     const Comm* comm_;
     std::vector<int> send_counts_, send_offsets_, recv_counts_, recv_offsets_;
-    std::vector<std::size_t> positions_;
+    std::vector<std::uint32_t> positions_;  // a holder's range is at most num_nodes < 2^32
 };
 
 // Per-block sums over the holder's range, in index order, gathered on every rank; returns their
@@ -121,71 +121,134 @@ void block_totals(const Comm& comm, const std::vector<double>& partial, std::siz
 
 }  // namespace
 
-GhostExchange::GhostExchange(const DistributedGraph& graph, const std::vector<std::uint64_t>& other,
-                             const std::vector<int>& owner)
+GhostExchange::GhostExchange(const DistributedGraph& graph,
+                             std::initializer_list<const EdgeSide*> sides, Layout layout)
     : comm_(&graph.comm), owned_(graph.owned.size()) {
     const auto ranks = static_cast<std::size_t>(graph.comm.size);
-    // The distinct ghosts, by owner and then index.
-    std::vector<std::pair<int, std::uint64_t>> ghosts;
-    for (std::size_t edge = 0; edge < other.size(); ++edge)
-        if (owner[edge] != graph.comm.rank) ghosts.emplace_back(owner[edge], other[edge]);
-    std::sort(ghosts.begin(), ghosts.end());
-    ghosts.erase(std::unique(ghosts.begin(), ghosts.end()), ghosts.end());
-    ghosts_ = ghosts.size();
-    if (owned_ + ghosts_ > UINT32_MAX) throw UsageError("too many customers for one rank");
-    columns_.resize(other.size());
-    for (std::size_t edge = 0; edge < other.size(); ++edge) {
-        if (owner[edge] == graph.comm.rank) {
-            columns_[edge] = static_cast<std::uint32_t>(
-                std::lower_bound(graph.owned.begin(), graph.owned.end(), other[edge]) -
-                graph.owned.begin());
-        } else {
-            columns_[edge] = static_cast<std::uint32_t>(
-                owned_ + static_cast<std::size_t>(
-                             std::lower_bound(ghosts.begin(), ghosts.end(),
-                                              std::make_pair(owner[edge], other[edge])) -
-                             ghosts.begin()));
+    const auto self = static_cast<std::uint16_t>(graph.comm.rank);
+    // The ghosts, grouped by owner (in rank order), each owner's by index: the order their
+    // values arrive in. `requested`: how many from each owner.
+    std::vector<std::uint32_t> requests;
+    std::vector<std::uint64_t> requested(ranks, 0);
+    if (layout == Layout::by_index) {
+        // Each customer's owner where it is a ghost (2 bytes a customer, for now).
+        std::vector<std::uint16_t> owner_of(graph.num_nodes, self);
+        for (const EdgeSide* side : sides)
+            for (std::size_t entry = 0; entry < side->other.size(); ++entry)
+                if (side->owner[entry] != self) owner_of[side->other[entry]] = side->owner[entry];
+        for (const std::uint16_t owner : owner_of)
+            if (owner != self) ++requested[owner];
+        std::vector<std::uint64_t> next(ranks, 0);
+        for (std::size_t rank = 1; rank < ranks; ++rank)
+            next[rank] = next[rank - 1] + requested[rank - 1];
+        requests.resize(static_cast<std::size_t>(next.back() + requested.back()));
+        for (std::size_t node = 0; node < owner_of.size(); ++node)
+            if (owner_of[node] != self)
+                requests[next[owner_of[node]]++] = static_cast<std::uint32_t>(node);
+        ghosts_ = requests.size();
+    } else {
+        std::size_t entries = 0, remote = 0;
+        for (const EdgeSide* side : sides) {
+            entries += side->other.size();
+            for (const std::uint16_t owner : side->owner) remote += owner != self;
         }
+        // The distinct ghosts, by index (4 bytes an edge end while they are sorted).
+        std::vector<std::uint32_t> ghosts;
+        ghosts.reserve(remote);
+        for (const EdgeSide* side : sides)
+            for (std::size_t entry = 0; entry < side->other.size(); ++entry)
+                if (side->owner[entry] != self) ghosts.push_back(side->other[entry]);
+        std::sort(ghosts.begin(), ghosts.end());
+        ghosts.erase(std::unique(ghosts.begin(), ghosts.end()), ghosts.end());
+        std::vector<std::uint32_t>(ghosts.begin(), ghosts.end()).swap(ghosts);
+        ghosts_ = ghosts.size();
+        if (owned_ + ghosts_ > UINT32_MAX) throw UsageError("too many customers for one rank");
+        // Columns: an owned end's slot, and for now owned + a ghost's place in `ghosts`.
+        std::vector<std::uint16_t> ghost_owner(ghosts_);
+        columns_.resize(entries);
+        std::size_t column = 0;
+        for (const EdgeSide* side : sides)
+            for (std::size_t entry = 0; entry < side->other.size(); ++entry, ++column) {
+                const std::uint32_t other = side->other[entry];
+                if (side->owner[entry] == self) {
+                    columns_[column] = static_cast<std::uint32_t>(
+                        std::lower_bound(graph.owned.begin(), graph.owned.end(), other) -
+                        graph.owned.begin());
+                    continue;
+                }
+                const auto ghost = static_cast<std::size_t>(
+                    std::lower_bound(ghosts.begin(), ghosts.end(), other) - ghosts.begin());
+                ghost_owner[ghost] = side->owner[entry];
+                columns_[column] = static_cast<std::uint32_t>(owned_ + ghost);
+            }
+        for (const std::uint16_t owner : ghost_owner) ++requested[owner];
+        std::vector<std::uint64_t> next(ranks, 0);
+        for (std::size_t rank = 1; rank < ranks; ++rank)
+            next[rank] = next[rank - 1] + requested[rank - 1];
+        std::vector<std::uint32_t> place(ghosts_);
+        requests.resize(ghosts_);
+        for (std::size_t ghost = 0; ghost < ghosts_; ++ghost) {
+            place[ghost] = static_cast<std::uint32_t>(next[ghost_owner[ghost]]++);
+            requests[place[ghost]] = ghosts[ghost];
+        }
+        for (std::uint32_t& entry : columns_)
+            if (entry >= owned_) entry = static_cast<std::uint32_t>(owned_ + place[entry - owned_]);
     }
-    // Ask each owner once for the ghosts it owns; it answers with the same order every time.
-    std::vector<std::vector<std::uint64_t>> requests(ranks);
-    for (const auto& [ghost_owner, node] : ghosts)
-        requests[static_cast<std::size_t>(ghost_owner)].push_back(node);
     recv_counts_.assign(ranks, 0);
-    for (std::size_t rank = 0; rank < ranks; ++rank)
-        recv_counts_[rank] = checked(requests[rank].size());
-    std::vector<int> asked;
-    const std::vector<std::uint64_t> wanted = alltoallv(*comm_, requests, &asked);
-    send_counts_ = asked;
-    send_slots_.resize(wanted.size());
-    for (std::size_t item = 0; item < wanted.size(); ++item)
-        send_slots_[item] = static_cast<std::uint32_t>(
-            std::lower_bound(graph.owned.begin(), graph.owned.end(), wanted[item]) -
-            graph.owned.begin());
-    send_offsets_.assign(ranks, 0);
     recv_offsets_.assign(ranks, 0);
-    for (std::size_t rank = 1; rank < ranks; ++rank) {
-        send_offsets_[rank] = send_offsets_[rank - 1] + send_counts_[rank - 1];
-        recv_offsets_[rank] = recv_offsets_[rank - 1] + recv_counts_[rank - 1];
+    for (std::size_t rank = 0; rank < ranks; ++rank) {
+        recv_counts_[rank] = checked(static_cast<std::size_t>(requested[rank]));
+        if (rank > 0) recv_offsets_[rank] = recv_offsets_[rank - 1] + recv_counts_[rank - 1];
+    }
+    // Ask each owner once for the ghosts it owns; it answers in the same order every time.
+    std::vector<std::uint64_t> asked;
+    alltoallv_into(*comm_, requests, requested, send_, &asked);
+    if (layout == Layout::by_index)
+        ghost_nodes_ = std::move(requests);
+    else
+        for (std::uint32_t& item : send_)
+            item = static_cast<std::uint32_t>(
+                std::lower_bound(graph.owned.begin(), graph.owned.end(), item) -
+                graph.owned.begin());
+    send_counts_.assign(ranks, 0);
+    send_offsets_.assign(ranks, 0);
+    for (std::size_t rank = 0; rank < ranks; ++rank) {
+        send_counts_[rank] = checked(static_cast<std::size_t>(asked[rank]));
+        if (rank > 0) send_offsets_[rank] = send_offsets_[rank - 1] + send_counts_[rank - 1];
     }
 }
 
 template <typename T>
-void GhostExchange::exchange(std::vector<T>& values) const {
-    std::vector<T> outgoing(send_slots_.size());
-    for (std::size_t item = 0; item < send_slots_.size(); ++item)
-        outgoing[item] = values[send_slots_[item]];
-    values.resize(owned_ + ghosts_);
+void GhostExchange::transfer(const std::vector<T>& outgoing, T* incoming) const {
     T dummy{};
     count_sent(send_counts_, sizeof(T), comm_->rank);
     MPI_Alltoallv(outgoing.empty() ? &dummy : outgoing.data(), send_counts_.data(),
-                  send_offsets_.data(), mpi_type<T>(),
-                  ghosts_ == 0 ? &dummy : values.data() + owned_, recv_counts_.data(),
-                  recv_offsets_.data(), mpi_type<T>(), comm_->comm);
+                  send_offsets_.data(), mpi_type<T>(), ghosts_ == 0 ? &dummy : incoming,
+                  recv_counts_.data(), recv_offsets_.data(), mpi_type<T>(), comm_->comm);
+}
+
+template <typename T>
+void GhostExchange::exchange(std::vector<T>& values) const {
+    std::vector<T> outgoing(send_.size());
+    for (std::size_t item = 0; item < send_.size(); ++item) outgoing[item] = values[send_[item]];
+    values.resize(owned_ + ghosts_);
+    transfer(outgoing, values.data() + owned_);
+}
+
+template <typename T>
+void GhostExchange::exchange_by_index(std::vector<T>& values) const {
+    std::vector<T> outgoing(send_.size());
+    for (std::size_t item = 0; item < send_.size(); ++item) outgoing[item] = values[send_[item]];
+    std::vector<T> incoming(ghosts_);
+    transfer(outgoing, incoming.data());
+    for (std::size_t ghost = 0; ghost < ghosts_; ++ghost)
+        values[ghost_nodes_[ghost]] = incoming[ghost];
 }
 
 template void GhostExchange::exchange<double>(std::vector<double>&) const;
 template void GhostExchange::exchange<std::uint64_t>(std::vector<std::uint64_t>&) const;
+template void GhostExchange::exchange_by_index<double>(std::vector<double>&) const;
+template void GhostExchange::exchange_by_index<std::uint64_t>(std::vector<std::uint64_t>&) const;
 
 DistributedPageRankResult distributed_pagerank(const DistributedGraph& graph,
                                                const PageRankParams& params) {
@@ -216,8 +279,14 @@ DistributedPageRankResult distributed_pagerank(const DistributedGraph& graph,
             total += weighted ? split.strength[edge] : 1.0;
         leaving[slot] = total;
     }
-    const GhostExchange ghosts(graph, pull.other, pull.owner);
+    // The shares of the other ends: by global index when an array of every customer's is
+    // smaller than a column per pulled edge (GhostExchange), else by column.
+    const bool by_index = n <= pull.other.size() / 2 + owned;
+    const GhostExchange ghosts(
+        graph, {&pull},
+        by_index ? GhostExchange::Layout::by_index : GhostExchange::Layout::columns);
     const std::vector<std::uint32_t>& columns = ghosts.columns();
+    std::vector<double> share_by_index(by_index ? n : 0);
 
     const BlockLayout layout(n, comm.size);
     const ToHolders to_holders(graph, layout);
@@ -259,18 +328,31 @@ DistributedPageRankResult distributed_pagerank(const DistributedGraph& graph,
         const double jump = d * dangling_mass + (1.0 - d);
         for (std::size_t slot = 0; slot < owned; ++slot)
             share[slot] = leaving[slot] > 0.0 ? rank[slot] / leaving[slot] : 0.0;
-        ghosts.exchange(share);
-        for (std::size_t slot = 0; slot < owned; ++slot) {
-            double sum = 0.0;
-            for (std::uint64_t step = pull.offsets[slot]; step < pull.offsets[slot + 1]; ++step) {
-                if (weighted)
-                    sum += share[columns[step]] * pull.strength[step];
-                else
-                    sum += share[columns[step]];
+        // Each customer's sum over its pulled edges, in their order, with the other end's share
+        // read where `values` holds it.
+        const auto pull_sums = [&](const std::vector<double>& values, const auto& where) {
+            for (std::size_t slot = 0; slot < owned; ++slot) {
+                double sum = 0.0;
+                for (std::uint64_t step = pull.offsets[slot]; step < pull.offsets[slot + 1];
+                     ++step) {
+                    if (weighted)
+                        sum += values[where(step)] * pull.strength[step];
+                    else
+                        sum += values[where(step)];
+                }
+                next[slot] = d * sum + jump * teleport;
             }
-            next[slot] = d * sum + jump * teleport;
+        };
+        if (by_index) {
+            for (std::size_t slot = 0; slot < owned; ++slot)
+                share_by_index[graph.owned[slot]] = share[slot];
+            ghosts.exchange_by_index(share_by_index);
+            pull_sums(share_by_index, [&](std::uint64_t step) { return pull.other[step]; });
+        } else {
+            ghosts.exchange(share);
+            pull_sums(share, [&](std::uint64_t step) { return columns[step]; });
+            share.resize(owned);
         }
-        share.resize(owned);
         // Renormalise away rounding drift, then measure the change (catena's block sums).
         to_holders.place(to_holders.send(next), next_held);
         for_blocks(1, [&](std::uint64_t from, std::uint64_t to, double* sums) {

@@ -16,6 +16,7 @@
 #pragma once
 
 #include <cstdint>
+#include <initializer_list>
 #include <vector>
 
 #include "catena/algorithms/pagerank.hpp"
@@ -37,24 +38,43 @@ DistributedPageRankResult distributed_pagerank(const DistributedGraph& graph,
 
 // One pass of a fixed exchange pattern: each rank sends values of some owned customers to the
 // ranks that need them, and receives values of its ghosts. Set up once from the ghost lists.
+//
+// Two layouts of the values, with the same exchange:
+// - columns: values = [owned values..., ghost values...], and columns()[k] says where the value
+//   of the k-th entry's other end sits: 4 bytes an entry;
+// - by_index: values has an element per customer of the graph (num_nodes), at its global
+//   index, so an entry's other end is read at `other` itself, without columns. The callers take
+//   it when num_nodes <= entries / 2 + owned, where it is the smaller (8 bytes a customer
+//   against 4 bytes an entry and 8 an owned customer); it needs no sort to set up either.
 class GhostExchange {
   public:
-    // `owner` and `other`: the other ends of the edges considered (one entry per edge).
-    // Afterwards column(edge) is where the value of the edge's other end sits in the array
-    // values = [owned values..., ghost values...].
-    GhostExchange(const DistributedGraph& graph, const std::vector<std::uint64_t>& other,
-                  const std::vector<int>& owner);
+    enum class Layout { columns, by_index };
+    // The edges considered: every entry of these sides, side after side.
+    GhostExchange(const DistributedGraph& graph, std::initializer_list<const EdgeSide*> sides,
+                  Layout layout = Layout::columns);
+    // columns layout: column of the k-th entry of all the sides together.
     const std::vector<std::uint32_t>& columns() const { return columns_; }
     std::size_t ghosts() const { return ghosts_; }
-    // values[0, owned) must hold the owned values; fills values[owned, owned + ghosts).
+    // columns layout: values[0, owned) must hold the owned values; fills values[owned, owned +
+    // ghosts).
     template <typename T>
     void exchange(std::vector<T>& values) const;
+    // by_index layout: values (num_nodes of them) must hold the owned customers' values at their
+    // indices; fills the ghosts' at theirs.
+    template <typename T>
+    void exchange_by_index(std::vector<T>& values) const;
 
   private:
+    template <typename T>
+    void transfer(const std::vector<T>& outgoing, T* incoming) const;
+
     const Comm* comm_;
     std::size_t owned_ = 0, ghosts_ = 0;
-    std::vector<std::uint32_t> columns_;
-    std::vector<std::uint32_t> send_slots_;  // owned slots to send, grouped by destination
+    std::vector<std::uint32_t> columns_;  // columns layout
+    // Owned customers to send, grouped by destination: slots (columns layout) or global
+    // indices (by_index layout).
+    std::vector<std::uint32_t> send_;
+    std::vector<std::uint32_t> ghost_nodes_;  // by_index layout: each ghost's index, as received
     std::vector<int> send_counts_, send_offsets_, recv_counts_, recv_offsets_;
 };
 

@@ -59,32 +59,57 @@ std::map<std::uint64_t, std::uint64_t> gathered_histogram(const Comm& comm, cons
 void components(const DistributedGraph& graph, std::uint64_t& count, std::uint64_t& largest) {
     const Comm& comm = graph.comm;
     const std::size_t owned = graph.owned.size();
-    std::vector<std::uint64_t> other = graph.out.other;
-    other.insert(other.end(), graph.in.other.begin(), graph.in.other.end());
-    std::vector<int> owner = graph.out.owner;
-    owner.insert(owner.end(), graph.in.owner.begin(), graph.in.owner.end());
-    const GhostExchange ghosts(graph, other, owner);
-    const std::vector<std::uint32_t>& columns = ghosts.columns();
-    const std::uint64_t in_base = graph.out.other.size();
-    std::vector<std::uint64_t> labels(graph.owned.begin(), graph.owned.end());
-    for (;;) {
-        ghosts.exchange(labels);
+    // The labels of the other ends: by global index when an array of every customer's is
+    // smaller than a column per edge (GhostExchange), else by column.
+    const bool by_index =
+        graph.num_nodes <= (graph.out.other.size() + graph.in.other.size()) / 2 + owned;
+    const GhostExchange ghosts(
+        graph, {&graph.out, &graph.in},
+        by_index ? GhostExchange::Layout::by_index : GhostExchange::Layout::columns);
+    // One sweep: each owned customer (its label at `own`) takes the smallest label among its
+    // neighbours' (at `out_at(edge)` and `in_at(edge)` in `values`).
+    const auto sweep = [&](std::vector<std::uint64_t>& values, const auto& own, const auto& out_at,
+                           const auto& in_at) {
         bool changed = false;
         for (std::size_t slot = 0; slot < owned; ++slot) {
-            std::uint64_t label = labels[slot];
+            std::uint64_t label = values[own(slot)];
             for (std::uint64_t edge = graph.out.offsets[slot]; edge < graph.out.offsets[slot + 1];
                  ++edge)
-                label = std::min(label, labels[columns[edge]]);
+                label = std::min(label, values[out_at(edge)]);
             for (std::uint64_t edge = graph.in.offsets[slot]; edge < graph.in.offsets[slot + 1];
                  ++edge)
-                label = std::min(label, labels[columns[in_base + edge]]);
-            if (label < labels[slot]) {
-                labels[slot] = label;
+                label = std::min(label, values[in_at(edge)]);
+            if (label < values[own(slot)]) {
+                values[own(slot)] = label;
                 changed = true;
             }
         }
-        labels.resize(owned);
-        if (!any(comm, changed)) break;
+        return changed;
+    };
+    std::vector<std::uint64_t> labels(graph.owned.begin(), graph.owned.end());
+    if (by_index) {
+        std::vector<std::uint64_t> all(graph.num_nodes);
+        for (const std::uint64_t node : graph.owned) all[node] = node;
+        const auto own = [&](std::size_t slot) { return graph.owned[slot]; };
+        const auto out_at = [&](std::uint64_t edge) { return graph.out.other[edge]; };
+        const auto in_at = [&](std::uint64_t edge) { return graph.in.other[edge]; };
+        for (;;) {
+            ghosts.exchange_by_index(all);
+            if (!any(comm, sweep(all, own, out_at, in_at))) break;
+        }
+        for (std::size_t slot = 0; slot < owned; ++slot) labels[slot] = all[graph.owned[slot]];
+    } else {
+        const std::vector<std::uint32_t>& columns = ghosts.columns();
+        const std::uint64_t in_base = graph.out.other.size();
+        const auto own = [](std::size_t slot) { return slot; };
+        const auto out_at = [&](std::uint64_t edge) { return columns[edge]; };
+        const auto in_at = [&](std::uint64_t edge) { return columns[in_base + edge]; };
+        for (;;) {
+            ghosts.exchange(labels);
+            const bool changed = sweep(labels, own, out_at, in_at);
+            labels.resize(owned);
+            if (!any(comm, changed)) break;
+        }
     }
     std::uint64_t roots = 0;
     std::unordered_map<std::uint64_t, std::uint64_t> sizes;

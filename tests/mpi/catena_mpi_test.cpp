@@ -307,6 +307,23 @@ TEST_CASE("catena-mpi: a bad row in any rank's range is catena's error, every ra
     check_same("stats --edges '" + (scratch / "several.csv").string() + "'");
 }
 
+TEST_CASE("catena-mpi: rows of one pair merged across ranks, at 3 ranks too", "[mpi]") {
+    // 3,000 rows over few ids (2,278 of them merge into an earlier row's edge), mixed types,
+    // directions, weights and self-loops: the merged strengths, counts and examples are catena's
+    // whichever ranks read the rows.
+    const std::string merged = "tests/data/mpi/merged.edges.csv";
+    for (const std::string command :
+         {"stats --format json --edges ", "stats --directed --edges ", "rank --format csv --edges ",
+          "rank --unweighted --direction authority --format csv --edges "})
+        check_same(command + merged, {1, 2, 3, 4});
+    check_seeds("--edges " + merged + " -k 5");
+    // Merged strengths that overflow, in the last rank's range: catena's error, from any rank.
+    ScratchDir scratch;
+    write_file(scratch / "overflow.csv",
+               read_file(source_dir() / kQuoted) + "Ana,Zoe,,1e308\nZoe,Ana,,1e308\n");
+    check_same("stats --edges '" + (scratch / "overflow.csv").string() + "'", {1, 3, 4});
+}
+
 TEST_CASE("catena-mpi: mpirun fails, without hanging, when a rank dies", "[mpi]") {
     for (const int ranks : {2, 4}) {
         INFO("ranks " << ranks);
