@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <limits>
 #include <new>
 
@@ -19,7 +21,7 @@ constexpr int kExitOther = 1, kExitUsage = 2, kExitInput = 3, kExitOutput = 4;
 
 int checked_int(std::int64_t value) {
     if (value > std::numeric_limits<int>::max())
-        throw UsageError("a message between two ranks would exceed 2 GiB: run with more ranks");
+        throw UsageError("a gathered result would exceed 2 GiB: run with more ranks");
     return static_cast<int>(value);
 }
 
@@ -158,6 +160,18 @@ double peak_mib() {
 
 namespace detail {
 
+// The most a rank sends, or receives, in one MPI_Alltoallv: MPI counts and displacements are
+// ints, so a larger exchange goes in rounds (CATENA_MPI_TEST_ROUND_BYTES lowers it, so that the
+// tests take the rounds on small graphs).
+std::int64_t round_bytes() {
+    static const std::int64_t bytes = [] {
+        const char* text = std::getenv("CATENA_MPI_TEST_ROUND_BYTES");
+        const long long given = text ? std::atoll(text) : 0;
+        return given > 0 ? static_cast<std::int64_t>(given) : std::int64_t{1} << 30;
+    }();
+    return bytes;
+}
+
 void alltoallv_bytes(const Comm& comm, const char* data,
                      const std::vector<std::int64_t>& byte_counts,
                      std::vector<std::int64_t>& received_bytes,
@@ -166,32 +180,65 @@ void alltoallv_bytes(const Comm& comm, const char* data,
     std::vector<std::int64_t> incoming(peers, 0);
     MPI_Alltoall(byte_counts.data(), 1, MPI_INT64_T, incoming.data(), 1, MPI_INT64_T, comm.comm);
     received_bytes = incoming;
-    std::int64_t sent_total = 0, received_total = 0;
+    // Where each peer's bytes start in `data` and in what is received.
+    std::vector<std::int64_t> send_start(peers + 1, 0), recv_start(peers + 1, 0);
     for (std::size_t peer = 0; peer < peers; ++peer) {
-        sent_total += byte_counts[peer];
-        received_total += incoming[peer];
+        send_start[peer + 1] = send_start[peer] + byte_counts[peer];
+        recv_start[peer + 1] = recv_start[peer] + incoming[peer];
     }
-    // Every rank learns whether any would overflow MPI's int counts, so all stop together.
-    if (any(comm, std::max(sent_total, received_total) > std::numeric_limits<int>::max()))
-        throw UsageError("a message between two ranks would exceed 2 GiB: run with more ranks");
-    std::vector<int> send_counts(peers), send_offsets(peers), recv_counts(peers),
-        recv_offsets(peers);
-    std::int64_t sent = 0, received = 0;
-    for (std::size_t peer = 0; peer < peers; ++peer) {
-        send_counts[peer] = checked_int(byte_counts[peer]);
-        send_offsets[peer] = checked_int(sent);
-        sent += byte_counts[peer];
-        recv_counts[peer] = checked_int(incoming[peer]);
-        recv_offsets[peer] = checked_int(received);
-        received += incoming[peer];
-    }
-    char* const out = receive(static_cast<std::size_t>(received));
-    count_sent(send_counts, 1, comm.rank);
+    char* const out = receive(static_cast<std::size_t>(recv_start[peers]));
+    std::vector<int> send_counts(peers), recv_counts(peers);
     // MPI may not accept a null buffer even for zero counts: give it a valid address.
     char dummy = 0;
-    MPI_Alltoallv(data ? data : &dummy, send_counts.data(), send_offsets.data(), MPI_BYTE,
-                  received == 0 || !out ? &dummy : out, recv_counts.data(), recv_offsets.data(),
-                  MPI_BYTE, comm.comm);
+    // Every rank takes as many rounds as the busiest needs. Round r carries bytes
+    // [size * r / rounds, size * (r + 1) / rounds) of each peer's share.
+    const std::int64_t busiest = static_cast<std::int64_t>(
+        max_of(comm, static_cast<std::uint64_t>(std::max(send_start[peers], recv_start[peers]))));
+    // (A round's share of a peer is at most one byte over its part of the limit: half of int's
+    // range leaves room for that.)
+    const std::int64_t limit =
+        std::min<std::int64_t>(round_bytes(), std::numeric_limits<int>::max() / 2);
+    const std::int64_t rounds = std::max<std::int64_t>(1, (busiest + limit - 1) / limit);
+    const auto piece = [rounds](std::int64_t size, std::int64_t round) {
+        return size / rounds * round + size % rounds * round / rounds;
+    };
+    std::vector<int> send_offsets(peers), recv_offsets(peers);
+    std::vector<char> send_buffer, recv_buffer;
+    for (std::int64_t round = 0; round < rounds; ++round) {
+        std::int64_t sent = 0, received = 0;
+        for (std::size_t peer = 0; peer < peers; ++peer) {
+            const std::int64_t send_from = piece(byte_counts[peer], round);
+            const std::int64_t recv_from = piece(incoming[peer], round);
+            send_counts[peer] = static_cast<int>(piece(byte_counts[peer], round + 1) - send_from);
+            recv_counts[peer] = static_cast<int>(piece(incoming[peer], round + 1) - recv_from);
+            send_offsets[peer] = static_cast<int>(sent);
+            recv_offsets[peer] = static_cast<int>(received);
+            sent += send_counts[peer];
+            received += recv_counts[peer];
+        }
+        count_sent(send_counts, 1, comm.rank);
+        if (rounds == 1) {  // straight from `data` into `out`
+            MPI_Alltoallv(data ? data : &dummy, send_counts.data(), send_offsets.data(), MPI_BYTE,
+                          received == 0 || !out ? &dummy : out, recv_counts.data(),
+                          recv_offsets.data(), MPI_BYTE, comm.comm);
+            return;
+        }
+        send_buffer.resize(static_cast<std::size_t>(sent));
+        for (std::size_t peer = 0; peer < peers; ++peer)
+            if (send_counts[peer] > 0)
+                std::memcpy(send_buffer.data() + send_offsets[peer],
+                            data + send_start[peer] + piece(byte_counts[peer], round),
+                            static_cast<std::size_t>(send_counts[peer]));
+        recv_buffer.resize(static_cast<std::size_t>(received));
+        MPI_Alltoallv(sent == 0 ? &dummy : send_buffer.data(), send_counts.data(),
+                      send_offsets.data(), MPI_BYTE, received == 0 ? &dummy : recv_buffer.data(),
+                      recv_counts.data(), recv_offsets.data(), MPI_BYTE, comm.comm);
+        for (std::size_t peer = 0; peer < peers; ++peer)
+            if (recv_counts[peer] > 0)
+                std::memcpy(out + recv_start[peer] + piece(incoming[peer], round),
+                            recv_buffer.data() + recv_offsets[peer],
+                            static_cast<std::size_t>(recv_counts[peer]));
+    }
 }
 
 std::vector<char> gatherv_bytes(const Comm& comm, const char* data, std::int64_t bytes, int root,

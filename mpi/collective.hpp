@@ -101,8 +101,8 @@ double peak_mib();
 // --- template definitions ---
 
 namespace detail {
-// Exchanges byte counts and bytes; counts and displacements in bytes fit int for each rank's
-// share (catena-mpi checks this and says so when they would not).
+// Exchanges byte counts and bytes, in rounds of at most 1 GiB sent or received per rank when
+// there are more (MPI's counts and displacements are ints).
 // `receive(bytes)` gives the buffer the bytes received go to (so they land in place, without
 // a copy).
 void alltoallv_bytes(const Comm& comm, const char* data,
