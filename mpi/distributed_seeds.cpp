@@ -275,12 +275,12 @@ class DistributedSampler {
             for (std::size_t at = 0; at < size; ++at) {
                 if (at + kAhead < size) {
                     const Visit ahead = frontier[at + kAhead];
-                    if (!records_.empty()) __builtin_prefetch(&records_[ahead.slot]);
-                    __builtin_prefetch(&graph_.owned[ahead.slot]);
+                    if (!records_.empty()) __builtin_prefetch(records_.data() + ahead.slot);
+                    __builtin_prefetch(graph_.owned.data() + ahead.slot);
                     visited_.prefetch(key_of(ahead));
                 }
                 if (at + kAhead / 2 < size && !records_.empty())
-                    __builtin_prefetch(&in_[records_[frontier[at + kAhead / 2].slot].first]);
+                    __builtin_prefetch(in_.data() + records_[frontier[at + kAhead / 2].slot].first);
                 const Visit visit = frontier[at];
                 if (!visited_.insert(key_of(visit))) continue;
                 joined_.push_back({visit.set, visit.slot});
