@@ -363,6 +363,16 @@ bool entry_order(const Entry& a, const Entry& b) {
     return a.seq < b.seq;
 }
 
+// Keeps a side's first `entries` entries, and only the storage they need.
+void truncate(EdgeSide& side, std::size_t entries) {
+    side.other.resize(entries);
+    side.owner.resize(entries);
+    side.strength.resize(entries);
+    side.other.shrink_to_fit();
+    side.owner.shrink_to_fit();
+    side.strength.shrink_to_fit();
+}
+
 // Merges a sorted side's runs of one other end into one edge whose strength is the sum of the
 // rows' strengths, added in file order: `rows` holds every row of each such run, in
 // entry_order.
@@ -397,12 +407,7 @@ void compact(EdgeSide& side, const std::vector<Entry>& rows) {
         begin = end;
     }
     side.offsets[owned] = static_cast<std::uint32_t>(write);
-    side.other.resize(write);
-    side.owner.resize(write);
-    side.strength.resize(write);
-    side.other.shrink_to_fit();
-    side.owner.shrink_to_fit();
-    side.strength.shrink_to_fit();
+    truncate(side, write);
 }
 
 // The slot of an owned customer's global index.
@@ -483,14 +488,7 @@ void transpose(const Comm& comm, DistributedGraph& graph) {
         write += to - from;
     }
     in.offsets[owned] = static_cast<std::uint32_t>(write);
-    if (write < in.other.size()) {
-        in.other.resize(write);
-        in.owner.resize(write);
-        in.strength.resize(write);
-        in.other.shrink_to_fit();
-        in.owner.shrink_to_fit();
-        in.strength.shrink_to_fit();
-    }
+    if (write < in.other.size()) truncate(in, write);
     std::vector<std::uint64_t> merging;
     sort_side(in, merging);
     if (!merging.empty()) throw InternalError("catena-mpi: an in-edge came twice");

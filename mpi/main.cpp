@@ -164,6 +164,23 @@ std::string describe(const EdgeListOptions& options) {
     return source.describe();
 }
 
+// A graph of the listed customers only (distinct ids), for catena's own rendering: the one at
+// position i of the list is node i.
+InfluenceGraph listed_graph(const std::vector<std::string>& ids, const RelationshipTypes& types) {
+    GraphBuilderOptions builder_options;
+    builder_options.types = types;
+    builder_options.implicit_nodes = true;
+    GraphBuilder builder(builder_options);
+    for (const std::string& id : ids) {
+        CustomerRow row;
+        row.id = id;
+        row.implicit = true;
+        if (builder.add_customer(row) + std::size_t{1} != builder.num_nodes())
+            throw InternalError("catena-mpi: a listed customer twice");
+    }
+    return builder.build();
+}
+
 // Loads the edge list on every rank (timed), then the test hook and catena's notes on rank 0.
 DistributedGraph load(const Comm& comm, const EdgeListOptions& edge_list, const Options& options) {
     const double start = MPI_Wtime();
@@ -258,25 +275,17 @@ int run_rank(const Comm& comm, Options& options, bool top_given) {
 
     collective_step(comm, [&] {
         if (comm.rank != 0) return;
-        // A graph of the listed customers only, in list order, for catena's own rendering.
-        GraphBuilderOptions builder_options;
-        builder_options.types = edge_list.types;
-        builder_options.implicit_nodes = true;
-        GraphBuilder builder(builder_options);
         RankResult rank_result;
         rank_result.options = rank_options;
-        for (std::size_t position = 0; position < listed.size(); ++position) {
-            CustomerRow row;
-            row.id = ids[position];
-            row.implicit = true;
-            const NodeId node = builder.add_customer(row);
-            rank_result.top.push_back({node, position + 1, listed[position].score});
-        }
+        for (std::size_t position = 0; position < listed.size(); ++position)
+            rank_result.top.push_back(
+                {static_cast<NodeId>(position), position + 1, listed[position].score});
         rank_result.iterations = result.iterations;
         rank_result.converged = result.converged;
         rank_result.last_change = result.last_change;
         rank_result.customers = graph.num_nodes;
-        const Dataset dataset{builder.build(), {}, {}, describe(edge_list), {}, {}};
+        const Dataset dataset{
+            listed_graph(ids, edge_list.types), {}, {}, describe(edge_list), {}, {}};
         write_stdout(render(dataset, rank_result, format));
     });
     print_rank_figures(comm, options);
@@ -336,19 +345,11 @@ int run_seeds(const Comm& comm, const Options& options) {
     const std::vector<std::string> ids = graph.ids_of(chosen);
     collective_step(comm, [&] {
         if (comm.rank != 0) return;
-        // A graph of the seeds only, in the order chosen, for catena's own rendering.
-        GraphBuilderOptions builder_options;
-        builder_options.types = edge_list.types;
-        builder_options.implicit_nodes = true;
-        GraphBuilder builder(builder_options);
-        for (std::size_t position = 0; position < ids.size(); ++position) {
-            CustomerRow row;
-            row.id = ids[position];
-            row.implicit = true;
-            report.result.seeds[position] = builder.add_customer(row);
-        }
+        for (std::size_t position = 0; position < ids.size(); ++position)
+            report.result.seeds[position] = static_cast<NodeId>(position);
         report.options = seeds;
-        const Dataset dataset{builder.build(), {}, {}, describe(edge_list), {}, {}};
+        const Dataset dataset{
+            listed_graph(ids, edge_list.types), {}, {}, describe(edge_list), {}, {}};
         write_stdout(render(dataset, report, format));
     });
     print_rank_figures(comm, options);
