@@ -329,8 +329,8 @@ TEST_CASE("catena-mpi: exchanges too big for one MPI call go in rounds", "[mpi]"
     // hook lowers that to 64 KiB, so loading, PageRank and the RR sets' frontiers all take many
     // rounds on email-Enron. The output must not change.
     const std::string enron = "--edges tests/data/datasets/email-Enron.edges.csv ";
-    for (const std::string command : {"stats --format json " + enron, "rank --format csv " + enron,
-                                      "seeds --format csv -k 10 " + enron}) {
+    for (const std::string& command : {"stats --format json " + enron, "rank --format csv " + enron,
+                                       "seeds --format csv -k 10 " + enron}) {
         const RunResult expected = run_catena(command);
         REQUIRE(expected.exit_code == 0);
         for (const int ranks : {2, 3}) {
