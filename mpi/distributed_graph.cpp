@@ -153,21 +153,6 @@ std::vector<char> pack(const RankErrors& errors) {
     return out;
 }
 
-// catena's BadRows::throw_errors message for a list of bad rows.
-std::string bad_rows_message(const std::vector<std::string>& errors, bool stopped_early) {
-    if (errors.size() == 1 && !stopped_early) return errors.front();
-    std::string message;
-    for (const std::string& error : errors) message += error + "\n";
-    if (stopped_early)
-        message += "stopped at " + std::to_string(errors.size()) + " bad rows (there may be more)";
-    else
-        message += std::to_string(errors.size()) + " bad rows";
-    message +=
-        "; nothing was loaded or stored. Fix them, or give --on-bad-row skip to leave bad rows out "
-        "(each is counted and written to a rejects file)";
-    return message;
-}
-
 // On rank 0: the failure catena would report for the ranks' errors taken in file order (rank
 // order), as its stop policy would meet them.
 Failure first_failure(const std::vector<RankErrors>& ranks) {

@@ -329,9 +329,8 @@ class DistributedSampler {
         const ReverseSampler::Node node = records_[slot];
         ReverseSampler::walk_kept(
             node, ReverseSampler::first_kept(node, member), member, [&](EdgeId entry) {
-                const InEdge edge = in_[entry];
-                if (node.inv_p_max >= 0.0f && !(member.uniform() < edge.ratio)) return;
-                send[in.owner[entry]].push_back({edge.source, visit.set});
+                if (node.inv_p_max >= 0.0f && !(member.uniform() < in_[entry].ratio)) return;
+                to_owner(entry);
             });
     }
 

@@ -16,6 +16,7 @@
 #include "catena/graph/errors.hpp"
 #include "catena/graph/graph_builder.hpp"
 #include "catena/loaders/load.hpp"
+#include "catena/reports/command.hpp"
 #include "catena/reports/output_format.hpp"
 #include "catena/reports/rank.hpp"
 #include "catena/reports/seeds.hpp"
@@ -299,15 +300,9 @@ int run_seeds(const Comm& comm, const Options& options) {
     collective_step(comm, [&] {
         format = output_format(options);
         seeds.params = options.seeds;
-        const std::optional<DiffusionModel> model = parse_diffusion_model(options.model);
-        if (!model) throw UsageError("--model must be ic or lt, not '" + options.model + "'");
-        seeds.params.model = *model;
+        seeds.params.model = model_option(options.model);
         seeds.probability = ProbabilityModel::parse(options.probability);
-        const std::optional<SeedObjective> objective = parse_seed_objective(options.objective);
-        if (!objective)
-            throw UsageError("--objective must be customers or value, not '" + options.objective +
-                             "'");
-        seeds.params.objective = *objective;
+        seeds.params.objective = objective_option(options.objective);
         if (seeds.params.model == DiffusionModel::independent_cascade &&
             (seeds.probability.kind == ProbabilityModel::Kind::column ||
              seeds.probability.kind == ProbabilityModel::Kind::learned))

@@ -1,6 +1,7 @@
 #include "bad_rows.hpp"
 
 #include "catena/graph/errors.hpp"
+#include "catena/loaders/load.hpp"
 
 namespace catena {
 
@@ -52,18 +53,22 @@ void BadRows::finish() const {
     if (!skipping() && !errors_.empty()) throw_errors(false);
 }
 
-void BadRows::throw_errors(bool stopped_early) const {
-    if (errors_.size() == 1 && !stopped_early) throw InputError(errors_.front());
+std::string bad_rows_message(const std::vector<std::string>& errors, bool stopped_early) {
+    if (errors.size() == 1 && !stopped_early) return errors.front();
     std::string message;
-    for (const std::string& error : errors_) message += error + "\n";
+    for (const std::string& error : errors) message += error + "\n";
     if (stopped_early)
-        message += "stopped at " + std::to_string(errors_.size()) + " bad rows (there may be more)";
+        message += "stopped at " + std::to_string(errors.size()) + " bad rows (there may be more)";
     else
-        message += std::to_string(errors_.size()) + " bad rows";
+        message += std::to_string(errors.size()) + " bad rows";
     message +=
         "; nothing was loaded or stored. Fix them, or give --on-bad-row skip to leave bad rows out "
         "(each is counted and written to a rejects file)";
-    throw InputError(message);
+    return message;
+}
+
+void BadRows::throw_errors(bool stopped_early) const {
+    throw InputError(bad_rows_message(errors_, stopped_early));
 }
 
 }  // namespace catena

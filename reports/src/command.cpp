@@ -205,10 +205,17 @@ void ModelTexts::bind(CLI::App& app, const std::string& model_help) {
         ->capture_default_str();
 }
 
-DiffusionModel ModelTexts::diffusion() const {
-    if (const auto parsed = parse_diffusion_model(model)) return *parsed;
-    throw UsageError("--model must be ic or lt, not '" + model + "'");
+DiffusionModel model_option(std::string_view text) {
+    if (const auto parsed = parse_diffusion_model(text)) return *parsed;
+    throw UsageError("--model must be ic or lt, not '" + std::string(text) + "'");
 }
+
+SeedObjective objective_option(std::string_view text) {
+    if (const auto parsed = parse_seed_objective(text)) return *parsed;
+    throw UsageError("--objective must be customers or value, not '" + std::string(text) + "'");
+}
+
+DiffusionModel ModelTexts::diffusion() const { return model_option(model); }
 
 void RfmWindowTexts::bind(CLI::App& app, ProfileParams& profile) {
     app.add_option("--as-of", as_of,

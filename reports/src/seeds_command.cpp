@@ -60,10 +60,7 @@ class SeedsAnalysis final : public Analysis {
     void prepare(const CommonOptions&) override {
         options_.columns = ListedColumns::parse(columns_);
         options_.params.model = model_.diffusion();
-        const std::optional<SeedObjective> objective = parse_seed_objective(objective_);
-        if (!objective)
-            throw UsageError("--objective must be customers or value, not '" + objective_ + "'");
-        options_.params.objective = *objective;
+        options_.params.objective = objective_option(objective_);
         options_.probability = model_.probabilities();
     }
 

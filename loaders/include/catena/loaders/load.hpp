@@ -43,6 +43,11 @@ struct InputSource {
 enum class BadRowPolicy { stop, skip };
 BadRowPolicy parse_bad_row_policy(std::string_view text);  // "stop" or "skip"; UsageError otherwise
 
+// The message of the input error that stops a load on bad rows (catena's stop policy): the
+// rows' lines ("file:line: column: what"), how many, and what to do. One row alone is its own
+// line. `stopped_early`: the load stopped at LoadOptions::max_errors, there may be more.
+std::string bad_rows_message(const std::vector<std::string>& errors, bool stopped_early);
+
 struct LoadOptions {
     RelationshipTypes types;  // built-ins plus any declared with --type
     bool directed = false;    // rows without a type are `influences` instead of `knows`

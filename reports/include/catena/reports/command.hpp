@@ -21,6 +21,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include "catena/algorithms/propagation.hpp"
+#include "catena/algorithms/seed_selection.hpp"
 #include "catena/graph/dataset.hpp"
 #include "catena/reports/job.hpp"
 #include "catena/reports/output_format.hpp"
@@ -82,6 +84,11 @@ void add_common_options(CLI::App& command, CommonOptions& options, bool with_db_
 // Throws the OutputError writing target.file would (no such folder, no permission), before a
 // long run rather than after it.
 void check_output(const OutputTarget& target);
+
+// The options --model (ic or lt) and --objective (customers or value), parsed as catena's
+// commands and catena-mpi read them; a UsageError naming the option for anything else.
+DiffusionModel model_option(std::string_view text);
+SeedObjective objective_option(std::string_view text);
 
 // Adds --format (table, csv, json or xlsx), -o/--output and --csv-bom, for a command that prints
 // a result.
