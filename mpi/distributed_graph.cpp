@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstring>
 #include <limits>
+#include <map>
 #include <set>
 #include <utility>
 
@@ -39,7 +40,10 @@ constexpr std::uint64_t kMaxLocalRows = std::uint64_t{1} << 31;
 class RowCollector final : public DatasetSink {
   public:
     explicit RowCollector(const EdgeListOptions& options)
-        : types_(options.types), directed_(options.directed) {}
+        : types_(options.types),
+          directed_(options.directed),
+          referral_type_(options.listed_customers ? options.types.find("referral")
+                                                  : std::nullopt) {}
 
     void begin_customers(const std::vector<std::string>&) override {}
     void customer(const CustomerRow&) override {
@@ -80,18 +84,22 @@ class RowCollector final : public DatasetSink {
         }
         const bool row_directed = row.directed.value_or(types_[type].directed);
         ++(row_directed ? directed_rows : undirected_rows);
-        source.push_back(from);
-        target.push_back(to);
-        strength.push_back(row_strength);
-        directed.push_back(row_directed);
-        // The edge ends each id gets: an out-edge at the source and an in-edge at the target,
-        // and the reverse ones too for an undirected row.
-        ++out_ends[from];
-        ++in_ends[to];
-        if (!row_directed) {
-            ++out_ends[to];
-            ++in_ends[from];
+        if (referral_type_ && type == *referral_type_) {
+            referral_ends.push_back(row.source);
+            referral_ends.push_back(row.target);
+            referral_directed.push_back(row_directed);
         }
+        add_row(from, to, row_strength, row_directed);
+    }
+
+    // A relationship the data set adds after the file's rows (a referral, a purchase on behalf of
+    // another): kept like a row but not counted as one.
+    void derived(std::string_view from_id, std::string_view to_id, double row_strength,
+                 bool row_directed) {
+        const std::uint64_t seq = valid_rows_++;
+        const std::uint32_t from = resolve(from_id, seq * 2);
+        const std::uint32_t to = resolve(to_id, seq * 2 + 1);
+        add_row(from, to, row_strength, row_directed);
     }
 
     std::uint64_t valid_rows() const { return valid_rows_; }
@@ -109,8 +117,27 @@ class RowCollector final : public DatasetSink {
     std::uint64_t relationship_rows = 0, directed_rows = 0, undirected_rows = 0,
                   self_loops_dropped = 0;
     std::vector<std::uint64_t> rows_by_type;
+    // Listed customers: the rows of the referral type (not self-loops), as (source, target)
+    // pairs, in file order, and whether each is directed.
+    StringColumn referral_ends;
+    std::vector<std::uint8_t> referral_directed;
 
   private:
+    void add_row(std::uint32_t from, std::uint32_t to, double row_strength, bool row_directed) {
+        source.push_back(from);
+        target.push_back(to);
+        strength.push_back(row_strength);
+        directed.push_back(row_directed);
+        // The edge ends each id gets: an out-edge at the source and an in-edge at the target,
+        // and the reverse ones too for an undirected row.
+        ++out_ends[from];
+        ++in_ends[to];
+        if (!row_directed) {
+            ++out_ends[to];
+            ++in_ends[from];
+        }
+    }
+
     std::uint32_t resolve(std::string_view id, std::uint64_t key) {
         const std::uint64_t hash = StringIndex::hash(id);
         const std::uint32_t found = index_.find(ids, id, hash);
@@ -126,6 +153,7 @@ class RowCollector final : public DatasetSink {
 
     RelationshipTypes types_;
     bool directed_;  // rows without a type are `influences` (--directed), else `knows`
+    std::optional<RelationshipTypeId> referral_type_;  // listed customers only
     StringIndex index_;
     std::uint64_t valid_rows_ = 0;
 };
@@ -496,6 +524,250 @@ T take(const std::vector<char>& in, std::size_t& at) {
     return value;
 }
 
+// Collective: reads this rank's byte range of the file into `sink`, and returns its bad rows
+// (catena's stop policy lists the first 20 in file order, over every rank) and any error that
+// stopped the reading; the reader's notes go to `warnings`.
+RankErrors read_records(const Comm& comm, const EdgeListOptions& options, DatasetSink& sink,
+                        std::vector<std::string>* warnings) {
+    CsvPartition partition = read_partition(comm, options.edges_file);
+    LoadOptions load;
+    load.types = options.types;
+    load.directed = options.directed;
+    load.on_bad_row = BadRowPolicy::skip;
+    ReadReport report;
+    const Failure failure = attempt(
+        [&] { read_relationships_table(std::move(*partition.reader), load, sink, report); });
+    RankErrors errors;
+    for (const SkippedRow& row : report.input.skipped) {
+        if (errors.bad_rows.size() >= kMaxErrors) break;
+        errors.bad_rows.push_back(
+            InputError(file_line(row.file, row.line), row.column, row.message).what());
+    }
+    errors.stopped_code = failure.code;
+    errors.stopped = failure.text;
+    if (warnings) *warnings = std::move(report.warnings);
+    return errors;
+}
+
+// --- Listed customers (a data folder) ------------------------------------------------------------
+
+// A relationship the referrals or the purchases on behalf add, as rank 0 hands it to the last
+// rank: its ends' ids, strength and direction.
+struct Derived {
+    std::string source, target;
+    double strength;
+    bool directed;
+};
+
+// On rank 0: the relationships catena's GraphBuilder adds for `data`'s referrals and purchases
+// on behalf of another customer, in the order it stages them (after every relationships row),
+// given the referral-type rows of relationships.csv (`referral_rows`: every rank's referral_ends
+// and referral_directed, in rank order, packed). Counts them into `report` as catena does.
+std::vector<Derived> derived_relationships(const Dataset& data, const RelationshipTypes& types,
+                                           const std::vector<char>& referral_rows,
+                                           BuildReport& report) {
+    const InfluenceGraph& graph = data.graph;
+    std::vector<Derived> rows;
+    const auto pair_key = [](NodeId a, NodeId b) { return std::uint64_t{a} << 32 | b; };
+    if (const std::optional<RelationshipTypeId> referral = types.find("referral")) {
+        // Pairs a referral-type row of relationships.csv relates (both ways when undirected).
+        std::vector<std::uint64_t> related;
+        for (std::size_t at = 0; at < referral_rows.size();) {
+            const std::string source = unpack_string(referral_rows, at);
+            const std::string target = unpack_string(referral_rows, at);
+            const bool directed = unpack_string(referral_rows, at) == "1";
+            const std::optional<NodeId> a = graph.find(source), b = graph.find(target);
+            if (!a || !b) continue;  // an unknown customer: a bad row, reported later
+            related.push_back(pair_key(*a, *b));
+            if (!directed) related.push_back(pair_key(*b, *a));
+        }
+        std::sort(related.begin(), related.end());
+        const RelationshipType& info = types[*referral];
+        std::set<std::uint64_t> added;
+        for (const Referral& referral : data.referrals) {
+            if (referral.referrer == referral.referred) continue;
+            const std::uint64_t pair = pair_key(referral.referrer, referral.referred);
+            if (added.contains(pair)) continue;  // a second referral adds nothing
+            if (std::binary_search(related.begin(), related.end(), pair)) {
+                ++report.referrals_already_related;
+                continue;
+            }
+            added.insert(pair);
+            rows.push_back({std::string(graph.external_id(referral.referrer)),
+                            std::string(graph.external_id(referral.referred)), info.strength,
+                            info.directed});
+            ++report.referral_edges;
+        }
+    }
+    std::vector<std::pair<NodeId, NodeId>> on_behalf;
+    for (const Transaction& row : data.transactions.rows)
+        if (row.on_behalf_of != kNoNode && row.on_behalf_of != row.customer)
+            on_behalf.emplace_back(std::min(row.customer, row.on_behalf_of),
+                                   std::max(row.customer, row.on_behalf_of));
+    if (!on_behalf.empty()) {
+        std::sort(on_behalf.begin(), on_behalf.end());
+        on_behalf.erase(std::unique(on_behalf.begin(), on_behalf.end()), on_behalf.end());
+        const RelationshipType& info = types[*types.find("on_behalf")];
+        for (const auto& [a, b] : on_behalf)
+            rows.push_back({std::string(graph.external_id(a)), std::string(graph.external_id(b)),
+                            info.strength, info.directed});
+        report.on_behalf_from_transactions = on_behalf.size();
+    }
+    return rows;
+}
+
+// Collective: the referral-type rows go to rank 0, which works out the derived relationships
+// and hands them to the last rank (its rows come last in the file); the last rank adds them to
+// `rows` after its own. The derived counts reach every rank's `report`.
+void add_derived_relationships(const Comm& comm, const EdgeListOptions& options,
+                               RowCollector& rows, BuildReport& report) {
+    std::vector<char> mine;
+    for (std::size_t row = 0; row < rows.referral_directed.size(); ++row) {
+        pack_string(mine, rows.referral_ends[2 * row]);
+        pack_string(mine, rows.referral_ends[2 * row + 1]);
+        pack_string(mine, rows.referral_directed[row] ? "1" : "0");
+    }
+    rows.referral_ends = StringColumn();
+    release(rows.referral_directed);
+    const std::vector<char> referral_rows = gatherv(comm, mine);
+    release(mine);
+    const auto ranks = static_cast<std::size_t>(comm.size);
+    std::vector<std::uint64_t> bytes(ranks, 0);
+    std::vector<char> packed;
+    std::uint64_t counts[3] = {0, 0, 0};
+    collective_step(comm, [&] {
+        if (comm.rank != 0) return;
+        if (options.customers == nullptr)
+            throw InternalError("catena-mpi: rank 0 has no customers for a data folder");
+        const std::vector<Derived> derived =
+            derived_relationships(*options.customers, options.types, referral_rows, report);
+        for (const Derived& row : derived) {
+            pack_string(packed, row.source);
+            pack_string(packed, row.target);
+            pack_string(packed, fmt::format("{:a}", row.strength));
+            pack_string(packed, row.directed ? "1" : "0");
+        }
+        bytes[ranks - 1] = packed.size();
+        counts[0] = report.referral_edges;
+        counts[1] = report.referrals_already_related;
+        counts[2] = report.on_behalf_from_transactions;
+    });
+    MPI_Bcast(counts, 3, MPI_UINT64_T, 0, comm.comm);
+    report.referral_edges = counts[0];
+    report.referrals_already_related = counts[1];
+    report.on_behalf_from_transactions = counts[2];
+    std::vector<char> received;
+    alltoallv_into(comm, packed, bytes, received);
+    for (std::size_t at = 0; at < received.size();) {
+        const std::string source = unpack_string(received, at);
+        const std::string target = unpack_string(received, at);
+        const double strength = std::strtod(unpack_string(received, at).c_str(), nullptr);
+        const bool directed = unpack_string(received, at) == "1";
+        rows.derived(source, target, strength, directed);
+    }
+}
+
+// Collective: rank 0 sends each listed customer's id to its owner, in customers.csv order; each
+// rank returns its customers' ids and global indices, ascending.
+void distribute_customers(const Comm& comm, const EdgeListOptions& options, StringColumn& ids,
+                          std::vector<std::uint64_t>& indices) {
+    const auto ranks = static_cast<std::size_t>(comm.size);
+    std::vector<std::uint64_t> bytes(ranks, 0);
+    std::vector<char> packed;
+    std::uint64_t n = 0;
+    if (comm.rank == 0) {
+        const InfluenceGraph& graph = options.customers->graph;
+        n = graph.num_nodes();
+        std::vector<std::uint16_t> owner(n);
+        for (NodeId node = 0; node < n; ++node) {
+            const std::string_view id = graph.external_id(node);
+            owner[node] = static_cast<std::uint16_t>(fnv1a(id) % ranks);
+            bytes[owner[node]] += 8 + 4 + id.size();
+        }
+        std::vector<std::uint64_t> next(ranks, 0);
+        for (std::size_t rank = 1; rank < ranks; ++rank)
+            next[rank] = next[rank - 1] + bytes[rank - 1];
+        packed.resize(static_cast<std::size_t>(next.back() + bytes.back()));
+        for (NodeId node = 0; node < n; ++node) {
+            const std::string_view id = graph.external_id(node);
+            auto at = static_cast<std::size_t>(next[owner[node]]);
+            put(packed, at, std::uint64_t{node});
+            put(packed, at, static_cast<std::uint32_t>(id.size()));
+            std::memcpy(packed.data() + at, id.data(), id.size());
+            next[owner[node]] = at + id.size();
+        }
+    }
+    std::vector<char> received;
+    alltoallv_into(comm, packed, bytes, received);
+    release(packed);
+    for (std::size_t at = 0; at < received.size();) {
+        indices.push_back(take<std::uint64_t>(received, at));
+        const auto length = take<std::uint32_t>(received, at);
+        ids.push_back(std::string_view(received.data() + at, length));
+        at += length;
+    }
+}
+
+// Reads this rank's records again (a failed load only) and lists the rows that name one of
+// `unknown` as catena does: "file:line: source|target: unknown customer 'X' (not in the
+// customers table)", with the other bad rows, in file order.
+class UnknownCustomers final : public DatasetSink {
+  public:
+    UnknownCustomers(const EdgeListOptions& options, const std::set<std::string>& unknown)
+        : types_(options.types), directed_(options.directed), unknown_(unknown) {}
+    void begin_customers(const std::vector<std::string>&) override {}
+    void customer(const CustomerRow&) override {}
+    void referral(const ReferralRow&) override {}
+    void transaction(const TransactionRow&) override {}
+    void relationship(const RelationshipRow& row) override {
+        check_relationship_row(row, types_, directed_);
+        if (unknown_.contains(std::string(row.source)))
+            throw RowError("source", unknown_customer_message(row.source));
+        if (unknown_.contains(std::string(row.target)))
+            throw RowError("target", unknown_customer_message(row.target));
+    }
+
+  private:
+    RelationshipTypes types_;
+    bool directed_;
+    const std::set<std::string>& unknown_;
+};
+
+// Collective: when some relationship names an id that is not a listed customer, every rank
+// reads its records again and the load stops with catena's list of bad rows. The first 20 bad
+// rows in file order name at most 40 ids, each first named no later than they are: the 40
+// unknown ids named first are all the second reading needs.
+void stop_on_unknown_customers(const Comm& comm, const EdgeListOptions& options,
+                               const std::map<std::string, std::uint64_t>& unknown) {
+    if (!any(comm, !unknown.empty())) return;
+    constexpr std::size_t kIds = 2 * kMaxErrors;
+    std::vector<std::pair<std::uint64_t, std::string>> first(unknown.size());
+    std::transform(unknown.begin(), unknown.end(), first.begin(),
+                   [](const auto& item) { return std::pair(item.second, item.first); });
+    std::sort(first.begin(), first.end());
+    if (first.size() > kIds) first.resize(kIds);
+    std::vector<char> mine;
+    for (const auto& [key, id] : first) {
+        pack_string(mine, std::to_string(key));
+        pack_string(mine, id);
+    }
+    const std::vector<char> all = allgatherv(comm, mine);
+    first.clear();
+    for (std::size_t at = 0; at < all.size();) {
+        const std::uint64_t key = std::stoull(unpack_string(all, at));
+        first.emplace_back(key, unpack_string(all, at));
+    }
+    std::sort(first.begin(), first.end());
+    if (first.size() > kIds) first.resize(kIds);
+    std::set<std::string> named;
+    for (const auto& item : first) named.insert(item.second);
+
+    UnknownCustomers sink(options, named);
+    const RankErrors errors = read_records(comm, options, sink, nullptr);
+    agree_on_reading(comm, errors);
+    collective_step(comm, [] { throw InternalError("catena-mpi: unknown customers not found"); });
+}
+
 }  // namespace
 
 std::uint64_t fnv1a(std::string_view id) {
@@ -529,31 +801,15 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
     collective_step(comm, [&] {
         if (comm.size > 65536) throw UsageError("catena-mpi runs on at most 65,536 ranks");
     });
-    CsvPartition partition = read_partition(comm, options.edges_file);
-
     // Parse this rank's records. Bad rows are collected (catena stops after the first 20, in
     // file order, across every rank) and agreed before anything else is exchanged.
     RowCollector rows(options);
-    RankErrors errors;
     std::vector<std::string> warnings;
-    {
-        LoadOptions load;
-        load.types = options.types;
-        load.directed = options.directed;
-        load.on_bad_row = BadRowPolicy::skip;
-        ReadReport report;
-        const Failure failure = attempt(
-            [&] { read_relationships_table(std::move(*partition.reader), load, rows, report); });
-        partition.reader.reset();
-        for (const SkippedRow& row : report.input.skipped) {
-            if (errors.bad_rows.size() >= kMaxErrors) break;
-            errors.bad_rows.push_back(
-                InputError(file_line(row.file, row.line), row.column, row.message).what());
-        }
-        errors.stopped_code = failure.code;
-        errors.stopped = failure.text;
-        warnings = std::move(report.warnings);
-    }
+    const RankErrors errors = read_records(comm, options, rows, &warnings);
+    // A data folder: the relationships its referrals and purchases on behalf add come after the
+    // file's rows, on the last rank.
+    BuildReport derived_report;
+    if (options.listed_customers) add_derived_relationships(comm, options, rows, derived_report);
     rows.drop_index();
     agree_on_reading(comm, errors);
 
@@ -608,13 +864,22 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
     }
 
     // The owner keeps each id once, with its earliest appearance in the file and its edge ends
-    // over every rank.
+    // over every rank. Listed customers are all there before (keyed by their index), and an id
+    // that is not among them is unknown (kept with its earliest appearance).
     StringColumn owned_ids;  // by slot, in the order first received
     std::vector<std::uint64_t> owned_key, owned_out, owned_in;
     std::vector<std::uint32_t> received_slot;  // per id received, in the order received
     std::vector<std::uint64_t> received_per_rank(ranks, 0);
+    std::map<std::string, std::uint64_t> unknown;  // id -> earliest appearance
     {
         StringIndex index;
+        if (options.listed_customers) {
+            distribute_customers(comm, options, owned_ids, owned_key);
+            for (std::uint32_t slot = 0; slot < owned_ids.size(); ++slot)
+                index.insert(owned_ids, slot, StringIndex::hash(owned_ids[slot]));
+            owned_out.assign(owned_key.size(), 0);
+            owned_in.assign(owned_key.size(), 0);
+        }
         std::size_t at = 0;
         for (std::size_t from = 0; from < ranks; ++from) {
             const std::size_t end = at + static_cast<std::size_t>(id_bytes_in[from]);
@@ -627,6 +892,13 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
                 at += length;
                 const std::uint64_t hash = StringIndex::hash(id);
                 std::uint32_t slot = index.find(owned_ids, id, hash);
+                if (slot == StringIndex::kNone && options.listed_customers) {
+                    const auto [it, added] = unknown.emplace(std::string(id), key);
+                    if (!added) it->second = std::min(it->second, key);
+                    received_slot.push_back(0);
+                    ++received_per_rank[from];
+                    continue;
+                }
                 if (slot == StringIndex::kNone) {
                     slot = static_cast<std::uint32_t>(owned_ids.size());
                     owned_ids.push_back(id);
@@ -634,7 +906,7 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
                     owned_key.push_back(key);
                     owned_out.push_back(0);
                     owned_in.push_back(0);
-                } else {
+                } else if (!options.listed_customers) {
                     owned_key[slot] = std::min(owned_key[slot], key);
                 }
                 owned_out[slot] += out_ends;
@@ -645,6 +917,7 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
         }
     }
     release(ids_in);
+    if (options.listed_customers) stop_on_unknown_customers(comm, options, unknown);
     graph.num_nodes = sum(comm, owned_key.size());
     collective_step(comm, [&] {
         if (graph.num_nodes > std::numeric_limits<std::uint32_t>::max())
@@ -664,7 +937,9 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
     // 2. Numbering: the rank that read a customer's first appearance ranks its customers by
     // position; a prefix sum over ranks makes the indices global (catena's NodeIds).
     std::vector<std::uint64_t> owned_index(owned_key.size());
-    {
+    if (options.listed_customers) {
+        owned_index = std::move(owned_key);  // the index of each in customers.csv
+    } else {
         std::vector<std::vector<std::uint64_t>> key_messages(ranks);
         std::vector<std::vector<std::uint32_t>> key_slots(ranks);
         for (std::uint32_t slot = 0; slot < owned_key.size(); ++slot) {
@@ -753,7 +1028,10 @@ DistributedGraph load_edge_list(const Comm& comm, const EdgeListOptions& options
     graph.report.directed_rows = sum(comm, rows.directed_rows);
     graph.report.undirected_rows = sum(comm, rows.undirected_rows);
     graph.report.self_loops_dropped = sum(comm, rows.self_loops_dropped);
-    graph.report.implicit_nodes = graph.num_nodes;
+    graph.report.implicit_nodes = options.listed_customers ? 0 : graph.num_nodes;
+    graph.report.referral_edges = derived_report.referral_edges;
+    graph.report.referrals_already_related = derived_report.referrals_already_related;
+    graph.report.on_behalf_from_transactions = derived_report.on_behalf_from_transactions;
     {
         std::vector<std::uint64_t> by_type(graph.types.size(), 0);
         for (std::size_t type = 0; type < rows.rows_by_type.size(); ++type)

@@ -26,6 +26,7 @@
 #include <string>
 #include <vector>
 
+#include "catena/graph/dataset.hpp"
 #include "catena/graph/influence_graph.hpp"
 #include "catena/graph/relationship_types.hpp"
 #include "catena/graph/string_column.hpp"
@@ -38,6 +39,16 @@ struct EdgeListOptions {
     std::filesystem::path edges_file;
     RelationshipTypes types;  // built-ins plus --type declarations
     bool directed = false;    // --directed: rows without a type are `influences`
+    // A data folder (--data): edges_file is its relationships.csv, and its customers are listed.
+    // They are numbered in the order of customers.csv (catena's NodeIds), a relationship naming
+    // another id is a bad row ("unknown customer"), and the referrals and the purchases on
+    // behalf of another customer add their relationships after the file's rows, by catena's
+    // rules (graph_builder.hpp): a referral unless a referral row already relates the pair, one
+    // on_behalf relationship per pair of customers.
+    bool listed_customers = false;
+    // Rank 0 only, with listed_customers: the customers, referrals and transactions, as catena
+    // loads them without relationships.csv (LoadOptions::skip_relationships).
+    const Dataset* customers = nullptr;
 };
 
 // One side (out or in) of the owned customers' edges, CSR style: owned customer `slot` has

@@ -131,6 +131,17 @@ std::uint32_t slot_of(const Owned& owned, std::uint64_t node, std::uint64_t num_
     return static_cast<std::uint32_t>(it - owned.begin());
 }
 
+// Roots in proportion to own value (network value): the running sum of own value by customer,
+// cut into blocks of consecutive indices, one a rank. Set i's root is the first customer whose
+// running sum exceeds uniform(i) * total (the last customer when none does), as catena's
+// network_value() draws it: the first block whose last sum exceeds it holds the root.
+struct ValueRoots {
+    double total = 0.0;
+    std::vector<std::uint64_t> begins;  // per rank, and the end: its block's first index
+    std::vector<double> last;           // per rank: its block's last running sum
+    std::vector<double> running;        // this rank's block
+};
+
 // Grows RR sets over the ranks. Per owned customer it keeps what reverse_sampler.hpp keeps per
 // node: its record (its in-edges, 1 / log(1 - p_max), 1 / p_max) and each in-edge's p / p_max,
 // computed by the same code from the same numbers in the same order, so the draws are the same.
@@ -188,8 +199,31 @@ class DistributedSampler {
                visited_.memory_bytes() + directory_.memory_bytes();
     }
 
+    // Roots in proportion to own value from now on (network value), instead of uniform ones.
+    void use_value_roots(const ValueRoots& roots) { value_roots_ = &roots; }
+
     // Collective: appends sets first .. first+count-1 to `out`, in order, a batch at a time.
     void draw(std::uint64_t first, std::uint64_t count, RankSets& out) {
+        draw_batches(first, count, [&](std::uint64_t batch) { group(batch, out); });
+    }
+
+    // Collective: draws sets first .. first+count-1 and adds, per owned customer, the sets it is
+    // in other than as their root to `counts`; returns the members this rank held, roots included.
+    std::uint64_t count_memberships(std::uint64_t first, std::uint64_t count,
+                                    std::vector<std::uint64_t>& counts) {
+        std::uint64_t members = 0;
+        draw_batches(first, count, [&](std::uint64_t) {
+            members += joined_.size();
+            for (std::size_t at = roots_joined_; at < joined_.size(); ++at)
+                ++counts[joined_[at].slot];
+        });
+        return members;
+    }
+
+  private:
+    // Draws the sets in batches; `done(batch size)` reads each batch's members (joined_).
+    template <typename Done>
+    void draw_batches(std::uint64_t first, std::uint64_t count, Done&& done) {
         for (std::uint64_t begin = 0; begin < count;) {
             std::uint64_t batch = kFirstBatch;
             if (sets_drawn_ > 0) {
@@ -201,14 +235,14 @@ class DistributedSampler {
                     static_cast<std::uint64_t>(members / std::max(mean, 1.0)), 256, kLargestBatch);
             }
             batch = std::min(batch, count - begin);
-            draw_batch(first + begin, batch, out);
+            draw_batch(first + begin, batch);
+            done(batch);
             begin += batch;
             sets_drawn_ += batch;
             members_drawn_ += sum(graph_.comm, joined_.size());
         }
     }
 
-  private:
     // Each in-edge's other end as a slot of its owner (what a Visit names): every rank asks the
     // owners about its in-edges' other ends and reads the answers back, kSourcesAtOnce entries a
     // round (the questions and answers held at once stay small).
@@ -244,27 +278,70 @@ class DistributedSampler {
         }
     }
 
-    void draw_batch(std::uint64_t first, std::uint64_t count, RankSets& out) {
-        const Comm& comm = graph_.comm;
+    // The roots of sets first .. first+count-1 as visits for their owners (in `send`), and
+    // every set's key in keys_.
+    void find_roots(std::uint64_t first, std::uint64_t count,
+                    std::vector<std::vector<Visit>>& send) {
         const auto n = graph_.num_nodes;
-        const auto ranks = static_cast<std::size_t>(comm.size);
-        // Every rank works out every set's root and key (a few draws each); the rank holding the
-        // root's directory entry sends it to its owner.
+        const auto ranks = static_cast<std::size_t>(graph_.comm.size);
+        const auto to_owner = [&](std::uint64_t root, std::uint64_t set) {
+            const OwnerDirectory::Entry entry = directory_.at(root);
+            send[entry.owner].push_back({entry.slot, static_cast<std::uint32_t>(set)});
+        };
+        // Every rank works out every set's root (uniform) or the block holding it (by value)
+        // and its key, a few draws each.
         keys_.resize(count);
-        std::vector<std::vector<Visit>> send(ranks);
+        if (value_roots_ == nullptr) {
+            // The rank holding the root's directory entry sends it to its owner.
+            for (std::uint64_t set = 0; set < count; ++set) {
+                RandomStream random = RandomStream::for_index(seed_, first + set);
+                const auto root =
+                    static_cast<std::uint64_t>(random.uniform() * static_cast<double>(n)) % n;
+                keys_[set] = ReverseSampler::set_key(random);
+                if (directory_.holds(root)) to_owner(root, set);
+            }
+            return;
+        }
+        // The rank whose block holds the root finds it there and sends it to the rank holding
+        // its directory entry, which sends it on to its owner.
+        const ValueRoots& roots = *value_roots_;
+        const int self = graph_.comm.rank;
+        std::vector<std::vector<std::uint64_t>> found(ranks);  // (root, set) pairs
         for (std::uint64_t set = 0; set < count; ++set) {
             RandomStream random = RandomStream::for_index(seed_, first + set);
-            const auto root =
-                static_cast<std::uint64_t>(random.uniform() * static_cast<double>(n)) % n;
+            const double target = random.uniform() * roots.total;
             keys_[set] = ReverseSampler::set_key(random);
-            if (directory_.holds(root)) {
-                const OwnerDirectory::Entry entry = directory_.at(root);
-                send[entry.owner].push_back({entry.slot, static_cast<std::uint32_t>(set)});
+            int block = -1;
+            for (std::size_t rank = 0; rank < ranks && block < 0; ++rank)
+                if (roots.begins[rank + 1] > roots.begins[rank] && roots.last[rank] > target)
+                    block = static_cast<int>(rank);
+            std::uint64_t root = n - 1;
+            if (block < 0) {
+                if (!directory_.holds(root)) continue;
+            } else {
+                if (block != self) continue;
+                root = roots.begins[static_cast<std::size_t>(self)] +
+                       static_cast<std::uint64_t>(
+                           std::upper_bound(roots.running.begin(), roots.running.end(), target) -
+                           roots.running.begin());
             }
+            const auto holder = static_cast<std::size_t>(root % ranks);
+            found[holder].push_back(root);
+            found[holder].push_back(set);
         }
+        const std::vector<std::uint64_t> pairs = alltoallv(graph_.comm, found);
+        for (std::size_t at = 0; at + 1 < pairs.size(); at += 2) to_owner(pairs[at], pairs[at + 1]);
+    }
+
+    void draw_batch(std::uint64_t first, std::uint64_t count) {
+        const Comm& comm = graph_.comm;
+        const auto ranks = static_cast<std::size_t>(comm.size);
+        std::vector<std::vector<Visit>> send(ranks);
+        find_roots(first, count, send);
         visited_.clear();
         joined_.clear();
-        for (;;) {
+        roots_joined_ = 0;
+        for (bool roots = true;; roots = false) {
             const std::vector<Visit> frontier = alltoallv(comm, send);
             for (auto& part : send) part.clear();
             if (sum(comm, frontier.size()) == 0) break;
@@ -286,8 +363,13 @@ class DistributedSampler {
                 joined_.push_back({visit.set, visit.slot});
                 expand(visit, send);
             }
+            // The first level is the sets' roots, and only those.
+            if (roots) roots_joined_ = joined_.size();
         }
-        // The batch's members, grouped by set (a counting sort, stable).
+    }
+
+    // Appends the batch's members (joined_) to `out`, grouped by set (a counting sort, stable).
+    void group(std::uint64_t count, RankSets& out) {
         std::vector<std::uint64_t> start(count + 1, 0);
         for (const Joined& member : joined_) ++start[member.set + 1];
         for (std::uint64_t set = 0; set < count; ++set) start[set + 1] += start[set];
@@ -354,6 +436,8 @@ class DistributedSampler {
     std::vector<std::uint64_t> keys_;                   // per set of the batch
     KeySet visited_;                                    // (set, slot) of the batch
     std::vector<Joined> joined_;                        // the batch's members here, as they joined
+    std::size_t roots_joined_ = 0;                      // joined_'s first ones: roots
+    const ValueRoots* value_roots_ = nullptr;           // roots by own value (network value)
     std::uint64_t sets_drawn_ = 0, members_drawn_ = 0;  // so far, over the ranks
 };
 
@@ -640,6 +724,66 @@ SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
     const auto n = static_cast<double>(graph.num_nodes);
     const opim::Schedule schedule = opim::make_schedule(params, n, n, n, params.k);
     return opim::run(backend, params, schedule, n);
+}
+
+NetworkValueResult distributed_network_value(const DistributedGraph& graph,
+                                             const NetworkValueParams& params,
+                                             const ProbabilityModel& probability,
+                                             const std::vector<double>& running) {
+    const Comm& comm = graph.comm;
+    const std::uint64_t n = graph.num_nodes;
+    const auto ranks = static_cast<std::size_t>(comm.size);
+    NetworkValueResult result;
+    double total = comm.rank == 0 && !running.empty() ? running.back() : 0.0;
+    MPI_Bcast(&total, 1, MPI_DOUBLE, 0, comm.comm);
+    if (comm.rank == 0) {
+        if (running.size() != n)
+            throw InternalError("catena-mpi value: one own value per customer expected");
+        result.network_value.assign(n, 0.0);
+        result.standard_error.assign(n, 0.0);
+        result.half_width.assign(n, 0.0);
+        result.delta = params.delta;
+        result.total_value = total;
+    }
+    if (n == 0 || !(total > 0.0)) return result;  // nothing to reach: every network value is 0
+
+    // Each rank's block of the running sums, and every block's last one.
+    ValueRoots roots;
+    roots.total = total;
+    roots.begins.resize(ranks + 1);
+    for (std::size_t rank = 0; rank <= ranks; ++rank) roots.begins[rank] = rank * n / ranks;
+    {
+        std::vector<std::uint64_t> counts(ranks, 0);
+        if (comm.rank == 0)
+            for (std::size_t rank = 0; rank < ranks; ++rank)
+                counts[rank] = roots.begins[rank + 1] - roots.begins[rank];
+        alltoallv_into(comm, running, counts, roots.running);
+        roots.last =
+            allgatherv(comm, std::vector<double>{roots.running.empty() ? 0.0 : roots.running.back()});
+    }
+
+    const std::uint64_t theta = params.rr_sets_for(static_cast<NodeId>(n));
+    const OwnerDirectory directory(graph);
+    DistributedSampler sampler(graph, directory, params.model, probability, params.seed);
+    sampler.use_value_roots(roots);
+    std::vector<std::uint64_t> counts(graph.owned_count(), 0);
+    const std::uint64_t members = sampler.count_memberships(0, theta, counts);
+    const std::uint64_t entries = sum(comm, members);
+
+    struct Count {
+        std::uint64_t node, count;
+    };
+    std::vector<Count> mine(counts.size());
+    for (std::size_t slot = 0; slot < counts.size(); ++slot)
+        mine[slot] = {graph.owned[slot], counts[slot]};
+    const std::vector<Count> all = gatherv(comm, mine);
+    if (comm.rank != 0) return result;
+    std::vector<std::uint64_t> by_node(n, 0);
+    for (const Count& item : all) by_node[item.node] = item.count;
+    result.rr_sets = theta;
+    result.rr_entries = entries;
+    network_estimates(by_node, total, theta, params.delta, result);
+    return result;
 }
 
 }  // namespace catena::mpi

@@ -18,6 +18,7 @@
 #include <cstdint>
 #include <vector>
 
+#include "catena/algorithms/customer_value.hpp"
 #include "catena/algorithms/propagation.hpp"
 #include "catena/algorithms/seed_selection.hpp"
 
@@ -56,5 +57,16 @@ class OwnerDirectory {
 SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
                                       const SeedSelectionParams& params,
                                       const ProbabilityModel& probability);
+
+// Collective: catena's network_value() (customer_value.hpp) over the ranks, with the same RR
+// sets, counts and estimates. Roots are drawn in proportion to own value from `running`, rank
+// 0's running sum of every customer's own value by index (running_own_value(); empty on the
+// other ranks): each rank holds one block of consecutive indices of it. `params` and
+// `probability` are the same on every rank (IC with the weighted cascade or a constant
+// probability, or LT). The result is rank 0's (the other ranks get an empty one).
+NetworkValueResult distributed_network_value(const DistributedGraph& graph,
+                                             const NetworkValueParams& params,
+                                             const ProbabilityModel& probability,
+                                             const std::vector<double>& running);
 
 }  // namespace catena::mpi

@@ -6,6 +6,9 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
+#include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -21,6 +24,7 @@
 #include "catena/reports/rank.hpp"
 #include "catena/reports/seeds.hpp"
 #include "catena/reports/stats.hpp"
+#include "catena/reports/value.hpp"
 
 #include "collective.hpp"
 #include "distributed_graph.hpp"
@@ -122,13 +126,21 @@ void print_rank_figures(const Comm& comm, const Options& options) {
 }
 
 EdgeListOptions edge_list_options(const Options& options) {
-    if (!options.data.empty() || !options.db.empty() || !options.nodes.empty())
+    if (!options.db.empty() || !options.nodes.empty())
         throw UsageError(
-            "catena-mpi reads --edges FILE only (for now); use catena for --data, --nodes and "
+            "catena-mpi reads --edges FILE or --data DIR (for now); use catena for --nodes and "
             "--db");
-    if (options.edges.empty()) throw UsageError("no input: give --edges FILE");
+    if (!options.edges.empty() && !options.data.empty())
+        throw UsageError("give one input: --edges FILE or --data DIR, not both");
+    if (options.edges.empty() && options.data.empty())
+        throw UsageError("no input: give --edges FILE or --data DIR");
     EdgeListOptions edge_list;
-    edge_list.edges_file = options.edges;
+    if (!options.data.empty()) {
+        edge_list.edges_file = std::filesystem::path(options.data) / "relationships.csv";
+        edge_list.listed_customers = true;
+    } else {
+        edge_list.edges_file = options.edges;
+    }
     for (const std::string& spec : options.type_specs) edge_list.types.declare(spec);
     edge_list.directed = options.directed;
     return edge_list;
@@ -160,6 +172,7 @@ void maybe_die(const Comm& comm) {
 }
 
 std::string describe(const EdgeListOptions& options) {
+    if (options.customers) return options.customers->source;
     InputSource source;
     source.edges_file = options.edges_file;
     return source.describe();
@@ -182,9 +195,38 @@ InfluenceGraph listed_graph(const std::vector<std::string>& ids, const Relations
     return builder.build();
 }
 
+// Rank 0's part of a data folder: its customers, referrals and transactions, read as catena
+// reads them (its relationships.csv is read by every rank, partitioned). Collective; rank 0
+// prints the reader's notes.
+Dataset load_customers(const Comm& comm, const Options& options,
+                       const EdgeListOptions& edge_list) {
+    Dataset customers;
+    collective_step(comm, [&] {
+        if (comm.rank != 0) return;
+        InputSource source;
+        source.data_dir = options.data;
+        LoadOptions load;
+        load.types = edge_list.types;
+        load.directed = edge_list.directed;
+        load.skip_relationships = true;
+        customers = load_dataset(source, load);
+        if (!options.quiet)
+            for (const std::string& warning : customers.warnings)
+                fmt::print(stderr, "catena: note: {}\n", warning);
+    });
+    return customers;
+}
+
 // Loads the edge list on every rank (timed), then the test hook and catena's notes on rank 0.
-DistributedGraph load(const Comm& comm, const EdgeListOptions& edge_list, const Options& options) {
+// With --data, rank 0 first reads the customers, referrals and transactions into `customers`
+// (load_customers()), and edge_list.customers points at them there.
+DistributedGraph load(const Comm& comm, EdgeListOptions& edge_list, const Options& options,
+                      Dataset& customers) {
     const double start = MPI_Wtime();
+    if (edge_list.listed_customers) {
+        customers = load_customers(comm, options, edge_list);
+        if (comm.rank == 0) edge_list.customers = &customers;
+    }
     DistributedGraph graph = load_edge_list(comm, edge_list);
     sent_loading = bytes_sent();
     print_timing(comm, options, "load", seconds_since(comm, start));
@@ -200,7 +242,8 @@ int run_stats(const Comm& comm, const Options& options) {
         edge_list = edge_list_options(options);
         format = output_format(options);
     });
-    const DistributedGraph graph = load(comm, edge_list, options);
+    Dataset customers;
+    const DistributedGraph graph = load(comm, edge_list, options, customers);
     const double summary_start = MPI_Wtime();
     const StatsSummary stats = distributed_summary(graph, describe(edge_list));
     print_timing(comm, options, "stats", seconds_since(comm, summary_start));
@@ -246,7 +289,8 @@ int run_rank(const Comm& comm, Options& options, bool top_given) {
         rank_options.pagerank = options.pagerank;
         rank_options.top = options.top;
     });
-    const DistributedGraph graph = load(comm, edge_list, options);
+    Dataset customers;
+    const DistributedGraph graph = load(comm, edge_list, options, customers);
     const double pagerank_start = MPI_Wtime();
     const DistributedPageRankResult result = distributed_pagerank(graph, options.pagerank);
     print_timing(comm, options, "pagerank", seconds_since(comm, pagerank_start));
@@ -311,7 +355,8 @@ int run_seeds(const Comm& comm, const Options& options) {
                              "constant:P)");
         edge_list = edge_list_options(options);
     });
-    const DistributedGraph graph = load(comm, edge_list, options);
+    Dataset customers;
+    const DistributedGraph graph = load(comm, edge_list, options, customers);
     // catena's checks, in select_seeds' order, on what an edge list carries: every customer may
     // be chosen, none has a cost or a value.
     collective_step(comm, [&] {
@@ -346,6 +391,150 @@ int run_seeds(const Comm& comm, const Options& options) {
         const Dataset dataset{
             listed_graph(ids, edge_list.types), {}, {}, describe(edge_list), {}, {}};
         write_stdout(render(dataset, report, format));
+    });
+    print_rank_figures(comm, options);
+    return 0;
+}
+
+// Every customer's id by index, on rank 0 (empty elsewhere): an edge list's customers, for
+// value's report (which lists customers by rank). Collective.
+std::vector<std::string> all_ids(const DistributedGraph& graph) {
+    std::vector<char> mine;
+    for (std::size_t slot = 0; slot < graph.owned_count(); ++slot) {
+        pack_string(mine, std::to_string(graph.owned[slot]));
+        pack_string(mine, graph.owned_ids[slot]);
+    }
+    const std::vector<char> gathered = gatherv(graph.comm, mine);
+    std::vector<std::string> ids(graph.comm.rank == 0 ? graph.num_nodes : 0);
+    for (std::size_t at = 0; at < gathered.size();) {
+        const std::size_t index = std::stoull(unpack_string(gathered, at));
+        ids[index] = unpack_string(gathered, at);
+    }
+    return ids;
+}
+
+// What rank 0 tells the other ranks when value reaches network value: whether to go on (0:
+// rank 0 stopped before it), and the parameters of the sampling.
+struct NetworkRequest {
+    std::int32_t go = 0, model = 0, kind = 0, weighted = 0;
+    double epsilon = 0.0, delta = 0.0, constant = 0.0;
+    std::uint64_t rr_sets = 0, seed = 0;
+};
+
+// Network value for catena's value report, computed over the ranks: rank 0's analysis calls
+// `compute()` from run_value() (through ValueOptions::network) with every customer's own value;
+// the other ranks wait in serve() and join in.
+struct DistributedNetworkValue {
+    const DistributedGraph* graph = nullptr;
+    bool requested = false;  // rank 0 has asked the other ranks to join
+
+    NetworkValueResult compute(std::span<const double> own, const ValueOptions& options) {
+        const ProbabilityModel& probability = options.probability;
+        const NetworkValueParams& params = options.params.network;
+        // catena's checks, in network_value()'s order.
+        if (params.model == DiffusionModel::independent_cascade &&
+            probability.kind == ProbabilityModel::Kind::constant && graph->num_edges > 0 &&
+            !(probability.constant >= 0.0 && probability.constant <= 1.0))
+            throw UsageError("value: edge probabilities must be in [0, 1]");
+        const std::vector<double> running = running_own_value(own);
+        NetworkRequest request;
+        request.go = 1;
+        request.model = static_cast<std::int32_t>(params.model);
+        request.kind = static_cast<std::int32_t>(probability.kind);
+        request.weighted = probability.weighted ? 1 : 0;
+        request.epsilon = params.epsilon;
+        request.delta = params.delta;
+        request.constant = probability.constant;
+        request.rr_sets = params.rr_sets;
+        request.seed = params.seed;
+        requested = true;
+        MPI_Bcast(&request, sizeof request, MPI_BYTE, 0, graph->comm.comm);
+        return distributed_network_value(*graph, params, probability, running);
+    }
+
+    // Rank 0, when its analysis stopped before asking: tells the others not to wait.
+    void release() {
+        if (requested) return;
+        NetworkRequest request;
+        MPI_Bcast(&request, sizeof request, MPI_BYTE, 0, graph->comm.comm);
+    }
+
+    // The other ranks: joins rank 0's request, if it comes.
+    void serve() {
+        NetworkRequest request;
+        MPI_Bcast(&request, sizeof request, MPI_BYTE, 0, graph->comm.comm);
+        if (request.go == 0) return;
+        NetworkValueParams params;
+        params.model = static_cast<DiffusionModel>(request.model);
+        params.epsilon = request.epsilon;
+        params.delta = request.delta;
+        params.rr_sets = request.rr_sets;
+        params.seed = request.seed;
+        ProbabilityModel probability;
+        probability.kind = static_cast<ProbabilityModel::Kind>(request.kind);
+        probability.weighted = request.weighted != 0;
+        probability.constant = request.constant;
+        distributed_network_value(*graph, params, probability, {});
+    }
+};
+
+// `catena value`'s options, parsed by its own analysis (so the options, checks and output are
+// catena's), with network value computed over the ranks.
+struct ValueCommand {
+    DistributedNetworkValue network;
+    std::shared_ptr<Analysis> analysis;
+    CLI::App* app = nullptr;
+};
+
+int run_value(const Comm& comm, Options& options, ValueCommand& command) {
+    EdgeListOptions edge_list;
+    OutputFormat format = OutputFormat::table;
+    collective_step(comm, [&] {
+        format = output_format(options);
+        // --top cuts terminal tables; CSV and JSON list every customer unless it is given.
+        CLI::Option* top = command.app->get_option("--top");
+        if (top->count() == 0 && format != OutputFormat::table) {
+            top->add_result("0");
+            top->run_callback();
+        }
+        command.analysis->prepare(CommonOptions{});
+        const ProbabilityModel probability =
+            ProbabilityModel::parse(command.app->get_option("--probability")->as<std::string>());
+        if (model_option(command.app->get_option("--model")->as<std::string>()) ==
+                DiffusionModel::independent_cascade &&
+            (probability.kind == ProbabilityModel::Kind::column ||
+             probability.kind == ProbabilityModel::Kind::learned))
+            throw UsageError("catena-mpi value: --probability " + to_string(probability) +
+                             " is not supported yet (use catena, or weighted-cascade or "
+                             "constant:P)");
+        edge_list = edge_list_options(options);
+    });
+    Dataset customers;
+    const DistributedGraph graph = load(comm, edge_list, options, customers);
+    // Rank 0 holds the customers (an edge list's: their ids) and runs catena's value analysis,
+    // which asks the ranks for network value.
+    const std::vector<std::string> ids =
+        edge_list.listed_customers ? std::vector<std::string>{} : all_ids(graph);
+    Dataset dataset;
+    if (comm.rank == 0)
+        dataset = edge_list.listed_customers
+                      ? std::move(customers)
+                      : Dataset{listed_graph(ids, edge_list.types), {}, {}, describe(edge_list),
+                                {}, {}};
+    command.network.graph = &graph;
+    const double value_start = MPI_Wtime();
+    Failure failure;
+    if (comm.rank == 0) {
+        AnalysisEnv env;
+        failure = attempt([&] { command.analysis->compute(dataset, env); });
+        command.network.release();
+    } else {
+        command.network.serve();
+    }
+    agree(comm, failure);
+    print_timing(comm, options, "value", seconds_since(comm, value_start));
+    collective_step(comm, [&] {
+        if (comm.rank == 0) write_stdout(command.analysis->render(dataset, format));
     });
     print_rank_figures(comm, options);
     return 0;
@@ -408,6 +597,23 @@ int run(const Comm& comm, int argc, char** argv) {
         ->add_option("--budget", p.budget, "Not supported by catena-mpi (no costs in an edge list)")
         ->capture_default_str();
     seeds->add_option("--seed", p.seed, "Random seed")->capture_default_str();
+    ValueCommand value_command;
+    {
+        ValueOptions value_options;
+        value_options.network = [&value_command](std::span<const double> own,
+                                                 const ValueOptions& options) {
+            return value_command.network.compute(own, options);
+        };
+        value_command.analysis = make_value_analysis(value_options);
+    }
+    CLI::App* value = app.add_subcommand(
+        "value",
+        std::string(value_command.analysis->help()) +
+            ". The same figures as `catena value` for the same --seed; network value is drawn "
+            "over the ranks, the rest (a per-customer table) on rank 0");
+    add_input_options(*value, options);
+    value_command.analysis->bind(*value);
+    value_command.app = value;
     try {
         app.parse(argc, argv);
     } catch (const CLI::ParseError& error) {
@@ -423,6 +629,7 @@ int run(const Comm& comm, int argc, char** argv) {
     }
     if (stats->parsed()) return run_stats(comm, options);
     if (seeds->parsed()) return run_seeds(comm, options);
+    if (value->parsed()) return run_value(comm, options, value_command);
     return run_rank(comm, options, top->count() > 0);
 }
 

@@ -131,14 +131,8 @@ void check_network_inputs(const InfluenceGraph& graph, DiffusionWeights weights,
 // Builds the value-proportional root sampler; throws on a negative or non-finite own value.
 ValueRoots value_roots(std::span<const double> own_value) {
     ValueRoots roots;
-    roots.cumulative.resize(own_value.size());
-    double total = 0.0;
-    for (std::size_t node = 0; node < own_value.size(); ++node) {
-        if (!(own_value[node] >= 0.0) || !std::isfinite(own_value[node]))
-            throw UsageError("value: own values must be finite and >= 0");
-        roots.cumulative[node] = total += own_value[node];
-    }
-    roots.total = total;
+    roots.cumulative = running_own_value(own_value);
+    roots.total = roots.cumulative.empty() ? 0.0 : roots.cumulative.back();
     return roots;
 }
 
@@ -198,31 +192,6 @@ RrCounts count_rr_memberships(const ReverseSampler& sampler, const ValueRoots& r
     result.count = std::move(counts[0]);
     result.entries = std::accumulate(entries.begin(), entries.end(), std::uint64_t{0});
     return result;
-}
-
-// Turns the RR-set counts into network values, standard errors and error bounds.
-void fill_network_estimates(const std::vector<std::uint64_t>& count, double total,
-                            std::uint64_t theta, double delta, NetworkValueResult& result) {
-    const auto n = static_cast<NodeId>(count.size());
-    const double sets = static_cast<double>(theta);
-    const double log_term = std::log(2.0 * n / delta);
-    result.epsilon = std::sqrt(log_term / (2.0 * sets));
-    result.error_bound = result.epsilon * total;
-    // Empirical Bernstein, two-sided, union over the n customers.
-    const double log_bernstein = std::log(4.0 * n / delta);
-    for (NodeId node = 0; node < n; ++node) {
-        const double share = static_cast<double>(count[node]) / sets;
-        result.network_value[node] = total * share;
-        result.standard_error[node] = total * std::sqrt(share * (1.0 - share) / sets);
-        if (theta < 2) {
-            result.half_width[node] = total;
-        } else {
-            const double variance = share * (1.0 - share) * sets / (sets - 1.0);
-            const double width = std::sqrt(2.0 * variance * log_bernstein / sets) +
-                                 7.0 * log_bernstein / (3.0 * (sets - 1.0));
-            result.half_width[node] = total * std::min(width, 1.0);
-        }
-    }
 }
 
 // --- Referral value steps -----------------------------------------------------------------------
@@ -368,6 +337,42 @@ std::uint64_t NetworkValueParams::rr_sets_for(NodeId num_nodes) const {
     return static_cast<std::uint64_t>(std::min(theta, 4e9));
 }
 
+std::vector<double> running_own_value(std::span<const double> own_value) {
+    std::vector<double> running(own_value.size());
+    double total = 0.0;
+    for (std::size_t node = 0; node < own_value.size(); ++node) {
+        if (!(own_value[node] >= 0.0) || !std::isfinite(own_value[node]))
+            throw UsageError("value: own values must be finite and >= 0");
+        running[node] = total += own_value[node];
+    }
+    return running;
+}
+
+// Turns the RR-set counts into network values, standard errors and error bounds.
+void network_estimates(const std::vector<std::uint64_t>& count, double total,
+                            std::uint64_t theta, double delta, NetworkValueResult& result) {
+    const auto n = static_cast<NodeId>(count.size());
+    const double sets = static_cast<double>(theta);
+    const double log_term = std::log(2.0 * n / delta);
+    result.epsilon = std::sqrt(log_term / (2.0 * sets));
+    result.error_bound = result.epsilon * total;
+    // Empirical Bernstein, two-sided, union over the n customers.
+    const double log_bernstein = std::log(4.0 * n / delta);
+    for (NodeId node = 0; node < n; ++node) {
+        const double share = static_cast<double>(count[node]) / sets;
+        result.network_value[node] = total * share;
+        result.standard_error[node] = total * std::sqrt(share * (1.0 - share) / sets);
+        if (theta < 2) {
+            result.half_width[node] = total;
+        } else {
+            const double variance = share * (1.0 - share) * sets / (sets - 1.0);
+            const double width = std::sqrt(2.0 * variance * log_bernstein / sets) +
+                                 7.0 * log_bernstein / (3.0 * (sets - 1.0));
+            result.half_width[node] = total * std::min(width, 1.0);
+        }
+    }
+}
+
 NetworkValueResult network_value(const InfluenceGraph& graph, DiffusionWeights weights,
                                  std::span<const double> own_value,
                                  const NetworkValueParams& params) {
@@ -388,7 +393,7 @@ NetworkValueResult network_value(const InfluenceGraph& graph, DiffusionWeights w
     const ReverseSampler sampler(graph, weights, params.model);
     const RrCounts counts = count_rr_memberships(sampler, roots, n, theta, params.seed);
     result.rr_entries = counts.entries;
-    fill_network_estimates(counts.count, total, theta, params.delta, result);
+    network_estimates(counts.count, total, theta, params.delta, result);
     return result;
 }
 
@@ -478,6 +483,13 @@ double median(std::span<const double> values) {
 
 CustomerValueResult customer_value(const Dataset& dataset, DiffusionWeights weights,
                                    const ValueParams& params) {
+    return customer_value(dataset, params, [&](std::span<const double> own) {
+        return network_value(dataset.graph, weights, own, params.network);
+    });
+}
+
+CustomerValueResult customer_value(const Dataset& dataset, const ValueParams& params,
+                                   const NetworkValueFunction& network) {
     params.validate();
     const InfluenceGraph& graph = dataset.graph;
     const NodeId n = graph.num_nodes();
@@ -487,7 +499,7 @@ CustomerValueResult customer_value(const Dataset& dataset, DiffusionWeights weig
     // Referrals first: a cycle stops the run before the sampling.
     result.referral =
         referral_value(graph, dataset.referrals, own, result.profile.as_of, params.referral);
-    result.network = network_value(graph, weights, own, params.network);
+    result.network = network(own);
 
     result.influence.resize(n);
     result.influence_weighted.resize(n);

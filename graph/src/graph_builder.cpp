@@ -298,6 +298,10 @@ GraphBuilder::GraphBuilder(GraphBuilderOptions options) : options_(std::move(opt
     referral_type_ = graph_.types_.find("referral");
 }
 
+std::string unknown_customer_message(std::string_view external_id) {
+    return "unknown customer " + quoted(external_id) + " (not in the customers table)";
+}
+
 RelationshipTypeId check_relationship_row(const RelationshipRow& row,
                                           const RelationshipTypes& types,
                                           bool directed_by_default) {
@@ -386,8 +390,7 @@ NodeId GraphBuilder::resolve(std::string_view external_id, const char* column) {
     if (row != StringIndex::kNone) return row;
     if (external_id.empty()) throw RowError(column, "customer id is empty");
     if (!options_.implicit_nodes)
-        throw RowError(column,
-                       "unknown customer " + quoted(external_id) + " (not in the customers table)");
+        throw RowError(column, unknown_customer_message(external_id));
     ++graph_.report_.implicit_nodes;
     return add_node(external_id, {}, {}, id_hash);
 }

@@ -428,7 +428,7 @@ void read_csv_input(const InputSource& source, const LoadOptions& options, Datas
     }
     // The later tables are read while the earlier ones are parsed.
     std::future<CsvReader> relationships, referrals, transactions;
-    if (!options.tables_optional || present("relationships.csv"))
+    if (!options.skip_relationships && (!options.tables_optional || present("relationships.csv")))
         relationships = open_ahead(table("relationships.csv"));
     if (present("referrals.csv")) referrals = open_ahead(table("referrals.csv"));
     if (present("transactions.csv")) transactions = open_ahead(table("transactions.csv"));

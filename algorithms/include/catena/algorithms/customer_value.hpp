@@ -54,6 +54,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <string>
@@ -129,6 +130,18 @@ NetworkValueResult network_value(const InfluenceGraph& graph, DiffusionWeights w
                                  std::span<const double> own_value,
                                  const NetworkValueParams& params);
 
+// The steps of network_value() that another sampler of the same RR sets shares (catena-mpi draws
+// them over its ranks):
+// - the running sum of own value by node, in node order (its last element is V); set i's root is
+//   the first node whose running sum exceeds uniform(i) * V (the last node when none does).
+//   Throws UsageError on a negative or non-finite own value.
+std::vector<double> running_own_value(std::span<const double> own_value);
+// - the estimates from `count` (per node: the RR sets it is in whose root is another customer),
+//   with `theta` sets drawn and total own value `total`: network_value, standard_error,
+//   half_width, epsilon and error_bound of `result`.
+void network_estimates(const std::vector<std::uint64_t>& count, double total, std::uint64_t theta,
+                       double delta, NetworkValueResult& result);
+
 // --- Referral value ---------------------------------------------------------------------------
 
 struct ReferralValueParams {
@@ -197,6 +210,11 @@ struct CustomerValueResult {
 // Everything above on one data set. `weights` as for network_value().
 CustomerValueResult customer_value(const Dataset& dataset, DiffusionWeights weights,
                                    const ValueParams& params);
+// The same with network value computed by `network` from the own values (catena-mpi computes it
+// over its ranks' partitioned graph).
+using NetworkValueFunction = std::function<NetworkValueResult(std::span<const double> own_value)>;
+CustomerValueResult customer_value(const Dataset& dataset, const ValueParams& params,
+                                   const NetworkValueFunction& network);
 
 // The median of `values` (the mean of the middle two for an even count; 0 when empty).
 double median(std::span<const double> values);

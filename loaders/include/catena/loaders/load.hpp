@@ -60,6 +60,8 @@ struct LoadOptions {
     // Every table of a data folder may be absent (an append of new interactions); without it,
     // customers.csv and relationships.csv are required.
     bool tables_optional = false;
+    // A data folder's relationships.csv is left unread (catena-mpi reads it over its ranks).
+    bool skip_relationships = false;
 };
 
 // How one source file was read: for `import --dry-run` and notes.

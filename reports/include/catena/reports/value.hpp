@@ -9,7 +9,9 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,10 @@ namespace catena {
 struct ValueOptions {
     ValueParams params;  // model (IC/LT), eps, delta, RR sets, seed, weights, thresholds...
     ProbabilityModel probability;  // IC edge probabilities (default weighted-cascade)
+    // Computes network value instead of network_value() on the data set's graph, from the own
+    // values and these options (catena-mpi: over its ranks' partitioned graph). Empty: catena's.
+    std::function<NetworkValueResult(std::span<const double> own_value, const ValueOptions&)>
+        network;
 };
 
 // Totals over a group of customers (a quadrant or a segment).
