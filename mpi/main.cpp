@@ -245,7 +245,9 @@ int run_stats(const Comm& comm, const Options& options) {
     Dataset customers;
     const DistributedGraph graph = load(comm, edge_list, options, customers);
     const double summary_start = MPI_Wtime();
-    const StatsSummary stats = distributed_summary(graph, describe(edge_list));
+    StatsSummary stats = distributed_summary(graph, describe(edge_list));
+    // A data folder's customers, referrals and transactions: rank 0's, counted as catena does.
+    if (edge_list.listed_customers && comm.rank == 0) summarize_tables(customers, stats);
     print_timing(comm, options, "stats", seconds_since(comm, summary_start));
     collective_step(comm, [&] {
         if (comm.rank == 0) write_stdout(render(stats, format));
@@ -294,6 +296,34 @@ int run_rank(const Comm& comm, Options& options, bool top_given) {
     const double pagerank_start = MPI_Wtime();
     const DistributedPageRankResult result = distributed_pagerank(graph, options.pagerank);
     print_timing(comm, options, "pagerank", seconds_since(comm, pagerank_start));
+
+    if (edge_list.listed_customers) {
+        // Rank 0 holds the customers (and who opted out): every score goes there, and catena's
+        // own listing picks the customers to list.
+        struct Score {
+            std::uint64_t node;
+            double score;
+        };
+        std::vector<Score> mine(graph.owned.size());
+        for (std::size_t slot = 0; slot < mine.size(); ++slot)
+            mine[slot] = {graph.owned[slot], result.scores[slot]};
+        const std::vector<Score> all = gatherv(comm, mine);
+        collective_step(comm, [&] {
+            if (comm.rank != 0) return;
+            RankResult rank_result;
+            rank_result.options = rank_options;
+            rank_result.scores.assign(graph.num_nodes, 0.0);
+            for (const Score& item : all) rank_result.scores[item.node] = item.score;
+            rank_result.top = listed_ranking(customers.graph, rank_result.scores, options.top,
+                                             rank_result.opted_out_not_listed);
+            rank_result.iterations = result.iterations;
+            rank_result.converged = result.converged;
+            rank_result.last_change = result.last_change;
+            write_stdout(render(customers, rank_result, format));
+        });
+        print_rank_figures(comm, options);
+        return 0;
+    }
 
     // Each rank's best `top` (every customer for top 0), merged on rank 0.
     std::vector<Listed> mine(graph.owned.size());

@@ -312,24 +312,20 @@ std::string skipped_rows_summary(const std::vector<SkippedRow>& skipped) {
     return text;
 }
 
-StatsSummary summarize(const Dataset& dataset) {
+void summarize_tables(const Dataset& dataset, StatsSummary& stats) {
     const InfluenceGraph& graph = dataset.graph;
-    StatsSummary stats;
     stats.source = dataset.source;
     stats.input = dataset.input;
     stats.nodes = graph.num_nodes();
+    stats.people = stats.businesses = stats.opted_out = stats.with_value = 0;
     std::vector<std::uint64_t> per_segment(graph.segment_names().size(), 0);
-    std::vector<std::uint64_t> out_degrees(graph.num_nodes()), in_degrees(graph.num_nodes());
     for (NodeId node = 0; node < graph.num_nodes(); ++node) {
         ++(graph.kind(node) == NodeKind::business ? stats.businesses : stats.people);
         stats.opted_out += graph.opt_out(node);
         stats.with_value += graph.has_value(node);
         ++per_segment[graph.segment_code(node)];
-        out_degrees[node] = graph.out_degree(node);
-        in_degrees[node] = graph.in_degree(node);
-        stats.without_out_edges += out_degrees[node] == 0;
-        stats.isolated += out_degrees[node] == 0 && in_degrees[node] == 0;
     }
+    stats.segments.clear();
     for (std::size_t code = 0; code < per_segment.size(); ++code)
         if (per_segment[code])
             stats.segments.emplace_back(graph.segment_names()[code], per_segment[code]);
@@ -337,20 +333,6 @@ StatsSummary summarize(const Dataset& dataset) {
         return a.second != b.second ? a.second > b.second : a.first < b.first;
     });
     stats.attributes = graph.attribute_names();
-    stats.build = graph.report();
-    for (std::size_t type = 0; type < graph.types().size(); ++type) {
-        const std::uint64_t rows =
-            type < stats.build.rows_by_type.size() ? stats.build.rows_by_type[type] : 0;
-        if (rows == 0) continue;
-        const RelationshipType& info = graph.types()[static_cast<RelationshipTypeId>(type)];
-        stats.types.push_back({info.name, info.directed, info.strength, rows});
-    }
-    stats.edges = graph.num_edges();
-    stats.out_degree = summarize_degrees(std::move(out_degrees));
-    stats.in_degree = summarize_degrees(std::move(in_degrees));
-    const ComponentsResult components = weakly_connected_components(graph);
-    stats.components = components.count;
-    stats.largest_component = components.largest_size;
 
     stats.referrals = dataset.referrals.size();
     std::unordered_set<NodeId> referrers;
@@ -370,6 +352,33 @@ StatsSummary summarize(const Dataset& dataset) {
         stats.first_transaction = format_iso_date(first);
         stats.last_transaction = format_iso_date(last);
     }
+}
+
+StatsSummary summarize(const Dataset& dataset) {
+    const InfluenceGraph& graph = dataset.graph;
+    StatsSummary stats;
+    summarize_tables(dataset, stats);
+    std::vector<std::uint64_t> out_degrees(graph.num_nodes()), in_degrees(graph.num_nodes());
+    for (NodeId node = 0; node < graph.num_nodes(); ++node) {
+        out_degrees[node] = graph.out_degree(node);
+        in_degrees[node] = graph.in_degree(node);
+        stats.without_out_edges += out_degrees[node] == 0;
+        stats.isolated += out_degrees[node] == 0 && in_degrees[node] == 0;
+    }
+    stats.build = graph.report();
+    for (std::size_t type = 0; type < graph.types().size(); ++type) {
+        const std::uint64_t rows =
+            type < stats.build.rows_by_type.size() ? stats.build.rows_by_type[type] : 0;
+        if (rows == 0) continue;
+        const RelationshipType& info = graph.types()[static_cast<RelationshipTypeId>(type)];
+        stats.types.push_back({info.name, info.directed, info.strength, rows});
+    }
+    stats.edges = graph.num_edges();
+    stats.out_degree = summarize_degrees(std::move(out_degrees));
+    stats.in_degree = summarize_degrees(std::move(in_degrees));
+    const ComponentsResult components = weakly_connected_components(graph);
+    stats.components = components.count;
+    stats.largest_component = components.largest_size;
     return stats;
 }
 

@@ -59,6 +59,10 @@ std::vector<std::pair<std::string, std::uint64_t>> skipped_by_reason(
     const std::vector<SkippedRow>& skipped);
 
 StatsSummary summarize(const Dataset& dataset);
+// summarize()'s figures of the customers, referrals and transactions tables (everything but
+// the relationships' and the graph's): source, input, customers by kind, value, opt-out and
+// segment, attributes, referrals, transactions. catena-mpi adds its own graph's to them.
+void summarize_tables(const Dataset& dataset, StatsSummary& stats);
 std::string render(const StatsSummary& stats, OutputFormat format);
 
 }  // namespace catena
