@@ -142,6 +142,45 @@ struct ValueRoots {
     std::vector<double> running;        // this rank's block
 };
 
+// Collective: each rank's block of rank 0's running sums (`running`, by index; empty elsewhere)
+// and every block's last one. `total` is the last sum, the same on every rank.
+ValueRoots value_roots(const Comm& comm, std::uint64_t n, const std::vector<double>& running,
+                       double total) {
+    const auto ranks = static_cast<std::size_t>(comm.size);
+    ValueRoots roots;
+    roots.total = total;
+    roots.begins.resize(ranks + 1);
+    for (std::size_t rank = 0; rank <= ranks; ++rank) roots.begins[rank] = rank * n / ranks;
+    std::vector<std::uint64_t> counts(ranks, 0);
+    if (comm.rank == 0)
+        for (std::size_t rank = 0; rank < ranks; ++rank)
+            counts[rank] = roots.begins[rank + 1] - roots.begins[rank];
+    alltoallv_into(comm, running, counts, roots.running);
+    roots.last =
+        allgatherv(comm, std::vector<double>{roots.running.empty() ? 0.0 : roots.running.back()});
+    return roots;
+}
+
+// Collective: rank 0's `values`, one per customer by index (empty elsewhere), for each rank's
+// own customers, by slot: every rank tells rank 0 which customers it owns, and rank 0 answers.
+template <typename T>
+std::vector<T> values_for_owned(const DistributedGraph& graph, const std::vector<T>& values) {
+    const Comm& comm = graph.comm;
+    const auto ranks = static_cast<std::size_t>(comm.size);
+    const std::vector<std::uint64_t> owned(graph.owned.begin(), graph.owned.end());
+    const std::vector<std::uint64_t> counts =
+        allgatherv(comm, std::vector<std::uint64_t>{owned.size()});
+    const std::vector<std::uint64_t> nodes = gatherv(comm, owned);
+    std::vector<T> answers(nodes.size());
+    for (std::size_t at = 0; at < nodes.size(); ++at)
+        answers[at] = values[static_cast<std::size_t>(nodes[at])];
+    std::vector<std::uint64_t> sending(ranks, 0);
+    if (comm.rank == 0) sending = counts;
+    std::vector<T> mine;
+    alltoallv_into(comm, answers, sending, mine);
+    return mine;
+}
+
 // Grows RR sets over the ranks. Per owned customer it keeps what reverse_sampler.hpp keeps per
 // node: its record (its in-edges, 1 / log(1 - p_max), 1 / p_max) and each in-edge's p / p_max,
 // computed by the same code from the same numbers in the same order, so the draws are the same.
@@ -455,11 +494,17 @@ bool heap_less(const HeapEntry& a, const HeapEntry& b) {
 // returns is the whole sample's, the same on every rank.
 class DistributedBackend {
   public:
+    // `allowed`: per owned customer, whether it may be chosen (empty: every one may); `roots`:
+    // roots by value (nullptr: uniform).
     DistributedBackend(const DistributedGraph& graph, const OwnerDirectory& directory,
-                       const SeedSelectionParams& params, const ProbabilityModel& probability)
+                       const SeedSelectionParams& params, const ProbabilityModel& probability,
+                       std::vector<std::uint8_t> allowed = {}, const ValueRoots* roots = nullptr)
         : graph_(graph),
           params_(params),
-          sampler_(graph, directory, params.model, probability, params.seed) {}
+          sampler_(graph, directory, params.model, probability, params.seed),
+          allowed_(std::move(allowed)) {
+        if (roots) sampler_.use_value_roots(*roots);
+    }
 
     void draw_r1(std::uint64_t first, std::uint64_t count) { sampler_.draw(first, count, r1_); }
     void draw_r2(std::uint64_t first, std::uint64_t count) { sampler_.draw(first, count, r2_); }
@@ -487,7 +532,10 @@ class DistributedBackend {
 
     const DistributedGraph& graph_;
     const SeedSelectionParams& params_;
+    bool allowed(std::size_t slot) const { return allowed_.empty() || allowed_[slot] != 0; }
+
     DistributedSampler sampler_;
+    std::vector<std::uint8_t> allowed_;
     RankSets r1_, r2_;
     std::vector<std::uint64_t> start_;
     std::vector<std::uint32_t> sets_of_;
@@ -539,7 +587,8 @@ opim::Coverage DistributedBackend::greedy() {
     heap_.clear();
     for (std::size_t slot = 0; slot < owned; ++slot) {
         degree_[slot] = static_cast<std::uint32_t>(start_[slot + 1] - start_[slot]);
-        if (degree_[slot] > 0) heap_.push_back({degree_[slot], static_cast<std::uint32_t>(slot)});
+        if (degree_[slot] > 0 && allowed(slot))
+            heap_.push_back({degree_[slot], static_cast<std::uint32_t>(slot)});
     }
     std::make_heap(heap_.begin(), heap_.end(), heap_less);
     covered_.assign(r1_.count(), 0);
@@ -633,7 +682,7 @@ void DistributedBackend::fill_to_k(opim::Coverage& result) const {
     }
     std::vector<Candidate> mine;
     for (std::size_t slot = 0; slot < graph_.owned_count(); ++slot)
-        if (!chosen[slot])
+        if (!chosen[slot] && allowed(slot))
             mine.push_back(
                 {start_[slot + 1] - start_[slot], static_cast<std::uint64_t>(graph_.owned[slot])});
     const std::size_t keep = std::min(need, mine.size());
@@ -703,9 +752,10 @@ OwnerDirectory::OwnerDirectory(const DistributedGraph& graph)
                                                    static_cast<std::uint16_t>(rank)};
 }
 
-SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
-                                      const SeedSelectionParams& params,
-                                      const ProbabilityModel& probability) {
+namespace {
+
+// catena-mpi's limits on what seed selection holds; usage errors, on every rank.
+void check_limits(const DistributedGraph& graph) {
     const Comm& comm = graph.comm;
     collective_step(comm, [&] {
         if (graph.num_nodes > std::numeric_limits<NodeId>::max())
@@ -719,11 +769,43 @@ SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
                 "catena-mpi seeds: a rank holds more than 4,294,967,295 in-edges: "
                 "run with more ranks");
     });
+}
+
+}  // namespace
+
+SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
+                                      const SeedSelectionParams& params,
+                                      const ProbabilityModel& probability) {
+    check_limits(graph);
     const OwnerDirectory directory(graph);
     DistributedBackend backend(graph, directory, params, probability);
     const auto n = static_cast<double>(graph.num_nodes);
     const opim::Schedule schedule = opim::make_schedule(params, n, n, n, params.k);
     return opim::run(backend, params, schedule, n);
+}
+
+SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
+                                      const SeedSelectionParams& params,
+                                      const ProbabilityModel& probability, const SeedPlan& plan) {
+    const Comm& comm = graph.comm;
+    check_limits(graph);
+    // Rank 0's plan: its figures for every rank, who may be chosen for each owner, and the
+    // running sums of value in blocks.
+    double figures[4] = {static_cast<double>(plan.candidates), plan.scale, plan.optimum_floor,
+                         plan.running_value.empty() ? 0.0 : plan.running_value.back()};
+    MPI_Bcast(figures, 4, MPI_DOUBLE, 0, comm.comm);
+    std::vector<std::uint8_t> allowed = values_for_owned(graph, plan.allowed);
+    const bool by_value = params.objective == SeedObjective::value;
+    const ValueRoots roots =
+        by_value ? value_roots(comm, graph.num_nodes, plan.running_value, figures[3])
+                 : ValueRoots{};
+    const OwnerDirectory directory(graph);
+    DistributedBackend backend(graph, directory, params, probability, std::move(allowed),
+                               by_value ? &roots : nullptr);
+    const auto n = static_cast<double>(graph.num_nodes);
+    const opim::Schedule schedule =
+        opim::make_schedule(params, n, figures[0], figures[1], figures[2]);
+    return opim::run(backend, params, schedule, figures[1]);
 }
 
 NetworkValueResult distributed_network_value(const DistributedGraph& graph,
@@ -732,7 +814,6 @@ NetworkValueResult distributed_network_value(const DistributedGraph& graph,
                                              const std::vector<double>& running) {
     const Comm& comm = graph.comm;
     const std::uint64_t n = graph.num_nodes;
-    const auto ranks = static_cast<std::size_t>(comm.size);
     NetworkValueResult result;
     double total = comm.rank == 0 && !running.empty() ? running.back() : 0.0;
     MPI_Bcast(&total, 1, MPI_DOUBLE, 0, comm.comm);
@@ -747,20 +828,7 @@ NetworkValueResult distributed_network_value(const DistributedGraph& graph,
     }
     if (n == 0 || !(total > 0.0)) return result;  // nothing to reach: every network value is 0
 
-    // Each rank's block of the running sums, and every block's last one.
-    ValueRoots roots;
-    roots.total = total;
-    roots.begins.resize(ranks + 1);
-    for (std::size_t rank = 0; rank <= ranks; ++rank) roots.begins[rank] = rank * n / ranks;
-    {
-        std::vector<std::uint64_t> counts(ranks, 0);
-        if (comm.rank == 0)
-            for (std::size_t rank = 0; rank < ranks; ++rank)
-                counts[rank] = roots.begins[rank + 1] - roots.begins[rank];
-        alltoallv_into(comm, running, counts, roots.running);
-        roots.last =
-            allgatherv(comm, std::vector<double>{roots.running.empty() ? 0.0 : roots.running.back()});
-    }
+    const ValueRoots roots = value_roots(comm, n, running, total);
 
     const std::uint64_t theta = params.rr_sets_for(static_cast<NodeId>(n));
     const OwnerDirectory directory(graph);

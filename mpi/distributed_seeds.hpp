@@ -58,6 +58,13 @@ SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
                                       const SeedSelectionParams& params,
                                       const ProbabilityModel& probability);
 
+// With listed customers (a data folder): rank 0's SeedPlan (plan_seeds() on its customers; the
+// other ranks pass an empty one) decides who may be chosen and how roots are drawn, as in
+// select_seeds(). Collective; `params.objective` is the same on every rank.
+SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
+                                      const SeedSelectionParams& params,
+                                      const ProbabilityModel& probability, const SeedPlan& plan);
+
 // Collective: catena's network_value() (customer_value.hpp) over the ranks, with the same RR
 // sets, counts and estimates. Roots are drawn in proportion to own value from `running`, rank
 // 0's running sum of every customer's own value by index (running_own_value(); empty on the

@@ -74,6 +74,8 @@ struct Options {
     // seeds
     SeedSelectionParams seeds;
     std::string model = "ic", probability = "weighted-cascade", objective = "customers";
+    std::vector<std::string> only_segments, exclude_segments;
+    std::string only_kind, columns;
 };
 
 void add_input_options(CLI::App& app, Options& options) {
@@ -367,6 +369,39 @@ int run_rank(const Comm& comm, Options& options, bool top_given) {
     return 0;
 }
 
+// seeds on a data folder: rank 0 holds the customers, so catena's own checks, filters and
+// objective plan who may be chosen and how roots are drawn (plan_seeds()), and catena's report
+// lists the seeds with their names and columns.
+int seeds_for_customers(const Comm& comm, const Options& options, const DistributedGraph& graph,
+                        const Dataset& customers, SeedsOptions& seeds) {
+    SeedPlan plan;
+    collective_step(comm, [&] {
+        SeedSelectionParams& params = seeds.params;
+        if (comm.rank == 0) {
+            seeds.columns.resolve(customers.graph);
+            params.candidates = seed_candidates(customers.graph, seeds);
+        }
+        params.validate(static_cast<NodeId>(std::min<std::uint64_t>(graph.num_nodes, kNoNode)));
+        if (params.model == DiffusionModel::independent_cascade &&
+            seeds.probability.kind == ProbabilityModel::Kind::constant &&
+            !(seeds.probability.constant >= 0.0 && seeds.probability.constant <= 1.0))
+            throw UsageError("seeds: edge probabilities must be in [0, 1]");
+        if (comm.rank == 0) plan = plan_seeds(customers.graph, params);
+        params.candidates = {};
+    });
+    const double seeds_start = MPI_Wtime();
+    SeedsReport report;
+    report.result = distributed_seeds(graph, seeds.params, seeds.probability, plan);
+    print_timing(comm, options, "seeds", seconds_since(comm, seeds_start));
+    collective_step(comm, [&] {
+        if (comm.rank != 0) return;
+        report.options = seeds;
+        write_stdout(render(customers, report, output_format(options)));
+    });
+    print_rank_figures(comm, options);
+    return 0;
+}
+
 int run_seeds(const Comm& comm, const Options& options) {
     EdgeListOptions edge_list;
     OutputFormat format = OutputFormat::table;
@@ -384,9 +419,22 @@ int run_seeds(const Comm& comm, const Options& options) {
                              " is not supported yet (use catena, or weighted-cascade or "
                              "constant:P)");
         edge_list = edge_list_options(options);
+        seeds.only_segments = options.only_segments;
+        seeds.exclude_segments = options.exclude_segments;
+        seeds.only_kind = options.only_kind;
+        seeds.columns = ListedColumns::parse(options.columns);
+        if (!edge_list.listed_customers &&
+            (!seeds.only_segments.empty() || !seeds.exclude_segments.empty() ||
+             !seeds.only_kind.empty() || !seeds.columns.empty()))
+            throw UsageError(
+                "--only-segment, --exclude-segment, --only-kind and --columns need the customers: "
+                "give --data DIR");
+        if (edge_list.listed_customers && seeds.params.budget > 0.0)
+            throw UsageError("catena-mpi seeds: --budget is not supported yet (use catena)");
     });
     Dataset customers;
     const DistributedGraph graph = load(comm, edge_list, options, customers);
+    if (edge_list.listed_customers) return seeds_for_customers(comm, options, graph, customers, seeds);
     // catena's checks, in select_seeds' order, on what an edge list carries: every customer may
     // be chosen, none has a cost or a value.
     collective_step(comm, [&] {
@@ -621,11 +669,20 @@ int run(const Comm& comm, int argc, char** argv) {
         ->capture_default_str();
     seeds
         ->add_option("--objective", options.objective,
-                     "customers (value needs customers' values: use catena)")
+                     "customers or value (expected own value reached: customers' value column, "
+                     "with --data)")
         ->capture_default_str();
     seeds
-        ->add_option("--budget", p.budget, "Not supported by catena-mpi (no costs in an edge list)")
+        ->add_option("--budget", p.budget, "Not supported by catena-mpi yet (use catena)")
         ->capture_default_str();
+    seeds->add_option("--only-segment", options.only_segments,
+                      "With --data: choose only from this segment (repeatable; any case)");
+    seeds->add_option("--exclude-segment", options.exclude_segments,
+                      "With --data: never choose this segment (repeatable; any case)");
+    seeds->add_option("--only-kind", options.only_kind,
+                      "With --data: choose only person or business customers");
+    seeds->add_option("--columns", options.columns,
+                      "With --data: customer columns to list beside each seed, e.g. email,owner");
     seeds->add_option("--seed", p.seed, "Random seed")->capture_default_str();
     ValueCommand value_command;
     {

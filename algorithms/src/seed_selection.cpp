@@ -647,6 +647,13 @@ void SeedSelectionParams::validate(NodeId num_nodes) const {
         throw UsageError("seeds: the candidate mask must have one entry per customer");
 }
 
+SeedPlan plan_seeds(const InfluenceGraph& graph, const SeedSelectionParams& params) {
+    CandidateMask mask = candidate_mask(graph, params);
+    Objective objective = make_objective(graph, params, mask.allowed);
+    return {std::move(mask.allowed), mask.count, std::move(objective.roots.cumulative),
+            objective.scale, objective.optimum_floor};
+}
+
 SeedSelectionResult select_seeds(const InfluenceGraph& graph, DiffusionWeights weights,
                                  const SeedSelectionParams& params) {
     const NodeId n = graph.num_nodes();

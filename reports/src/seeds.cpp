@@ -63,8 +63,9 @@ double spent(const InfluenceGraph& graph, const SeedSelectionResult& result) {
     return total;
 }
 
-// The candidate mask of the filters (empty when there are none).
-std::vector<std::uint8_t> candidates(const InfluenceGraph& graph, const SeedsOptions& options) {
+}  // namespace
+
+std::vector<std::uint8_t> seed_candidates(const InfluenceGraph& graph, const SeedsOptions& options) {
     if (options.only_segments.empty() && options.exclude_segments.empty() &&
         options.only_kind.empty())
         return {};
@@ -85,12 +86,10 @@ std::vector<std::uint8_t> candidates(const InfluenceGraph& graph, const SeedsOpt
     return allowed;
 }
 
-}  // namespace
-
 SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options) {
     options.columns.resolve(dataset.graph);
     const InfluenceGraph& graph = dataset.graph;
-    if (std::vector<std::uint8_t> allowed = candidates(graph, options); !allowed.empty())
+    if (std::vector<std::uint8_t> allowed = seed_candidates(graph, options); !allowed.empty())
         options.params.candidates = std::move(allowed);
     std::vector<double> stated;
     const DiffusionWeights weights = sampling_weights(

@@ -96,6 +96,22 @@ struct SeedSelectionResult {
     bool guarantee_holds = true;  // false when max_rr_sets cut the sampling short of the target
 };
 
+// What select_seeds() settles on the customers before it draws any RR set, for a sampler of the
+// same RR sets elsewhere (catena-mpi's ranks).
+struct SeedPlan {
+    std::vector<std::uint8_t> allowed;  // per customer: may be chosen (may_be_seed below)
+    NodeId candidates = 0;              // how many may
+    // The value objective: the running sum of value by customer, from which roots are drawn in
+    // proportion to value (set i's root is the first customer whose sum exceeds uniform(i) times
+    // the total); empty: uniform roots.
+    std::vector<double> running_value;
+    double scale = 0.0;          // the most the objective can reach: n, or the total value
+    double optimum_floor = 0.0;  // the least the best k seeds reach: k, or the k largest values
+};
+// Throws select_seeds()'s usage errors about the customers: k over the customers who may be
+// chosen, a budget that buys none of them, the value objective with no value.
+SeedPlan plan_seeds(const InfluenceGraph& graph, const SeedSelectionParams& params);
+
 // `weights`: edge_probabilities() (or DiffusionWeights::weighted_cascade) for IC,
 // threshold_weights() for LT.
 SeedSelectionResult select_seeds(const InfluenceGraph& graph, DiffusionWeights weights,

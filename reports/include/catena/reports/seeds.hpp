@@ -40,6 +40,10 @@ struct SeedsReport {
 
 // Throws UsageError for an unknown segment or kind.
 SeedsReport choose_seeds(const Dataset& dataset, SeedsOptions options);
+// The candidate mask of options' filters (--only-segment, --exclude-segment, --only-kind), one
+// entry per customer; empty when there are none. Throws UsageError for a segment no customer is
+// in or an unknown kind.
+std::vector<std::uint8_t> seed_candidates(const InfluenceGraph& graph, const SeedsOptions& options);
 // The result as `--format json` prints it and the batch job's "seeds" section holds (which adds
 // the simulated reach: docs/json-schema.md).
 nlohmann::ordered_json to_json(const Dataset& dataset, const SeedsReport& report);
