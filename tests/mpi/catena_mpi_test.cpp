@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <string>
 #include <vector>
@@ -260,6 +261,147 @@ TEST_CASE("catena-mpi seeds: catena's errors for what an edge list cannot do", "
     CHECK(column.rank_codes == std::vector<int>{2, 2});
 }
 
+namespace {
+
+// A data folder like the sample's, but its referrals are not in relationships.csv: each one
+// becomes a relationship of its own after the file's rows (on the last rank), beside the
+// on_behalf relationships of the purchases for another customer.
+std::filesystem::path referrals_apart(const ScratchDir& scratch) {
+    const auto folder = scratch / "apart";
+    std::filesystem::create_directories(folder);
+    for (const char* table : {"customers.csv", "referrals.csv", "transactions.csv"})
+        std::filesystem::copy_file(source_dir() / "samples/crm" / table, folder / table);
+    std::string kept;
+    const std::string text = read_file(source_dir() / "samples/crm/relationships.csv");
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = text.find('\n', start) + 1;
+        const std::string line = text.substr(start, end - start);
+        if (line.find(",referral,") == std::string::npos) kept += line;
+        start = end;
+    }
+    write_file(folder / "relationships.csv", kept);
+    return folder;
+}
+
+// email-Enron as a data folder: every customer with a value (some none, so their own value is
+// what they spent: nothing), so network value is not 0.
+std::filesystem::path enron_folder(const ScratchDir& scratch) {
+    const auto folder = scratch / "enron";
+    std::filesystem::create_directories(folder);
+    std::filesystem::copy_file(source_dir() / "tests/data/datasets/email-Enron.edges.csv",
+                               folder / "relationships.csv");
+    std::string customers = "id,value\n";
+    for (int node = 0; node < 36692; ++node)
+        customers += std::to_string(node) + "," +
+                     (node % 7 == 0 ? std::string() : std::to_string((node * 37) % 101)) + "\n";
+    write_file(folder / "customers.csv", customers);
+    return folder;
+}
+
+}  // namespace
+
+TEST_CASE("catena-mpi value: the same report as catena value", "[mpi]") {
+    check_same("value --data samples/crm");
+    check_same("value --data samples/crm --format json --model lt --seed 3");
+    check_same("value --data samples/crm --format csv --probability constant:0.05 --rr-sets 20000");
+    check_same("value --data samples/crm --top 5 --quadrant hidden-influencers --columns city");
+    check_same("value --data samples/crm --segment smb --as-of 2026-06-30 --window 90 --format csv");
+    // An edge list: nobody has an own value, so every network value is 0 (catena's note says so).
+    check_same("value --edges tests/data/datasets/email-Enron.edges.csv --format json --top 5");
+    ScratchDir scratch;
+    check_same("value --format csv --data '" + enron_folder(scratch).string() + "'");
+}
+
+TEST_CASE("catena-mpi value and seeds: a generated world with 100k relationships", "[mpi]") {
+    ScratchDir scratch;
+    const RunResult generated = run_catena("generate --customers 20000 --seed 3 -q --out '" +
+                                           scratch.path().string() + "'");
+    REQUIRE(generated.exit_code == 0);
+    const std::string folder = "'" + scratch.path().string() + "'";
+    check_same("value --format csv --data " + folder);
+    check_same("stats --format json --data " + folder);
+    check_seeds("--data " + folder + " -k 20 --objective value");
+}
+
+TEST_CASE("catena-mpi --data: customers in file order, referrals and purchases add edges",
+          "[mpi]") {
+    for (const std::string command :
+         {"stats --data samples/crm", "stats --format json --data samples/crm",
+          "rank --data samples/crm", "rank --format csv --direction authority --data samples/crm"})
+        check_same(command, {1, 2, 3, 4});
+    ScratchDir scratch;
+    const std::string apart = "'" + referrals_apart(scratch).string() + "'";
+    const RunResult stats = run_catena("stats --format json --data " + apart);
+    CHECK(stats.out.find("\"from_referrals\": 200") != std::string::npos);
+    CHECK(stats.out.find("\"on_behalf_from_transactions\": 25") != std::string::npos);
+    for (const std::string command : {"stats --format json --data ", "rank --format csv --data ",
+                                      "value --format csv --data "})
+        check_same(command + apart, {1, 2, 3, 4});
+    check_seeds("--data " + apart + " -k 10");
+}
+
+TEST_CASE("catena-mpi seeds --data: opt-outs, filters, value objective, columns", "[mpi]") {
+    check_seeds("--data samples/crm");
+    check_seeds("--data samples/crm -k 10 --objective value --seed 4");
+    check_seeds("--data samples/crm -k 5 --only-segment smb --columns city,channel");
+    check_seeds("--data samples/crm -k 5 --exclude-segment smb --only-kind person --model lt");
+    check_same("seeds --data samples/crm --format csv -k 8 --only-segment Enterprise");
+    // catena's errors: more seeds than customers who may be chosen (16 opted out), a segment
+    // nobody is in, an unknown column; a budget is not supported yet.
+    for (const char* options : {"-k 390", "--only-segment nosuch", "--columns shoe_size -k 3",
+                                "-k 50 --only-segment enterprise", "--only-kind robot"})
+        check_same(std::string("seeds --data samples/crm ") + options, {1, 2});
+    const MpiRun budget = run_mpi(2, "seeds --data samples/crm --budget 100", "", true);
+    CHECK(budget.err.find("not supported yet") != std::string::npos);
+    CHECK(budget.rank_codes == std::vector<int>{2, 2});
+}
+
+TEST_CASE("catena-mpi --data: bad rows and missing files are catena's errors", "[mpi]") {
+    ScratchDir scratch;
+    const auto copy = [&](const std::string& name) {
+        const auto folder = scratch / name;
+        std::filesystem::create_directories(folder);
+        for (const char* table :
+             {"customers.csv", "relationships.csv", "referrals.csv", "transactions.csv"})
+            std::filesystem::copy_file(source_dir() / "samples/crm" / table, folder / table);
+        return folder;
+    };
+    // Relationships naming customers that are not in customers.csv, early and late in the file
+    // (so in the first and the last rank's range): every such row, in file order.
+    const auto unknown = copy("unknown");
+    {
+        std::string text = read_file(unknown / "relationships.csv");
+        const std::size_t early = text.find('\n', 100) + 1;
+        text.insert(early, "X9999,C0001,friend,0.5,2020-01-01\n");
+        const std::size_t late = text.rfind('\n', text.size() - 200) + 1;
+        text.insert(late, "C0002,Y7777,friend,0.5,2020-01-01\nC0003,X9999,family,1,\n");
+        write_file(unknown / "relationships.csv", text);
+    }
+    const RunResult expected = run_catena("value --data '" + unknown.string() + "'");
+    CHECK(expected.exit_code == 3);
+    CHECK(expected.err.find("unknown customer 'Y7777'") != std::string::npos);
+    for (const int ranks : kRanks) {
+        INFO("ranks " << ranks);
+        const MpiRun run = run_mpi(ranks, "value --data '" + unknown.string() + "'", "", true);
+        CHECK(run.err == expected.err);
+        CHECK(run.rank_codes == std::vector<int>(static_cast<std::size_t>(ranks), 3));
+    }
+    // A bad row in customers.csv, in referrals.csv; no relationships.csv; no folder.
+    const auto bad_customer = copy("bad-customer");
+    write_file(bad_customer / "customers.csv",
+               read_file(bad_customer / "customers.csv") + "C9999,person,X,,-5,,,,,,\n");
+    check_same("value --data '" + bad_customer.string() + "'");
+    const auto bad_referral = copy("bad-referral");
+    write_file(bad_referral / "referrals.csv",
+               read_file(bad_referral / "referrals.csv") + "C0001,Z0000,2025-01-01,true,0\n");
+    check_same("rank --data '" + bad_referral.string() + "'");
+    const auto missing = copy("missing");
+    std::filesystem::remove(missing / "relationships.csv");
+    check_same("stats --data '" + missing.string() + "'");
+    check_same("seeds --data '" + (scratch / "nowhere").string() + "'");
+}
+
 TEST_CASE("catena-mpi: a bad row in any rank's range is catena's error, every rank exits 3",
           "[mpi]") {
     ScratchDir scratch;
@@ -358,9 +500,15 @@ TEST_CASE("catena-mpi: usage", "[mpi]") {
     CHECK(help.exit_code == 0);
     CHECK(help.out.find("mpirun") != std::string::npos);
     CHECK(help.out.find("hostfile") != std::string::npos);
-    const MpiRun data = run_mpi(2, "stats --data samples/crm", "", true);
-    CHECK(data.err.find("usage error") != std::string::npos);
-    CHECK(data.rank_codes == std::vector<int>{2, 2});
+    const MpiRun nodes = run_mpi(
+        2, "stats --edges samples/crm/relationships.csv --nodes samples/crm/customers.csv", "",
+        true);
+    CHECK(nodes.err.find("usage error") != std::string::npos);
+    CHECK(nodes.rank_codes == std::vector<int>{2, 2});
+    check_same("value --edges tests/data/datasets/karate.edges.csv --data samples/crm");
+    check_same("value --data samples/crm --quadrant stars");
+    check_same("value --data samples/crm --eps 2");
+    check_same("value --data samples/crm --as-of yesterday");
     check_same("rank --edges tests/data/datasets/karate.edges.csv --tpo 3");
     check_same("rank --edges tests/data/datasets/karate.edges.csv --damping 1.5");
     check_same("stats --edges tests/data/no-such-file.csv");
