@@ -42,8 +42,8 @@ class RowCollector final : public DatasetSink {
     explicit RowCollector(const EdgeListOptions& options)
         : types_(options.types),
           directed_(options.directed),
-          referral_type_(options.listed_customers ? options.types.find("referral")
-                                                  : std::nullopt) {}
+          referral_type_(options.listed_customers ? options.types.find("referral") : std::nullopt) {
+    }
 
     void begin_customers(const std::vector<std::string>&) override {}
     void customer(const CustomerRow&) override {
@@ -619,8 +619,8 @@ std::vector<Derived> derived_relationships(const Dataset& data, const Relationsh
 // Collective: the referral-type rows go to rank 0, which works out the derived relationships
 // and hands them to the last rank (its rows come last in the file); the last rank adds them to
 // `rows` after its own. The derived counts reach every rank's `report`.
-void add_derived_relationships(const Comm& comm, const EdgeListOptions& options,
-                               RowCollector& rows, BuildReport& report) {
+void add_derived_relationships(const Comm& comm, const EdgeListOptions& options, RowCollector& rows,
+                               BuildReport& report) {
     std::vector<char> mine;
     for (std::size_t row = 0; row < rows.referral_directed.size(); ++row) {
         pack_string(mine, rows.referral_ends[2 * row]);

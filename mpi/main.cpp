@@ -200,8 +200,7 @@ InfluenceGraph listed_graph(const std::vector<std::string>& ids, const Relations
 // Rank 0's part of a data folder: its customers, referrals and transactions, read as catena
 // reads them (its relationships.csv is read by every rank, partitioned). Collective; rank 0
 // prints the reader's notes.
-Dataset load_customers(const Comm& comm, const Options& options,
-                       const EdgeListOptions& edge_list) {
+Dataset load_customers(const Comm& comm, const Options& options, const EdgeListOptions& edge_list) {
     Dataset customers;
     collective_step(comm, [&] {
         if (comm.rank != 0) return;
@@ -434,7 +433,8 @@ int run_seeds(const Comm& comm, const Options& options) {
     });
     Dataset customers;
     const DistributedGraph graph = load(comm, edge_list, options, customers);
-    if (edge_list.listed_customers) return seeds_for_customers(comm, options, graph, customers, seeds);
+    if (edge_list.listed_customers)
+        return seeds_for_customers(comm, options, graph, customers, seeds);
     // catena's checks, in select_seeds' order, on what an edge list carries: every customer may
     // be chosen, none has a cost or a value.
     collective_step(comm, [&] {
@@ -595,10 +595,10 @@ int run_value(const Comm& comm, Options& options, ValueCommand& command) {
         edge_list.listed_customers ? std::vector<std::string>{} : all_ids(graph);
     Dataset dataset;
     if (comm.rank == 0)
-        dataset = edge_list.listed_customers
-                      ? std::move(customers)
-                      : Dataset{listed_graph(ids, edge_list.types), {}, {}, describe(edge_list),
-                                {}, {}};
+        dataset =
+            edge_list.listed_customers
+                ? std::move(customers)
+                : Dataset{listed_graph(ids, edge_list.types), {}, {}, describe(edge_list), {}, {}};
     command.network.graph = &graph;
     const double value_start = MPI_Wtime();
     Failure failure;
@@ -672,8 +672,7 @@ int run(const Comm& comm, int argc, char** argv) {
                      "customers or value (expected own value reached: customers' value column, "
                      "with --data)")
         ->capture_default_str();
-    seeds
-        ->add_option("--budget", p.budget, "Not supported by catena-mpi yet (use catena)")
+    seeds->add_option("--budget", p.budget, "Not supported by catena-mpi yet (use catena)")
         ->capture_default_str();
     seeds->add_option("--only-segment", options.only_segments,
                       "With --data: choose only from this segment (repeatable; any case)");

@@ -349,8 +349,8 @@ std::vector<double> running_own_value(std::span<const double> own_value) {
 }
 
 // Turns the RR-set counts into network values, standard errors and error bounds.
-void network_estimates(const std::vector<std::uint64_t>& count, double total,
-                            std::uint64_t theta, double delta, NetworkValueResult& result) {
+void network_estimates(const std::vector<std::uint64_t>& count, double total, std::uint64_t theta,
+                       double delta, NetworkValueResult& result) {
     const auto n = static_cast<NodeId>(count.size());
     const double sets = static_cast<double>(theta);
     const double log_term = std::log(2.0 * n / delta);

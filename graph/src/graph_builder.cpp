@@ -389,8 +389,7 @@ NodeId GraphBuilder::resolve(std::string_view external_id, const char* column) {
     const std::uint32_t row = graph_.id_index_.find(graph_.ids_, external_id, id_hash);
     if (row != StringIndex::kNone) return row;
     if (external_id.empty()) throw RowError(column, "customer id is empty");
-    if (!options_.implicit_nodes)
-        throw RowError(column, unknown_customer_message(external_id));
+    if (!options_.implicit_nodes) throw RowError(column, unknown_customer_message(external_id));
     ++graph_.report_.implicit_nodes;
     return add_node(external_id, {}, {}, id_hash);
 }

@@ -65,7 +65,8 @@ double spent(const InfluenceGraph& graph, const SeedSelectionResult& result) {
 
 }  // namespace
 
-std::vector<std::uint8_t> seed_candidates(const InfluenceGraph& graph, const SeedsOptions& options) {
+std::vector<std::uint8_t> seed_candidates(const InfluenceGraph& graph,
+                                          const SeedsOptions& options) {
     if (options.only_segments.empty() && options.exclude_segments.empty() &&
         options.only_kind.empty())
         return {};

@@ -311,12 +311,11 @@ ValueReport run_value(const Dataset& dataset, const ValueOptions& options) {
         graph, options.params.network.model, options.probability, dataset.referrals, stated);
     ValueReport report;
     report.options = options;
-    report.result = options.network
-                        ? customer_value(dataset, options.params,
-                                         [&](std::span<const double> own) {
-                                             return options.network(own, options);
-                                         })
-                        : customer_value(dataset, weights, options.params);
+    report.result = options.network ? customer_value(dataset, options.params,
+                                                     [&](std::span<const double> own) {
+                                                         return options.network(own, options);
+                                                     })
+                                    : customer_value(dataset, weights, options.params);
     const CustomerValueResult& r = report.result;
     report.quadrants.resize(kQuadrants);
     for (int quadrant = 0; quadrant < kQuadrants; ++quadrant)

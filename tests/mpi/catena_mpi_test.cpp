@@ -306,7 +306,8 @@ TEST_CASE("catena-mpi value: the same report as catena value", "[mpi]") {
     check_same("value --data samples/crm --format json --model lt --seed 3");
     check_same("value --data samples/crm --format csv --probability constant:0.05 --rr-sets 20000");
     check_same("value --data samples/crm --top 5 --quadrant hidden-influencers --columns city");
-    check_same("value --data samples/crm --segment smb --as-of 2026-06-30 --window 90 --format csv");
+    check_same(
+        "value --data samples/crm --segment smb --as-of 2026-06-30 --window 90 --format csv");
     // An edge list: nobody has an own value, so every network value is 0 (catena's note says so).
     check_same("value --edges tests/data/datasets/email-Enron.edges.csv --format json --top 5");
     ScratchDir scratch;
@@ -335,8 +336,8 @@ TEST_CASE("catena-mpi --data: customers in file order, referrals and purchases a
     const RunResult stats = run_catena("stats --format json --data " + apart);
     CHECK(stats.out.find("\"from_referrals\": 200") != std::string::npos);
     CHECK(stats.out.find("\"on_behalf_from_transactions\": 25") != std::string::npos);
-    for (const std::string command : {"stats --format json --data ", "rank --format csv --data ",
-                                      "value --format csv --data "})
+    for (const std::string command :
+         {"stats --format json --data ", "rank --format csv --data ", "value --format csv --data "})
         check_same(command + apart, {1, 2, 3, 4});
     check_seeds("--data " + apart + " -k 10");
 }
@@ -500,9 +501,9 @@ TEST_CASE("catena-mpi: usage", "[mpi]") {
     CHECK(help.exit_code == 0);
     CHECK(help.out.find("mpirun") != std::string::npos);
     CHECK(help.out.find("hostfile") != std::string::npos);
-    const MpiRun nodes = run_mpi(
-        2, "stats --edges samples/crm/relationships.csv --nodes samples/crm/customers.csv", "",
-        true);
+    const MpiRun nodes =
+        run_mpi(2, "stats --edges samples/crm/relationships.csv --nodes samples/crm/customers.csv",
+                "", true);
     CHECK(nodes.err.find("usage error") != std::string::npos);
     CHECK(nodes.rank_codes == std::vector<int>{2, 2});
     check_same("value --edges tests/data/datasets/karate.edges.csv --data samples/crm");
