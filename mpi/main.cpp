@@ -1,8 +1,8 @@
-// `catena-mpi`: catena's `stats` and `rank --by pagerank` for an edge list too big for one
-// machine, run by MPI ranks that each hold their part of the graph (README "Beyond one machine").
-// Started as `mpirun -np P catena-mpi COMMAND --edges FILE ...`; options, output and errors are
-// `catena`'s, written by rank 0 only. Exit codes as catena's (0 ok, 2 usage, 3 input, 4 output,
-// 1 other), the same on every rank.
+// `catena-mpi`: catena's `stats`, `rank --by pagerank`, `seeds` and `value` for a graph too big
+// for one machine, run by MPI ranks that each hold their part of it (README "Beyond one
+// machine"). Started as `mpirun -np P catena-mpi COMMAND --edges FILE|--data DIR ...`; options,
+// output and errors are `catena`'s, written by rank 0 only. Exit codes as catena's (0 ok, 2
+// usage, 3 input, 4 output, 1 other), the same on every rank.
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
@@ -43,20 +43,21 @@ using namespace catena::mpi;
 constexpr int kExitUsage = 2;
 
 constexpr const char* kDescription =
-    "catena-mpi: catena's stats, PageRank and seeds for edge lists too big for one machine.\n"
-    "Every MPI rank reads its own byte range of the --edges file and keeps the edges of the\n"
-    "customers it owns (by a hash of the id); no rank holds the whole graph. Output, options\n"
-    "and errors are catena's, written by rank 0; PageRank scores equal `catena rank`'s and\n"
-    "the seeds `catena seeds`'s for the same --seed, at any number of ranks.\n\n"
+    "catena-mpi: catena's stats, PageRank, seeds and value for graphs too big for one machine.\n"
+    "Every MPI rank reads its own byte range of the relationships (--edges FILE, or --data\n"
+    "DIR's relationships.csv) and keeps the edges of the customers it owns (by a hash of the\n"
+    "id); no rank holds the whole graph. With --data, rank 0 reads the customers, referrals\n"
+    "and transactions. Output, options and errors are catena's, written by rank 0; PageRank\n"
+    "scores equal `catena rank`'s, and seeds and values `catena seeds`' and `catena value`'s\n"
+    "for the same --seed, at any number of ranks.\n\n"
     "Use it when one machine cannot hold the graph (catena holds about 100M relationships).\n"
     "Launch it with mpirun, on this machine or on a cluster:\n"
     "  mpirun -np 4 build/catena-mpi rank --edges big.csv --top 20\n"
-    "  mpirun --hostfile hosts -np 32 build/catena-mpi stats --edges /shared/big.csv\n"
-    "where `hosts` lists the machines, one a line (\"node1 slots=8\"), and the file is at the\n"
+    "  mpirun --hostfile hosts -np 32 build/catena-mpi value --data /shared/crm --format csv\n"
+    "where `hosts` lists the machines, one a line (\"node1 slots=8\"), and the files are at the\n"
     "same path on every machine (a shared file system).\n\n"
-    "Not yet: value, --data folders, --nodes, --db, --personalize, --columns, seeds with a\n"
-    "budget, segment filters or --probability column/learned, --output and xlsx; for those use\n"
-    "catena on one machine.\n\n"
+    "Not yet: --nodes, --db, --mapping, --on-bad-row skip, --personalize, seeds with a budget,\n"
+    "--probability column/learned, --output and xlsx; for those use catena on one machine.\n\n"
     "Exit codes: 0 ok, 2 usage error, 3 input error, 4 output error, 1 other error.";
 
 struct Options {
@@ -81,7 +82,9 @@ struct Options {
 void add_input_options(CLI::App& app, Options& options) {
     app.add_option("--edges", options.edges,
                    "Edge list CSV: source,target[,weight] or any relationships columns");
-    app.add_option("--data", options.data, "Not supported by catena-mpi yet (use catena)");
+    app.add_option("--data", options.data,
+                   "Data folder: customers.csv and relationships.csv, optionally referrals.csv "
+                   "and transactions.csv");
     app.add_option("--nodes", options.nodes, "Not supported by catena-mpi yet (use catena)");
     app.add_option("--db", options.db, "Not supported by catena-mpi yet (use catena)");
     app.add_flag("--directed", options.directed,
@@ -128,14 +131,16 @@ void print_rank_figures(const Comm& comm, const Options& options) {
 }
 
 EdgeListOptions edge_list_options(const Options& options) {
+    InputSource input;  // catena's checks and messages first (one input, --nodes with --edges)
+    input.data_dir = options.data;
+    input.edges_file = options.edges;
+    input.nodes_file = options.nodes;
+    input.db_file = options.db;
+    input.validate();
     if (!options.db.empty() || !options.nodes.empty())
         throw UsageError(
             "catena-mpi reads --edges FILE or --data DIR (for now); use catena for --nodes and "
             "--db");
-    if (!options.edges.empty() && !options.data.empty())
-        throw UsageError("give one input: --edges FILE or --data DIR, not both");
-    if (options.edges.empty() && options.data.empty())
-        throw UsageError("no input: give --edges FILE or --data DIR");
     EdgeListOptions edge_list;
     if (!options.data.empty()) {
         edge_list.edges_file = std::filesystem::path(options.data) / "relationships.csv";
