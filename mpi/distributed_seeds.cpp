@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <climits>
 #include <cmath>
+#include <cstring>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -498,11 +499,13 @@ class DistributedBackend {
     // roots by value (nullptr: uniform).
     DistributedBackend(const DistributedGraph& graph, const OwnerDirectory& directory,
                        const SeedSelectionParams& params, const ProbabilityModel& probability,
-                       std::vector<std::uint8_t> allowed = {}, const ValueRoots* roots = nullptr)
+                       std::vector<std::uint8_t> allowed = {}, const ValueRoots* roots = nullptr,
+                       std::vector<double> costs = {})
         : graph_(graph),
           params_(params),
           sampler_(graph, directory, params.model, probability, params.seed),
-          allowed_(std::move(allowed)) {
+          allowed_(std::move(allowed)),
+          costs_(std::move(costs)) {
         if (roots) sampler_.use_value_roots(*roots);
     }
 
@@ -534,8 +537,16 @@ class DistributedBackend {
     const SeedSelectionParams& params_;
     bool allowed(std::size_t slot) const { return allowed_.empty() || allowed_[slot] != 0; }
 
+    // The budgeted greedy (catena's pick_next): each round every rank offers its best gain per
+    // cost that still fits, and its k largest marginal coverages.
+    opim::Coverage greedy_budgeted();
+    // Every rank takes `node` (owned by `owner`) as the next seed: the owner sends the R1 sets it
+    // newly covers, every rank marks them and lowers its members' coverage. Returns their count.
+    std::uint64_t take_seed(int owner, std::uint64_t node);
+
     DistributedSampler sampler_;
     std::vector<std::uint8_t> allowed_;
+    std::vector<double> costs_;  // per owned customer, with a budget
     RankSets r1_, r2_;
     std::vector<std::uint64_t> start_;
     std::vector<std::uint32_t> sets_of_;
@@ -578,11 +589,167 @@ std::vector<HeapEntry> DistributedBackend::current_best() {
     return fresh;
 }
 
+std::uint64_t DistributedBackend::take_seed(int owner, std::uint64_t node) {
+    const Comm& comm = graph_.comm;
+    std::vector<std::uint32_t> newly;
+    if (comm.rank == owner) {
+        const std::uint32_t slot = slot_of(graph_.owned, node, graph_.num_nodes);
+        for (std::uint64_t at = start_[slot]; at < start_[slot + 1]; ++at)
+            if (!covered_[sets_of_[at]]) newly.push_back(sets_of_[at]);
+    }
+    std::uint64_t size = newly.size();
+    MPI_Bcast(&size, 1, MPI_UINT64_T, owner, comm.comm);
+    newly.resize(size);
+    if (comm.rank == owner)
+        count_sent(size * sizeof(std::uint32_t) * static_cast<std::uint64_t>(comm.size - 1));
+    for (std::uint64_t done = 0; done < size;) {
+        const auto chunk = static_cast<int>(std::min<std::uint64_t>(size - done, INT_MAX / 4));
+        MPI_Bcast(newly.data() + done, chunk, MPI_UINT32_T, owner, comm.comm);
+        done += static_cast<std::uint64_t>(chunk);
+    }
+    for (const std::uint32_t r : newly) {
+        covered_[r] = 1;
+        for (std::uint64_t position = r1_.offsets[r]; position < r1_.offsets[r + 1]; ++position)
+            --degree_[r1_.members[position]];
+    }
+    return size;
+}
+
+opim::Coverage DistributedBackend::greedy_budgeted() {
+    const Comm& comm = graph_.comm;
+    const std::size_t owned = graph_.owned_count();
+    const std::uint32_t k = params_.k;
+    const double budget = params_.budget;
+    // The candidates: allowed, in some R1 set, and affordable on their own (catena's active
+    // nodes), in index order.
+    std::vector<std::uint32_t> active;
+    degree_.resize(owned);
+    for (std::size_t slot = 0; slot < owned; ++slot) {
+        degree_[slot] = static_cast<std::uint32_t>(start_[slot + 1] - start_[slot]);
+        if (allowed(slot) && degree_[slot] > 0 && costs_[slot] <= budget)
+            active.push_back(static_cast<std::uint32_t>(slot));
+    }
+    covered_.assign(r1_.count(), 0);
+    opim::Coverage result;
+    result.memory_bytes =
+        sum(comm, start_.capacity() * sizeof(std::uint64_t) +
+                      sets_of_.capacity() * sizeof(std::uint32_t) +
+                      degree_.capacity() * sizeof(std::uint32_t) + covered_.capacity() +
+                      active.capacity() * sizeof(std::uint32_t));
+    double spent = 0.0;
+    double upper = std::numeric_limits<double>::infinity();
+    // What each rank offers: its best score (as bits), that customer's index and cost (bits),
+    // then its k largest gains (0 past the last).
+    const std::size_t width = 3 + k;
+    std::vector<std::uint64_t> offer(width);
+    std::vector<std::uint32_t> top;
+    std::vector<std::uint64_t> all_top;
+    const auto bits = [](double value) {
+        std::uint64_t out;
+        std::memcpy(&out, &value, sizeof out);
+        return out;
+    };
+    const auto real = [](std::uint64_t value) {
+        double out;
+        std::memcpy(&out, &value, sizeof out);
+        return out;
+    };
+    for (;;) {
+        // catena's pick_next over this rank's active customers, in index order.
+        double best_score = 0.0;
+        std::uint64_t best_node = std::numeric_limits<std::uint64_t>::max();
+        double best_cost = 0.0;
+        top.clear();
+        for (const std::uint32_t slot : active) {
+            const std::uint32_t gain = degree_[slot];
+            if (gain == 0) continue;
+            if (top.size() < k) {
+                top.push_back(gain);
+                std::push_heap(top.begin(), top.end(), std::greater<>());
+            } else if (gain > top.front()) {
+                std::pop_heap(top.begin(), top.end(), std::greater<>());
+                top.back() = gain;
+                std::push_heap(top.begin(), top.end(), std::greater<>());
+            }
+            if (spent + costs_[slot] > budget) continue;
+            const double score = gain / std::max(costs_[slot], 1e-12);
+            if (score > best_score) {
+                best_score = score;
+                best_node = graph_.owned[slot];
+                best_cost = costs_[slot];
+            }
+        }
+        std::fill(offer.begin(), offer.end(), 0);
+        offer[0] = bits(best_score);
+        offer[1] = best_node;
+        offer[2] = bits(best_cost);
+        std::copy(top.begin(), top.end(), offer.begin() + 3);
+        const std::vector<std::uint64_t> offers = allgatherv(comm, offer);
+        // The seed: the best score, then the lowest index (catena's first in index order).
+        int best_rank = -1;
+        double score = 0.0, cost = 0.0;
+        std::uint64_t node = std::numeric_limits<std::uint64_t>::max();
+        all_top.clear();
+        for (int rank = 0; rank < comm.size; ++rank) {
+            const std::uint64_t* const from =
+                offers.data() + static_cast<std::size_t>(rank) * width;
+            const double their = real(from[0]);
+            if (their > 0.0 && (their > score || (their == score && from[1] < node))) {
+                best_rank = rank;
+                score = their;
+                node = from[1];
+                cost = real(from[2]);
+            }
+            all_top.insert(all_top.end(), from + 3, from + width);
+        }
+        const auto keep = static_cast<std::ptrdiff_t>(std::min<std::size_t>(k, all_top.size()));
+        std::nth_element(all_top.begin(), all_top.begin() + keep - 1, all_top.end(),
+                         std::greater<>());
+        const std::uint64_t top_sum =
+            std::accumulate(all_top.begin(), all_top.begin() + keep, std::uint64_t{0});
+        upper = std::min(upper, static_cast<double>(result.covered) + static_cast<double>(top_sum));
+        if (best_rank < 0 || result.seeds.size() == k) break;
+        spent += cost;
+        const std::uint64_t size = take_seed(best_rank, node);
+        result.seeds.push_back(static_cast<NodeId>(node));
+        result.gains.push_back(size);
+        result.covered += size;
+    }
+    // catena's finish: the best single affordable customer, if it alone covers more.
+    std::uint64_t mine[2] = {0, std::numeric_limits<std::uint64_t>::max()};
+    for (const std::uint32_t slot : active) {
+        const std::uint64_t alone = start_[slot + 1] - start_[slot];
+        if (alone > mine[0]) {
+            mine[0] = alone;
+            mine[1] = graph_.owned[slot];
+        }
+    }
+    const std::vector<std::uint64_t> singles =
+        allgatherv(comm, std::vector<std::uint64_t>{mine[0], mine[1]});
+    std::uint64_t single_cover = 0, single = std::numeric_limits<std::uint64_t>::max();
+    for (std::size_t at = 0; at + 1 < singles.size(); at += 2)
+        if (singles[at] > single_cover ||
+            (singles[at] == single_cover && singles[at] > 0 && singles[at + 1] < single)) {
+            single_cover = singles[at];
+            single = singles[at + 1];
+        }
+    if (single_cover > 0 && single_cover > result.covered) {
+        result.seeds.assign(1, static_cast<NodeId>(single));
+        result.gains.assign(1, single_cover);
+        result.covered = single_cover;
+    }
+    const double e_factor = 1.0 - 1.0 / std::exp(1.0);
+    result.best_upper_bound =
+        std::min(upper, static_cast<double>(result.covered) / (e_factor / 2.0));
+    return result;
+}
+
 opim::Coverage DistributedBackend::greedy() {
     const Comm& comm = graph_.comm;
     const std::size_t owned = graph_.owned_count();
     const std::uint32_t k = params_.k;
     index_r1();
+    if (params_.budget > 0.0) return greedy_budgeted();
     degree_.resize(owned);
     heap_.clear();
     for (std::size_t slot = 0; slot < owned; ++slot) {
@@ -632,29 +799,7 @@ opim::Coverage DistributedBackend::greedy() {
             std::accumulate(top.begin(), top.begin() + keep, std::uint64_t{0});
         upper = std::min(upper, static_cast<double>(result.covered) + static_cast<double>(top_sum));
         if (best_rank < 0 || result.seeds.size() == k) break;
-        // The seed's owner sends the RR sets it newly covers; every rank marks them covered and
-        // lowers its members' coverage.
-        std::vector<std::uint32_t> newly;
-        if (comm.rank == best_rank) {
-            const std::uint32_t slot = slot_of(graph_.owned, best_node, graph_.num_nodes);
-            for (std::uint64_t at = start_[slot]; at < start_[slot + 1]; ++at)
-                if (!covered_[sets_of_[at]]) newly.push_back(sets_of_[at]);
-        }
-        std::uint64_t size = newly.size();
-        MPI_Bcast(&size, 1, MPI_UINT64_T, best_rank, comm.comm);
-        newly.resize(size);
-        if (comm.rank == best_rank)
-            count_sent(size * sizeof(std::uint32_t) * static_cast<std::uint64_t>(comm.size - 1));
-        for (std::uint64_t done = 0; done < size;) {
-            const auto chunk = static_cast<int>(std::min<std::uint64_t>(size - done, INT_MAX / 4));
-            MPI_Bcast(newly.data() + done, chunk, MPI_UINT32_T, best_rank, comm.comm);
-            done += static_cast<std::uint64_t>(chunk);
-        }
-        for (const std::uint32_t r : newly) {
-            covered_[r] = 1;
-            for (std::uint64_t position = r1_.offsets[r]; position < r1_.offsets[r + 1]; ++position)
-                --degree_[r1_.members[position]];
-        }
+        const std::uint64_t size = take_seed(best_rank, best_node);
         result.seeds.push_back(static_cast<NodeId>(best_node));
         result.gains.push_back(size);
         result.covered += size;
@@ -795,13 +940,15 @@ SeedSelectionResult distributed_seeds(const DistributedGraph& graph,
                          plan.running_value.empty() ? 0.0 : plan.running_value.back()};
     MPI_Bcast(figures, 4, MPI_DOUBLE, 0, comm.comm);
     std::vector<std::uint8_t> allowed = values_for_owned(graph, plan.allowed);
+    std::vector<double> costs;
+    if (params.budget > 0.0) costs = values_for_owned(graph, plan.costs);
     const bool by_value = params.objective == SeedObjective::value;
     const ValueRoots roots =
         by_value ? value_roots(comm, graph.num_nodes, plan.running_value, figures[3])
                  : ValueRoots{};
     const OwnerDirectory directory(graph);
     DistributedBackend backend(graph, directory, params, probability, std::move(allowed),
-                               by_value ? &roots : nullptr);
+                               by_value ? &roots : nullptr, std::move(costs));
     const auto n = static_cast<double>(graph.num_nodes);
     const opim::Schedule schedule =
         opim::make_schedule(params, n, figures[0], figures[1], figures[2]);

@@ -56,8 +56,8 @@ constexpr const char* kDescription =
     "  mpirun --hostfile hosts -np 32 build/catena-mpi value --data /shared/crm --format csv\n"
     "where `hosts` lists the machines, one a line (\"node1 slots=8\"), and the files are at the\n"
     "same path on every machine (a shared file system).\n\n"
-    "Not yet: --nodes, --db, --mapping, --on-bad-row skip, --personalize, seeds with a budget,\n"
-    "--probability column/learned, --output and xlsx; for those use catena on one machine.\n\n"
+    "Not yet: --nodes, --db, --mapping, --on-bad-row skip, --personalize, --probability\n"
+    "column/learned, --output and xlsx; for those use catena on one machine.\n\n"
     "Exit codes: 0 ok, 2 usage error, 3 input error, 4 output error, 1 other error.";
 
 struct Options {
@@ -433,8 +433,6 @@ int run_seeds(const Comm& comm, const Options& options) {
             throw UsageError(
                 "--only-segment, --exclude-segment, --only-kind and --columns need the customers: "
                 "give --data DIR");
-        if (edge_list.listed_customers && seeds.params.budget > 0.0)
-            throw UsageError("catena-mpi seeds: --budget is not supported yet (use catena)");
     });
     Dataset customers;
     const DistributedGraph graph = load(comm, edge_list, options, customers);
@@ -677,7 +675,10 @@ int run(const Comm& comm, int argc, char** argv) {
                      "customers or value (expected own value reached: customers' value column, "
                      "with --data)")
         ->capture_default_str();
-    seeds->add_option("--budget", p.budget, "Not supported by catena-mpi yet (use catena)")
+    seeds
+        ->add_option("--budget", p.budget,
+                     "With --data: total cost of the seeds at most this (customers' cost column; "
+                     "0: no budget)")
         ->capture_default_str();
     seeds->add_option("--only-segment", options.only_segments,
                       "With --data: choose only from this segment (repeatable; any case)");

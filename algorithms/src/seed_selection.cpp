@@ -650,8 +650,14 @@ void SeedSelectionParams::validate(NodeId num_nodes) const {
 SeedPlan plan_seeds(const InfluenceGraph& graph, const SeedSelectionParams& params) {
     CandidateMask mask = candidate_mask(graph, params);
     Objective objective = make_objective(graph, params, mask.allowed);
-    return {std::move(mask.allowed), mask.count, std::move(objective.roots.cumulative),
-            objective.scale, objective.optimum_floor};
+    SeedPlan plan{
+        std::move(mask.allowed), mask.count, std::move(objective.roots.cumulative), objective.scale,
+        objective.optimum_floor, {}};
+    if (params.budget > 0.0) {
+        plan.costs.resize(graph.num_nodes());
+        for (NodeId node = 0; node < graph.num_nodes(); ++node) plan.costs[node] = graph.cost(node);
+    }
+    return plan;
 }
 
 SeedSelectionResult select_seeds(const InfluenceGraph& graph, DiffusionWeights weights,

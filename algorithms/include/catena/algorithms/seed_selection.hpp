@@ -107,6 +107,7 @@ struct SeedPlan {
     std::vector<double> running_value;
     double scale = 0.0;          // the most the objective can reach: n, or the total value
     double optimum_floor = 0.0;  // the least the best k seeds reach: k, or the k largest values
+    std::vector<double> costs;   // with a budget: per customer, its cost; empty otherwise
 };
 // Throws select_seeds()'s usage errors about the customers: k over the customers who may be
 // chosen, a budget that buys none of them, the value objective with no value.
