@@ -663,14 +663,7 @@ opim::Coverage DistributedBackend::greedy_budgeted() {
         for (const std::uint32_t slot : active) {
             const std::uint32_t gain = degree_[slot];
             if (gain == 0) continue;
-            if (top.size() < k) {
-                top.push_back(gain);
-                std::push_heap(top.begin(), top.end(), std::greater<>());
-            } else if (gain > top.front()) {
-                std::pop_heap(top.begin(), top.end(), std::greater<>());
-                top.back() = gain;
-                std::push_heap(top.begin(), top.end(), std::greater<>());
-            }
+            opim::keep_largest(top, k, gain);
             if (spent + costs_[slot] > budget) continue;
             const double score = gain / std::max(costs_[slot], 1e-12);
             if (score > best_score) {

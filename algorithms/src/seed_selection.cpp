@@ -233,14 +233,7 @@ GreedyPick pick_next(const GreedyState& state, std::uint32_t k, const InfluenceG
     for (const NodeId node : state.active) {
         const std::uint32_t gain = state.degree[node];
         if (gain == 0) continue;  // chosen, or adds nothing now
-        if (top.size() < k) {
-            top.push_back(gain);
-            std::push_heap(top.begin(), top.end(), std::greater<>());
-        } else if (gain > top.front()) {
-            std::pop_heap(top.begin(), top.end(), std::greater<>());
-            top.back() = gain;
-            std::push_heap(top.begin(), top.end(), std::greater<>());
-        }
+        opim::keep_largest(top, k, gain);
         if (budgeted && spent + graph.cost(node) > budget) continue;
         const double score =
             budgeted ? gain / std::max(graph.cost(node), 1e-12) : static_cast<double>(gain);

@@ -23,6 +23,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <functional>
 #include <limits>
 #include <numeric>
 #include <string>
@@ -32,6 +33,19 @@
 #include "catena/graph/errors.hpp"
 
 namespace catena::opim {
+
+// Keeps in `top` (a min-heap) the k largest of the values offered so far: the greedy's k largest
+// marginal coverages, which bound what any k seeds could add (OPIM-C's upper bound).
+inline void keep_largest(std::vector<std::uint32_t>& top, std::size_t k, std::uint32_t value) {
+    if (top.size() < k) {
+        top.push_back(value);
+        std::push_heap(top.begin(), top.end(), std::greater<>());
+    } else if (value > top.front()) {
+        std::pop_heap(top.begin(), top.end(), std::greater<>());
+        top.back() = value;
+        std::push_heap(top.begin(), top.end(), std::greater<>());
+    }
+}
 
 // The greedy's result on R1.
 struct Coverage {
