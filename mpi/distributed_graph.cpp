@@ -602,11 +602,9 @@ std::vector<Derived> derived_relationships(const Dataset& data, const Relationsh
     std::vector<std::pair<NodeId, NodeId>> on_behalf;
     for (const Transaction& row : data.transactions.rows)
         if (row.on_behalf_of != kNoNode && row.on_behalf_of != row.customer)
-            on_behalf.emplace_back(std::min(row.customer, row.on_behalf_of),
-                                   std::max(row.customer, row.on_behalf_of));
+            on_behalf.emplace_back(row.customer, row.on_behalf_of);
     if (!on_behalf.empty()) {
-        std::sort(on_behalf.begin(), on_behalf.end());
-        on_behalf.erase(std::unique(on_behalf.begin(), on_behalf.end()), on_behalf.end());
+        keep_distinct_unordered_pairs(on_behalf);
         const RelationshipType& info = types[*types.find("on_behalf")];
         for (const auto& [a, b] : on_behalf)
             rows.push_back({std::string(graph.external_id(a)), std::string(graph.external_id(b)),

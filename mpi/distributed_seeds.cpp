@@ -139,8 +139,9 @@ std::uint32_t slot_of(const Owned& owned, std::uint64_t node, std::uint64_t num_
 struct ValueRoots {
     double total = 0.0;
     std::vector<std::uint64_t> begins;  // per rank, and the end: its block's first index
-    std::vector<double> last;           // per rank: its block's last running sum
-    std::vector<double> running;        // this rank's block
+    std::vector<double>
+        last;  // per rank: its block's last running sum (an empty block: the one before's)
+    std::vector<double> running;  // this rank's block
 };
 
 // Collective: each rank's block of rank 0's running sums (`running`, by index; empty elsewhere)
@@ -159,6 +160,10 @@ ValueRoots value_roots(const Comm& comm, std::uint64_t n, const std::vector<doub
     alltoallv_into(comm, running, counts, roots.running);
     roots.last =
         allgatherv(comm, std::vector<double>{roots.running.empty() ? 0.0 : roots.running.back()});
+    // An empty block takes the sum before it, so the last sums do not fall from block to block
+    // and the block holding a root is found by a binary search.
+    for (std::size_t rank = 1; rank < ranks; ++rank)
+        if (roots.begins[rank + 1] == roots.begins[rank]) roots.last[rank] = roots.last[rank - 1];
     return roots;
 }
 
@@ -351,12 +356,13 @@ class DistributedSampler {
             RandomStream random = RandomStream::for_index(seed_, first + set);
             const double target = random.uniform() * roots.total;
             keys_[set] = ReverseSampler::set_key(random);
-            int block = -1;
-            for (std::size_t rank = 0; rank < ranks && block < 0; ++rank)
-                if (roots.begins[rank + 1] > roots.begins[rank] && roots.last[rank] > target)
-                    block = static_cast<int>(rank);
+            // The first block whose last sum exceeds the target (never an empty one: its last sum
+            // is the one before's); none: the last customer.
+            const auto block =
+                static_cast<int>(std::upper_bound(roots.last.begin(), roots.last.end(), target) -
+                                 roots.last.begin());
             std::uint64_t root = n - 1;
-            if (block < 0) {
+            if (block == graph_.comm.size) {
                 if (!directory_.holds(root)) continue;
             } else {
                 if (block != self) continue;
@@ -480,6 +486,15 @@ class DistributedSampler {
     const ValueRoots* value_roots_ = nullptr;           // roots by own value (network value)
     std::uint64_t sets_drawn_ = 0, members_drawn_ = 0;  // so far, over the ranks
 };
+
+// The sum of the k largest of `values` (every rank's k largest marginal coverages): what any k
+// seeds could add at most. Reorders `values`.
+std::uint64_t largest_sum(std::vector<std::uint64_t>& values, std::size_t k) {
+    const auto keep = static_cast<std::ptrdiff_t>(std::min(k, values.size()));
+    if (keep == 0) return 0;
+    std::nth_element(values.begin(), values.begin() + keep - 1, values.end(), std::greater<>());
+    return std::accumulate(values.begin(), values.begin() + keep, std::uint64_t{0});
+}
 
 // A candidate in a rank's lazy max-heap (see seed_selection.cpp): highest gain, then the lowest
 // slot (owned customers are in ascending global order, so the lowest index).
@@ -695,11 +710,7 @@ opim::Coverage DistributedBackend::greedy_budgeted() {
             }
             all_top.insert(all_top.end(), from + 3, from + width);
         }
-        const auto keep = static_cast<std::ptrdiff_t>(std::min<std::size_t>(k, all_top.size()));
-        std::nth_element(all_top.begin(), all_top.begin() + keep - 1, all_top.end(),
-                         std::greater<>());
-        const std::uint64_t top_sum =
-            std::accumulate(all_top.begin(), all_top.begin() + keep, std::uint64_t{0});
+        const std::uint64_t top_sum = largest_sum(all_top, k);
         upper = std::min(upper, static_cast<double>(result.covered) + static_cast<double>(top_sum));
         if (best_rank < 0 || result.seeds.size() == k) break;
         spent += cost;
@@ -786,10 +797,7 @@ opim::Coverage DistributedBackend::greedy() {
             }
             top.insert(top.end(), from + 2, from + width);
         }
-        const auto keep = static_cast<std::ptrdiff_t>(std::min<std::size_t>(k, top.size()));
-        std::nth_element(top.begin(), top.begin() + keep - 1, top.end(), std::greater<>());
-        const std::uint64_t top_sum =
-            std::accumulate(top.begin(), top.begin() + keep, std::uint64_t{0});
+        const std::uint64_t top_sum = largest_sum(top, k);
         upper = std::min(upper, static_cast<double>(result.covered) + static_cast<double>(top_sum));
         if (best_rank < 0 || result.seeds.size() == k) break;
         const std::uint64_t size = take_seed(best_rank, best_node);

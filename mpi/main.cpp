@@ -381,6 +381,33 @@ int run_rank(const Comm& comm, Options& options, bool top_given) {
     return 0;
 }
 
+// --probability column and learned give each relationship its own probability, which the ranks
+// do not keep (yet): a usage error for `command`.
+void refuse_stated_probabilities(const char* command, DiffusionModel model,
+                                 const ProbabilityModel& probability) {
+    if (model == DiffusionModel::independent_cascade &&
+        (probability.kind == ProbabilityModel::Kind::column ||
+         probability.kind == ProbabilityModel::Kind::learned))
+        throw UsageError(std::string("catena-mpi ") + command + ": --probability " +
+                         to_string(probability) +
+                         " is not supported yet (use catena, or weighted-cascade or constant:P)");
+}
+
+// catena's check of a constant edge probability, in `command`'s words ("seeds: ...").
+void check_constant_probability(const char* command, DiffusionModel model,
+                                const ProbabilityModel& probability) {
+    if (model == DiffusionModel::independent_cascade &&
+        probability.kind == ProbabilityModel::Kind::constant &&
+        !(probability.constant >= 0.0 && probability.constant <= 1.0))
+        throw UsageError(std::string(command) + ": edge probabilities must be in [0, 1]");
+}
+
+// select_seeds()'s first checks, on every rank: the parameters, then the probabilities.
+void check_seeds_params(const DistributedGraph& graph, const SeedsOptions& seeds) {
+    seeds.params.validate(static_cast<NodeId>(std::min<std::uint64_t>(graph.num_nodes, kNoNode)));
+    check_constant_probability("seeds", seeds.params.model, seeds.probability);
+}
+
 // seeds on a data folder: rank 0 holds the customers, so catena's own checks, filters and
 // objective plan who may be chosen and how roots are drawn (plan_seeds()), and catena's report
 // lists the seeds with their names and columns.
@@ -393,11 +420,7 @@ int seeds_for_customers(const Comm& comm, const Options& options, const Distribu
             seeds.columns.resolve(customers.graph);
             params.candidates = seed_candidates(customers.graph, seeds);
         }
-        params.validate(static_cast<NodeId>(std::min<std::uint64_t>(graph.num_nodes, kNoNode)));
-        if (params.model == DiffusionModel::independent_cascade &&
-            seeds.probability.kind == ProbabilityModel::Kind::constant &&
-            !(seeds.probability.constant >= 0.0 && seeds.probability.constant <= 1.0))
-            throw UsageError("seeds: edge probabilities must be in [0, 1]");
+        check_seeds_params(graph, seeds);
         if (comm.rank == 0) plan = plan_seeds(customers.graph, params);
         params.candidates = {};
     });
@@ -424,12 +447,7 @@ int run_seeds(const Comm& comm, const Options& options) {
         seeds.params.model = model_option(options.model);
         seeds.probability = ProbabilityModel::parse(options.probability);
         seeds.params.objective = objective_option(options.objective);
-        if (seeds.params.model == DiffusionModel::independent_cascade &&
-            (seeds.probability.kind == ProbabilityModel::Kind::column ||
-             seeds.probability.kind == ProbabilityModel::Kind::learned))
-            throw UsageError("catena-mpi seeds: --probability " + options.probability +
-                             " is not supported yet (use catena, or weighted-cascade or "
-                             "constant:P)");
+        refuse_stated_probabilities("seeds", seeds.params.model, seeds.probability);
         edge_list = edge_list_options(options);
         seeds.only_segments = options.only_segments;
         seeds.exclude_segments = options.exclude_segments;
@@ -451,11 +469,7 @@ int run_seeds(const Comm& comm, const Options& options) {
     // be chosen, none has a cost or a value.
     collective_step(comm, [&] {
         SeedSelectionParams& params = seeds.params;
-        params.validate(static_cast<NodeId>(std::min<std::uint64_t>(graph.num_nodes, kNoNode)));
-        if (params.model == DiffusionModel::independent_cascade &&
-            seeds.probability.kind == ProbabilityModel::Kind::constant &&
-            !(seeds.probability.constant >= 0.0 && seeds.probability.constant <= 1.0))
-            throw UsageError("seeds: edge probabilities must be in [0, 1]");
+        check_seeds_params(graph, seeds);
         if (params.k > graph.num_nodes)
             throw UsageError("seeds: k = " + std::to_string(params.k) + " but only " +
                              std::to_string(graph.num_nodes) +
@@ -522,10 +536,7 @@ struct DistributedNetworkValue {
         const ProbabilityModel& probability = options.probability;
         const NetworkValueParams& params = options.params.network;
         // catena's checks, in network_value()'s order.
-        if (params.model == DiffusionModel::independent_cascade &&
-            probability.kind == ProbabilityModel::Kind::constant && graph->num_edges > 0 &&
-            !(probability.constant >= 0.0 && probability.constant <= 1.0))
-            throw UsageError("value: edge probabilities must be in [0, 1]");
+        if (graph->num_edges > 0) check_constant_probability("value", params.model, probability);
         const std::vector<double> running = running_own_value(own);
         NetworkRequest request;
         request.go = 1;
@@ -581,22 +592,11 @@ int run_value(const Comm& comm, Options& options, ValueCommand& command) {
     OutputFormat format = OutputFormat::table;
     collective_step(comm, [&] {
         format = output_format(options);
-        // --top cuts terminal tables; CSV and JSON list every customer unless it is given.
-        CLI::Option* top = command.app->get_option("--top");
-        if (top->count() == 0 && format != OutputFormat::table) {
-            top->add_result("0");
-            top->run_callback();
-        }
+        list_all_unless_top_given(command.app->get_option("--top"), format);
         command.analysis->prepare(CommonOptions{});
-        const ProbabilityModel probability =
-            ProbabilityModel::parse(command.app->get_option("--probability")->as<std::string>());
-        if (model_option(command.app->get_option("--model")->as<std::string>()) ==
-                DiffusionModel::independent_cascade &&
-            (probability.kind == ProbabilityModel::Kind::column ||
-             probability.kind == ProbabilityModel::Kind::learned))
-            throw UsageError("catena-mpi value: --probability " + to_string(probability) +
-                             " is not supported yet (use catena, or weighted-cascade or "
-                             "constant:P)");
+        refuse_stated_probabilities(
+            "value", model_option(command.app->get_option("--model")->as<std::string>()),
+            ProbabilityModel::parse(command.app->get_option("--probability")->as<std::string>()));
         edge_list = edge_list_options(options);
     });
     Dataset customers;

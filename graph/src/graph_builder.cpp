@@ -78,14 +78,6 @@ std::vector<EdgeId> bucket_sort(std::size_t items, NodeId buckets,
     return start;
 }
 
-// Sorts each pair as (smaller, larger) and keeps each distinct pair once, in order.
-void keep_distinct_unordered_pairs(std::vector<std::pair<NodeId, NodeId>>& pairs) {
-    for (auto& [a, b] : pairs)
-        if (a > b) std::swap(a, b);
-    std::sort(pairs.begin(), pairs.end());
-    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
-}
-
 // The staged edges bucketed by source: each source's keys (target << 32 | row) sit in
 // keys[start[source], start[source + 1]), sorted by target and then by row.
 struct SourceBuckets {
@@ -296,6 +288,13 @@ GraphBuilder::GraphBuilder(GraphBuilderOptions options) : options_(std::move(opt
                                                                     : RelationshipTypes::kKnows);
     segment_codes_.emplace("", 0);
     referral_type_ = graph_.types_.find("referral");
+}
+
+void keep_distinct_unordered_pairs(std::vector<std::pair<NodeId, NodeId>>& pairs) {
+    for (auto& [a, b] : pairs)
+        if (a > b) std::swap(a, b);
+    std::sort(pairs.begin(), pairs.end());
+    pairs.erase(std::unique(pairs.begin(), pairs.end()), pairs.end());
 }
 
 std::string unknown_customer_message(std::string_view external_id) {

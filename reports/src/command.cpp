@@ -205,6 +205,12 @@ void ModelTexts::bind(CLI::App& app, const std::string& model_help) {
         ->capture_default_str();
 }
 
+void list_all_unless_top_given(CLI::Option* top, OutputFormat format) {
+    if (top == nullptr || top->count() > 0 || format == OutputFormat::table) return;
+    top->add_result("0");
+    top->run_callback();
+}
+
 DiffusionModel model_option(std::string_view text) {
     if (const auto parsed = parse_diffusion_model(text)) return *parsed;
     throw UsageError("--model must be ic or lt, not '" + std::string(text) + "'");
@@ -250,12 +256,7 @@ Command analysis_command(std::shared_ptr<Analysis> analysis) {
         CLI::Option* top = app.get_option_no_throw("--top");
         return [analysis, &common, no_save, top] {
             const OutputTarget target = common.output_target();
-            // --top cuts terminal tables; CSV, JSON and workbooks, read by programs, list every
-            // row unless it is given.
-            if (top && top->count() == 0 && target.format != OutputFormat::table) {
-                top->add_result("0");
-                top->run_callback();
-            }
+            list_all_unless_top_given(top, target.format);
             analysis->prepare(common);
             check_output(target);
             const int threads = thread_count();

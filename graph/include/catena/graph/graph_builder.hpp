@@ -87,13 +87,17 @@ struct GraphBuilderOptions {
     std::string relationships_name = "relationships";
 };
 
+// The message of the row error for a customer id that is not in the customers table.
+std::string unknown_customer_message(std::string_view external_id);
+
+// The purchases on behalf of another customer as the builder turns them into on_behalf
+// relationships: each pair sorted as (smaller, larger), each distinct pair once, in order.
+void keep_distinct_unordered_pairs(std::vector<std::pair<NodeId, NodeId>>& pairs);
+
 // The checks add_relationship() makes on a row by itself (a known type, a finite weight >= 0, a
 // probability in [0,1], ids not empty, a finite strength unless it is a self-loop), without
 // looking the customers up: for readers that build the graph elsewhere (catena-mpi's ranks).
 // Returns the row's type; throws RowError.
-// The message of the row error for a customer id that is not in the customers table.
-std::string unknown_customer_message(std::string_view external_id);
-
 RelationshipTypeId check_relationship_row(const RelationshipRow& row,
                                           const RelationshipTypes& types, bool directed_by_default);
 // The checks add_customer() makes on a row by itself (id not empty, value and cost finite and >=

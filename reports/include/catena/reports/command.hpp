@@ -28,8 +28,9 @@
 #include "catena/reports/output_format.hpp"
 
 namespace CLI {
+class Option;
 class App;
-}
+}  // namespace CLI
 
 namespace catena {
 
@@ -89,6 +90,10 @@ void check_output(const OutputTarget& target);
 // commands and catena-mpi read them; a UsageError naming the option for anything else.
 DiffusionModel model_option(std::string_view text);
 SeedObjective objective_option(std::string_view text);
+
+// --top cuts terminal tables; CSV, JSON and workbooks, read by programs, list every row unless
+// it is given: sets `top` (a command's --top option; null: it has none) to 0 then.
+void list_all_unless_top_given(CLI::Option* top, OutputFormat format);
 
 // Adds --format (table, csv, json or xlsx), -o/--output and --csv-bom, for a command that prints
 // a result.
