@@ -232,8 +232,8 @@ class DistributedSampler {
             const ReverseSampler::Node node = ReverseSampler::record(
                 static_cast<EdgeId>(begin), static_cast<EdgeId>(end), weights);
             records_[slot] = node;
-            for (std::uint64_t entry = begin; entry < end; ++entry)
-                in_[entry].ratio = ReverseSampler::ratio(node, weights[entry - begin]);
+            ReverseSampler::values(
+                node, weights, [&](std::size_t i, float value) { in_[begin + i].value = value; });
         }
         find_sources();
     }
@@ -455,11 +455,11 @@ class DistributedSampler {
             return;
         }
         const ReverseSampler::Node node = records_[slot];
-        ReverseSampler::walk_kept(
-            node, ReverseSampler::first_kept(node, member), member, [&](EdgeId entry) {
-                if (node.inv_p_max >= 0.0f && !(member.uniform() < in_[entry].ratio)) return;
-                to_owner(entry);
-            });
+        const ReverseSampler::Start first = ReverseSampler::start(node, member);
+        if (!first.any) return;
+        ReverseSampler::walk(
+            node, first, member, [&](EdgeId entry) { return in_[entry].value; },
+            [&](EdgeId entry) { to_owner(entry); });
     }
 
     struct Joined {
@@ -474,7 +474,7 @@ class DistributedSampler {
     // (one memory access per in-edge a skip lands on, as in reverse_sampler.hpp).
     struct InEdge {
         std::uint32_t source = 0;
-        float ratio = 0.0f;
+        float value = 0.0f;
     };
     std::vector<ReverseSampler::Node> records_;         // IC, per owned customer
     std::vector<InEdge> in_;                            // per in-edge entry

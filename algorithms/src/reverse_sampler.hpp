@@ -13,6 +13,7 @@
 #include <cmath>
 #include <cstdint>
 #include <limits>
+#include <memory>
 #include <span>
 #include <vector>
 
@@ -26,43 +27,105 @@ namespace catena {
 
 class ReverseSampler {
   public:
-    // Per node: its in-edges (positions first .. last-1 of the graph's in-edge lists; none when
-    // no in-edge has a probability above 0), 1 / log(1 - p_max) (0 when p_max >= 1: a coin per
-    // in-edge, no skips) and 1 / p_max (-1 when all its in-edges have probability p_max). Floats:
-    // a relative error of 6e-8 in a probability, far below the data's own.
+    // How the in-edges of a node are drawn (each in-edge (u, v) kept with probability p(u,v),
+    // independently), one of three ways by the node's in-edges:
+    // - cumulative (at most kCumulativeSpan in-edges, all p < 1): each in-edge's entry holds
+    //   c_i = the product of (1 - p) over the node's in-edges up to and including it, the chance
+    //   that none of them is kept. One uniform U decides the first kept in-edge: the first whose
+    //   c_i < U (none when U <= c_last); from there a new U, scaled by that edge's c_i, decides the
+    //   next. About 1 + (in-edges kept) uniforms a node (one on average under the weighted cascade,
+    //   whose probabilities into a node sum to 1), no logarithm, and in a third of the visits
+    //   (nothing kept) no in-edge read at all. Floats: each c_i is rounded once (from the product
+    //   in double), so an in-edge's probability is off by at most 6e-8, against 6e-8 x p for the
+    //   other two ways; kCumulativeSpan keeps the whole node within 64 x 6e-8.
+    // - skips (more in-edges): geometric jumps to the next in-edge a coin of the node's largest
+    //   probability p_max keeps, log2 U / log2(1 - p_max) ahead, kept with probability p / p_max
+    //   (the entry holds p / p_max): about in-degree x p_max draws instead of one per in-edge.
+    // - a coin per in-edge (some p >= 1, or a product too small for a float): the entry holds p.
+    // Node::gauge says which: above 0 cumulative (it is c_last, the chance none is kept), below 0
+    // skips (it is 1 / log2(1 - p_max)), 0 a coin per in-edge. Node::inv_p_max is 1 / p_max for
+    // skips, -1 when every in-edge a skip or a coin lands on is kept (all share one probability,
+    // or all are 1), and 1 for coins of p itself.
     struct Node {
-        EdgeId first = 0, last = 0;
-        float inv_log_miss = 0.0f;
+        EdgeId first = 0, last = 0;  // in-edge positions first .. last-1 (none may be kept: empty)
+        float gauge = 0.0f;
         float inv_p_max = -1.0f;
     };
     static_assert(sizeof(Node) == 16);
 
-    // The first in-edge of `node` that its p_max-coins keep, as an offset from its first in-edge
-    // (its in-edge count when none is): the gap to it is geometric, floor(log U / log(1 -
-    // p_max)) with U in (0, 1] (so log U is finite). 0 without a draw when each in-edge gets a
-    // coin of its own (p_max >= 1, or no in-edge at all).
-    static std::uint64_t first_kept(const Node& node, RandomStream& random) {
-        const std::uint64_t span = node.last - node.first;
-        if (node.inv_log_miss == 0.0f) return 0;
-        const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
-        return gap < static_cast<double>(span) ? static_cast<std::uint64_t>(gap) : span;
+    // Nodes with at most this many in-edges are drawn cumulatively (see Node): a kept in-edge is
+    // found by reading the entries in order, at most 64 x 8 bytes, and the rounding of the
+    // products stays within 64 x 6e-8. bench/KERNELS.md, section 4d.
+    static constexpr EdgeId kCumulativeSpan = 64;
+
+    // Below this chance that none of its in-edges is kept, a node gets a coin per in-edge (the
+    // products would reach a float's smallest values).
+    static constexpr double kSmallestNone = 1e-30;
+
+    // log2 of a uniform draw in (0, 1] with 24 bits (a float): a geometric gap is log2 U /
+    // log2(1 - p_max), and float's log2 costs a fraction of double's log. 24 bits cut the gap's
+    // tail at U = 2^-24, an event of probability 6e-8, far below the sampling error of any
+    // estimate made from the RR sets.
+    static float log2_uniform(RandomStream& random) {
+        return std::log2(static_cast<float>((random.next() >> 40) + 1) * 0x1.0p-24f);
     }
 
-    // Calls keep(position) on each in-edge of `node` its p_max-coins keep, from `offset` (what
-    // first_kept drew) on: every in-edge when each gets a coin of its own, else the next gap after
-    // each, until a gap passes the last edge.
-    template <typename Keep>
-    static void walk_kept(const Node& node, std::uint64_t offset, RandomStream& random,
-                          Keep&& keep) {
+    // The first draw at a node: whether any in-edge is kept and, if so, where the walk over its
+    // entries starts (skips: the offset of the first in-edge kept by a p_max-coin; cumulative:
+    // the threshold U the first kept in-edge's product falls below).
+    struct Start {
+        bool any = false;
+        std::uint64_t offset = 0;
+        double threshold = 0.0;
+    };
+    static Start start(const Node& node, RandomStream& random) {
         const std::uint64_t span = node.last - node.first;
-        if (node.inv_log_miss == 0.0f) {
-            for (EdgeId position = node.first; position < node.last; ++position) keep(position);
+        Start first;
+        if (span == 0) return first;
+        if (node.gauge > 0.0f) {
+            first.threshold = random.uniform_open_zero();
+            first.any = first.threshold > static_cast<double>(node.gauge);
+        } else if (node.gauge < 0.0f) {
+            const double gap = log2_uniform(random) * node.gauge;
+            first.offset = gap < static_cast<double>(span) ? static_cast<std::uint64_t>(gap) : span;
+            first.any = first.offset < span;
+        } else {
+            first.any = true;
+        }
+        return first;
+    }
+
+    // Calls keep(position) on each in-edge of `node` its draws keep, given `first` (what start
+    // drew, `any` set); value(position) is the entry's value (c_i, p / p_max or p, see Node).
+    template <typename Value, typename Keep>
+    static void walk(const Node& node, const Start& first, RandomStream& random, Value&& value,
+                     Keep&& keep) {
+        if (node.gauge > 0.0f) {
+            EdgeId position = node.first;
+            double threshold = first.threshold;
+            for (;;) {
+                // Stops at the last in-edge at the latest: its product is gauge < threshold.
+                while (!(static_cast<double>(value(position)) < threshold)) ++position;
+                keep(position);
+                if (++position == node.last) return;
+                const double reached = static_cast<double>(value(position - 1));
+                threshold = random.uniform_open_zero() * reached;
+                if (!(threshold > static_cast<double>(node.gauge))) return;
+            }
+        }
+        const auto coin = [&](EdgeId position) {
+            if (node.inv_p_max < 0.0f || random.uniform() < static_cast<double>(value(position)))
+                keep(position);
+        };
+        if (node.gauge == 0.0f) {
+            for (EdgeId position = node.first; position < node.last; ++position) coin(position);
             return;
         }
-        while (offset < span) {
-            keep(static_cast<EdgeId>(node.first + offset));
+        const std::uint64_t span = node.last - node.first;
+        for (std::uint64_t offset = first.offset; offset < span;) {
+            coin(static_cast<EdgeId>(node.first + offset));
             if (++offset >= span) return;
-            const double gap = std::log(random.uniform_open_zero()) * node.inv_log_miss;
+            const double gap = log2_uniform(random) * node.gauge;
             if (!(gap < static_cast<double>(span - offset))) return;
             offset += static_cast<std::uint64_t>(gap);
         }
@@ -71,26 +134,44 @@ class ReverseSampler {
     // The record of a node whose in-edges sit at positions begin .. end-1 with these
     // probabilities (in that order).
     static Node record(EdgeId begin, EdgeId end, std::span<const double> probabilities) {
-        double largest = 0.0;
+        double largest = 0.0, none = 1.0;
         bool same = true;
         for (const double p : probabilities) {
             same = same && p == probabilities.front();
             largest = std::max(largest, p);
+            none *= 1.0 - p;
         }
         Node node;
         node.first = begin;
         node.last = largest > 0.0 ? end : begin;  // none ever kept
-        node.inv_log_miss =
-            largest > 0.0 && largest < 1.0 ? static_cast<float>(1.0 / std::log1p(-largest)) : 0.0f;
-        node.inv_p_max = same || !(largest > 0.0) ? -1.0f : static_cast<float>(1.0 / largest);
+        if (!(largest > 0.0)) return node;
+        if (largest >= 1.0 || (end - begin <= kCumulativeSpan && !(none >= kSmallestNone))) {
+            node.inv_p_max = same && largest >= 1.0 ? -1.0f : 1.0f;  // a coin per in-edge
+        } else if (end - begin <= kCumulativeSpan) {
+            node.gauge = static_cast<float>(none);  // as values() rounds the last product
+        } else {
+            node.gauge = static_cast<float>(std::log(2.0) / std::log1p(-largest));
+            node.inv_p_max = same ? -1.0f : static_cast<float>(1.0 / largest);
+        }
         return node;
     }
 
-    // An in-edge of probability p at `node`: p / p_max, the chance a p_max-coin that lands on it
-    // is kept (1 when the node's in-edges share one probability).
-    static float ratio(const Node& node, double p) {
-        return node.inv_p_max < 0.0f ? 1.0f
-                                     : static_cast<float>(p * static_cast<double>(node.inv_p_max));
+    // Calls put(i, value) with the value of the node's i-th in-edge entry (see Node), for the
+    // probabilities record() was given.
+    template <typename Put>
+    static void values(const Node& node, std::span<const double> probabilities, Put&& put) {
+        double none = 1.0;
+        for (std::size_t i = 0; i < probabilities.size(); ++i) {
+            const double p = probabilities[i];
+            if (node.gauge > 0.0f) {
+                none *= 1.0 - p;  // the same products, in the same order, as record()
+                put(i, static_cast<float>(none));
+            } else if (node.inv_p_max < 0.0f) {
+                put(i, 1.0f);
+            } else {
+                put(i, static_cast<float>(p * static_cast<double>(node.inv_p_max)));
+            }
+        }
     }
 
     ReverseSampler(const InfluenceGraph& graph, DiffusionWeights weights, DiffusionModel model)
@@ -124,9 +205,12 @@ class ReverseSampler {
         const EdgeId num_edges = graph.num_edges();
         constexpr EdgeId kGatherAhead = 64;
         nodes_.resize(n);
-        in_.resize(num_edges);
+        // Not zeroed first (every entry is written below): the pages are first touched by the
+        // threads that fill them, in parallel, instead of by one thread clearing 8 bytes an edge.
+        in_.reset(new InEdge[num_edges]);
+        in_size_ = num_edges;
         Node* const records = nodes_.data();
-        InEdge* const in = in_.data();
+        InEdge* const in = in_.get();
 #pragma omp parallel
         {
             std::vector<double> probabilities;  // this node's, in in-edge order
@@ -155,21 +239,34 @@ class ReverseSampler {
                     for (double& p : probabilities) p = total > 0.0 ? p / total : 0.0;
                 Node& node = records[v];
                 node = record(begin, end, probabilities);
-                // Each in-edge with its source and p(u,v) / p_max side by side, so a skip that
-                // lands on an edge reads one 8-byte entry instead of three arrays (source, edge
-                // id, the edge's probability): on graphs too big for the cache that is one memory
+                // Each in-edge with its source and its value (see Node) side by side, so an
+                // in-edge looked at is one 8-byte entry instead of three arrays (source, edge id,
+                // the edge's probability): on graphs too big for the cache that is one memory
                 // access per edge looked at instead of three, most of the sampling's time.
-                for (EdgeId position = begin; position < end; ++position)
-                    in[position] = {sources[position],
-                                    ratio(node, probabilities[position - begin])};
+                values(node, probabilities, [&](std::size_t i, float value) {
+                    in[begin + i] = {sources[begin + i], value};
+                });
             }
         }
+        lanes_ = memory_bytes() > kLanesFrom;
     }
 
     DiffusionModel model() const { return model_; }
 
+    // draw_many draws several sets at once (lanes) only when the sampler's records and in-edges
+    // are larger than this: lanes overlap the cache misses of a graph the cache cannot hold, and
+    // only cost bookkeeping on one it can (email-Enron, 3.5 MB: 10-15% slower with lanes; bench/
+    // KERNELS.md, section 4d). The sets are the same either way.
+    static constexpr std::size_t kLanesFrom = std::size_t{8} << 20;
+
+    // Lanes or not, whatever the size (tests compare both ways on small graphs).
+    void use_lanes(bool lanes) { lanes_ = lanes; }
+
+    // The record of node v (tests check which way its in-edges are drawn).
+    const Node& record_of(NodeId v) const { return nodes_[v]; }
+
     std::size_t memory_bytes() const {
-        return nodes_.capacity() * sizeof(Node) + in_.capacity() * sizeof(InEdge);
+        return nodes_.capacity() * sizeof(Node) + in_size_ * sizeof(InEdge);
     }
 
     // Per-thread scratch: a stamp per node (2 bytes, so more of it stays in cache).
@@ -219,38 +316,11 @@ class ReverseSampler {
                 v = next;
             }
         }
-        const InEdge* const in = in_.data();
-        // Keeps in-edge `position` of `node` (already chosen by a p_max-coin) with probability
-        // p(u,v) / p_max: always when the node's in-edges share one probability. The coin is
-        // drawn whether or not the customer is already in the set, so the draws at a member never
-        // depend on which customers joined before it.
-        RandomStream member{0};
-        const auto keep = [&](const Node& node, EdgeId position) {
-            const InEdge edge = in[position];
-            if (node.inv_p_max >= 0.0f && !(member.uniform() < edge.ratio)) return;
-            const NodeId u = edge.source;
-            if (stamp[u] == mark) return;
+        grow(key, members, [&](NodeId u) {
+            if (stamp[u] == mark) return false;
             stamp[u] = mark;
-            members.push_back(u);
-            // Its record is read when the BFS reaches it: start loading it now (graphs larger
-            // than the cache spend most of their time waiting for these).
-            __builtin_prefetch(&nodes_[u]);
-        };
-        for (std::size_t head = 0; head < members.size(); ++head) {
-            const Node node = nodes_[members[head]];
-            member = member_stream(key, members[head]);
-            // The next member's in-edges are read next: start loading them (their record was
-            // prefetched when it joined the set).
-            if (head + 1 < members.size()) {
-                const Node next = nodes_[members[head + 1]];
-                const InEdge* const end =
-                    in + next.first + std::min<EdgeId>(next.last - next.first, 32);
-                for (const InEdge* line = in + next.first; line < end; line += 8)
-                    __builtin_prefetch(line);
-            }
-            walk_kept(node, first_kept(node, member), member,
-                      [&](EdgeId position) { keep(node, position); });
-        }
+            return true;
+        });
     }
 
     // The set's key, drawn from its stream right after its root (draw() and draw_many() do).
@@ -263,12 +333,12 @@ class ReverseSampler {
     void kept_sources(std::uint64_t key, NodeId v, Kept&& kept) const {
         RandomStream member = member_stream(key, v);
         const Node node = nodes_[v];
-        const InEdge* const in = in_.data();
-        walk_kept(node, first_kept(node, member), member, [&](EdgeId position) {
-            const InEdge edge = in[position];
-            if (node.inv_p_max >= 0.0f && !(member.uniform() < edge.ratio)) return;
-            kept(edge.source);
-        });
+        const InEdge* const in = in_.get();
+        const Start first = start(node, member);
+        if (!first.any) return;
+        walk(
+            node, first, member, [&](EdgeId position) { return in[position].value; },
+            [&](EdgeId position) { kept(in[position].source); });
     }
 
     // Per-thread scratch for draw_many: the sets in flight and one byte per node (bit l: the
@@ -280,10 +350,10 @@ class ReverseSampler {
             RandomStream random{0};  // the draws at the member whose in-edges come next
             std::uint64_t key = 0;   // the set's key (see member_stream)
             std::vector<NodeId> members;
-            std::size_t head = 0;      // the member whose in-edges come next
-            bool loaded = false;       // its first kept in-edge is being fetched
-            std::uint64_t offset = 0;  // that edge, from the member's first in-edge
-            std::uint64_t index = 0;   // the set's number
+            std::size_t head = 0;     // the member whose in-edges come next
+            bool loaded = false;      // its first draw keeps some in-edge, being fetched
+            Start first;              // that draw
+            std::uint64_t index = 0;  // the set's number
             bool busy = false;
         };
         std::vector<std::uint8_t> in_set;
@@ -298,16 +368,34 @@ class ReverseSampler {
 
     // Independent Cascade only: RR sets number begin .. end-1, set i drawn exactly as draw()
     // draws it from stream_of(i) with root root_of(stream) (the same members in the same order),
-    // handed to emit(members) in order of i. Up to kLanes sets are drawn at once, a step of each in
-    // turn: a step either loads a member's record and starts fetching its in-edges, or draws over
-    // those in-edges. A large graph's sampling is mostly waiting for memory, one miss after another
-    // within a set (the member's record, then its in-edges, then the record of the customer they
-    // add); with eight sets in flight, eight such misses overlap.
+    // handed to emit(members) in order of i. On a graph larger than kLanesFrom, up to kLanes sets
+    // are drawn at once, a step of each in turn: a step either loads a member's record and starts
+    // fetching its in-edges, or draws over those in-edges. A large graph's sampling is mostly
+    // waiting for memory, one miss after another within a set (the member's record, then its
+    // in-edges, then the record of the customer they add); with eight sets in flight, eight such
+    // misses overlap.
     template <typename StreamOf, typename RootOf, typename Emit>
     void draw_many(std::uint64_t begin, std::uint64_t end, StreamOf stream_of, RootOf root_of,
                    Lanes& scratch, Emit emit) const {
         std::uint8_t* const in_set = scratch.in_set.data();
-        const InEdge* const in = in_.data();
+        if (!lanes_) {  // one set at a time, each whole before the next
+            std::vector<NodeId>& members = scratch.lanes[0].members;
+            for (std::uint64_t index = begin; index < end; ++index) {
+                RandomStream set_stream = stream_of(index);
+                const NodeId root = root_of(set_stream);
+                members.assign(1, root);
+                in_set[root] = 1;
+                grow(set_key(set_stream), members, [&](NodeId u) {
+                    if (in_set[u]) return false;
+                    in_set[u] = 1;
+                    return true;
+                });
+                emit(std::span<const NodeId>(members));
+                for (const NodeId member : members) in_set[member] = 0;
+            }
+            return;
+        }
+        const InEdge* const in = in_.get();
         const Node* const records = nodes_.data();
         scratch.finished.clear();
         scratch.finished_members.clear();
@@ -332,7 +420,7 @@ class ReverseSampler {
             }
             if (finished.empty()) scratch.finished_members.clear();
         };
-        const auto start = [&](auto& lane, std::uint8_t bit) {
+        const auto open_set = [&](auto& lane, std::uint8_t bit) {
             lane.index = next++;
             RandomStream set_stream = stream_of(lane.index);
             const NodeId root = root_of(set_stream);
@@ -346,7 +434,7 @@ class ReverseSampler {
             lane.busy = true;
         };
         for (int l = 0; l < kLanes && next < end; ++l)
-            start(scratch.lanes[l], static_cast<std::uint8_t>(1u << l));
+            open_set(scratch.lanes[l], static_cast<std::uint8_t>(1u << l));
         for (int active = static_cast<int>(std::min<std::uint64_t>(kLanes, end - begin));
              active > 0;) {
             for (int l = 0; l < kLanes; ++l) {
@@ -358,13 +446,14 @@ class ReverseSampler {
                 const std::uint64_t span = node.last - node.first;
                 if (!lane.loaded) {
                     random = member_stream(lane.key, lane.members[lane.head]);
-                    // Find the first in-edge the member's p_max-coins keep and start fetching
-                    // it (the first few, with a coin for each); draw over the in-edges from there
-                    // on the lane's next turn. The same draws, in the same order, as draw().
-                    lane.offset = first_kept(node, random);
-                    if (lane.offset < span) {
-                        const InEdge* const from = in + node.first + lane.offset;
-                        const InEdge* const last = node.inv_log_miss == 0.0f
+                    // The member's first draw, and if it keeps some in-edge, start fetching the
+                    // entries its walk reads first (cumulative and coins: from the first; skips:
+                    // the one a p_max-coin kept); walk on the lane's next turn. The same draws,
+                    // in the same order, as draw().
+                    lane.first = start(node, random);
+                    if (lane.first.any) {
+                        const InEdge* const from = in + node.first + lane.first.offset;
+                        const InEdge* const last = node.gauge >= 0.0f
                                                        ? from + std::min<std::uint64_t>(span, 32)
                                                        : from + 1;
                         for (const InEdge* line = from; line < last; line += 8)
@@ -374,16 +463,16 @@ class ReverseSampler {
                     }
                     // No in-edge kept: on to the next member.
                 } else {
-                    const auto keep = [&](EdgeId position) {
-                        const InEdge edge = in[position];
-                        if (node.inv_p_max >= 0.0f && !(random.uniform() < edge.ratio)) return;
-                        const NodeId u = edge.source;
-                        if (in_set[u] & bit) return;
-                        in_set[u] |= bit;
-                        lane.members.push_back(u);
-                        __builtin_prefetch(&records[u]);
-                    };
-                    walk_kept(node, lane.offset, random, keep);
+                    walk(
+                        node, lane.first, random,
+                        [&](EdgeId position) { return in[position].value; },
+                        [&](EdgeId position) {
+                            const NodeId u = in[position].source;
+                            if (in_set[u] & bit) return;
+                            in_set[u] |= bit;
+                            lane.members.push_back(u);
+                            __builtin_prefetch(&records[u]);
+                        });
                     lane.loaded = false;
                 }
                 if (++lane.head < lane.members.size()) continue;
@@ -403,7 +492,7 @@ class ReverseSampler {
                 }
                 lane.busy = false;
                 if (next < end)
-                    start(lane, bit);
+                    open_set(lane, bit);
                 else
                     --active;
             }
@@ -412,16 +501,54 @@ class ReverseSampler {
     }
 
   private:
+    // Independent Cascade: grows the set whose members so far are `members` (the root) by a
+    // breadth-first search over the in-edges its draws keep (keyed by `key`); join(u) marks u as in
+    // the set and says whether it was not yet.
+    template <typename Join>
+    void grow(std::uint64_t key, std::vector<NodeId>& members, Join&& join) const {
+        const InEdge* const in = in_.get();
+        // Adds the source of a kept in-edge to the set. The draws at a member never depend on
+        // which customers joined before it (a coin that lands on a customer already in the set is
+        // drawn all the same).
+        const auto keep = [&](EdgeId position) {
+            const NodeId u = in[position].source;
+            if (!join(u)) return;
+            members.push_back(u);
+            // Its record is read when the BFS reaches it: start loading it now (graphs larger
+            // than the cache spend most of their time waiting for these).
+            __builtin_prefetch(&nodes_[u]);
+        };
+        const auto value = [&](EdgeId position) { return in[position].value; };
+        RandomStream member{0};
+        for (std::size_t head = 0; head < members.size(); ++head) {
+            const Node node = nodes_[members[head]];
+            member = member_stream(key, members[head]);
+            // The next member's in-edges are read next: start loading them (their record was
+            // prefetched when it joined the set).
+            if (head + 1 < members.size()) {
+                const Node next = nodes_[members[head + 1]];
+                const InEdge* const end =
+                    in + next.first + std::min<EdgeId>(next.last - next.first, 32);
+                for (const InEdge* line = in + next.first; line < end; line += 8)
+                    __builtin_prefetch(line);
+            }
+            const Start first = start(node, member);
+            if (first.any) walk(node, first, member, value, keep);
+        }
+    }
+
     struct InEdge {
         NodeId source;
-        float ratio;  // p(u,v) / p_max(v)
+        float value;  // c_i, p / p_max or p (see Node)
     };
 
     const InfluenceGraph& graph_;
     std::span<const double> weights_;
     DiffusionModel model_;
     std::vector<Node> nodes_;
-    std::vector<InEdge> in_;  // in the graph's in-edge order
+    std::unique_ptr<InEdge[]> in_;  // in the graph's in-edge order
+    EdgeId in_size_ = 0;
+    bool lanes_ = true;  // draw_many: several sets at once (see kLanesFrom)
 };
 
 }  // namespace catena

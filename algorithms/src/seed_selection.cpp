@@ -556,7 +556,7 @@ Schedule make_schedule(const SeedSelectionParams& params, double n, double candi
     schedule.theta_0 = theta_0;
     schedule.theta_max = theta_max;
     schedule.rounds = rounds;
-    schedule.a = std::log(3.0 * rounds / delta);
+    schedule.a = std::log(3.0 * (rounds + kExtraRounds) / delta);
     return schedule;
 }
 
@@ -592,7 +592,7 @@ void report_round(const SeedSelectionParams& params, int round, const Schedule& 
 void finish_result(SeedSelectionResult& result, const Coverage& coverage,
                    const std::vector<std::uint64_t>& gains, double certified,
                    std::uint64_t r2_count, const Schedule& schedule, double scale, int round,
-                   std::uint64_t theta, std::uint64_t max_rr_sets) {
+                   std::uint64_t theta) {
     result.seeds = coverage.seeds;
     const double count = static_cast<double>(r2_count);
     for (const auto gain : gains)
@@ -606,9 +606,8 @@ void finish_result(SeedSelectionResult& result, const Coverage& coverage,
     // Past theta_max the target holds by OPIM-C's analysis (without a budget); otherwise it
     // holds when the certified ratio reached it.
     result.guarantee_holds =
-        certified >= schedule.target ||
-        (round >= schedule.rounds && !schedule.budgeted && std::isfinite(schedule.theta_max) &&
-         !(max_rr_sets && theta >= max_rr_sets && static_cast<double>(theta) < schedule.theta_max));
+        certified >= schedule.target || (!schedule.budgeted && std::isfinite(schedule.theta_max) &&
+                                         static_cast<double>(theta) >= schedule.theta_max);
 }
 
 void throw_next_round_memory(int round, std::size_t next, std::size_t limit) {

@@ -4,6 +4,7 @@
 #include "reverse_sampler.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -87,7 +88,8 @@ TEST_CASE("Drawing several RR sets at once gives the sets drawn one at a time, i
         ProbabilityModel model;
         model.kind = ProbabilityModel::Kind::column;
         const std::vector<double> p = edge_probabilities(g, model);
-        const ReverseSampler sampler(g, p, DiffusionModel::independent_cascade);
+        ReverseSampler sampler(g, p, DiffusionModel::independent_cascade);
+        sampler.use_lanes(true);  // a small graph would be drawn one set at a time
         const NodeId n = g.num_nodes();
         ReverseSampler::Lanes lanes(n);
         const auto expected = one_at_a_time(sampler, n, 11, 5, 3005);
@@ -99,16 +101,22 @@ TEST_CASE("Drawing several RR sets at once gives the sets drawn one at a time, i
         CHECK(many_at_once(sampler, n, 11, 5, 8, lanes) == one_at_a_time(sampler, n, 11, 5, 8));
         CHECK(many_at_once(sampler, n, 11, 40, 41, lanes) == one_at_a_time(sampler, n, 11, 40, 41));
         CHECK(many_at_once(sampler, n, 11, 7, 7, lanes).empty());
+        // One set at a time, as a graph that fits in the cache is drawn: the same sets.
+        sampler.use_lanes(false);
+        CHECK(many_at_once(sampler, n, 11, 5, 3005, lanes) == expected);
     }
     SECTION("email-Enron, weighted cascade") {
         const InfluenceGraph g = test::load_shared("email-Enron").graph;
         const std::vector<double> p = edge_probabilities(g, {});
-        const ReverseSampler sampler(g, p, DiffusionModel::independent_cascade);
+        ReverseSampler sampler(g, p, DiffusionModel::independent_cascade);
         const NodeId n = g.num_nodes();
         ReverseSampler::Lanes lanes(n);
-        for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{1} << 62}) {
-            const auto expected = one_at_a_time(sampler, n, 3, first, first + 4000);
-            CHECK(many_at_once(sampler, n, 3, first, first + 4000, lanes) == expected);
+        for (const bool use_lanes : {true, false}) {
+            sampler.use_lanes(use_lanes);
+            for (const std::uint64_t first : {std::uint64_t{0}, std::uint64_t{1} << 62}) {
+                const auto expected = one_at_a_time(sampler, n, 3, first, first + 4000);
+                CHECK(many_at_once(sampler, n, 3, first, first + 4000, lanes) == expected);
+            }
         }
     }
 }
@@ -249,4 +257,92 @@ TEST_CASE("The weighted cascade worked out by the sampler gives the stated proba
     CHECK_THROWS_AS(ReverseSampler(g, DiffusionWeights::weighted_cascade(true),
                                    DiffusionModel::linear_threshold),
                     InternalError);
+}
+
+namespace {
+
+// Customer 0 with an in-edge of each probability in `p`, from customers 1, 2, ... (none of which
+// has an in-edge of its own): an RR set rooted at 0 is 0 and the customers whose in-edge it keeps.
+InfluenceGraph star_into_zero(const std::vector<double>& p) {
+    GraphBuilder builder;
+    std::vector<std::string> ids;  // the rows hold views of them
+    for (std::size_t node = 0; node <= p.size(); ++node) ids.push_back("s" + std::to_string(node));
+    for (const std::string& id : ids) {
+        CustomerRow row;
+        row.id = id;
+        builder.add_customer(row);
+    }
+    for (std::size_t i = 0; i < p.size(); ++i) {
+        RelationshipRow row;
+        row.source = ids[i + 1];
+        row.target = ids[0];
+        row.type = "influences";
+        row.probability = p[i];
+        builder.add_relationship(row);
+    }
+    return builder.build();
+}
+
+}  // namespace
+
+TEST_CASE("Each in-edge is kept with its own probability, independently, whichever way it is drawn",
+          "[algorithms][seeds][sampler]") {
+    struct Case {
+        const char* name;
+        std::vector<double> p;
+        int way;  // the sign of Node::gauge: 1 cumulative, -1 skips, 0 a coin per in-edge
+    };
+    std::vector<Case> cases;
+    cases.push_back({"cumulative: few in-edges of unequal probabilities (one 0)",
+                     {0.3, 0.05, 0.5, 0.01, 0.2, 0.0, 0.12, 0.07, 0.4, 0.15},
+                     1});
+    std::vector<double> unequal, equal(150, 0.01), strong(60, 0.7);
+    for (int i = 0; i < 150; ++i) unequal.push_back(0.002 + 0.0002 * (i % 50));
+    cases.push_back({"skips: many in-edges of unequal probabilities", unequal, -1});
+    cases.push_back({"skips: many in-edges of one probability", equal, -1});
+    cases.push_back({"coins: a probability of 1 among others", {0.3, 1.0, 0.6, 0.05}, 0});
+    cases.push_back({"coins: none kept has a chance below a float's reach", strong, 0});
+    constexpr int kDraws = 200000;
+    for (const Case& c : cases) {
+        INFO(c.name);
+        const InfluenceGraph g = star_into_zero(c.p);
+        ProbabilityModel model;
+        model.kind = ProbabilityModel::Kind::column;
+        const std::vector<double> stated = edge_probabilities(g, model);
+        const ReverseSampler sampler(g, stated, DiffusionModel::independent_cascade);
+        const NodeId n = g.num_nodes();
+        const float gauge = sampler.record_of(0).gauge;
+        REQUIRE((gauge > 0.0f ? 1 : gauge < 0.0f ? -1 : 0) == c.way);
+        // The probability of each in-neighbour's in-edge, by customer.
+        std::vector<double> p(n, 0.0);
+        for (NodeId source = 1; source < n; ++source)
+            for (EdgeId e = g.out_offsets()[source]; e < g.out_offsets()[source + 1]; ++e)
+                p[source] = stated[e];
+        std::vector<int> kept(n, 0);
+        int both = 0;  // sets that keep customers 1 and 3: independent draws
+        ReverseSampler::Scratch scratch(n);
+        std::vector<NodeId> members;
+        for (int draw = 0; draw < kDraws; ++draw) {
+            RandomStream random = RandomStream::for_index(17, static_cast<std::uint64_t>(draw));
+            sampler.draw(0, random, scratch, members);
+            bool one = false, three = false;
+            for (const NodeId member : members) {
+                ++kept[member];
+                one = one || member == 1;
+                three = three || member == 3;
+            }
+            both += one && three;
+        }
+        REQUIRE(kept[0] == kDraws);
+        const auto close = [&](double count, double probability) {
+            const double sd = std::sqrt(probability * (1.0 - probability) / kDraws);
+            return std::abs(count / kDraws - probability) <= 5.0 * sd + 1e-12;
+        };
+        for (NodeId source = 1; source < n; ++source) {
+            CAPTURE(source, p[source], kept[source]);
+            CHECK(close(kept[source], p[source]));
+        }
+        CAPTURE(both, p[1] * p[3]);
+        CHECK(close(both, p[1] * p[3]));
+    }
 }
