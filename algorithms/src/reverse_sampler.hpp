@@ -10,6 +10,7 @@
 // whichever order it is grown in: breadth first here, a frontier at a time across machines.
 #pragma once
 
+#include <atomic>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -201,6 +202,15 @@ class ReverseSampler {
                                        : weights.weighted() ? graph.strengths().data()
                                                             : nullptr;
         const bool shares = weights.derived();
+        // The weighted cascade on a mirrored graph: a customer's in-edge strengths are its
+        // out-edges', in the same order, read in order instead of gathered by edge id (the
+        // gather, a random read per edge, was most of the set-up on large graphs). The in-edges'
+        // sources are checked against the out-edges' targets as they are read.
+        const bool mirrored =
+            gathered != nullptr && gathered == graph.strengths().data() && graph.mirrored();
+        const EdgeId* const out_offsets = graph.out_offsets().data();
+        const NodeId* const out_targets = graph.out_targets().data();
+        std::atomic<bool> mismatch{false};
         const NodeId n = graph.num_nodes();
         const EdgeId num_edges = graph.num_edges();
         constexpr EdgeId kGatherAhead = 64;
@@ -225,6 +235,17 @@ class ReverseSampler {
                         total += 1.0;
                         continue;
                     }
+                    if (mirrored) {
+                        const EdgeId out = out_offsets[v] + (position - begin);
+                        if (out >= out_offsets[v + 1] || out_targets[out] != sources[position]) {
+                            mismatch.store(true, std::memory_order_relaxed);
+                            break;
+                        }
+                        const double x = gathered[out];
+                        probabilities.push_back(x);
+                        total += x;
+                        continue;
+                    }
                     // The edges come in a random order: ask for one further ahead while this
                     // one is read (the in-edge ids themselves are read in order).
                     if (position + kGatherAhead < num_edges)
@@ -233,6 +254,8 @@ class ReverseSampler {
                     probabilities.push_back(x);
                     total += x;
                 }
+                if (mirrored && out_offsets[v + 1] - out_offsets[v] != end - begin)
+                    mismatch.store(true, std::memory_order_relaxed);
                 // The weighted cascade: each strength over their sum, in in-edge order (that is,
                 // by source, the order edge_probabilities() sums them in: the same numbers).
                 if (shares)
@@ -248,6 +271,9 @@ class ReverseSampler {
                 });
             }
         }
+        if (mismatch.load())
+            throw InternalError(
+                "ReverseSampler: a mirrored graph whose in-edges are not its out-edges");
         lanes_ = memory_bytes() > kLanesFrom;
     }
 

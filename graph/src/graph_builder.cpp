@@ -416,6 +416,7 @@ void GraphBuilder::stage(NodeId source, NodeId target, double strength, Relation
                          bool both_ways, const std::optional<double>& probability,
                          const std::optional<Date>& date) {
     staged_.push_back({source, target, strength, type, both_ways});
+    one_way_ = one_way_ || !both_ways;
     // The optional columns are allocated at the first row that has a value.
     if (probability && !has_probability_) {
         reserve_huge(staged_probability_, std::max(expected_rows_, staged_.size()));
@@ -555,6 +556,8 @@ InfluenceGraph GraphBuilder::build() {
 
     check_merged_strengths(csr, graph_.strength_, graph_.ids_, options_.relationships_name);
     graph_.set_structure(std::move(storage));
+    graph_.mirrored_ = !one_way_;
+    one_way_ = false;
     graph_.strength_.shrink_to_fit();
     graph_.type_.shrink_to_fit();
     graph_.probability_.shrink_to_fit();

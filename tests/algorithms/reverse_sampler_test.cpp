@@ -194,7 +194,7 @@ namespace {
 
 // 3,000 customers, each with 0 to 11 in-edges of unequal weights (some 0), as undirected and
 // directed rows: customers whose in-edges differ, share one weight, all weigh 0, or have none.
-InfluenceGraph unequal_weights() {
+InfluenceGraph unequal_weights(bool one_way = true) {
     GraphBuilder builder;
     constexpr int kNodes = 3000;
     std::vector<std::string> ids;
@@ -209,7 +209,7 @@ InfluenceGraph unequal_weights() {
             RelationshipRow row;
             row.source = ids[static_cast<std::size_t>((node * 31 + step * 977 + 5) % kNodes)];
             row.target = ids[static_cast<std::size_t>(node)];
-            row.type = step % 3 == 0 ? "knows" : "influences";
+            row.type = step % 3 == 0 || !one_way ? "knows" : "influences";
             row.weight = node % 7 == 0 ? 2.0 : node % 11 == 0 ? 0.0 : 0.5 * ((node + step) % 5);
             builder.add_relationship(row);
         }
@@ -220,37 +220,45 @@ InfluenceGraph unequal_weights() {
 
 TEST_CASE("The weighted cascade worked out by the sampler gives the stated probabilities' results",
           "[algorithms][seeds][sampler]") {
-    const InfluenceGraph g = unequal_weights();
-    const NodeId n = g.num_nodes();
-    for (const bool weighted : {true, false}) {
-        CAPTURE(weighted);
-        ProbabilityModel model;
-        model.weighted = weighted;
-        const std::vector<double> stated = edge_probabilities(g, model);
-        const DiffusionWeights derived = DiffusionWeights::weighted_cascade(weighted);
-        const ReverseSampler from_stated(g, stated, DiffusionModel::independent_cascade);
-        const ReverseSampler from_strengths(g, derived, DiffusionModel::independent_cascade);
-        const auto expected = one_at_a_time(from_stated, n, 7, 0, 20000);
-        std::size_t longest = 0;
-        for (const auto& set : expected) longest = std::max(longest, set.size());
-        REQUIRE(longest > 3);  // the sets go beyond their roots
-        CHECK(one_at_a_time(from_strengths, n, 7, 0, 20000) == expected);
+    // With one-way relationships the in-edges' strengths are gathered by edge id; with only two-way
+    // ones (merged pairs among them) the graph is mirrored and they are read from the out-edges.
+    for (const bool one_way : {true, false}) {
+        CAPTURE(one_way);
+        const InfluenceGraph g = unequal_weights(one_way);
+        REQUIRE(g.mirrored() == !one_way);
+        REQUIRE(g.report().merged_edges > 0);
+        const NodeId n = g.num_nodes();
+        for (const bool weighted : {true, false}) {
+            CAPTURE(weighted);
+            ProbabilityModel model;
+            model.weighted = weighted;
+            const std::vector<double> stated = edge_probabilities(g, model);
+            const DiffusionWeights derived = DiffusionWeights::weighted_cascade(weighted);
+            const ReverseSampler from_stated(g, stated, DiffusionModel::independent_cascade);
+            const ReverseSampler from_strengths(g, derived, DiffusionModel::independent_cascade);
+            const auto expected = one_at_a_time(from_stated, n, 7, 0, 20000);
+            std::size_t longest = 0;
+            for (const auto& set : expected) longest = std::max(longest, set.size());
+            REQUIRE(longest > 3);  // the sets go beyond their roots
+            CHECK(one_at_a_time(from_strengths, n, 7, 0, 20000) == expected);
 
-        SeedSelectionParams params;
-        params.k = 10;
-        const SeedSelectionResult a = select_seeds(g, stated, params);
-        const SeedSelectionResult b = select_seeds(g, derived, params);
-        CHECK(a.seeds == b.seeds);
-        CHECK(a.estimated_spread == b.estimated_spread);
-        CHECK(a.rr_sets == b.rr_sets);
+            SeedSelectionParams params;
+            params.k = 10;
+            const SeedSelectionResult a = select_seeds(g, stated, params);
+            const SeedSelectionResult b = select_seeds(g, derived, params);
+            CHECK(a.seeds == b.seeds);
+            CHECK(a.estimated_spread == b.estimated_spread);
+            CHECK(a.rr_sets == b.rr_sets);
 
-        NetworkValueParams value;
-        value.rr_sets = 20000;
-        const std::vector<double> own(n, 1.0);
-        CHECK(network_value(g, stated, own, value).network_value ==
-              network_value(g, derived, own, value).network_value);
+            NetworkValueParams value;
+            value.rr_sets = 20000;
+            const std::vector<double> own(n, 1.0);
+            CHECK(network_value(g, stated, own, value).network_value ==
+                  network_value(g, derived, own, value).network_value);
+        }
     }
     // Linear Threshold reads its weights as stated; a derived set is a programming error.
+    const InfluenceGraph g = unequal_weights();
     SeedSelectionParams lt;
     lt.model = DiffusionModel::linear_threshold;
     CHECK_THROWS_AS(select_seeds(g, DiffusionWeights::weighted_cascade(true), lt), InternalError);

@@ -185,6 +185,7 @@ class GraphBuilder {
     std::unordered_set<std::uint64_t> referral_from_referrals_;  // pairs a referral gave an edge
     std::unordered_map<std::string, std::uint32_t> segment_codes_;
     bool has_probability_ = false, has_date_ = false;
+    bool one_way_ = false;  // some staged edge went one way only (the graph is not mirrored)
 };
 
 }  // namespace catena

@@ -81,6 +81,11 @@ class InfluenceGraph {
     // --- Edge attributes --------------------------------------------------------------------
     // Effective strength w(u,v) = type strength x row weight, summed over merged rows.
     std::span<const double> strengths() const { return strength_; }
+    // True when every relationship and derived edge went both ways: each edge u -> v then has an
+    // edge v -> u of the same strength, to the bit (both sum the same rows in the same order), so
+    // a customer's in-edges list the same customers in the same order as its out-edges, and the
+    // strength of its i-th in-edge is that of its i-th out-edge (read in order, not gathered).
+    bool mirrored() const { return mirrored_; }
     double strength(EdgeId edge) const { return strength_[edge]; }
     RelationshipTypeId type(EdgeId edge) const { return type_[edge]; }
     // Stated influence probability (the `probability` column), where given. Merged rows
@@ -139,6 +144,7 @@ class InfluenceGraph {
     std::span<const EdgeId> out_offsets_, in_offsets_, in_edge_ids_;
     std::span<const NodeId> out_targets_, in_sources_;
     std::vector<double> strength_;
+    bool mirrored_ = false;
     std::vector<RelationshipTypeId> type_;
     std::vector<double> probability_;  // empty, or NaN where not given
     std::vector<Date> date_;           // empty, or kNoDate where not given
