@@ -139,8 +139,8 @@ std::uint32_t slot_of(const Owned& owned, std::uint64_t node, std::uint64_t num_
 struct ValueRoots {
     double total = 0.0;
     std::vector<std::uint64_t> begins;  // per rank, and the end: its block's first index
-    std::vector<double>
-        last;  // per rank: its block's last running sum (an empty block: the one before's)
+    // Per rank: its block's last running sum (an empty block: the one before's).
+    std::vector<double> last;
     std::vector<double> running;  // this rank's block
 };
 
@@ -455,10 +455,8 @@ class DistributedSampler {
             return;
         }
         const ReverseSampler::Node node = records_[slot];
-        const ReverseSampler::Start first = ReverseSampler::start(node, member);
-        if (!first.any) return;
-        ReverseSampler::walk(
-            node, first, member, [&](EdgeId entry) { return in_[entry].value; },
+        ReverseSampler::for_each_kept(
+            node, member, [&](EdgeId entry) { return in_[entry].value; },
             [&](EdgeId entry) { to_owner(entry); });
     }
 
@@ -470,8 +468,8 @@ class DistributedSampler {
     const OwnerDirectory& directory_;
     DiffusionModel model_;
     std::uint64_t seed_;
-    // Per in-edge entry, its other end (a slot of its owner) and, for IC, p / p_max, side by side
-    // (one memory access per in-edge a skip lands on, as in reverse_sampler.hpp).
+    // Per in-edge entry, its other end (a slot of its owner) and, for IC, its value (see
+    // ReverseSampler::Node) side by side: one memory access per in-edge looked at.
     struct InEdge {
         std::uint32_t source = 0;
         float value = 0.0f;

@@ -132,6 +132,14 @@ class ReverseSampler {
         }
     }
 
+    // All the draws at a node: start, then the walk when some in-edge is kept (draw_many's lanes
+    // take the two steps on separate turns).
+    template <typename Value, typename Keep>
+    static void for_each_kept(const Node& node, RandomStream& random, Value&& value, Keep&& keep) {
+        const Start first = start(node, random);
+        if (first.any) walk(node, first, random, value, keep);
+    }
+
     // The record of a node whose in-edges sit at positions begin .. end-1 with these
     // probabilities (in that order).
     static Node record(EdgeId begin, EdgeId end, std::span<const double> probabilities) {
@@ -360,10 +368,8 @@ class ReverseSampler {
         RandomStream member = member_stream(key, v);
         const Node node = nodes_[v];
         const InEdge* const in = in_.get();
-        const Start first = start(node, member);
-        if (!first.any) return;
-        walk(
-            node, first, member, [&](EdgeId position) { return in[position].value; },
+        for_each_kept(
+            node, member, [&](EdgeId position) { return in[position].value; },
             [&](EdgeId position) { kept(in[position].source); });
     }
 
@@ -558,8 +564,7 @@ class ReverseSampler {
                 for (const InEdge* line = in + next.first; line < end; line += 8)
                     __builtin_prefetch(line);
             }
-            const Start first = start(node, member);
-            if (first.any) walk(node, first, member, value, keep);
+            for_each_kept(node, member, value, keep);
         }
     }
 

@@ -85,7 +85,8 @@ constexpr int kExtraRounds = 4;
 // How many RR sets make an estimate's relative standard error `precision` when `count` of them
 // make it `rse`: it falls as 1 / sqrt(count), so count x (rse / precision)^2, plus 5% for the
 // noise in `rse` itself; at least 10% more than `count` (a smaller step would cost a round for
-// little), and twice `count` when rse is not finite (nothing covered yet).
+// little; so always more than `count`), and twice `count` when rse is not finite (nothing covered
+// yet).
 inline std::uint64_t sized_count(std::uint64_t count, double rse, double precision) {
     const double now = static_cast<double>(count);
     if (!std::isfinite(rse)) return 2 * count;
@@ -248,7 +249,7 @@ SeedSelectionResult run(Backend& backend, const SeedSelectionParams& params,
         // Doubling, as OPIM-C; but the precision's size at once when that is larger, or when the
         // certificate holds and only the precision is missing.
         const std::uint64_t before = theta;
-        const std::uint64_t sized = std::max(theta + 1, sized_count(theta, rse, precision));
+        const std::uint64_t sized = sized_count(theta, rse, precision);
         if (extra_rounds < kExtraRounds && rse > precision && (holds || sized > 2 * theta)) {
             theta = sized;
             ++extra_rounds;
