@@ -20,6 +20,7 @@
 
 #include "catena/algorithms/propagation.hpp"
 #include "catena/graph/errors.hpp"
+#include "catena/graph/huge_pages.hpp"
 #include "catena/graph/influence_graph.hpp"
 
 #include "random_stream.hpp"
@@ -222,10 +223,15 @@ class ReverseSampler {
         const NodeId n = graph.num_nodes();
         const EdgeId num_edges = graph.num_edges();
         constexpr EdgeId kGatherAhead = 64;
-        nodes_.resize(n);
+        // The records and in-edges are read at random, a set after another: in huge pages (2 MiB)
+        // where the kernel has them, so that those reads rarely miss the TLB (at 4 KiB a page the
+        // large graph's 150 MB of in-edges span 38,000 pages, far more than the TLB holds) and
+        // the first touch faults once per 2 MiB instead of once per 4 KiB.
+        resize_huge(nodes_, n);
         // Not zeroed first (every entry is written below): the pages are first touched by the
         // threads that fill them, in parallel, instead of by one thread clearing 8 bytes an edge.
         in_.reset(new InEdge[num_edges]);
+        advise_huge_pages(in_.get(), num_edges * sizeof(InEdge));
         in_size_ = num_edges;
         Node* const records = nodes_.data();
         InEdge* const in = in_.get();
