@@ -53,6 +53,7 @@ InputSize measure_input(const InputSource& source) {
         size.referrals = table_rows(db, "referrals");
         size.transactions = table_rows(db, "transactions");
     } else if (!source.edges_file.empty()) {
+        size.edge_list = true;
         size.relationship_rows = data_lines(source.edges_file, true);
         // Without a customers table: a CRM graph's typical 8 relationship ends per customer.
         size.customers = source.nodes_file.empty() ? (size.relationship_rows + 3) / 4

@@ -36,7 +36,7 @@ TEST_CASE("Memory: --estimate prints the memory a run needs and runs nothing", "
                                   std::string(command).substr(0, std::string(command).find(' ')) +
                                   ": about "));
         CHECK(std::count(run.out.begin(), run.out.end(), '\n') == 1);  // only the estimate
-        CHECK(estimated_mib(run.out) >= 20);
+        CHECK(estimated_mib(run.out) >= 9);  // the process alone, before any input
     }
     CHECK(!std::filesystem::exists("/nonexistent/never-written"));
     const auto db = test::run_catena("rank --db /no/such.db --estimate");
@@ -78,39 +78,59 @@ TEST_CASE("Seed selection stops before a round of RR sets that would pass its me
     CHECK(select_seeds(g, p, params).seeds.size() == 50);
 }
 
-TEST_CASE("The estimate is within a factor of two of the measured peak memory", "[cli][estimate]") {
+TEST_CASE("The estimate is within a factor of 1.5 of the measured peak memory", "[cli][estimate]") {
     test::ScratchDir scratch;
-    REQUIRE(test::run_catena("generate --customers 100000 --seed 5 --out '" +
-                             (scratch / "world").string() + "'")
-                .exit_code == 0);
-    const std::string input = " --data '" + (scratch / "world").string() + "'";
-    for (const char* command : {"rank --by pagerank", "communities"}) {
-        INFO(command);
-        const double estimate =
-            estimated_mib(test::run_catena(std::string(command) + input + " --estimate").out);
-        // The peak resident memory of the run itself, from the kernel's accounting of this child.
-        const pid_t child = fork();
-        REQUIRE(child >= 0);
-        if (child == 0) {
-            const std::string line = "cd '" + test::source_dir().string() + "' && exec '" +
-                                     CATENA_BINARY + "' " + command + input + " --quiet >/dev/null";
-            execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
-            _exit(127);
-        }
-        int status = 0;
-        rusage usage{};
-        REQUIRE(wait4(child, &status, 0, &usage) == child);
-        REQUIRE(WIFEXITED(status));
-        REQUIRE(WEXITSTATUS(status) == 0);
-        const double measured = static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB -> MiB
-        INFO("estimate " << estimate << " MiB, measured " << measured << " MiB");
-        if (CATENA_SANITIZED) {
-            // AddressSanitizer's shadow memory and quarantine inflate the peak: only the lower
-            // bound.
-            CHECK(estimate >= 0.5 * measured / 4.0);
-        } else {
-            CHECK(estimate >= 0.5 * measured);
-            CHECK(estimate <= 2.0 * measured);
+    const std::string world = (scratch / "world").string();
+    REQUIRE(
+        test::run_catena("generate --customers 100000 --seed 5 --edge-list --out '" + world + "'")
+            .exit_code == 0);
+    // A data folder, and the same world as an edge list with its customers file.
+    for (const std::string input :
+         {" --data '" + world + "'",
+          " --edges '" + world + "/edges.csv' --nodes '" + world + "/customers.csv'"}) {
+        for (const char* command :
+             {"rank --by pagerank", "communities", "seeds -k 50", "value --format csv"}) {
+            INFO(command << input);
+            const double estimate =
+                estimated_mib(test::run_catena(std::string(command) + input + " --estimate").out);
+            // The peak resident memory of the run itself, from the kernel's accounting of this
+            // child (value writes every customer's row).
+            const pid_t child = fork();
+            REQUIRE(child >= 0);
+            if (child == 0) {
+                const std::string line = "cd '" + test::source_dir().string() + "' && exec '" +
+                                         CATENA_BINARY + "' " + command + input +
+                                         " --quiet >/dev/null";
+                execl("/bin/sh", "sh", "-c", line.c_str(), static_cast<char*>(nullptr));
+                _exit(127);
+            }
+            int status = 0;
+            rusage usage{};
+            REQUIRE(wait4(child, &status, 0, &usage) == child);
+            REQUIRE(WIFEXITED(status));
+            REQUIRE(WEXITSTATUS(status) == 0);
+            const double measured = static_cast<double>(usage.ru_maxrss) / 1024.0;  // KiB -> MiB
+            INFO("estimate " << estimate << " MiB, measured " << measured << " MiB");
+            if (CATENA_SANITIZED) {
+                // AddressSanitizer's shadow memory and quarantine inflate the peak: only the lower
+                // bound.
+                CHECK(estimate >= measured / 1.5 / 4.0);
+            } else {
+                CHECK(estimate >= measured / 1.5);
+                CHECK(estimate <= 1.5 * measured);
+            }
         }
     }
+}
+
+TEST_CASE("The estimate says when loading, not the analysis, sets the peak", "[cli][estimate]") {
+    // PageRank's vectors fit in what loading staged and freed: the peak is loading's.
+    const auto rank = test::run_catena("rank --by pagerank --data samples/crm --estimate");
+    REQUIRE(rank.exit_code == 0);
+    CHECK(rank.out.find(" MiB while loading, then loaded graph ") != std::string::npos);
+    CHECK(rank.out.find(" + PageRank ") != std::string::npos);
+    // Leiden's two networks do not: the loaded graph plus Leiden's memory.
+    const auto leiden = test::run_catena("communities --data samples/crm --estimate");
+    REQUIRE(leiden.exit_code == 0);
+    CHECK(leiden.out.find(" MiB: loaded graph ") != std::string::npos);
 }

@@ -120,6 +120,7 @@ namespace catena {
 // graph's typical 8 relationship ends per customer).
 struct InputSize {
     std::uint64_t customers = 0, relationship_rows = 0, referrals = 0, transactions = 0;
+    bool edge_list = false;  // read from --edges: rows of source, target and weight alone
 };
 InputSize measure_input(const InputSource& source);  // throws InputError for a missing file
 
