@@ -85,7 +85,7 @@ TEST_CASE("The estimate is within a factor of 1.5 of the measured peak memory", 
         test::run_catena("generate --customers 100000 --seed 5 --edge-list --out '" + world + "'")
             .exit_code == 0);
     // A data folder, and the same world as an edge list with its customers file.
-    for (const std::string input :
+    for (const std::string& input :
          {" --data '" + world + "'",
           " --edges '" + world + "/edges.csv' --nodes '" + world + "/customers.csv'"}) {
         for (const char* command :
